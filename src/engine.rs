@@ -1,0 +1,140 @@
+//! The one entry point that ties the stages together: rules compiled once,
+//! then events in and alerts out. The command line and the wasm API are thin
+//! shells around it.
+
+use serde_json::Value;
+
+use crate::alert::build_alert;
+use crate::compile::CompiledQuery;
+use crate::error::{Error, ErrorType};
+use crate::event::JsonEvent;
+use crate::rule::{azure_external_guest_user_invitation, Rule};
+use crate::schema::Schema;
+use crate::time::Timestamp;
+
+/// Rules compiled for a schema, ready to evaluate events.
+#[derive(Clone, Debug)]
+pub struct Engine {
+    rules: Vec<CompiledRule>,
+}
+
+#[derive(Clone, Debug)]
+struct CompiledRule {
+    rule: Rule,
+    query: CompiledQuery,
+}
+
+impl Engine {
+    /// Compiles `rules` for `schema`; the first rule that fails names itself in the error.
+    pub fn new(rules: Vec<Rule>, schema: &Schema) -> Result<Engine, Error> {
+        let rules = rules
+            .into_iter()
+            .enumerate()
+            .map(|(index, rule)| {
+                let query = rule.compile(schema).map_err(|error| {
+                    error.in_origin(format!("rule {} ({})", index + 1, rule.name))
+                })?;
+                Ok(CompiledRule { rule, query })
+            })
+            .collect::<Result<_, Error>>()?;
+        Ok(Engine { rules })
+    }
+
+    /// An engine for ad-hoc KQL queries, numbered from 1 in the order given.
+    pub fn from_queries<'q>(
+        queries: impl IntoIterator<Item = &'q str>,
+        schema: &Schema,
+    ) -> Result<Engine, Error> {
+        let rules = queries
+            .into_iter()
+            .enumerate()
+            .map(|(index, query)| Rule::ad_hoc(index + 1, query))
+            .collect();
+        Engine::new(rules, schema)
+    }
+
+    /// The built-in rule (Azure External Guest User Invitation) over the dynamic schema.
+    pub fn builtin() -> Engine {
+        let rule = azure_external_guest_user_invitation();
+        let query = rule
+            .compile(&Schema::dynamic())
+            .unwrap_or_else(|error| panic!("the built-in rule must compile: {error}"));
+        Engine {
+            rules: vec![CompiledRule { rule, query }],
+        }
+    }
+
+    /// The rules, in order.
+    pub fn rules(&self) -> impl Iterator<Item = &Rule> {
+        self.rules.iter().map(|compiled| &compiled.rule)
+    }
+
+    /// The rules whose query matches `event`.
+    pub fn matching_rules<'e>(&'e self, event: &'e Value) -> impl Iterator<Item = &'e Rule> + 'e {
+        self.rules
+            .iter()
+            .filter(move |compiled| compiled.query.matches(&JsonEvent(event)))
+            .map(|compiled| &compiled.rule)
+    }
+
+    /// One alert per rule that matches `event`, created at `now`.
+    ///
+    /// Single events are not windowed: scheduling belongs to replay, not here.
+    pub fn evaluate(&self, event: &Value, now: Timestamp) -> Result<Vec<Value>, Error> {
+        if !event.is_object() {
+            return Err(Error::new(
+                ErrorType::EventInvalid,
+                "not_an_object",
+                format!("an event must be a JSON object, not {}", json_kind(event)),
+            ));
+        }
+        Ok(self
+            .matching_rules(event)
+            .map(|rule| build_alert(event, rule, now))
+            .collect())
+    }
+
+    /// Parses `text` as one JSON event and evaluates it.
+    pub fn evaluate_json(&self, text: &str, now: Timestamp) -> Result<Vec<Value>, Error> {
+        let event: Value =
+            serde_json::from_str(text).map_err(|error| invalid_json(&error, text))?;
+        self.evaluate(&event, now)
+    }
+}
+
+/// An `event_invalid` error pointing at where `serde_json` gave up in `text`.
+pub(crate) fn invalid_json(error: &serde_json::Error, text: &str) -> Error {
+    let offset = offset_of(text, error.line(), error.column());
+    let message = error.to_string();
+    let message = message
+        .rsplit_once(" at line ")
+        .map_or(message.as_str(), |(message, _)| message)
+        .to_string();
+    Error::new(
+        ErrorType::EventInvalid,
+        "malformed_json",
+        format!("malformed JSON: {message}"),
+    )
+    .at(crate::span::Span::new(offset, offset), text)
+}
+
+/// The byte offset of a 1-based line and (byte) column, clamped to the text.
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let line_start = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>();
+    crate::span::floor_char_boundary(text, line_start + column.saturating_sub(1))
+}
+
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}

@@ -1,0 +1,387 @@
+//! Splits input text into events, remembering where each one started.
+//!
+//! Three shapes are recognised from the first non-blank byte and line:
+//! - a JSON **array** of events (`[` first);
+//! - **NDJSON**, one event per line: the usual shape of log files and pipes.
+//!   Each line stands alone, so a malformed line is reported and the next one
+//!   is read as if nothing happened;
+//! - **pretty-printed** JSON, one or more documents spread over lines (the
+//!   first line is an incomplete document), as pasted from a console.
+//!
+//! Every line of NDJSON input has exactly one outcome: an event, an invalid
+//! line (with its number and reason), or a blank line.
+
+use std::io::BufRead;
+
+use serde_json::Value;
+
+use crate::engine::invalid_json;
+use crate::error::{Error, ErrorType};
+
+/// One item of input.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Document {
+    /// A parsed event and the 1-based line it starts on.
+    Event {
+        /// Where the event starts.
+        line: usize,
+        /// The event.
+        value: Value,
+    },
+    /// A document that could not be read, and why.
+    Invalid {
+        /// Where the document starts.
+        line: usize,
+        /// What is wrong with it.
+        error: Error,
+    },
+}
+
+/// Reads documents from `reader`, streaming when the input is NDJSON.
+pub struct DocumentReader<R> {
+    reader: R,
+    state: State,
+    line: usize,
+    buffer: Vec<u8>,
+}
+
+enum State {
+    Undetected,
+    Lines,
+    Buffered(std::vec::IntoIter<Document>),
+}
+
+impl<R: BufRead> DocumentReader<R> {
+    /// A reader over `reader`; the shape is detected on the first read.
+    pub fn new(reader: R) -> DocumentReader<R> {
+        DocumentReader {
+            reader,
+            state: State::Undetected,
+            line: 0,
+            buffer: Vec::new(),
+        }
+    }
+
+    /// Reads the next line into `self.buffer` without its terminator; false at the end.
+    fn next_line(&mut self) -> Result<bool, Error> {
+        self.buffer.clear();
+        let read = self
+            .reader
+            .read_until(b'\n', &mut self.buffer)
+            .map_err(|error| {
+                Error::new(
+                    ErrorType::EventInvalid,
+                    "read_failed",
+                    format!("cannot read input: {error}"),
+                )
+            })?;
+        if read == 0 {
+            return Ok(false);
+        }
+        self.line += 1;
+        if self.buffer.last() == Some(&b'\n') {
+            self.buffer.pop();
+        }
+        if self.buffer.last() == Some(&b'\r') {
+            self.buffer.pop();
+        }
+        if self.line == 1 && self.buffer.starts_with(b"\xEF\xBB\xBF") {
+            self.buffer.drain(..3);
+        }
+        Ok(true)
+    }
+
+    /// Looks at the first non-blank line to choose a shape, and returns its first document.
+    fn detect(&mut self) -> Option<Document> {
+        loop {
+            match self.next_line() {
+                Ok(false) => {
+                    self.state = State::Buffered(Vec::new().into_iter());
+                    return None;
+                }
+                Err(error) => {
+                    self.state = State::Lines;
+                    return Some(Document::Invalid {
+                        line: self.line,
+                        error,
+                    });
+                }
+                Ok(true) if is_blank(&self.buffer) => continue,
+                Ok(true) => break,
+            }
+        }
+        let first_line = self.line;
+        let trimmed = trim_ascii_start(&self.buffer);
+        let whole_line = serde_json::from_slice::<Value>(&self.buffer);
+        let incomplete = matches!(&whole_line, Err(error) if error.is_eof());
+        if trimmed.starts_with(b"[") || incomplete {
+            let mut text = std::mem::take(&mut self.buffer);
+            text.push(b'\n');
+            let documents = match self.reader.read_to_end(&mut text) {
+                Ok(_) if trimmed_starts_with_bracket(&text) => parse_documents(&text, first_line),
+                Ok(_) => pretty_or_lines(&text, first_line),
+                Err(error) => vec![Document::Invalid {
+                    line: first_line,
+                    error: Error::new(
+                        ErrorType::EventInvalid,
+                        "read_failed",
+                        format!("cannot read input: {error}"),
+                    ),
+                }],
+            };
+            let mut documents = documents.into_iter();
+            let first = documents.next();
+            self.state = State::Buffered(documents);
+            return first;
+        }
+        self.state = State::Lines;
+        Some(line_document(first_line, &self.buffer, whole_line))
+    }
+}
+
+impl<R: BufRead> Iterator for DocumentReader<R> {
+    type Item = Document;
+
+    fn next(&mut self) -> Option<Document> {
+        match &mut self.state {
+            State::Undetected => self.detect(),
+            State::Buffered(documents) => documents.next(),
+            State::Lines => loop {
+                match self.next_line() {
+                    Ok(false) => return None,
+                    Err(error) => {
+                        return Some(Document::Invalid {
+                            line: self.line,
+                            error,
+                        })
+                    }
+                    Ok(true) if is_blank(&self.buffer) => continue,
+                    Ok(true) => {
+                        let parsed = serde_json::from_slice::<Value>(&self.buffer);
+                        return Some(line_document(self.line, &self.buffer, parsed));
+                    }
+                }
+            },
+        }
+    }
+}
+
+fn trimmed_starts_with_bracket(text: &[u8]) -> bool {
+    trim_ascii_start(text).starts_with(b"[")
+}
+
+/// Pretty-printed documents if the whole text reads as such; otherwise the text
+/// is NDJSON whose first line happens to be truncated, and each line is judged alone.
+fn pretty_or_lines(text: &[u8], first_line: usize) -> Vec<Document> {
+    let documents = parse_documents(text, first_line);
+    if documents
+        .iter()
+        .all(|document| matches!(document, Document::Event { .. }))
+    {
+        return documents;
+    }
+    text.split(|&b| b == b'\n')
+        .enumerate()
+        .filter(|(_, line)| !is_blank(line))
+        .map(|(index, line)| {
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            line_document(first_line + index, line, serde_json::from_slice(line))
+        })
+        .collect()
+}
+
+fn line_document(line: usize, bytes: &[u8], parsed: serde_json::Result<Value>) -> Document {
+    match parsed {
+        Ok(value) => Document::Event { line, value },
+        Err(error) => Document::Invalid {
+            line,
+            error: invalid_json(&error, &String::from_utf8_lossy(bytes)),
+        },
+    }
+}
+
+/// Parses a whole buffered input: an array of events, or a sequence of
+/// (possibly pretty-printed) documents. `first_line` is the line `text` starts on.
+fn parse_documents(text: &[u8], first_line: usize) -> Vec<Document> {
+    let line_at = |offset: usize| {
+        first_line
+            + text[..offset.min(text.len())]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+    };
+    let start = text.len() - trim_ascii_start(text).len();
+    let (items_start, is_array) = if text[start..].starts_with(b"[") {
+        (start + 1, true)
+    } else {
+        (start, false)
+    };
+    let mut documents = Vec::new();
+    let mut offset = items_start;
+    loop {
+        offset += text[offset..].len() - trim_ascii_start(&text[offset..]).len();
+        if is_array && text[offset..].starts_with(b"]") {
+            offset += 1;
+            offset += text[offset..].len() - trim_ascii_start(&text[offset..]).len();
+            if offset < text.len() {
+                documents.push(invalid_at(
+                    text,
+                    offset,
+                    &line_at,
+                    "unexpected text after the closing `]`",
+                ));
+            }
+            return documents;
+        }
+        if offset >= text.len() {
+            if is_array {
+                let end = text
+                    .iter()
+                    .rposition(|b| !b.is_ascii_whitespace())
+                    .map_or(0, |last| last + 1);
+                documents.push(invalid_at(
+                    text,
+                    end,
+                    &line_at,
+                    "the array is never closed with `]`",
+                ));
+            }
+            return documents;
+        }
+        let mut stream = serde_json::Deserializer::from_slice(&text[offset..]).into_iter::<Value>();
+        match stream.next() {
+            Some(Ok(value)) => {
+                documents.push(Document::Event {
+                    line: line_at(offset),
+                    value,
+                });
+                offset += stream.byte_offset();
+            }
+            Some(Err(error)) => {
+                let document_text = String::from_utf8_lossy(&text[offset..]);
+                documents.push(Document::Invalid {
+                    line: line_at(offset),
+                    error: invalid_json(&error, &document_text),
+                });
+                return documents;
+            }
+            None => return documents,
+        }
+        if is_array {
+            offset += text[offset..].len() - trim_ascii_start(&text[offset..]).len();
+            if text[offset..].starts_with(b",") {
+                offset += 1;
+            } else if !text[offset..].starts_with(b"]") {
+                documents.push(invalid_at(
+                    text,
+                    offset,
+                    &line_at,
+                    "expected `,` or `]` after an array element",
+                ));
+                return documents;
+            }
+        }
+    }
+}
+
+fn invalid_at(
+    text: &[u8],
+    offset: usize,
+    line_at: &dyn Fn(usize) -> usize,
+    message: &str,
+) -> Document {
+    let line = line_at(offset);
+    let line_start = text[..offset.min(text.len())]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |newline| newline + 1);
+    let line_end = text[line_start..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(text.len(), |end| line_start + end);
+    let source = String::from_utf8_lossy(&text[line_start..line_end]).into_owned();
+    let column = offset.saturating_sub(line_start).min(source.len());
+    Document::Invalid {
+        line,
+        error: Error::new(
+            ErrorType::EventInvalid,
+            "malformed_json",
+            format!("malformed JSON: {message}"),
+        )
+        .at(crate::span::Span::new(column, column), &source),
+    }
+}
+
+fn is_blank(bytes: &[u8]) -> bool {
+    bytes.iter().all(u8::is_ascii_whitespace)
+}
+
+fn trim_ascii_start(bytes: &[u8]) -> &[u8] {
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    &bytes[start..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Vec<String> {
+        DocumentReader::new(text.as_bytes())
+            .map(|document| match document {
+                Document::Event { line, value } => format!("{line}: {value}"),
+                Document::Invalid { line, error } => format!("{line}: invalid: {}", error.message),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn ndjson_lines_stand_alone() {
+        assert_eq!(
+            read("\u{feff}{\"a\":1}\r\n\n{\"a\":\n{\"b\":2}\n{\"c\":3}"),
+            [
+                "1: {\"a\":1}",
+                "3: invalid: malformed JSON: EOF while parsing a value",
+                "4: {\"b\":2}",
+                "5: {\"c\":3}"
+            ]
+        );
+    }
+
+    #[test]
+    fn arrays_and_pretty_documents_keep_their_line_numbers() {
+        assert_eq!(
+            read("[\n  {\"a\": 1},\n  {\"b\": 2}\n]\n"),
+            ["2: {\"a\":1}", "3: {\"b\":2}"]
+        );
+        assert_eq!(
+            read("{\n  \"a\": 1\n}\n{\n  \"b\": 2\n}"),
+            ["1: {\"a\":1}", "4: {\"b\":2}"]
+        );
+        assert_eq!(
+            read("[{\"a\":1} {\"b\":2}]"),
+            [
+                "1: {\"a\":1}",
+                "1: invalid: malformed JSON: expected `,` or `]` after an array element"
+            ]
+        );
+        assert_eq!(
+            read("[{\"a\":1},"),
+            [
+                "1: {\"a\":1}",
+                "1: invalid: malformed JSON: the array is never closed with `]`"
+            ]
+        );
+        assert_eq!(
+            read("{\"a\":\n{\"b\":2}\n"),
+            [
+                "1: invalid: malformed JSON: EOF while parsing a value",
+                "2: {\"b\":2}"
+            ]
+        );
+        assert!(read("").is_empty());
+        assert!(read("\n \n").is_empty());
+    }
+}

@@ -1,0 +1,243 @@
+//! KQL wildcard patterns, compiled once and matched in linear time.
+//!
+//! A pattern is literal segments separated by `*`: `S0 * S1 * … * Sk`. It matches
+//! when the text starts with `S0`, ends with `Sk` after everything else, and
+//! contains `S1 … Sk-1` in order in between. Taking each middle segment at its
+//! leftmost occurrence is always right for `*`-only patterns, so matching is
+//! one pass with a Knuth–Morris–Pratt automaton per segment: linear in text and
+//! pattern, whatever the pattern (`*a*a*a*…*b` cannot blow up).
+//!
+//! The matcher is a byte automaton with a small `Copy` state, so the same
+//! pattern can match a whole string or be fed a field path piece by piece while
+//! walking an event — a branch whose state is dead is never entered.
+
+use crate::kql::{Piece, WildcardPattern};
+
+/// A compiled `*` pattern over bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Glob {
+    segments: Vec<Segment>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Segment {
+    bytes: Box<[u8]>,
+    /// KMP failure function: the length of the longest proper border of `bytes[..=i]`.
+    failure: Box<[u32]>,
+}
+
+/// How far a [`Glob`] has matched a text fed to it so far.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GlobState {
+    segment: u32,
+    matched: u32,
+}
+
+const DEAD: GlobState = GlobState {
+    segment: u32::MAX,
+    matched: 0,
+};
+
+impl Glob {
+    /// Compiles a parsed wildcard pattern.
+    pub fn new(pattern: &WildcardPattern) -> Glob {
+        let mut segments = vec![Vec::new()];
+        for piece in pattern.pieces() {
+            match piece {
+                Piece::Text(text) => {
+                    if let Some(last) = segments.last_mut() {
+                        last.extend_from_slice(text.as_bytes());
+                    }
+                }
+                Piece::AnySequence => segments.push(Vec::new()),
+            }
+        }
+        Glob {
+            segments: segments.into_iter().map(Segment::new).collect(),
+        }
+    }
+
+    /// A pattern without wildcards: matches `text` exactly.
+    pub fn literal(text: &str) -> Glob {
+        Glob {
+            segments: vec![Segment::new(text.as_bytes().to_vec())],
+        }
+    }
+
+    /// True when the whole of `text` matches.
+    pub fn matches(&self, text: &str) -> bool {
+        self.accepts(self.feed(self.start(), text.as_bytes()))
+    }
+
+    /// The state before any byte.
+    pub fn start(&self) -> GlobState {
+        self.settle(GlobState {
+            segment: 0,
+            matched: 0,
+        })
+    }
+
+    /// The state after feeding `bytes` to `state`.
+    pub fn feed(&self, mut state: GlobState, bytes: &[u8]) -> GlobState {
+        for &byte in bytes {
+            if state == DEAD {
+                break;
+            }
+            state = self.step(state, byte);
+        }
+        state
+    }
+
+    /// True when no continuation can match any more.
+    pub fn is_dead(&self, state: GlobState) -> bool {
+        state == DEAD
+    }
+
+    /// True when the text fed so far matches.
+    pub fn accepts(&self, state: GlobState) -> bool {
+        let last = self.segments.len() - 1;
+        state.segment as usize == last && state.matched as usize == self.segments[last].bytes.len()
+    }
+
+    fn step(&self, state: GlobState, byte: u8) -> GlobState {
+        let index = state.segment as usize;
+        let segment = &self.segments[index];
+        let matched = if index == 0 {
+            // The first segment is anchored at the start of the text.
+            let matched = state.matched as usize;
+            if matched < segment.bytes.len() && segment.bytes[matched] == byte {
+                state.matched + 1
+            } else {
+                return DEAD;
+            }
+        } else {
+            segment.advance(state.matched, byte)
+        };
+        self.settle(GlobState {
+            segment: state.segment,
+            matched,
+        })
+    }
+
+    /// Moves on from a completed segment, unless it is the last one (which must
+    /// end the text, so it keeps matching).
+    fn settle(&self, state: GlobState) -> GlobState {
+        let index = state.segment as usize;
+        if index + 1 < self.segments.len()
+            && state.matched as usize == self.segments[index].bytes.len()
+        {
+            GlobState {
+                segment: state.segment + 1,
+                matched: 0,
+            }
+        } else {
+            state
+        }
+    }
+}
+
+impl Segment {
+    fn new(bytes: Vec<u8>) -> Segment {
+        let mut failure = vec![0u32; bytes.len()];
+        let mut border = 0usize;
+        for index in 1..bytes.len() {
+            while border > 0 && bytes[index] != bytes[border] {
+                border = failure[border - 1] as usize;
+            }
+            if bytes[index] == bytes[border] {
+                border += 1;
+            }
+            failure[index] = border as u32;
+        }
+        Segment {
+            bytes: bytes.into_boxed_slice(),
+            failure: failure.into_boxed_slice(),
+        }
+    }
+
+    /// KMP: the longest prefix of the segment that ends the text after `byte`.
+    fn advance(&self, matched: u32, byte: u8) -> u32 {
+        if self.bytes.is_empty() {
+            return 0;
+        }
+        let mut matched = matched as usize;
+        if matched == self.bytes.len() {
+            matched = self.failure[matched - 1] as usize;
+        }
+        while matched > 0 && self.bytes[matched] != byte {
+            matched = self.failure[matched - 1] as usize;
+        }
+        if self.bytes[matched] == byte {
+            matched += 1;
+        }
+        matched as u32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kql::{Node, Value};
+
+    fn glob(pattern: &str) -> Glob {
+        let query = format!("f:{pattern}");
+        match crate::kql::parse(&query) {
+            Ok(Node::Is { value, .. }) => match value.value {
+                Value::Wildcard { pattern } => Glob::new(&pattern),
+                Value::Text { text, .. } => Glob::literal(&text),
+                other => panic!("not a pattern: {other:?}"),
+            },
+            other => panic!("unexpected parse: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn star_patterns_match_like_elasticsearch_wildcard_queries() {
+        let cases = [
+            ("gu*st", "guest", true),
+            ("gu*st", "gust", true),
+            ("gu*st", "guests", false),
+            ("*", "", true),
+            ("*", "anything", true),
+            ("a*", "a", true),
+            ("*b", "ab", true),
+            ("*b", "ba", false),
+            ("*ab*ab*", "xabyab", true),
+            ("*ab*ab*", "xaby", false),
+            ("*aab", "aaab", true),
+            ("a*a", "a", false),
+            ("a*a", "aa", true),
+            ("*abcabd", "abcabcabd", true),
+            ("*/proxy/run/*", "/api/v1/nodes/x/proxy/run/y", true),
+            ("*.exe", "a.exe.txt", false),
+            ("a*b*c", "abc", true),
+            ("a*b*c", "acb", false),
+            ("*ß*", "straße", true),
+            ("exact", "exact", true),
+            ("exact", "exactly", false),
+            ("exact", "exac", false),
+        ];
+        for (pattern, text, expected) in cases {
+            assert_eq!(glob(pattern).matches(text), expected, "{pattern} vs {text}");
+        }
+    }
+
+    #[test]
+    fn adversarial_patterns_stay_linear() {
+        let pattern = format!("{}b", "*a".repeat(500));
+        let text = "a".repeat(200_000);
+        assert!(!glob(&pattern).matches(&text));
+        assert!(glob(&pattern).matches(&format!("{text}b")));
+    }
+
+    #[test]
+    fn feeding_in_pieces_equals_feeding_at_once() {
+        let glob = glob("a.*.b");
+        let state = glob.feed(glob.start(), b"a");
+        let state = glob.feed(state, b".x.y");
+        assert!(!glob.accepts(state));
+        let state = glob.feed(state, b".b");
+        assert!(glob.accepts(state));
+        assert!(glob.is_dead(glob.feed(glob.start(), b"b")));
+    }
+}

@@ -1,0 +1,257 @@
+//! The case-file format and its one `check` function, shared by the native
+//! tests and the wasm tests (Node and Chromium), so every case runs wherever
+//! the engine runs.
+//!
+//! A case file holds cases separated by `---` lines. Each case is a list of
+//! `key: value` lines; a value may continue on following lines indented by two
+//! spaces. Lines starting with `#` are comments. Keys:
+//!
+//! - `query:` the KQL query (the rest of the line), or `query-json:` the query as
+//!   a JSON string (for leading or trailing spaces and control characters), or
+//!   `rule: seed` for the built-in rule's query;
+//! - `ast:` the parsed query printed back as fully parenthesised KQL;
+//! - `fields:` a JSON object of field types (a complete mapping); without it the
+//!   dynamic mapping of `logs-*-*` applies;
+//! - `event:` a JSON event, and `expect: match` or `expect: no match`;
+//! - `error:` `type/kind` of the error the query must raise (parsing, or
+//!   compiling for `fields:`), and `rendered:` its exact caret rendering.
+
+use kql_detect::compile::CompiledQuery;
+use kql_detect::event::JsonEvent;
+use kql_detect::kql;
+use kql_detect::rule::azure_external_guest_user_invitation;
+use kql_detect::schema::Schema;
+use kql_detect::Error;
+
+/// Every case file, embedded so that wasm tests (which have no file system) run them too.
+pub const CASE_FILES: &[(&str, &str)] = &[
+    (
+        "parse/operators.cases",
+        include_str!("../cases/parse/operators.cases"),
+    ),
+    (
+        "parse/values.cases",
+        include_str!("../cases/parse/values.cases"),
+    ),
+    (
+        "parse/escapes.cases",
+        include_str!("../cases/parse/escapes.cases"),
+    ),
+    (
+        "parse/ranges-and-nested.cases",
+        include_str!("../cases/parse/ranges-and-nested.cases"),
+    ),
+    (
+        "parse/errors.cases",
+        include_str!("../cases/parse/errors.cases"),
+    ),
+    (
+        "eval/seed-rule.cases",
+        include_str!("../cases/eval/seed-rule.cases"),
+    ),
+    (
+        "eval/keyword.cases",
+        include_str!("../cases/eval/keyword.cases"),
+    ),
+    (
+        "eval/fields.cases",
+        include_str!("../cases/eval/fields.cases"),
+    ),
+    (
+        "eval/logic.cases",
+        include_str!("../cases/eval/logic.cases"),
+    ),
+    (
+        "eval/types.cases",
+        include_str!("../cases/eval/types.cases"),
+    ),
+];
+
+/// One case: where it is, and its keys in order.
+pub struct Case {
+    pub file: &'static str,
+    pub line: usize,
+    pub entries: Vec<(String, String)>,
+}
+
+impl Case {
+    fn get(&self, key: &str) -> Option<&str> {
+        self.entries
+            .iter()
+            .find(|(name, _)| name == key)
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+/// Splits a case file into cases.
+pub fn parse_case_file(file: &'static str, text: &str) -> Vec<Case> {
+    let mut cases = Vec::new();
+    let mut current = Case {
+        file,
+        line: 1,
+        entries: Vec::new(),
+    };
+    for (index, line) in text.lines().enumerate() {
+        let line_number = index + 1;
+        if line == "---" {
+            if !current.entries.is_empty() {
+                cases.push(current);
+            }
+            current = Case {
+                file,
+                line: line_number + 1,
+                entries: Vec::new(),
+            };
+        } else if line.starts_with('#') || (line.trim().is_empty() && current.entries.is_empty()) {
+            continue;
+        } else if let Some(continuation) = line
+            .strip_prefix("  ")
+            .or_else(|| line.trim().is_empty().then_some(""))
+        {
+            if let Some((_, value)) = current.entries.last_mut() {
+                value.push('\n');
+                value.push_str(continuation);
+            }
+        } else if let Some((key, value)) = line.split_once(':') {
+            if current.entries.is_empty() {
+                current.line = line_number;
+            }
+            current.entries.push((
+                key.to_string(),
+                value.strip_prefix(' ').unwrap_or(value).to_string(),
+            ));
+        } else {
+            panic!("{file}:{line_number}: expected `key: value`, found {line:?}");
+        }
+    }
+    if !current.entries.is_empty() {
+        cases.push(current);
+    }
+    for case in &mut cases {
+        for (_, value) in &mut case.entries {
+            let trimmed = value.trim_end_matches('\n').to_string();
+            *value = trimmed
+                .strip_prefix('\n')
+                .map(str::to_string)
+                .unwrap_or(trimmed);
+        }
+    }
+    cases
+}
+
+/// Runs one case; `Err` explains the difference.
+pub fn check(case: &Case) -> Result<(), String> {
+    let query = match (case.get("query"), case.get("query-json"), case.get("rule")) {
+        (Some(query), _, _) => query.to_string(),
+        (_, Some(json), _) => serde_json::from_str::<String>(json)
+            .map_err(|error| format!("bad query-json: {error}"))?,
+        (_, _, Some("seed")) => azure_external_guest_user_invitation().query,
+        _ => return Err("the case has no query".to_string()),
+    };
+    let schema = match case.get("fields") {
+        Some(fields) => {
+            Schema::from_json(fields).map_err(|error| format!("bad fields: {error}"))?
+        }
+        None => Schema::dynamic(),
+    };
+
+    let ast = kql::parse(&query).map_err(|error| Error::from((error, query.as_str())));
+    if let (Ok(ast), Some(expected)) = (&ast, case.get("ast")) {
+        check_printed(ast, expected)?;
+    }
+    if case.get("event").is_none() && case.get("error").is_none() {
+        // A grammar case: the query's meaning for some mapping is not its concern.
+        return ast
+            .map(|_| ())
+            .map_err(|error| format!("unexpected error:\n{}", error.rendered()));
+    }
+    let compiled = ast.and_then(|ast| {
+        CompiledQuery::compile(&ast, &schema).map_err(|error| error.into_error(&query))
+    });
+    let compiled = match (compiled, case.get("error")) {
+        (Err(error), Some(expected)) => return check_error(case, &error, expected),
+        (Err(error), None) => return Err(format!("unexpected error:\n{}", error.rendered())),
+        (Ok(_), Some(expected)) => {
+            return Err(format!("expected error {expected}, but the query compiled"))
+        }
+        (Ok(compiled), None) => compiled,
+    };
+
+    if let Some(event) = case.get("event") {
+        let event: serde_json::Value =
+            serde_json::from_str(event).map_err(|error| format!("bad event: {error}"))?;
+        let matched = compiled.matches(&JsonEvent(&event));
+        let expected = match case.get("expect") {
+            Some("match") => true,
+            Some("no match") => false,
+            other => {
+                return Err(format!(
+                    "expect must be `match` or `no match`, found {other:?}"
+                ))
+            }
+        };
+        if matched != expected {
+            return Err(format!(
+                "expected {}, got {}",
+                if expected { "match" } else { "no match" },
+                if matched { "match" } else { "no match" }
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The tree printed back must read as expected, and parse again to itself.
+fn check_printed(ast: &kql::Node, expected: &str) -> Result<(), String> {
+    let printed = ast.to_string();
+    if printed != expected {
+        return Err(format!("ast:\n  expected {expected}\n  got      {printed}"));
+    }
+    match kql::parse(&printed) {
+        Ok(reparsed) if reparsed.to_string() == printed => Ok(()),
+        Ok(reparsed) => Err(format!("printed ast {printed} reparses as {reparsed}")),
+        Err(error) => Err(format!("printed ast {printed} does not parse: {error:?}")),
+    }
+}
+
+fn check_error(case: &Case, error: &Error, expected: &str) -> Result<(), String> {
+    let actual = format!("{}/{}", error.error_type.tag(), error.kind);
+    if actual != expected {
+        return Err(format!(
+            "expected error {expected}, got {actual}:\n{}",
+            error.rendered()
+        ));
+    }
+    if let Some(rendered) = case.get("rendered") {
+        if error.rendered() != rendered {
+            return Err(format!(
+                "rendered error differs:\n--- expected\n{rendered}\n--- got\n{}",
+                error.rendered()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Runs every case of every file; the report lists each failure with its place.
+pub fn run_all(files: &[(&'static str, &str)]) -> Result<usize, String> {
+    let mut count = 0;
+    let mut failures = Vec::new();
+    for (file, text) in files {
+        for case in parse_case_file(file, text) {
+            count += 1;
+            if let Err(message) = check(&case) {
+                failures.push(format!("{}:{}: {message}", case.file, case.line));
+            }
+        }
+    }
+    if failures.is_empty() {
+        Ok(count)
+    } else {
+        Err(format!(
+            "{} of {count} cases failed:\n\n{}",
+            failures.len(),
+            failures.join("\n\n")
+        ))
+    }
+}
