@@ -2,6 +2,7 @@
 //! then events in and alerts out. The command line and the wasm API are thin
 //! shells around it.
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::alert::build_alert;
@@ -24,7 +25,46 @@ struct CompiledRule {
     query: CompiledQuery,
 }
 
+/// What a host asks for when it creates an engine (the JavaScript `new Engine(options)`).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EngineOptions {
+    /// KQL queries, each run as an ad-hoc rule; the built-in rule when absent.
+    pub rules: Option<Vec<String>>,
+    /// A complete `{field: type}` mapping; the dynamic mapping when absent.
+    pub field_types: Option<Value>,
+}
+
+impl EngineOptions {
+    /// Reads options from JSON text; unknown keys are refused, so typos do not pass silently.
+    pub fn from_json(text: &str) -> Result<EngineOptions, Error> {
+        serde_json::from_str(text).map_err(|error| {
+            let message = error.to_string();
+            let message = message
+                .rsplit_once(" at line ")
+                .map_or(message.as_str(), |(message, _)| message);
+            Error::new(
+                ErrorType::OptionsInvalid,
+                "malformed_options",
+                format!("invalid engine options: {message}"),
+            )
+        })
+    }
+}
+
 impl Engine {
+    /// The engine `options` describe.
+    pub fn from_options(options: &EngineOptions) -> Result<Engine, Error> {
+        let schema = match &options.field_types {
+            Some(field_types) => Schema::from_value(field_types)?,
+            None => Schema::dynamic(),
+        };
+        match &options.rules {
+            Some(queries) => Engine::from_queries(queries.iter().map(String::as_str), &schema),
+            None => Engine::new(vec![azure_external_guest_user_invitation()], &schema),
+        }
+    }
+
     /// Compiles `rules` for `schema`; the first rule that fails names itself in the error.
     pub fn new(rules: Vec<Rule>, schema: &Schema) -> Result<Engine, Error> {
         let rules = rules

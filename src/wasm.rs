@@ -1,1 +1,159 @@
+//! The JavaScript API: thin `#[wasm_bindgen]` shims over [`crate::engine`].
+//!
+//! Each function converts its arguments, calls one library function and
+//! converts the result. Events and options cross the boundary as JSON text
+//! (strings pass through; objects go through `JSON.stringify`), which is faster
+//! than walking JavaScript objects property by property and lets unknown option
+//! names be refused. Errors become real `Error`
+//! objects carrying `type`, `kind`, `span`, `line`, `column` and `rendered`.
 
+use js_sys::{Array, Reflect, JSON};
+use wasm_bindgen::prelude::*;
+
+use crate::engine::{Engine as CoreEngine, EngineOptions};
+use crate::error::{Error, ErrorType};
+use crate::time::Timestamp;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** An Elastic Security alert: the matched event plus `kibana.alert.*` fields, as nested objects. */
+export type Alert = { "@timestamp": string; event: { kind: "signal"; [field: string]: unknown }; kibana: { alert: { [field: string]: unknown } }; [field: string]: unknown };
+
+/** Options for `new Engine(options)`. */
+export interface EngineOptions {
+  /** KQL queries, each run as an ad-hoc rule. Default: the built-in rule. */
+  rules?: string[];
+  /** A complete mapping `{ field: elasticsearchType }`; unlisted fields are unmapped. Default: Elastic's logs-*-* dynamic mapping. */
+  fieldTypes?: Record<string, string>;
+}
+
+/** Every error thrown by kql-detect is an `Error` with these properties. */
+export interface KqlDetectError extends Error {
+  /** Stable category: "kql_syntax", "kql_query", "field_types_invalid", "event_invalid", "options_invalid". */
+  type: string;
+  /** Stable detail within the category, e.g. "unexpected_end". */
+  kind: string;
+  /** Byte offsets [start, end) into the faulty text, or null. */
+  span: [number, number] | null;
+  /** 1-based line of the fault, or null. */
+  line: number | null;
+  /** 1-based column (in characters) of the fault, or null. */
+  column: number | null;
+  /** The message with the faulty line and a caret under the fault. */
+  rendered: string;
+}
+"#;
+
+/// Evaluates one event (an object or a JSON string) against the built-in rule.
+#[wasm_bindgen(unchecked_return_type = "Alert[]")]
+pub fn evaluate(
+    #[wasm_bindgen(unchecked_param_type = "object | string")] event: JsValue,
+) -> Result<JsValue, JsValue> {
+    thread_local! {
+        static BUILTIN: CoreEngine = CoreEngine::builtin();
+    }
+    BUILTIN.with(|engine| evaluate_with(engine, &event))
+}
+
+/// Rules compiled once, ready to evaluate events.
+#[wasm_bindgen]
+pub struct Engine {
+    inner: CoreEngine,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// Compiles the rules in `options` (default: the built-in rule).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "EngineOptions")] options: JsValue,
+    ) -> Result<Engine, JsValue> {
+        let options = if options.is_undefined() || options.is_null() {
+            EngineOptions::default()
+        } else {
+            let text = json_text(
+                &options,
+                ErrorType::OptionsInvalid,
+                "engine options must be an object",
+            )
+            .map_err(|error| to_js_error(&error))?;
+            EngineOptions::from_json(&text).map_err(|error| to_js_error(&error))?
+        };
+        let inner = CoreEngine::from_options(&options).map_err(|error| to_js_error(&error))?;
+        Ok(Engine { inner })
+    }
+
+    /// Evaluates one event (an object or a JSON string); one alert per matching rule.
+    #[wasm_bindgen(unchecked_return_type = "Alert[]")]
+    pub fn evaluate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "object | string")] event: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        evaluate_with(&self.inner, &event)
+    }
+}
+
+fn evaluate_with(engine: &CoreEngine, event: &JsValue) -> Result<JsValue, JsValue> {
+    let text = json_text(
+        event,
+        ErrorType::EventInvalid,
+        "an event must be an object or a JSON string",
+    )
+    .map_err(|error| to_js_error(&error))?;
+    let now = Timestamp(js_sys::Date::now() as i64);
+    let alerts = engine
+        .evaluate_json(&text, now)
+        .map_err(|error| to_js_error(&error))?;
+    let json = serde_json::to_string(&alerts)
+        .map_err(|error| JsValue::from(js_sys::Error::new(&error.to_string())))?;
+    JSON::parse(&json)
+}
+
+/// A value as JSON text: strings as they are, anything else through `JSON.stringify`.
+fn json_text(value: &JsValue, error_type: ErrorType, what: &str) -> Result<String, Error> {
+    if let Some(text) = value.as_string() {
+        return Ok(text);
+    }
+    let not_serializable =
+        |reason: String| Error::new(error_type, "not_serializable", format!("{what}: {reason}"));
+    let json = JSON::stringify(value)
+        .map_err(|error| not_serializable(String::from(js_sys::Error::from(error).message())))?;
+    json.as_string()
+        .ok_or_else(|| not_serializable("JSON.stringify returned undefined".to_string()))
+}
+
+/// A JavaScript `Error` carrying the error's data as properties.
+fn to_js_error(error: &Error) -> JsValue {
+    let js_error = js_sys::Error::new(&error.message);
+    let object: &JsValue = js_error.as_ref();
+    let position = error.line_column();
+    let span = match error.span {
+        Some(span) => Array::of2(
+            &JsValue::from(span.start as u32),
+            &JsValue::from(span.end as u32),
+        )
+        .into(),
+        None => JsValue::NULL,
+    };
+    let number_or_null =
+        |value: Option<usize>| value.map_or(JsValue::NULL, |value| JsValue::from(value as u32));
+    let properties: [(&str, JsValue); 6] = [
+        ("type", error.error_type.tag().into()),
+        ("kind", error.kind.into()),
+        ("span", span),
+        (
+            "line",
+            number_or_null(position.map(|position| position.line)),
+        ),
+        (
+            "column",
+            number_or_null(position.map(|position| position.column)),
+        ),
+        ("rendered", error.rendered().into()),
+    ];
+    for (name, value) in properties {
+        // Setting a property on a fresh Error object cannot fail.
+        let _ = Reflect::set(object, &JsValue::from_str(name), &value);
+    }
+    js_error.into()
+}

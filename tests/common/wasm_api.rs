@@ -1,0 +1,180 @@
+//! Tests of the JavaScript API as compiled to WebAssembly, shared by the Node
+//! (`wasm_node.rs`) and headless Chromium (`wasm_browser.rs`) test binaries.
+
+use js_sys::{Array, Object, Reflect, JSON};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+use kql_detect::wasm::{evaluate, Engine};
+
+const GUEST_INVITE: &str = r#"{"@timestamp":"2026-11-27T09:12:45.123Z","event":{"dataset":"azure.auditlogs","outcome":"success"},"azure":{"auditlogs":{"operation_name":"Invite external user","properties":{"target_resources":{"0":{"display_name":"guest"}}}}}}"#;
+
+fn get(value: &JsValue, path: &str) -> JsValue {
+    path.split('.').fold(value.clone(), |value, key| {
+        Reflect::get(&value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    })
+}
+
+fn alerts(value: JsValue) -> Vec<JsValue> {
+    value
+        .dyn_into::<Array>()
+        .expect("an array of alerts")
+        .iter()
+        .collect()
+}
+
+fn thrown<T>(result: Result<T, JsValue>) -> JsValue {
+    let Err(error) = result else {
+        panic!("expected an error")
+    };
+    assert!(
+        error.is_instance_of::<js_sys::Error>(),
+        "errors are Error instances"
+    );
+    error
+}
+
+#[wasm_bindgen_test]
+fn every_case_file_passes_in_webassembly() {
+    if let Err(report) = super::cases::run_all(super::cases::CASE_FILES) {
+        panic!("{report}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn evaluate_accepts_json_text_and_objects() {
+    let from_text = alerts(evaluate(JsValue::from_str(GUEST_INVITE)).unwrap());
+    assert_eq!(from_text.len(), 1);
+    let object = JSON::parse(GUEST_INVITE).unwrap();
+    let from_object = alerts(evaluate(object).unwrap());
+    assert_eq!(from_object.len(), 1);
+    let alert = &from_object[0];
+    assert_eq!(
+        get(alert, "kibana.alert.rule.name").as_string().unwrap(),
+        "Azure External Guest User Invitation"
+    );
+    assert_eq!(
+        get(alert, "kibana.alert.rule.rule_id").as_string().unwrap(),
+        "141e9b3a-ff37-4756-989d-05d7cbf35b0e"
+    );
+    assert_eq!(
+        get(alert, "kibana.alert.severity").as_string().unwrap(),
+        "low"
+    );
+    assert_eq!(
+        get(alert, "kibana.alert.risk_score").as_f64().unwrap(),
+        21.0
+    );
+    assert_eq!(
+        get(alert, "kibana.alert.original_time")
+            .as_string()
+            .unwrap(),
+        "2026-11-27T09:12:45.123Z"
+    );
+    assert_eq!(get(alert, "event.kind").as_string().unwrap(), "signal");
+    assert_eq!(
+        get(alert, "event.dataset").as_string().unwrap(),
+        "azure.auditlogs"
+    );
+}
+
+#[wasm_bindgen_test]
+fn evaluate_returns_no_alerts_for_other_events() {
+    let event =
+        JSON::parse(r#"{"event":{"dataset":"azure.auditlogs","outcome":"success"}}"#).unwrap();
+    assert!(alerts(evaluate(event).unwrap()).is_empty());
+}
+
+#[wasm_bindgen_test]
+fn malformed_events_throw_event_invalid() {
+    let error = thrown(evaluate(JsValue::from_str("{\"a\":")));
+    assert_eq!(get(&error, "type").as_string().unwrap(), "event_invalid");
+    let error = thrown(evaluate(JsValue::from_str("[1]")));
+    assert_eq!(get(&error, "kind").as_string().unwrap(), "not_an_object");
+    let error = thrown(evaluate(JsValue::UNDEFINED));
+    assert_eq!(get(&error, "type").as_string().unwrap(), "event_invalid");
+}
+
+#[wasm_bindgen_test]
+fn engines_run_ad_hoc_queries_with_field_types() {
+    let options = JSON::parse(
+        r#"{"rules":["n > 5","user.name:admin*"],"fieldTypes":{"n":"long","user.name":"keyword"}}"#,
+    )
+    .unwrap();
+    let engine = Engine::new(options).unwrap();
+    let fired = alerts(
+        engine
+            .evaluate(JsValue::from_str(
+                r#"{"n":"7","user":{"name":"administrator"}}"#,
+            ))
+            .unwrap(),
+    );
+    let names: Vec<String> = fired
+        .iter()
+        .map(|alert| get(alert, "kibana.alert.rule.name").as_string().unwrap())
+        .collect();
+    assert_eq!(names, ["n > 5", "user.name:admin*"]);
+    let default_engine = Engine::new(JsValue::UNDEFINED).unwrap();
+    assert_eq!(
+        alerts(
+            default_engine
+                .evaluate(JsValue::from_str(GUEST_INVITE))
+                .unwrap()
+        )
+        .len(),
+        1
+    );
+}
+
+#[wasm_bindgen_test]
+fn syntax_errors_carry_their_place() {
+    let options = JSON::parse(r#"{"rules":["a:1 and b:"]}"#).unwrap();
+    let error = thrown(Engine::new(options));
+    assert_eq!(get(&error, "type").as_string().unwrap(), "kql_syntax");
+    assert_eq!(get(&error, "kind").as_string().unwrap(), "unexpected_end");
+    assert_eq!(
+        get(&error, "message").as_string().unwrap(),
+        "expected a value, found the end of the query"
+    );
+    let span: Vec<f64> = get(&error, "span")
+        .dyn_into::<Array>()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_f64().unwrap())
+        .collect();
+    assert_eq!(span, [10.0, 10.0]);
+    assert_eq!(get(&error, "line").as_f64(), Some(1.0));
+    assert_eq!(get(&error, "column").as_f64(), Some(11.0));
+    assert!(get(&error, "rendered")
+        .as_string()
+        .unwrap()
+        .contains("1 | a:1 and b:\n  |           ^"));
+}
+
+#[wasm_bindgen_test]
+fn bad_options_throw_options_invalid() {
+    let options = JSON::parse(r#"{"rulez":["a:1"]}"#).unwrap();
+    let error = thrown(Engine::new(options));
+    assert_eq!(get(&error, "type").as_string().unwrap(), "options_invalid");
+    assert!(!get(&error, "message")
+        .as_string()
+        .unwrap()
+        .starts_with("Error:"));
+    let options = JSON::parse(r#"{"fieldTypes":{"a":"keywrd"}}"#).unwrap();
+    assert_eq!(
+        get(&thrown(Engine::new(options)), "type")
+            .as_string()
+            .unwrap(),
+        "field_types_invalid"
+    );
+    let empty_options = Engine::new(Object::new().into()).unwrap();
+    assert_eq!(
+        alerts(
+            empty_options
+                .evaluate(JsValue::from_str(GUEST_INVITE))
+                .unwrap()
+        )
+        .len(),
+        1
+    );
+}
