@@ -24,7 +24,7 @@ const MAX_SHOWN: usize = 100;
 /// The error as text: message, origin, and the source line with carets.
 pub fn render(error: &Error) -> String {
     let mut out = format!("error: {}", error.message);
-    let (Some(span), Some(source)) = (error.span, error.source.as_deref()) else {
+    let (Some(span), Some(source)) = (error.span(), error.source()) else {
         if let Some(origin) = &error.origin {
             let _ = write!(out, "\n --> {origin}");
         }
@@ -32,7 +32,9 @@ pub fn render(error: &Error) -> String {
     };
     let start = floor_char_boundary(source, span.start);
     let end = floor_char_boundary(source, span.end.max(span.start));
-    let position = line_column(source, start);
+    let position = error
+        .line_column()
+        .unwrap_or_else(|| line_column(source, start));
     match &error.origin {
         Some(origin) => {
             let _ = write!(
@@ -41,7 +43,7 @@ pub fn render(error: &Error) -> String {
                 position.line, position.column
             );
         }
-        None if source.contains('\n') => {
+        None if source.contains('\n') || error.first_line() > 1 => {
             let _ = write!(
                 out,
                 "\n --> line {}, column {}",
@@ -132,6 +134,17 @@ mod tests {
         assert!(lines[2].ends_with('…'), "{rendered}");
         let caret = lines[3].find('^').unwrap();
         assert_eq!(lines[2].chars().nth(caret), Some(':'), "{rendered}");
+    }
+
+    #[test]
+    fn excerpts_keep_the_line_numbers_of_their_origin() {
+        let error = error_at("{\"a\":", 5, 5)
+            .starting_at_line(42)
+            .in_origin("events.ndjson");
+        assert_eq!(
+            render(&error),
+            "error: boom\n --> events.ndjson, line 42, column 6\n   |\n42 | {\"a\":\n   |      ^"
+        );
     }
 
     #[test]

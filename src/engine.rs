@@ -67,17 +67,9 @@ impl Engine {
 
     /// Compiles `rules` for `schema`; the first rule that fails names itself in the error.
     pub fn new(rules: Vec<Rule>, schema: &Schema) -> Result<Engine, Error> {
-        let rules = rules
-            .into_iter()
-            .enumerate()
-            .map(|(index, rule)| {
-                let query = rule.compile(schema).map_err(|error| {
-                    error.in_origin(format!("rule {} ({})", index + 1, rule.name))
-                })?;
-                Ok(CompiledRule { rule, query })
-            })
-            .collect::<Result<_, Error>>()?;
-        Ok(Engine { rules })
+        Engine::compile(rules, schema, |number, rule| {
+            format!("rule {number} ({})", rule.name)
+        })
     }
 
     /// An engine for ad-hoc KQL queries, numbered from 1 in the order given.
@@ -90,7 +82,25 @@ impl Engine {
             .enumerate()
             .map(|(index, query)| Rule::ad_hoc(index + 1, query))
             .collect();
-        Engine::new(rules, schema)
+        Engine::compile(rules, schema, |number, _| format!("query {number}"))
+    }
+
+    fn compile(
+        rules: Vec<Rule>,
+        schema: &Schema,
+        origin: impl Fn(usize, &Rule) -> String,
+    ) -> Result<Engine, Error> {
+        let rules = rules
+            .into_iter()
+            .enumerate()
+            .map(|(index, rule)| {
+                let query = rule
+                    .compile(schema)
+                    .map_err(|error| error.in_origin(origin(index + 1, &rule)))?;
+                Ok(CompiledRule { rule, query })
+            })
+            .collect::<Result<_, Error>>()?;
+        Ok(Engine { rules })
     }
 
     /// The built-in rule (Azure External Guest User Invitation) over the dynamic schema.
@@ -144,7 +154,13 @@ impl Engine {
 
 /// An `event_invalid` error pointing at where `serde_json` gave up in `text`.
 pub(crate) fn invalid_json(error: &serde_json::Error, text: &str) -> Error {
-    let offset = offset_of(text, error.line(), error.column());
+    // At the end of the input, serde_json names the last character read; the
+    // fault is what is missing after it.
+    let offset = if error.is_eof() {
+        text.trim_end().len()
+    } else {
+        offset_of(text, error.line(), error.column())
+    };
     let message = error.to_string();
     let message = message
         .rsplit_once(" at line ")

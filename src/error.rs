@@ -51,12 +51,20 @@ pub struct Error {
     pub kind: &'static str,
     /// A lower-case message without a trailing period.
     pub message: String,
-    /// Where in `source` the fault is, when it has a place.
-    pub span: Option<Span>,
-    /// The text `span` points into (a query, an input line).
-    pub source: Option<String>,
-    /// What `source` is, for people: `rule 2`, `--query`, `line 7`.
+    /// What the faulty text is, for people: `rule 2`, `events.ndjson`.
     pub origin: Option<String>,
+    /// Where the fault is, when it has a place (boxed: errors are rare, results are not).
+    place: Option<Box<Place>>,
+}
+
+/// The text an error points into, and where in it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Place {
+    span: Span,
+    source: String,
+    /// The line number of the first line of `source` within its origin (1 unless
+    /// `source` is an excerpt, such as one line of an input file).
+    first_line: usize,
 }
 
 impl Error {
@@ -66,16 +74,26 @@ impl Error {
             error_type,
             kind,
             message: message.into(),
-            span: None,
-            source: None,
             origin: None,
+            place: None,
         }
     }
 
     /// Points the error at `span` of `source`.
     pub fn at(mut self, span: Span, source: &str) -> Error {
-        self.span = Some(span);
-        self.source = Some(source.to_string());
+        self.place = Some(Box::new(Place {
+            span,
+            source: source.to_string(),
+            first_line: 1,
+        }));
+        self
+    }
+
+    /// Says that the source text starts on line `line` of its origin.
+    pub fn starting_at_line(mut self, line: usize) -> Error {
+        if let Some(place) = &mut self.place {
+            place.first_line = line.max(1);
+        }
         self
     }
 
@@ -87,12 +105,29 @@ impl Error {
         self
     }
 
-    /// The line and column where the span starts.
+    /// The byte span of the fault in [`Error::source`], if the error has a place.
+    pub fn span(&self) -> Option<Span> {
+        self.place.as_ref().map(|place| place.span)
+    }
+
+    /// The text the span points into, if the error has a place.
+    pub fn source(&self) -> Option<&str> {
+        self.place.as_ref().map(|place| place.source.as_str())
+    }
+
+    /// The line number of the source text's first line within its origin.
+    pub fn first_line(&self) -> usize {
+        self.place.as_ref().map_or(1, |place| place.first_line)
+    }
+
+    /// The line (within the origin) and column where the span starts.
     pub fn line_column(&self) -> Option<LineColumn> {
-        match (self.span, &self.source) {
-            (Some(span), Some(source)) => Some(line_column(source, span.start)),
-            _ => None,
-        }
+        let place = self.place.as_ref()?;
+        let position = line_column(&place.source, place.span.start);
+        Some(LineColumn {
+            line: position.line + place.first_line - 1,
+            column: position.column,
+        })
     }
 
     /// The error drawn with a caret under the fault (see [`crate::diagnostic::render`]).

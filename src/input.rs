@@ -195,7 +195,7 @@ fn line_document(line: usize, bytes: &[u8], parsed: serde_json::Result<Value>) -
         Ok(value) => Document::Event { line, value },
         Err(error) => Document::Invalid {
             line,
-            error: invalid_json(&error, &String::from_utf8_lossy(bytes)),
+            error: invalid_json(&error, &String::from_utf8_lossy(bytes)).starting_at_line(line),
         },
     }
 }
@@ -261,7 +261,7 @@ fn parse_documents(text: &[u8], first_line: usize) -> Vec<Document> {
                 let document_text = String::from_utf8_lossy(&text[offset..]);
                 documents.push(Document::Invalid {
                     line: line_at(offset),
-                    error: invalid_json(&error, &document_text),
+                    error: invalid_json(&error, &document_text).starting_at_line(line_at(offset)),
                 });
                 return documents;
             }

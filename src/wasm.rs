@@ -127,7 +127,7 @@ fn to_js_error(error: &Error) -> JsValue {
     let js_error = js_sys::Error::new(&error.message);
     let object: &JsValue = js_error.as_ref();
     let position = error.line_column();
-    let span = match error.span {
+    let span = match error.span() {
         Some(span) => Array::of2(
             &JsValue::from(span.start as u32),
             &JsValue::from(span.end as u32),

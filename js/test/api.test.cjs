@@ -1,0 +1,99 @@
+// The npm package through CommonJS `require`, as a Node log shipper loads it.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { readFileSync } = require('node:fs');
+const path = require('node:path');
+
+const { evaluate, Engine } = require('kql-detect');
+
+const samples = readFileSync(path.join(__dirname, '../../examples/azure-auditlogs.ndjson'), 'utf8')
+  .split('\n')
+  .filter((line) => line.trim() !== '');
+
+const invite = (displayName, outcome = 'success') => ({
+  '@timestamp': '2026-11-27T09:12:45.123Z',
+  event: { dataset: 'azure.auditlogs', outcome },
+  azure: {
+    auditlogs: {
+      operation_name: 'Invite external user',
+      properties: { target_resources: { 0: { display_name: displayName } } },
+    },
+  },
+});
+
+test('the built-in rule alerts on an invitation displayed as "guest"', () => {
+  const alerts = evaluate(invite('guest'));
+  assert.equal(alerts.length, 1);
+  const [alert] = alerts;
+  assert.equal(alert.event.kind, 'signal');
+  assert.equal(alert.kibana.alert.rule.name, 'Azure External Guest User Invitation');
+  assert.equal(alert.kibana.alert.rule.rule_id, '141e9b3a-ff37-4756-989d-05d7cbf35b0e');
+  assert.equal(alert.kibana.alert.rule.version, 7);
+  assert.equal(alert.kibana.alert.severity, 'low');
+  assert.equal(alert.kibana.alert.risk_score, 21);
+  assert.equal(alert.kibana.alert.original_time, '2026-11-27T09:12:45.123Z');
+  assert.deepEqual(
+    alert.kibana.alert.rule.threat.map((threat) => [threat.tactic.id, threat.technique.map((t) => t.id)]),
+    [['TA0001', ['T1078']], ['TA0003', ['T1078']]],
+  );
+  assert.deepEqual(alert.kibana.alert.rule.tags, ['Elastic', 'Cloud', 'Azure', 'Continuous Monitoring', 'SecOps', 'Identity and Access']);
+  assert.equal(alert.azure.auditlogs.operation_name, 'Invite external user');
+  assert.ok(Date.parse(alert['@timestamp']) > Date.parse('2026-01-01'), 'the alert is stamped with the clock');
+});
+
+test('keyword matching is exact and case-sensitive', () => {
+  assert.equal(evaluate(invite('Guest')).length, 0);
+  assert.equal(evaluate(invite('guest', 'Success')).length, 1);
+  assert.equal(evaluate(invite('guest', 'SUCCESS')).length, 0);
+});
+
+test('JSON text is accepted as well as objects', () => {
+  assert.equal(evaluate(JSON.stringify(invite('guest'))).length, 1);
+});
+
+test('the bundled sample yields exactly its three positives', () => {
+  const fired = samples.filter((line) => evaluate(line).length > 0).map((line) => JSON.parse(line)['@timestamp']);
+  assert.deepEqual(fired, ['2026-11-26T09:02:11.418Z', '2026-11-26T10:40:18.250Z', '2026-11-26T11:05:47.332Z']);
+});
+
+test('an Engine runs ad-hoc KQL with a field mapping', () => {
+  const engine = new Engine({ rules: ['event.action:"Add user"', 'user.name:alice*'], fieldTypes: { 'event.action': 'keyword', 'user.name': 'keyword' } });
+  const names = samples.flatMap((line) => engine.evaluate(line)).map((alert) => alert.kibana.alert.rule.name);
+  assert.equal(names.filter((name) => name === 'event.action:"Add user"').length, 1);
+  assert.equal(names.filter((name) => name === 'user.name:alice*').length, 8);
+});
+
+test('syntax errors are Error objects with type, message, span, line, column and rendered', () => {
+  assert.throws(() => new Engine({ rules: ['a:cannot be'] }), (error) => {
+    assert.ok(error instanceof Error);
+    assert.equal(error.type, 'kql_syntax');
+    assert.equal(error.kind, 'misplaced_not');
+    assert.equal(error.message, '`not` followed by a space is an operator even inside a word: quote the value');
+    assert.deepEqual(error.span, [5, 8]);
+    assert.equal(error.line, 1);
+    assert.equal(error.column, 6);
+    assert.equal(error.rendered, [
+      'error: `not` followed by a space is an operator even inside a word: quote the value',
+      ' --> query 1, line 1, column 6',
+      '  |',
+      '1 | a:cannot be',
+      '  |      ^^^',
+    ].join('\n'));
+    return true;
+  });
+});
+
+test('bad events and options throw typed errors instead of crashing', () => {
+  assert.throws(() => evaluate('{"a":'), { type: 'event_invalid', kind: 'malformed_json' });
+  assert.throws(() => evaluate('[]'), { type: 'event_invalid', kind: 'not_an_object' });
+  assert.throws(() => evaluate(undefined), { type: 'event_invalid' });
+  const cyclic = {};
+  cyclic.self = cyclic;
+  assert.throws(() => evaluate(cyclic), { type: 'event_invalid', kind: 'not_serializable' });
+  assert.throws(() => evaluate({ big: 1n }), { type: 'event_invalid' });
+  assert.throws(() => new Engine({ rulez: [] }), { type: 'options_invalid' });
+  assert.throws(() => new Engine({ fieldTypes: { a: 'keywrd' } }), { type: 'field_types_invalid', kind: 'unknown_type' });
+  assert.throws(() => new Engine({ rules: ['n:abc'], fieldTypes: { n: 'long' } }), { type: 'kql_query', kind: 'invalid_value' });
+  // After all of that, the instance still works.
+  assert.equal(evaluate(invite('guest')).length, 1);
+});

@@ -1,0 +1,196 @@
+//! The `kql-detect` binary, run as a user runs it.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn kql_detect(arguments: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kql-detect"))
+        .args(arguments)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(stdin.as_bytes())
+        .expect("stdin accepts input");
+    child.wait_with_output().expect("the binary finishes")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn alerts(output: &Output) -> Vec<serde_json::Value> {
+    text(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each stdout line is one JSON alert"))
+        .collect()
+}
+
+const INVITE: &str = r#"{"@timestamp":"2026-11-26T09:02:11.418Z","event":{"dataset":"azure.auditlogs","outcome":"success"},"azure":{"auditlogs":{"operation_name":"Invite external user","properties":{"target_resources":{"0":{"display_name":"guest"}}}}}}"#;
+
+#[test]
+fn the_sample_yields_three_alerts_from_the_built_in_rule() {
+    let output = kql_detect(
+        &[
+            "examples/azure-auditlogs.ndjson",
+            "--now",
+            "2026-11-26T12:00:00Z",
+        ],
+        "",
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let alerts = alerts(&output);
+    let times: Vec<&str> = alerts
+        .iter()
+        .map(|alert| alert["kibana"]["alert"]["original_time"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        times,
+        [
+            "2026-11-26T09:02:11.418Z",
+            "2026-11-26T10:40:18.250Z",
+            "2026-11-26T11:05:47.332Z"
+        ]
+    );
+    for alert in &alerts {
+        assert_eq!(alert["@timestamp"], "2026-11-26T12:00:00.000Z");
+        assert_eq!(alert["event"]["kind"], "signal");
+        assert_eq!(
+            alert["kibana"]["alert"]["rule"]["rule_id"],
+            "141e9b3a-ff37-4756-989d-05d7cbf35b0e"
+        );
+        assert_eq!(alert["kibana"]["alert"]["rule"]["from"], "now-25m");
+        assert_eq!(alert["kibana"]["alert"]["rule"]["max_signals"], 100);
+        assert_eq!(
+            alert["kibana"]["alert"]["rule"]["timestamp_override"],
+            "event.ingested"
+        );
+        assert_eq!(
+            alert["kibana"]["alert"]["rule"]["parameters"]["index"],
+            serde_json::json!(["filebeat-*", "logs-azure*"])
+        );
+    }
+    assert_eq!(text(&output.stderr), "events 12, alerts 3, invalid 0\n");
+}
+
+#[test]
+fn stdin_is_read_when_no_file_is_given() {
+    let output = kql_detect(&[], &format!("{INVITE}\n"));
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(alerts(&output).len(), 1);
+    let output = kql_detect(&["-"], &format!("[{INVITE}, {INVITE}]"));
+    assert_eq!(alerts(&output).len(), 2);
+}
+
+#[test]
+fn invalid_lines_are_reported_and_the_rest_is_processed() {
+    let input = format!("{INVITE}\n{{\"a\":\n\n[1]\n{INVITE}\n");
+    let output = kql_detect(&[], &input);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(alerts(&output).len(), 2);
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains(
+            "error: malformed JSON: EOF while parsing a value\n --> stdin, line 2, column 6\n"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr
+            .contains("error: an event must be a JSON object, not an array\n --> stdin, line 4\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with("events 2, alerts 2, invalid 2\n"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn ad_hoc_queries_and_field_types() {
+    let field_types =
+        std::env::temp_dir().join(format!("kql-detect-cli-{}.json", std::process::id()));
+    std::fs::write(
+        &field_types,
+        r#"{"event.action":"keyword","azure.auditlogs.level":"float"}"#,
+    )
+    .unwrap();
+    let output = kql_detect(
+        &[
+            "examples/azure-auditlogs.ndjson",
+            "--field-types",
+            field_types.to_str().unwrap(),
+            "--query",
+            "event.action:\"Add user\"",
+            "--query",
+            "azure.auditlogs.level >= 4",
+            "--query",
+            "user.name:*",
+        ],
+        "",
+    );
+    std::fs::remove_file(&field_types).ok();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let names: Vec<String> = alerts(&output)
+        .iter()
+        .map(|alert| {
+            alert["kibana"]["alert"]["rule"]["name"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        names
+            .iter()
+            .filter(|name| *name == "event.action:\"Add user\"")
+            .count(),
+        1
+    );
+    assert_eq!(
+        names
+            .iter()
+            .filter(|name| *name == "azure.auditlogs.level >= 4")
+            .count(),
+        8
+    );
+    // user.name is not in the mapping, so it matches nothing.
+    assert_eq!(
+        names.iter().filter(|name| *name == "user.name:*").count(),
+        0
+    );
+}
+
+#[test]
+fn bad_queries_exit_2_with_a_caret() {
+    let output = kql_detect(&["--query", "a:1 and (b:2"], "");
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        text(&output.stderr),
+        "error: expected `)`, `and` or `or`, found the end of the query\n --> query 1, line 1, column 13\n  |\n1 | a:1 and (b:2\n  |             ^\n"
+    );
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(kql_detect(&["--no-such-flag"], "").status.code(), Some(2));
+    assert_eq!(
+        kql_detect(&["--now", "yesterday"], "").status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        kql_detect(&["missing-file.ndjson"], "").status.code(),
+        Some(2)
+    );
+    let output = kql_detect(&["--field-types", "missing-field-types.json"], "");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("cannot read missing-field-types.json"));
+    assert_eq!(kql_detect(&["--help"], "").status.code(), Some(0));
+}
