@@ -159,7 +159,7 @@ impl<'q> Parser<'q> {
             return Some(node);
         }
         self.pos = after_field;
-        if let Some(node) = self.field_value_expression(&field) {
+        if let Some(node) = self.field_value_expression(start, &field) {
             return Some(node);
         }
         self.pos = after_field;
@@ -188,14 +188,22 @@ impl<'q> Parser<'q> {
     }
 
     /// `FieldValueExpression = Field Space* ":" Space* ListOfValues`
-    fn field_value_expression(&mut self, field: &RawLiteral) -> Option<Node> {
+    fn field_value_expression(&mut self, start: usize, field: &RawLiteral) -> Option<Node> {
         self.skip_spaces();
         if !self.eat(':') {
             return None;
         }
         self.skip_spaces();
         let field = field_name(field);
-        self.list_of_values(&field)
+        match self.list_of_values(&field)? {
+            // A single `field:value` spans both; value-list members span their value.
+            Node::Is { span, field, value } => Some(Node::Is {
+                span: Span::new(start, span.end),
+                field,
+                value,
+            }),
+            list => Some(list),
+        }
     }
 
     /// `ListOfValues = "(" Space* OrListOfValues Space* ")" / Value`
