@@ -8,7 +8,8 @@
 //!
 //! - `query:` the KQL query (the rest of the line), or `query-json:` the query as
 //!   a JSON string (for leading or trailing spaces and control characters), or
-//!   `rule: seed` for the built-in rule's query;
+//!   `rule: seed` for the built-in rule's query, or `rule-file: NAME.toml` for the
+//!   query of a rule in `../shared/corpus/detection-rules-azure/` (native only);
 //! - `ast:` the parsed query printed back as fully parenthesised KQL;
 //! - `fields:` a JSON object of field types (a complete mapping); without it the
 //!   dynamic mapping of `logs-*-*` applies;
@@ -69,7 +70,7 @@ pub const CASE_FILES: &[(&str, &str)] = &[
 
 /// One case: where it is, and its keys in order.
 pub struct Case {
-    pub file: &'static str,
+    pub file: String,
     pub line: usize,
     pub entries: Vec<(String, String)>,
 }
@@ -84,10 +85,10 @@ impl Case {
 }
 
 /// Splits a case file into cases.
-pub fn parse_case_file(file: &'static str, text: &str) -> Vec<Case> {
+pub fn parse_case_file(file: &str, text: &str) -> Vec<Case> {
     let mut cases = Vec::new();
     let mut current = Case {
-        file,
+        file: file.to_string(),
         line: 1,
         entries: Vec::new(),
     };
@@ -98,7 +99,7 @@ pub fn parse_case_file(file: &'static str, text: &str) -> Vec<Case> {
                 cases.push(current);
             }
             current = Case {
-                file,
+                file: file.to_string(),
                 line: line_number + 1,
                 entries: Vec::new(),
             };
@@ -141,12 +142,16 @@ pub fn parse_case_file(file: &'static str, text: &str) -> Vec<Case> {
 
 /// Runs one case; `Err` explains the difference.
 pub fn check(case: &Case) -> Result<(), String> {
-    let query = match (case.get("query"), case.get("query-json"), case.get("rule")) {
-        (Some(query), _, _) => query.to_string(),
-        (_, Some(json), _) => serde_json::from_str::<String>(json)
-            .map_err(|error| format!("bad query-json: {error}"))?,
-        (_, _, Some("seed")) => azure_external_guest_user_invitation().query,
-        _ => return Err("the case has no query".to_string()),
+    let query = if let Some(query) = case.get("query") {
+        query.to_string()
+    } else if let Some(json) = case.get("query-json") {
+        serde_json::from_str::<String>(json).map_err(|error| format!("bad query-json: {error}"))?
+    } else if case.get("rule") == Some("seed") {
+        azure_external_guest_user_invitation().query
+    } else if let Some(file) = case.get("rule-file") {
+        corpus_rule_query(file)?
+    } else {
+        return Err("the case has no query".to_string());
     };
     let schema = match case.get("fields") {
         Some(fields) => {
@@ -201,6 +206,36 @@ pub fn check(case: &Case) -> Result<(), String> {
     Ok(())
 }
 
+/// Where Elastic's Azure detection rules are, when the shared corpus is present.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn corpus_rules_directory() -> Option<std::path::PathBuf> {
+    let directory = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus/detection-rules-azure");
+    directory.is_dir().then_some(directory)
+}
+
+/// The query of a corpus rule, read from its detection-rules TOML.
+#[cfg(not(target_arch = "wasm32"))]
+fn corpus_rule_query(file: &str) -> Result<String, String> {
+    let directory = corpus_rules_directory().ok_or("the corpus is absent")?;
+    let text = std::fs::read_to_string(directory.join(file))
+        .map_err(|error| format!("cannot read {file}: {error}"))?;
+    let rule: toml::Table =
+        toml::from_str(&text).map_err(|error| format!("{file} is not TOML: {error}"))?;
+    rule.get("rule")
+        .and_then(|rule| rule.get("query"))
+        .and_then(toml::Value::as_str)
+        .map(|query| query.trim().to_string())
+        .ok_or_else(|| format!("{file} has no rule.query"))
+}
+
+#[cfg(target_arch = "wasm32")]
+fn corpus_rule_query(file: &str) -> Result<String, String> {
+    Err(format!(
+        "rule-file cases ({file}) need the file system and run natively only"
+    ))
+}
+
 /// The tree printed back must read as expected, and parse again to itself.
 fn check_printed(ast: &kql::Node, expected: &str) -> Result<(), String> {
     let printed = ast.to_string();
@@ -234,7 +269,7 @@ fn check_error(case: &Case, error: &Error, expected: &str) -> Result<(), String>
 }
 
 /// Runs every case of every file; the report lists each failure with its place.
-pub fn run_all(files: &[(&'static str, &str)]) -> Result<usize, String> {
+pub fn run_all<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<usize, String> {
     let mut count = 0;
     let mut failures = Vec::new();
     for (file, text) in files {
