@@ -9,6 +9,7 @@ use crate::alert::build_alert;
 use crate::compile::CompiledQuery;
 use crate::error::{Error, ErrorType};
 use crate::event::JsonEvent;
+use crate::explain::{Explanation, RuleExplanation};
 use crate::rule::{azure_external_guest_user_invitation, Rule};
 use crate::schema::Schema;
 use crate::time::Timestamp;
@@ -31,8 +32,10 @@ struct CompiledRule {
 pub struct EngineOptions {
     /// KQL queries, each run as an ad-hoc rule; the built-in rule when absent.
     pub rules: Option<Vec<String>>,
-    /// A complete `{field: type}` mapping; the dynamic mapping when absent.
+    /// A complete mapping (any format [`Schema::from_value`] reads), replacing the built-in schema.
     pub field_types: Option<Value>,
+    /// A mapping added to the built-in schema (or to `field_types`).
+    pub extra_field_types: Option<Value>,
 }
 
 impl EngineOptions {
@@ -57,7 +60,11 @@ impl Engine {
     pub fn from_options(options: &EngineOptions) -> Result<Engine, Error> {
         let schema = match &options.field_types {
             Some(field_types) => Schema::from_value(field_types)?,
-            None => Schema::dynamic(),
+            None => Schema::builtin(),
+        };
+        let schema = match &options.extra_field_types {
+            Some(extra) => schema.extend(Schema::from_value(extra)?),
+            None => schema,
         };
         match &options.rules {
             Some(queries) => Engine::from_queries(queries.iter().map(String::as_str), &schema),
@@ -103,11 +110,11 @@ impl Engine {
         Ok(Engine { rules })
     }
 
-    /// The built-in rule (Azure External Guest User Invitation) over the dynamic schema.
+    /// The built-in rule (Azure External Guest User Invitation) over the built-in schema.
     pub fn builtin() -> Engine {
         let rule = azure_external_guest_user_invitation();
         let query = rule
-            .compile(&Schema::dynamic())
+            .compile(&Schema::builtin())
             .unwrap_or_else(|error| panic!("the built-in rule must compile: {error}"));
         Engine {
             rules: vec![CompiledRule { rule, query }],
@@ -131,17 +138,43 @@ impl Engine {
     ///
     /// Single events are not windowed: scheduling belongs to replay, not here.
     pub fn evaluate(&self, event: &Value, now: Timestamp) -> Result<Vec<Value>, Error> {
-        if !event.is_object() {
-            return Err(Error::new(
-                ErrorType::EventInvalid,
-                "not_an_object",
-                format!("an event must be a JSON object, not {}", json_kind(event)),
-            ));
-        }
+        require_object(event)?;
         Ok(self
             .matching_rules(event)
             .map(|rule| build_alert(event, rule, now))
             .collect())
+    }
+
+    /// Every rule's clause-by-clause verdict on `event`.
+    pub fn explain(&self, event: &Value) -> Result<Explanation, Error> {
+        require_object(event)?;
+        let rules: Vec<RuleExplanation> = self
+            .rules
+            .iter()
+            .map(|compiled| {
+                let clause = compiled
+                    .query
+                    .explain(&JsonEvent(event), &compiled.rule.query);
+                RuleExplanation {
+                    rule_id: compiled.rule.rule_id.clone(),
+                    name: compiled.rule.name.clone(),
+                    query: compiled.rule.query.clone(),
+                    matched: clause.matched,
+                    clause,
+                }
+            })
+            .collect();
+        Ok(Explanation {
+            matched: rules.iter().any(|rule| rule.matched),
+            rules,
+        })
+    }
+
+    /// Parses `text` as one JSON event and explains it.
+    pub fn explain_json(&self, text: &str) -> Result<Explanation, Error> {
+        let event: Value =
+            serde_json::from_str(text).map_err(|error| invalid_json(&error, text))?;
+        self.explain(&event)
     }
 
     /// Parses `text` as one JSON event and evaluates it.
@@ -150,6 +183,17 @@ impl Engine {
             serde_json::from_str(text).map_err(|error| invalid_json(&error, text))?;
         self.evaluate(&event, now)
     }
+}
+
+fn require_object(event: &Value) -> Result<(), Error> {
+    if event.is_object() {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorType::EventInvalid,
+        "not_an_object",
+        format!("an event must be a JSON object, not {}", json_kind(event)),
+    ))
 }
 
 /// An `event_invalid` error pointing at where `serde_json` gave up in `text`.

@@ -1,16 +1,18 @@
 //! Runs a compiled query against one event.
 //!
 //! Evaluation cannot fail: everything that could go wrong was decided when the
-//! query was compiled. It allocates nothing: values are visited in place, and
-//! numbers are read from their source text only when a clause needs them.
+//! query was compiled. It allocates nothing for ordinary queries: values are
+//! visited in place, field paths are built on the stack, and numbers are read
+//! from their source text only when a clause needs them.
 
 use std::cmp::Ordering;
 
 use crate::compile::{
-    parse_number, round_to_width, CompiledQuery, DynamicTest, FieldSelector, FloatWidth, KeywordOp,
-    KeywordTest, Matcher, Number, NumericTest, Test,
+    parse_number, round_to_width, CompiledQuery, DynamicTest, FieldClause, FloatWidth, IpTest,
+    KeywordOp, KeywordTest, Matcher, MatcherKind, Number, NumericTest, Test, WalkClause,
 };
 use crate::event::{Event, Scalar};
+use crate::ip::IpAddress;
 use crate::kql::RangeOperator;
 
 impl CompiledQuery {
@@ -21,31 +23,40 @@ impl CompiledQuery {
 }
 
 impl Matcher {
-    fn matches(&self, event: &dyn Event) -> bool {
-        match self {
-            Matcher::All => true,
-            Matcher::Nothing => false,
-            Matcher::And(children) => children.iter().all(|child| child.matches(event)),
-            Matcher::Or(children) => children.iter().any(|child| child.matches(event)),
-            Matcher::Not(child) => !child.matches(event),
-            Matcher::Field { field, test } => {
-                let mut accepts = |value: Scalar<'_>| test.accepts(value);
-                match field {
-                    FieldSelector::Exact(path) => event.any_value(path, &mut accepts),
-                    FieldSelector::Matching(pattern) => {
-                        event.any_value_matching(pattern, &mut accepts)
-                    }
-                }
-            }
-            Matcher::Nested { path, query } => {
+    pub(crate) fn matches(&self, event: &dyn Event) -> bool {
+        match &self.kind {
+            MatcherKind::All => true,
+            MatcherKind::Nothing(_) => false,
+            MatcherKind::And(children) => children.iter().all(|child| child.matches(event)),
+            MatcherKind::Or(children) => children.iter().any(|child| child.matches(event)),
+            MatcherKind::Not(child) => !child.matches(event),
+            MatcherKind::Field(clause) => clause.matches(event),
+            MatcherKind::Walk(clause) => clause.matches(event),
+            MatcherKind::Nested { path, query } => {
                 event.any_object(path, &mut |element| query.matches(element))
             }
         }
     }
 }
 
+impl FieldClause {
+    pub(crate) fn matches(&self, event: &dyn Event) -> bool {
+        event.any_value(&self.path, &mut |value| self.test.accepts(value))
+    }
+}
+
+impl WalkClause {
+    pub(crate) fn matches(&self, event: &dyn Event) -> bool {
+        event.any_value_matching(&self.pattern, &mut |path, value| {
+            self.typing(path)
+                .is_some_and(|(_, test)| test.accepts(value))
+        })
+    }
+}
+
 impl Test {
-    fn accepts(&self, value: Scalar<'_>) -> bool {
+    /// True when one value of a field passes this test.
+    pub(crate) fn accepts(&self, value: Scalar<'_>) -> bool {
         match self {
             Test::Exists { ignore_above } => match value {
                 Scalar::Text(text) => !exceeds(text, *ignore_above),
@@ -53,11 +64,19 @@ impl Test {
             },
             Test::Keyword(test) => test.accepts(value),
             Test::Integer(test) => integer_value(value).is_some_and(|number| test.accepts(number)),
+            Test::UnsignedLong(test) => integer_value(value)
+                .is_some_and(|number| is_unsigned_long(number) && test.accepts(number)),
             Test::Float(test, width) => {
                 float_value(value, *width).is_some_and(|number| test.accepts(number))
             }
+            Test::ScaledFloat(test, factor) => {
+                scaled_value(value, *factor).is_some_and(|number| test.accepts(number))
+            }
             Test::Boolean(test) => boolean_value(value).is_some_and(|number| test.accepts(number)),
+            Test::Ip(test) => ip_value(value).is_some_and(|address| test.accepts(address)),
             Test::Dynamic(test) => test.accepts(value),
+            Test::AnyOf(tests) => tests.iter().any(|test| test.accepts(value)),
+            Test::Never => false,
         }
     }
 }
@@ -66,11 +85,7 @@ impl KeywordTest {
     /// Keyword fields index the value's text: strings as they are, numbers as
     /// written in the source, booleans as `true`/`false`.
     fn accepts(&self, value: Scalar<'_>) -> bool {
-        let text = match value {
-            Scalar::Text(text) | Scalar::Number(text) => text,
-            Scalar::Boolean(true) => "true",
-            Scalar::Boolean(false) => "false",
-        };
+        let text = keyword_text(value);
         if exceeds(text, self.ignore_above) {
             return false;
         }
@@ -81,6 +96,15 @@ impl KeywordTest {
                 satisfies(text.as_bytes().cmp(bound.as_bytes()), *operator)
             }
         }
+    }
+}
+
+/// The string a keyword field indexes for a value.
+pub(crate) fn keyword_text(value: Scalar<'_>) -> &str {
+    match value {
+        Scalar::Text(text) | Scalar::Number(text) => text,
+        Scalar::Boolean(true) => "true",
+        Scalar::Boolean(false) => "false",
     }
 }
 
@@ -101,6 +125,24 @@ impl DynamicTest {
     }
 }
 
+impl IpTest {
+    fn accepts(&self, address: IpAddress) -> bool {
+        match self {
+            IpTest::Term(query) => query.contains(address),
+            IpTest::Compare(operator, bound) => satisfies(address.cmp(bound), *operator),
+        }
+    }
+}
+
+/// An ip field indexes strings that parse as addresses; anything else would
+/// have been rejected with the document.
+fn ip_value(value: Scalar<'_>) -> Option<IpAddress> {
+    match value {
+        Scalar::Text(text) => crate::ip::parse(text),
+        _ => None,
+    }
+}
+
 impl NumericTest {
     fn accepts(&self, value: Number) -> bool {
         match *self {
@@ -108,11 +150,12 @@ impl NumericTest {
             NumericTest::Compare(operator, bound) => value
                 .compare(bound)
                 .is_some_and(|ordering| satisfies(ordering, operator)),
+            NumericTest::Impossible => false,
         }
     }
 }
 
-fn satisfies(ordering: Ordering, operator: RangeOperator) -> bool {
+pub(crate) fn satisfies(ordering: Ordering, operator: RangeOperator) -> bool {
     match operator {
         RangeOperator::Lt => ordering == Ordering::Less,
         RangeOperator::Lte => ordering != Ordering::Greater,
@@ -123,7 +166,7 @@ fn satisfies(ordering: Ordering, operator: RangeOperator) -> bool {
 
 /// True when a string is longer than `ignore_above`, which Elasticsearch
 /// counts in UTF-16 code units; such a string is not indexed at all.
-fn exceeds(text: &str, ignore_above: Option<usize>) -> bool {
+pub(crate) fn exceeds(text: &str, ignore_above: Option<usize>) -> bool {
     ignore_above.is_some_and(|limit| text.len() > limit && text.encode_utf16().count() > limit)
 }
 
@@ -139,11 +182,15 @@ fn integer_value(value: Scalar<'_>) -> Option<Number> {
     };
     match parse_number(text)? {
         Number::Integer(integer) => Some(Number::Integer(integer)),
-        Number::Float(float) if float.abs() < 9.223_372_036_854_776e18 => {
-            Some(Number::Integer(float.trunc() as i64))
+        Number::Float(float) if float.abs() < 1.8446744073709552e19 => {
+            Some(Number::Integer(float.trunc() as i128))
         }
         Number::Float(_) => None,
     }
+}
+
+fn is_unsigned_long(number: Number) -> bool {
+    matches!(number, Number::Integer(value) if (0..=i128::from(u64::MAX)).contains(&value))
 }
 
 /// The value a floating-point field stores, rounded to its precision.
@@ -155,6 +202,17 @@ fn float_value(value: Scalar<'_>, width: FloatWidth) -> Option<Number> {
     Some(Number::Float(round_to_width(number.as_f64(), width)))
 }
 
+/// The long a scaled_float stores: `round(value × factor)`.
+fn scaled_value(value: Scalar<'_>, factor: f64) -> Option<Number> {
+    let (Scalar::Text(text) | Scalar::Number(text)) = value else {
+        return None;
+    };
+    let number = parse_number(text)?;
+    Some(Number::Integer(
+        crate::compile::java_round(number.as_f64() * factor) as i128,
+    ))
+}
+
 /// A boolean field's value as 0 or 1; it accepts `true`, `false` and the
 /// strings `"true"`, `"false"` and `""` (false).
 fn boolean_value(value: Scalar<'_>) -> Option<Number> {
@@ -164,13 +222,13 @@ fn boolean_value(value: Scalar<'_>) -> Option<Number> {
         Scalar::Text("false" | "") => false,
         _ => return None,
     };
-    Some(Number::Integer(i64::from(value)))
+    Some(Number::Integer(i128::from(value)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compile::DYNAMIC_KEYWORD_IGNORE_ABOVE;
+    use crate::schema::DYNAMIC_KEYWORD_IGNORE_ABOVE;
 
     #[test]
     fn ignore_above_counts_utf16_units() {

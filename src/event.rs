@@ -26,13 +26,16 @@ pub enum Scalar<'a> {
 /// Visits values until the visitor returns `true` ("found"); the caller learns whether it did.
 pub type Visitor<'v> = dyn FnMut(Scalar<'_>) -> bool + 'v;
 
+/// Visits values with the full name of the field they belong to.
+pub type PathVisitor<'v> = dyn FnMut(&str, Scalar<'_>) -> bool + 'v;
+
 /// Read access to an event's fields, in Elasticsearch's flattened view.
 pub trait Event {
     /// Visits each value of the field named exactly `path`; true if the visitor returned true.
     fn any_value(&self, path: &str, visit: &mut Visitor<'_>) -> bool;
 
-    /// Visits each value of every field whose full name matches `pattern`.
-    fn any_value_matching(&self, pattern: &Glob, visit: &mut Visitor<'_>) -> bool;
+    /// Visits each value of every field whose full name matches `pattern`, with that name.
+    fn any_value_matching(&self, pattern: &Glob, visit: &mut PathVisitor<'_>) -> bool;
 
     /// Visits each object stored under `path`, as an event of its own (for nested queries).
     fn any_object(&self, path: &str, visit: &mut dyn FnMut(&dyn Event) -> bool) -> bool;
@@ -47,11 +50,14 @@ impl Event for JsonEvent<'_> {
         any_node_at(self.0, path, &mut |node| any_scalar(node, visit))
     }
 
-    fn any_value_matching(&self, pattern: &Glob, visit: &mut Visitor<'_>) -> bool {
+    fn any_value_matching(&self, pattern: &Glob, visit: &mut PathVisitor<'_>) -> bool {
+        let mut walk = Walk {
+            pattern,
+            path: PathBuffer::default(),
+            visit,
+        };
         match self.0 {
-            Value::Object(_) | Value::Array(_) => {
-                any_matching_below(self.0, pattern, pattern.start(), true, visit)
-            }
+            Value::Object(_) | Value::Array(_) => walk.below(self.0, pattern.start()),
             _ => false,
         }
     }
@@ -100,46 +106,121 @@ fn any_object_in(node: &Value, visit: &mut dyn FnMut(&dyn Event) -> bool) -> boo
     }
 }
 
-/// Walks every field below `node`, feeding each key to the pattern as it goes,
-/// and skipping any branch the pattern can no longer match.
-fn any_matching_below(
-    node: &Value,
-    pattern: &Glob,
-    state: GlobState,
-    at_root: bool,
-    visit: &mut Visitor<'_>,
-) -> bool {
-    match node {
-        Value::Object(map) => map.iter().any(|(key, child)| {
-            let state = if at_root {
-                state
-            } else {
-                pattern.feed(state, b".")
-            };
-            let state = pattern.feed(state, key.as_bytes());
-            !pattern.is_dead(state) && any_matching_field(child, pattern, state, visit)
-        }),
-        Value::Array(items) => items
-            .iter()
-            .any(|item| any_matching_below(item, pattern, state, at_root, visit)),
-        _ => false,
+/// A walk over every field of an event, feeding each key to the pattern as it
+/// goes and skipping any branch the pattern can no longer match.
+struct Walk<'w, 'v> {
+    pattern: &'w Glob,
+    path: PathBuffer,
+    visit: &'w mut PathVisitor<'v>,
+}
+
+impl Walk<'_, '_> {
+    /// Visits the fields below `node`, whose own name brought the pattern to `state`.
+    fn below(&mut self, node: &Value, state: GlobState) -> bool {
+        match node {
+            Value::Object(map) => map.iter().any(|(key, child)| {
+                let at_root = self.path.is_empty();
+                let state = if at_root {
+                    state
+                } else {
+                    self.pattern.feed(state, b".")
+                };
+                let state = self.pattern.feed(state, key.as_bytes());
+                if self.pattern.is_dead(state) {
+                    return false;
+                }
+                let mark = self.path.push_key(key);
+                let found = self.field(child, state);
+                self.path.truncate(mark);
+                found
+            }),
+            Value::Array(items) => items.iter().any(|item| self.below(item, state)),
+            _ => false,
+        }
+    }
+
+    /// Visits the values of the field at the current path, then the fields below it.
+    fn field(&mut self, node: &Value, state: GlobState) -> bool {
+        match node {
+            Value::Object(_) => self.below(node, state),
+            Value::Array(items) => items.iter().any(|item| self.field(item, state)),
+            scalar => {
+                if !self.pattern.accepts(state) {
+                    return false;
+                }
+                let Some(path) = self.path.as_str() else {
+                    return false;
+                };
+                let visit = &mut *self.visit;
+                any_scalar(scalar, &mut |value| visit(path, value))
+            }
+        }
     }
 }
 
-/// Visits the values of the field whose name has brought the pattern to `state`,
-/// then the fields below it.
-fn any_matching_field(
-    node: &Value,
-    pattern: &Glob,
-    state: GlobState,
-    visit: &mut Visitor<'_>,
-) -> bool {
-    match node {
-        Value::Object(_) => any_matching_below(node, pattern, state, false, visit),
-        Value::Array(items) => items
-            .iter()
-            .any(|item| any_matching_field(item, pattern, state, visit)),
-        scalar => pattern.accepts(state) && any_scalar(scalar, visit),
+/// The dotted path of the field being walked: on the stack while it is short
+/// (as field names are), on the heap only beyond that.
+struct PathBuffer {
+    inline: [u8; 192],
+    length: usize,
+    spilled: Option<Vec<u8>>,
+}
+
+impl Default for PathBuffer {
+    fn default() -> PathBuffer {
+        PathBuffer {
+            inline: [0; 192],
+            length: 0,
+            spilled: None,
+        }
+    }
+}
+
+impl PathBuffer {
+    fn is_empty(&self) -> bool {
+        self.length == 0
+    }
+
+    /// Appends `.key` (or `key` at the root) and returns the length to truncate back to.
+    fn push_key(&mut self, key: &str) -> usize {
+        let mark = self.length;
+        if mark > 0 {
+            self.push_bytes(b".");
+        }
+        self.push_bytes(key.as_bytes());
+        mark
+    }
+
+    fn push_bytes(&mut self, bytes: &[u8]) {
+        let end = self.length + bytes.len();
+        match &mut self.spilled {
+            Some(spilled) => spilled.extend_from_slice(bytes),
+            None if end <= self.inline.len() => {
+                self.inline[self.length..end].copy_from_slice(bytes)
+            }
+            None => {
+                let mut spilled = self.inline[..self.length].to_vec();
+                spilled.extend_from_slice(bytes);
+                self.spilled = Some(spilled);
+            }
+        }
+        self.length = end;
+    }
+
+    fn truncate(&mut self, length: usize) {
+        self.length = length;
+        if let Some(spilled) = &mut self.spilled {
+            spilled.truncate(length);
+        }
+    }
+
+    /// The path; keys are UTF-8, so this only fails if that were ever broken.
+    fn as_str(&self) -> Option<&str> {
+        let bytes = match &self.spilled {
+            Some(spilled) => spilled.as_slice(),
+            None => &self.inline[..self.length],
+        };
+        std::str::from_utf8(bytes).ok()
     }
 }
 
@@ -174,5 +255,25 @@ mod tests {
         );
         assert!(values(&event, "a").is_empty(), "an object is not a value");
         assert!(values(&event, "missing").is_empty());
+    }
+
+    #[test]
+    fn walks_report_the_full_path_of_each_value() {
+        let long_key = "k".repeat(300);
+        let event = json!({"a": {"x.y": {"b": 1}, "z": [{"b": "two"}]}, "q": {long_key.clone(): {"b": true}}});
+        let mut seen = Vec::new();
+        let pattern = crate::pattern::Glob::new(&crate::schema::wildcard_pattern("*.b"));
+        JsonEvent(&event).any_value_matching(&pattern, &mut |path, value| {
+            seen.push(format!("{path}={value:?}"));
+            false
+        });
+        assert_eq!(
+            seen,
+            [
+                "a.x.y.b=Number(\"1\")".to_string(),
+                "a.z.b=Text(\"two\")".to_string(),
+                format!("q.{long_key}.b=Boolean(true)")
+            ]
+        );
     }
 }

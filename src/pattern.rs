@@ -17,6 +17,8 @@ use crate::kql::{Piece, WildcardPattern};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Glob {
     segments: Vec<Segment>,
+    /// The pattern in KQL syntax, for explanations.
+    source: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,6 +56,7 @@ impl Glob {
         }
         Glob {
             segments: segments.into_iter().map(Segment::new).collect(),
+            source: pattern.to_kql(),
         }
     }
 
@@ -61,6 +64,7 @@ impl Glob {
     pub fn literal(text: &str) -> Glob {
         Glob {
             segments: vec![Segment::new(text.as_bytes().to_vec())],
+            source: WildcardPattern::from_pieces([Piece::Text(text.to_string())]).to_kql(),
         }
     }
 
@@ -133,6 +137,12 @@ impl Glob {
         } else {
             state
         }
+    }
+}
+
+impl std::fmt::Display for Glob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.source)
     }
 }
 

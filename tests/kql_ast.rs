@@ -81,6 +81,7 @@ fn wildcards_ranges_nested_and_special_literals_serialise_readably() {
 fn value_list_members_span_their_value() {
     let tree = ast("f:(a or b)");
     assert_eq!(tree["type"], "or");
+    assert_eq!(tree["span"], json!({"start": 0, "end": 10}));
     assert_eq!(tree["children"][0]["span"], json!({"start": 3, "end": 4}));
     assert_eq!(tree["children"][1]["span"], json!({"start": 8, "end": 9}));
 }

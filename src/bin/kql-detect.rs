@@ -12,6 +12,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Parser;
 use kql_detect::engine::Engine;
+use kql_detect::explain::Explanation;
 use kql_detect::input::{Document, DocumentReader};
 use kql_detect::rule::azure_external_guest_user_invitation;
 use kql_detect::schema::Schema;
@@ -34,14 +35,32 @@ struct Arguments {
     #[arg(long = "query", value_name = "KQL")]
     queries: Vec<String>,
 
-    /// A JSON object {"field": "type"} giving every field's Elasticsearch type.
-    /// It is the complete mapping: unlisted fields are unmapped and match nothing.
+    /// The mapping to use instead of the built-in one (ECS + Elastic's Azure
+    /// integration): a {"field": "type"} object, a GET _mapping or _field_caps
+    /// response, or a Kibana data view's field list. It is complete: unlisted
+    /// fields are unmapped and match nothing.
     #[arg(long, value_name = "FILE")]
     field_types: Option<PathBuf>,
+
+    /// A mapping (same formats) to add to the built-in one, or to --field-types.
+    #[arg(long, value_name = "FILE")]
+    extra_field_types: Option<PathBuf>,
+
+    /// Instead of alerts, print why each event does or does not match each rule,
+    /// clause by clause: as text, or as one JSON object per event.
+    #[arg(long, value_name = "FORMAT", num_args = 0..=1, require_equals = true, default_missing_value = "text")]
+    explain: Option<ExplainFormat>,
 
     /// The alerts' creation time (RFC 3339), instead of the clock.
     #[arg(long, value_name = "TIME")]
     now: Option<String>,
+}
+
+/// How `--explain` prints.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum ExplainFormat {
+    Text,
+    Json,
 }
 
 /// How a run went, for the summary line and the exit code.
@@ -64,8 +83,13 @@ fn main() -> ExitCode {
     let mut counts = Counts::default();
     let stdout = io::stdout();
     let mut output = BufWriter::new(stdout.lock());
+    let run = Run {
+        engine: &engine,
+        now,
+        explain: arguments.explain,
+    };
     let result =
-        run(&arguments, &engine, now, &mut output, &mut counts).and_then(|()| output.flush());
+        run_all(&arguments.files, &run, &mut output, &mut counts).and_then(|()| output.flush());
     match result {
         Err(error) if error.kind() == ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
         Err(error) => {
@@ -87,13 +111,12 @@ fn main() -> ExitCode {
 
 fn setup(arguments: &Arguments) -> Result<(Engine, Timestamp), Error> {
     let schema = match &arguments.field_types {
-        Some(path) => {
-            let origin = path.display().to_string();
-            let text = std::fs::read_to_string(path)
-                .map_err(|error| usage(format!("cannot read {origin}: {error}")))?;
-            Schema::from_json(&text).map_err(|error| error.in_origin(origin))?
-        }
-        None => Schema::dynamic(),
+        Some(path) => read_schema(path)?,
+        None => Schema::builtin(),
+    };
+    let schema = match &arguments.extra_field_types {
+        Some(path) => schema.extend(read_schema(path)?),
+        None => schema,
     };
     let engine = if arguments.queries.is_empty() {
         Engine::new(vec![azure_external_guest_user_invitation()], &schema)?
@@ -111,6 +134,13 @@ fn setup(arguments: &Arguments) -> Result<(Engine, Timestamp), Error> {
     Ok((engine, now))
 }
 
+fn read_schema(path: &std::path::Path) -> Result<Schema, Error> {
+    let origin = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| usage(format!("cannot read {origin}: {error}")))?;
+    Schema::from_json(&text).map_err(|error| error.in_origin(origin))
+}
+
 fn usage(message: String) -> Error {
     Error::new(kql_detect::ErrorType::OptionsInvalid, "usage", message)
 }
@@ -122,19 +152,26 @@ fn clock() -> Timestamp {
     Timestamp(i64::try_from(millis).unwrap_or(i64::MAX))
 }
 
-fn run(
-    arguments: &Arguments,
-    engine: &Engine,
+/// What every event is run against.
+#[derive(Clone, Copy)]
+struct Run<'e> {
+    engine: &'e Engine,
     now: Timestamp,
+    explain: Option<ExplainFormat>,
+}
+
+fn run_all(
+    files: &[PathBuf],
+    run: &Run,
     output: &mut impl Write,
     counts: &mut Counts,
 ) -> io::Result<()> {
-    if arguments.files.is_empty() {
-        return evaluate_stream(io::stdin().lock(), "stdin", engine, now, output, counts);
+    if files.is_empty() {
+        return evaluate_stream(io::stdin().lock(), "stdin", run, output, counts);
     }
-    for path in &arguments.files {
+    for path in files {
         if path.as_os_str() == "-" {
-            evaluate_stream(io::stdin().lock(), "stdin", engine, now, output, counts)?;
+            evaluate_stream(io::stdin().lock(), "stdin", run, output, counts)?;
             continue;
         }
         let file = File::open(path).map_err(|error| {
@@ -144,31 +181,60 @@ fn run(
             )
         })?;
         let name = path.display().to_string();
-        evaluate_stream(BufReader::new(file), &name, engine, now, output, counts)?;
+        evaluate_stream(BufReader::new(file), &name, run, output, counts)?;
     }
     Ok(())
+}
+
+/// What one event produced.
+enum Output {
+    Alerts(Vec<serde_json::Value>),
+    Explanation(usize, Explanation, ExplainFormat),
 }
 
 fn evaluate_stream(
     reader: impl BufRead,
     name: &str,
-    engine: &Engine,
-    now: Timestamp,
+    run: &Run,
     output: &mut impl Write,
     counts: &mut Counts,
 ) -> io::Result<()> {
+    let Run {
+        engine,
+        now,
+        explain,
+    } = *run;
     for document in DocumentReader::new(reader) {
         let (line, outcome) = match document {
-            Document::Event { line, value } => (line, engine.evaluate(&value, now)),
+            Document::Event { line, value } => (line, Ok(value)),
             Document::Invalid { line, error } => (line, Err(error)),
         };
+        let outcome = outcome.and_then(|event| match explain {
+            Some(format) => engine
+                .explain(&event)
+                .map(|explanation| Output::Explanation(line, explanation, format)),
+            None => engine.evaluate(&event, now).map(Output::Alerts),
+        });
         match outcome {
-            Ok(alerts) => {
+            Ok(Output::Alerts(alerts)) => {
                 counts.events += 1;
                 for alert in alerts {
                     serde_json::to_writer(&mut *output, &alert)?;
                     output.write_all(b"\n")?;
                     counts.alerts += 1;
+                }
+            }
+            Ok(Output::Explanation(line, explanation, format)) => {
+                counts.events += 1;
+                counts.alerts += explanation.rules.iter().filter(|rule| rule.matched).count();
+                match format {
+                    ExplainFormat::Text => {
+                        writeln!(output, "{name}, line {line}:\n{}", explanation.render())?
+                    }
+                    ExplainFormat::Json => {
+                        serde_json::to_writer(&mut *output, &explanation)?;
+                        output.write_all(b"\n")?;
+                    }
                 }
             }
             Err(error) => {

@@ -195,15 +195,28 @@ impl<'q> Parser<'q> {
         }
         self.skip_spaces();
         let field = field_name(field);
-        match self.list_of_values(&field)? {
-            // A single `field:value` spans both; value-list members span their value.
-            Node::Is { span, field, value } => Some(Node::Is {
-                span: Span::new(start, span.end),
+        // The expression spans `field:value` or `field:( … )`; the members of a
+        // value list keep the spans of their own values.
+        Some(match self.list_of_values(&field)? {
+            Node::Is { field, value, .. } => Node::Is {
+                span: Span::new(start, value.span.end),
                 field,
                 value,
-            }),
-            list => Some(list),
-        }
+            },
+            Node::Or { children, .. } => Node::Or {
+                span: Span::new(start, self.pos),
+                children,
+            },
+            Node::And { children, .. } => Node::And {
+                span: Span::new(start, self.pos),
+                children,
+            },
+            Node::Not { child, .. } => Node::Not {
+                span: Span::new(start, self.pos),
+                child,
+            },
+            other => other,
+        })
     }
 
     /// `ListOfValues = "(" Space* OrListOfValues Space* ")" / Value`

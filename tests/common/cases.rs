@@ -11,8 +11,10 @@
 //!   `rule: seed` for the built-in rule's query, or `rule-file: NAME.toml` for the
 //!   query of a rule in `../shared/corpus/detection-rules-azure/` (native only);
 //! - `ast:` the parsed query printed back as fully parenthesised KQL;
-//! - `fields:` a JSON object of field types (a complete mapping); without it the
-//!   dynamic mapping of `logs-*-*` applies;
+//! - `fields:` a mapping in any format `Schema::from_json` reads (complete: unlisted
+//!   fields are unmapped), or `schema: builtin` (ECS + Azure integration) or
+//!   `schema: dynamic` (`logs-*-*` dynamic mapping only). The default is `dynamic`,
+//!   except for `rule-file:` cases, which default to `builtin`;
 //! - `event:` a JSON event, and `expect: match` or `expect: no match`;
 //! - `error:` `type/kind` of the error the query must raise (parsing, or
 //!   compiling for `fields:`), and `rendered:` its exact caret rendering.
@@ -153,13 +155,21 @@ pub fn check(case: &Case) -> Result<(), String> {
     } else {
         return Err("the case has no query".to_string());
     };
-    let schema = match case.get("fields") {
-        Some(fields) => {
+    let schema = match (case.get("fields"), case.get("schema")) {
+        (Some(fields), _) => {
             Schema::from_json(fields).map_err(|error| format!("bad fields: {error}"))?
         }
-        None => Schema::dynamic(),
+        (None, Some("builtin")) => Schema::builtin(),
+        (None, Some("dynamic")) => Schema::dynamic(),
+        (None, Some(other)) => {
+            return Err(format!(
+                "schema must be `builtin` or `dynamic`, not {other:?}"
+            ))
+        }
+        // Elastic's rules run against the integration's mapping; other cases state theirs.
+        (None, None) if case.get("rule-file").is_some() => Schema::builtin(),
+        (None, None) => Schema::dynamic(),
     };
-
     let ast = kql::parse(&query).map_err(|error| Error::from((error, query.as_str())));
     if let (Ok(ast), Some(expected)) = (&ast, case.get("ast")) {
         check_printed(ast, expected)?;
@@ -186,6 +196,15 @@ pub fn check(case: &Case) -> Result<(), String> {
         let event: serde_json::Value =
             serde_json::from_str(event).map_err(|error| format!("bad event: {error}"))?;
         let matched = compiled.matches(&JsonEvent(&event));
+        let explanation = compiled.explain(&JsonEvent(&event), &query);
+        if explanation.matched != matched {
+            return Err(format!(
+                "the explanation says {} but evaluation says {}:\n{}",
+                explanation.matched,
+                matched,
+                explanation.render()
+            ));
+        }
         let expected = match case.get("expect") {
             Some("match") => true,
             Some("no match") => false,

@@ -1,0 +1,696 @@
+//! Gives a parsed query its meaning for a schema: the matcher tree the evaluator runs.
+//!
+//! This is where Kibana's `toElasticsearchQuery` is reproduced, once per rule:
+//! field names with `*` are expanded (against a complete mapping, or by walking
+//! the event when the schema maps undeclared fields dynamically), each field's
+//! query kind is chosen as Kibana chooses it, values are converted to the
+//! field's type ([`value`]), and queries Kibana or Elasticsearch would reject
+//! become a [`CompileError`] instead of a silent "no match". Nothing here looks
+//! at events.
+
+mod value;
+
+use std::fmt::{self, Display, Formatter};
+
+pub(crate) use value::{java_round, parse_number};
+pub(crate) use value::{
+    round_to_width, Comparison, DynamicTest, FloatWidth, IpTest, KeywordOp, KeywordTest, Number,
+    NumericTest, Test,
+};
+
+use crate::error::{Error, ErrorType};
+use crate::kql::{Literal, Node, Value, WildcardPattern};
+use crate::pattern::Glob;
+use crate::schema::{FieldMapping, FieldType, Resolution, Schema};
+use crate::span::Span;
+
+/// A query ready to be evaluated against events.
+#[derive(Clone, Debug)]
+pub struct CompiledQuery {
+    pub(crate) root: Matcher,
+}
+
+/// One node of the compiled tree, with the span of the query text it came from.
+#[derive(Clone, Debug)]
+pub(crate) struct Matcher {
+    pub span: Span,
+    pub kind: MatcherKind,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum MatcherKind {
+    /// Matches every event.
+    All,
+    /// Matches no event, for the reason given (shown by explanations).
+    Nothing(String),
+    And(Vec<Matcher>),
+    Or(Vec<Matcher>),
+    Not(Box<Matcher>),
+    /// Some value at `path` passes `test`.
+    Field(FieldClause),
+    /// Some field whose full name matches the pattern has a value that passes
+    /// the test its type calls for.
+    Walk(WalkClause),
+    /// Some object under `path` matches the inner query on its own.
+    Nested {
+        path: String,
+        query: Box<Matcher>,
+    },
+}
+
+/// A clause on one concrete field.
+#[derive(Clone, Debug)]
+pub(crate) struct FieldClause {
+    /// The field as the query names it (after expansion).
+    pub field: String,
+    /// Where its values are read from (differs for aliases and multi-fields).
+    pub path: String,
+    /// The field's type(s), for explanations.
+    pub field_type: String,
+    pub test: Test,
+}
+
+/// A clause on every field of the event matching a pattern, each typed by the schema.
+#[derive(Clone, Debug)]
+pub(crate) struct WalkClause {
+    pub pattern: Glob,
+    /// Tests of declared fields matching the pattern, by exact name (sorted).
+    pub declared: Vec<(String, String, Test)>,
+    /// Tests of templates, tried in order.
+    pub templates: Vec<(Glob, String, Test)>,
+    /// Tests for keys inside flattened fields, by the flattened field's name plus `.`.
+    pub flattened: Vec<(String, Test)>,
+    /// The test for fields nobody declared, when the schema maps them dynamically.
+    pub dynamic: Option<Test>,
+}
+
+impl WalkClause {
+    /// The test and type name for the field at `path`, if the field is mapped.
+    pub(crate) fn typing(&self, path: &str) -> Option<(&str, &Test)> {
+        if let Ok(index) = self
+            .declared
+            .binary_search_by(|(name, _, _)| name.as_str().cmp(path))
+        {
+            let (_, field_type, test) = &self.declared[index];
+            return Some((field_type, test));
+        }
+        if let Some((_, field_type, test)) = self
+            .templates
+            .iter()
+            .find(|(glob, _, _)| glob.matches(path))
+        {
+            return Some((field_type, test));
+        }
+        if let Some((_, test)) = self
+            .flattened
+            .iter()
+            .find(|(prefix, _)| path.starts_with(prefix.as_str()))
+        {
+            return Some(("flattened", test));
+        }
+        self.dynamic.as_ref().map(|test| ("dynamic", test))
+    }
+}
+
+/// A query that is valid KQL but that Kibana or Elasticsearch would refuse.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompileError {
+    /// The offending part of the query.
+    pub span: Span,
+    /// What is wrong.
+    pub kind: CompileErrorKind,
+}
+
+/// The kinds of compile error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CompileErrorKind {
+    /// Occurs when a value cannot be parsed for the field's type, as in `f:abc` on a `long`
+    /// field (Elasticsearch fails the search).
+    InvalidValue {
+        /// The field name.
+        field: String,
+        /// The field's type.
+        field_type: FieldType,
+        /// The value as written.
+        value: String,
+    },
+    /// Occurs when a wildcard value is used on a field that is neither keyword nor text,
+    /// as in `f:1*` on a `long` field.
+    WildcardOnNonText {
+        /// The field name.
+        field: String,
+        /// The field's type.
+        field_type: FieldType,
+    },
+    /// Occurs for the unquoted value `null`, as in `f:null` (Elasticsearch rejects null terms).
+    NullValue,
+    /// Occurs when `path:{ … }` names a field that is not mapped as `nested`.
+    NotNested {
+        /// The path as resolved.
+        path: String,
+    },
+    /// Occurs when a field inside a nested field is queried outside `path:{ … }`
+    /// or inside the wrong one.
+    NestedPathMismatch {
+        /// The field name.
+        field: String,
+        /// The nested field it belongs to.
+        nested_path: String,
+    },
+    /// Occurs when a field mapped with `index: false` is queried.
+    NotSearchable {
+        /// The field name.
+        field: String,
+    },
+    /// Occurs when a field type's query semantics are not implemented.
+    UnsupportedFieldType {
+        /// The field name.
+        field: String,
+        /// The field's type.
+        field_type: FieldType,
+    },
+}
+
+impl CompileErrorKind {
+    /// A stable snake_case name for this kind.
+    pub fn tag(&self) -> &'static str {
+        match self {
+            CompileErrorKind::InvalidValue { .. } => "invalid_value",
+            CompileErrorKind::WildcardOnNonText { .. } => "wildcard_on_non_text",
+            CompileErrorKind::NullValue => "null_value",
+            CompileErrorKind::NotNested { .. } => "not_nested",
+            CompileErrorKind::NestedPathMismatch { .. } => "nested_path_mismatch",
+            CompileErrorKind::NotSearchable { .. } => "not_searchable",
+            CompileErrorKind::UnsupportedFieldType { .. } => "unsupported_field_type",
+        }
+    }
+}
+
+impl Display for CompileErrorKind {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            CompileErrorKind::InvalidValue {
+                field,
+                field_type,
+                value,
+            } => write!(
+                f,
+                "Elasticsearch cannot read `{value}` as {} {field_type} value for field `{field}`",
+                if field_type.name().starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
+            ),
+            CompileErrorKind::WildcardOnNonText { field, field_type } => write!(
+                f,
+                "wildcards only work on keyword and text fields, and `{field}` is a {field_type} field"
+            ),
+            CompileErrorKind::NullValue => f.write_str(
+                "a field cannot be compared with null: to find events without the field, write `not field:*`",
+            ),
+            CompileErrorKind::NotNested { path } => {
+                write!(f, "`{path}` is not a nested field, so it cannot take `{{ … }}`")
+            }
+            CompileErrorKind::NestedPathMismatch { field, nested_path } => write!(
+                f,
+                "`{field}` lies in nested field `{nested_path}`: query it inside `{nested_path}:{{ … }}`"
+            ),
+            CompileErrorKind::NotSearchable { field } => {
+                write!(f, "`{field}` is not indexed, so Elasticsearch cannot search it")
+            }
+            CompileErrorKind::UnsupportedFieldType { field, field_type } => write!(
+                f,
+                "queries on {field_type} fields (`{field}`) are not supported"
+            ),
+        }
+    }
+}
+
+impl CompileError {
+    /// As a public [`Error`] pointing into `query`.
+    pub fn into_error(self, query: &str) -> Error {
+        Error::new(ErrorType::KqlQuery, self.kind.tag(), self.kind.to_string()).at(self.span, query)
+    }
+}
+
+impl CompiledQuery {
+    /// Compiles a parsed query for `schema`.
+    pub fn compile(query: &Node, schema: &Schema) -> Result<CompiledQuery, CompileError> {
+        let compiler = Compiler {
+            schema,
+            nested_path: None,
+        };
+        Ok(CompiledQuery {
+            root: compiler.node(query)?,
+        })
+    }
+}
+
+struct Compiler<'s> {
+    schema: &'s Schema,
+    /// The full path of the enclosing `path:{ … }`, if any.
+    nested_path: Option<String>,
+}
+
+impl Compiler<'_> {
+    fn node(&self, node: &Node) -> Result<Matcher, CompileError> {
+        let span = node.span();
+        let kind = match node {
+            Node::Or { children, .. } => MatcherKind::Or(self.nodes(children)?),
+            Node::And { children, .. } => MatcherKind::And(self.nodes(children)?),
+            Node::Not { child, .. } => MatcherKind::Not(Box::new(self.node(child)?)),
+            Node::Nested { path, query, .. } => self.nested(path, query)?,
+            Node::Is { field, value, .. } => {
+                let comparison = if value.value.is_lone_wildcard() {
+                    Comparison::Exists
+                } else {
+                    Comparison::Is(value)
+                };
+                match field {
+                    // `*` alone, `*:*` and the empty query match everything (Kibana is.ts:
+                    // match_all; query_string `*` over all fields is match_all too).
+                    None if value.value.is_lone_wildcard() => MatcherKind::All,
+                    Some(field)
+                        if field.value.is_lone_wildcard() && value.value.is_lone_wildcard() =>
+                    {
+                        MatcherKind::All
+                    }
+                    None => self.any_field(comparison, value)?,
+                    Some(field) => self.field(field, comparison)?,
+                }
+            }
+            // A range whose bound is `null` has no bounds at all, which Elasticsearch
+            // runs as an exists query (RangeQueryBuilder.doToQuery).
+            Node::Range { field, value, .. } if value.value == Value::Null => {
+                self.field(field, Comparison::Exists)?
+            }
+            Node::Range {
+                field,
+                operator,
+                value,
+                ..
+            } => self.field(field, Comparison::Range(*operator, value))?,
+        };
+        Ok(Matcher { span, kind })
+    }
+
+    fn nodes(&self, nodes: &[Node]) -> Result<Vec<Matcher>, CompileError> {
+        nodes.iter().map(|node| self.node(node)).collect()
+    }
+
+    fn full_name(&self, name: &str) -> String {
+        match &self.nested_path {
+            Some(path) => format!("{path}.{name}"),
+            None => name.to_string(),
+        }
+    }
+
+    /// A full path relative to the enclosing nested field (where its values are read).
+    fn relative<'p>(&self, full: &'p str) -> &'p str {
+        match &self.nested_path {
+            Some(path) => full
+                .strip_prefix(path.as_str())
+                .and_then(|rest| rest.strip_prefix('.'))
+                .unwrap_or(full),
+            None => full,
+        }
+    }
+
+    fn nested(&self, path: &Literal, query: &Node) -> Result<MatcherKind, CompileError> {
+        let relative = field_text(path);
+        let full = self.full_name(&relative);
+        let is_nested = matches!(self.schema.resolve(&full), Resolution::Mapped(mapping) if mapping.single_type() == Some(FieldType::Nested));
+        if !is_nested {
+            // Elasticsearch: "[nested] failed to find nested object under path".
+            return Err(CompileError {
+                span: path.span,
+                kind: CompileErrorKind::NotNested { path: full },
+            });
+        }
+        let inner = Compiler {
+            schema: self.schema,
+            nested_path: Some(full),
+        };
+        Ok(MatcherKind::Nested {
+            path: relative,
+            query: Box::new(inner.node(query)?),
+        })
+    }
+
+    /// A field-less value: Kibana's `multi_match` (lenient) or `query_string` over every field.
+    fn any_field(
+        &self,
+        comparison: Comparison<'_>,
+        value: &Literal,
+    ) -> Result<MatcherKind, CompileError> {
+        value::value_text(value).map_err(|kind| CompileError {
+            span: value.span,
+            kind,
+        })?;
+        self.pattern_field(&WildcardPattern::lone(), comparison, false)
+    }
+
+    fn field(
+        &self,
+        field: &Literal,
+        comparison: Comparison<'_>,
+    ) -> Result<MatcherKind, CompileError> {
+        let error_span = match comparison {
+            Comparison::Exists => field.span,
+            Comparison::Is(value) | Comparison::Range(_, value) => value.span,
+        };
+        let with_span = |kind: CompileErrorKind| CompileError {
+            span: error_span,
+            kind,
+        };
+        if let Value::Wildcard { pattern } = &field.value {
+            return self
+                .pattern_field(pattern, comparison, true)
+                .map_err(|error| CompileError {
+                    span: if error.span.is_empty() {
+                        error_span
+                    } else {
+                        error.span
+                    },
+                    ..error
+                });
+        }
+        let full = self.full_name(&field_text(field));
+        match self.schema.resolve(&full) {
+            Resolution::Mapped(mapping) => self
+                .declared_field(&full, mapping, comparison, false)
+                .map_err(|kind| CompileError {
+                    span: if matches!(kind, CompileErrorKind::NestedPathMismatch { .. }) {
+                        field.span
+                    } else {
+                        error_span
+                    },
+                    kind,
+                }),
+            Resolution::FlattenedKey => {
+                let test = value::flattened_key_test(comparison).map_err(with_span)?;
+                Ok(self.field_clause(&full, &full, "flattened", test, "a range on a key inside a flattened field matches nothing (Kibana does not know the field)"))
+            }
+            Resolution::Dynamic => {
+                let test = value::dynamic_test(comparison).map_err(with_span)?;
+                Ok(self.field_clause(&full, &full, "dynamic", Some(test), ""))
+            }
+            Resolution::Unmapped => {
+                if let Comparison::Is(value) = comparison {
+                    value::value_text(value).map_err(with_span)?;
+                }
+                // Kibana sends an unknown field name through as-is; Elasticsearch then
+                // finds no such field, and nothing matches.
+                Ok(MatcherKind::Nothing(format!("`{full}` is not mapped")))
+            }
+        }
+    }
+
+    fn field_clause(
+        &self,
+        field: &str,
+        path: &str,
+        field_type: &str,
+        test: Option<Test>,
+        reason: &str,
+    ) -> MatcherKind {
+        match test {
+            Some(test) => MatcherKind::Field(FieldClause {
+                field: field.to_string(),
+                path: self.relative(path).to_string(),
+                field_type: field_type.to_string(),
+                test,
+            }),
+            None => MatcherKind::Nothing(reason.to_string()),
+        }
+    }
+
+    /// A clause on a declared field. `from_pattern` is true when the field was
+    /// found by expanding a `*` (Kibana then wraps nested fields in their nested query).
+    fn declared_field(
+        &self,
+        full: &str,
+        mapping: &FieldMapping,
+        comparison: Comparison<'_>,
+        from_pattern: bool,
+    ) -> Result<MatcherKind, CompileErrorKind> {
+        if let Some(constant) = constant_outcome(mapping, comparison, full)? {
+            return Ok(constant);
+        }
+        if mapping.single_type() == Some(FieldType::Object)
+            && matches!(comparison, Comparison::Exists)
+        {
+            return Ok(self.object_exists(full));
+        }
+        let source = mapping.source_path.as_deref().unwrap_or(full);
+        let test = value::declared_test(full, mapping, comparison)?;
+        let Some(test) = test else {
+            return Ok(MatcherKind::Nothing(format!(
+                "`{full}` has no values of its own"
+            )));
+        };
+        let clause = |path: &str| {
+            MatcherKind::Field(FieldClause {
+                field: full.to_string(),
+                path: path.to_string(),
+                field_type: mapping.describe(),
+                test: test.clone(),
+            })
+        };
+        if mapping.single_type() == Some(FieldType::Flattened) {
+            // The root of a flattened field matches any of its leaf values.
+            return Ok(MatcherKind::Walk(WalkClause {
+                pattern: Glob::new(&crate::schema::wildcard_pattern(&format!(
+                    "{}.*",
+                    self.relative(source)
+                ))),
+                declared: Vec::new(),
+                templates: Vec::new(),
+                flattened: Vec::new(),
+                dynamic: Some(test),
+            }));
+        }
+        let parent = self.schema.nested_parent(full);
+        match (parent, self.nested_path.as_deref()) {
+            (Some(parent), Some(inside)) if parent == inside => Ok(clause(self.relative(source))),
+            (None, _) => Ok(clause(self.relative(source))),
+            (Some(parent), None) if from_pattern => Ok(MatcherKind::Nested {
+                path: parent.to_string(),
+                query: Box::new(Matcher {
+                    span: Span::default(),
+                    kind: clause(&source[parent.len() + 1..]),
+                }),
+            }),
+            (Some(parent), _) => Err(CompileErrorKind::NestedPathMismatch {
+                field: full.to_string(),
+                nested_path: parent.to_string(),
+            }),
+        }
+    }
+
+    /// A clause on every field matching `pattern`. With a complete mapping the
+    /// pattern is expanded against it, as Kibana expands it against its data view;
+    /// when undeclared fields are mapped dynamically, the event's own fields are
+    /// walked, each typed by the schema.
+    fn pattern_field(
+        &self,
+        pattern: &WildcardPattern,
+        comparison: Comparison<'_>,
+        strict: bool,
+    ) -> Result<MatcherKind, CompileError> {
+        let prefix = self
+            .nested_path
+            .as_ref()
+            .map(|path| format!("{path}."))
+            .unwrap_or_default();
+        let glob = Glob::new(pattern);
+        let matches = |name: &str| {
+            name.strip_prefix(prefix.as_str())
+                .is_some_and(|relative| glob.matches(relative))
+        };
+        let error_at = |kind| CompileError {
+            span: Span::default(),
+            kind,
+        };
+
+        // Fields whose values come from elsewhere (aliases, multi-fields) are never
+        // found by walking the event, so they always get clauses of their own.
+        let mut alternatives = Vec::new();
+        let walks = self.schema.is_dynamic();
+        for (name, mapping) in self.schema.fields() {
+            // Walking the event cannot find fields whose values live elsewhere
+            // (aliases, multi-fields) or whose name is a prefix of their values'
+            // paths (flattened), so those get clauses of their own.
+            let found_by_walk = mapping.source_path.is_none()
+                && mapping.single_type() != Some(FieldType::Flattened);
+            if !matches(name)
+                || (walks && found_by_walk)
+                || is_object_or_nested(mapping)
+                || !mapping.searchable
+            {
+                continue;
+            }
+            match self.declared_field(name, mapping, comparison, true) {
+                Ok(kind) => alternatives.push(Matcher {
+                    span: Span::default(),
+                    kind,
+                }),
+                Err(kind) if strict && !walks => return Err(error_at(kind)),
+                Err(_) => {}
+            }
+        }
+        if walks {
+            alternatives.push(Matcher {
+                span: Span::default(),
+                kind: MatcherKind::Walk(
+                    self.walk_clause(glob.clone(), &prefix, comparison)
+                        .map_err(error_at)?,
+                ),
+            });
+        }
+        Ok(match alternatives.len() {
+            0 => MatcherKind::Nothing(format!("no mapped field matches `{}`", pattern.to_kql())),
+            1 => alternatives
+                .pop()
+                .map_or(MatcherKind::All, |matcher| matcher.kind),
+            _ => MatcherKind::Or(alternatives),
+        })
+    }
+
+    /// The typing a walk applies: declared fields and templates with their
+    /// tests (lenient: a type that cannot read the value just does not match).
+    fn walk_clause(
+        &self,
+        pattern: Glob,
+        prefix: &str,
+        comparison: Comparison<'_>,
+    ) -> Result<WalkClause, CompileErrorKind> {
+        let relative = |name: &str| name.strip_prefix(prefix).map(str::to_string);
+        let mut declared: Vec<(String, String, Test)> = Vec::new();
+        let mut flattened = Vec::new();
+        for (name, mapping) in self.schema.fields() {
+            let Some(relative_name) = relative(name) else {
+                continue;
+            };
+            if mapping.source_path.is_some() || is_object_or_nested(mapping) {
+                continue;
+            }
+            if mapping.single_type() == Some(FieldType::Flattened) {
+                // Kibana's field list has the flattened field, not its keys: its keys are
+                // covered by the flattened field's own clause when the pattern names it.
+                flattened.push((format!("{relative_name}."), Test::Never));
+                continue;
+            }
+            let test = if mapping.searchable {
+                value::declared_test(name, mapping, comparison)
+                    .ok()
+                    .flatten()
+            } else {
+                None
+            };
+            declared.push((
+                relative_name,
+                mapping.describe(),
+                test.unwrap_or(Test::Never),
+            ));
+        }
+        declared.sort_by(|left, right| left.0.cmp(&right.0));
+        let templates = self
+            .schema
+            .templates()
+            .iter()
+            .filter_map(|template| {
+                let relative_pattern = template.pattern.strip_prefix(prefix)?;
+                let test = value::declared_test(&template.pattern, &template.mapping, comparison)
+                    .ok()
+                    .flatten()
+                    .unwrap_or(Test::Never);
+                Some((
+                    Glob::new(&crate::schema::wildcard_pattern(relative_pattern)),
+                    template.mapping.describe(),
+                    test,
+                ))
+            })
+            .collect();
+        Ok(WalkClause {
+            pattern,
+            declared,
+            templates,
+            flattened,
+            dynamic: Some(value::dynamic_test(comparison)?),
+        })
+    }
+
+    /// `object:*` exists when any field below the object does.
+    fn object_exists(&self, full: &str) -> MatcherKind {
+        let pattern = crate::schema::wildcard_pattern(&format!("{}.*", self.relative(full)));
+        if self.schema.is_dynamic() {
+            return MatcherKind::Walk(WalkClause {
+                pattern: Glob::new(&pattern),
+                declared: Vec::new(),
+                templates: Vec::new(),
+                flattened: Vec::new(),
+                dynamic: Some(Test::Exists { ignore_above: None }),
+            });
+        }
+        let prefix = format!("{full}.");
+        let below: Vec<Matcher> = self
+            .schema
+            .fields()
+            .filter(|(name, mapping)| name.starts_with(&prefix) && !is_object_or_nested(mapping))
+            .filter_map(|(name, mapping)| {
+                self.declared_field(name, mapping, Comparison::Exists, true)
+                    .ok()
+            })
+            .map(|kind| Matcher {
+                span: Span::default(),
+                kind,
+            })
+            .collect();
+        if below.is_empty() {
+            MatcherKind::Nothing(format!("nothing is mapped below `{full}`"))
+        } else {
+            MatcherKind::Or(below)
+        }
+    }
+}
+
+/// A constant_keyword whose mapping fixes its value matches all or none of the
+/// index, whatever the document holds (ConstantKeywordFieldMapper rewrites the query).
+fn constant_outcome(
+    mapping: &FieldMapping,
+    comparison: Comparison<'_>,
+    name: &str,
+) -> Result<Option<MatcherKind>, CompileErrorKind> {
+    let (Some(FieldType::ConstantKeyword), Some(constant)) =
+        (mapping.single_type(), &mapping.constant_value)
+    else {
+        return Ok(None);
+    };
+    let Some(test) = value::declared_test(name, mapping, comparison)? else {
+        return Ok(None);
+    };
+    let matched = test.accepts(crate::event::Scalar::Text(constant));
+    Ok(Some(if matched {
+        MatcherKind::All
+    } else {
+        MatcherKind::Nothing(format!(
+            "`{name}` is the constant \"{constant}\" in this index"
+        ))
+    }))
+}
+
+fn is_object_or_nested(mapping: &FieldMapping) -> bool {
+    mapping
+        .types
+        .iter()
+        .any(|field_type| matches!(field_type, FieldType::Object | FieldType::Nested))
+}
+
+/// A field name literal as text (`true`/`false` name fields of those names).
+fn field_text(field: &Literal) -> String {
+    match &field.value {
+        Value::Text { text, .. } => text.clone(),
+        Value::Boolean { value } => value.to_string(),
+        Value::Wildcard { pattern } => pattern.to_kql(),
+        Value::Null => "null".to_string(),
+    }
+}

@@ -1,0 +1,539 @@
+//! Field types: how Elasticsearch indexed each field, which decides how a KQL
+//! value is compared with it.
+//!
+//! A [`Schema`] holds declared fields (with their mapping parameters), path
+//! templates (the dynamic groups of Elastic's integrations, such as
+//! `azure.auditlogs.properties.target_resources.*.display_name`), and whether
+//! undeclared fields are mapped dynamically. Three kinds are built:
+//!
+//! - [`Schema::builtin`]: ECS plus every field of Elastic's Azure integration,
+//!   with the dynamic mapping of Elastic's `logs-*-*` data streams for the rest
+//!   (strings `keyword` with ignore_above 1024, integers `long`, decimals
+//!   `float`, booleans `boolean`). This is the default.
+//! - [`Schema::dynamic`]: only that dynamic mapping.
+//! - a user's mapping ([`Schema::from_json`]): a `{field: type}` map, a
+//!   `GET _mapping` response, a `_field_caps` response, or a Kibana data view's
+//!   field list. On its own it is complete — fields it does not list are
+//!   unmapped, and a query on an unmapped field matches nothing, as in
+//!   Elasticsearch — or it can [`extend`](Schema::extend) another schema.
+
+mod formats;
+
+use std::collections::BTreeMap;
+use std::fmt::{self, Display, Formatter};
+
+use crate::error::{Error, ErrorType};
+use crate::kql::WildcardPattern;
+use crate::pattern::Glob;
+
+/// An Elasticsearch field type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FieldType {
+    /// `keyword`: exact, case-sensitive strings.
+    Keyword,
+    /// `constant_keyword`: one value for the whole index.
+    ConstantKeyword,
+    /// `wildcard`: a keyword variant built for wildcard queries.
+    Wildcard,
+    /// `text`: analysed full text.
+    Text,
+    /// `match_only_text`: analysed text without scoring data.
+    MatchOnlyText,
+    /// `long`: 64-bit signed integer.
+    Long,
+    /// `integer`: 32-bit signed integer.
+    Integer,
+    /// `short`: 16-bit signed integer.
+    Short,
+    /// `byte`: 8-bit signed integer.
+    Byte,
+    /// `unsigned_long`: 64-bit unsigned integer.
+    UnsignedLong,
+    /// `double`: 64-bit float.
+    Double,
+    /// `float`: 32-bit float.
+    Float,
+    /// `half_float`: 16-bit float.
+    HalfFloat,
+    /// `scaled_float`: a float stored as a long after multiplying by a scaling factor.
+    ScaledFloat,
+    /// `date`: millisecond instants.
+    Date,
+    /// `date_nanos`: nanosecond instants.
+    DateNanos,
+    /// `ip`: IPv4 and IPv6 addresses.
+    Ip,
+    /// `boolean`.
+    Boolean,
+    /// `object`: a container with no values of its own.
+    Object,
+    /// `nested`: an array of objects indexed as separate documents.
+    Nested,
+    /// `flattened`: a whole object indexed as keywords.
+    Flattened,
+    /// Any other type (`geo_point`, `version`, `dense_vector`, …): loaded, but not queryable here.
+    Other,
+}
+
+impl FieldType {
+    /// Every type with its Elasticsearch name (`Other` has none).
+    pub const NAMED: [(FieldType, &'static str); 21] = [
+        (FieldType::Keyword, "keyword"),
+        (FieldType::ConstantKeyword, "constant_keyword"),
+        (FieldType::Wildcard, "wildcard"),
+        (FieldType::Text, "text"),
+        (FieldType::MatchOnlyText, "match_only_text"),
+        (FieldType::Long, "long"),
+        (FieldType::Integer, "integer"),
+        (FieldType::Short, "short"),
+        (FieldType::Byte, "byte"),
+        (FieldType::UnsignedLong, "unsigned_long"),
+        (FieldType::Double, "double"),
+        (FieldType::Float, "float"),
+        (FieldType::HalfFloat, "half_float"),
+        (FieldType::ScaledFloat, "scaled_float"),
+        (FieldType::Date, "date"),
+        (FieldType::DateNanos, "date_nanos"),
+        (FieldType::Ip, "ip"),
+        (FieldType::Boolean, "boolean"),
+        (FieldType::Object, "object"),
+        (FieldType::Nested, "nested"),
+        (FieldType::Flattened, "flattened"),
+    ];
+
+    /// The type called `name` in Elasticsearch; unknown names are [`FieldType::Other`].
+    pub fn from_name(name: &str) -> FieldType {
+        FieldType::NAMED
+            .iter()
+            .find(|(_, known)| *known == name)
+            .map_or(FieldType::Other, |(field_type, _)| *field_type)
+    }
+
+    /// The Elasticsearch name (`other` for [`FieldType::Other`]).
+    pub fn name(self) -> &'static str {
+        FieldType::NAMED
+            .iter()
+            .find(|(field_type, _)| *field_type == self)
+            .map_or("other", |(_, name)| name)
+    }
+
+    /// Strings indexed whole, compared byte-wise: keyword and its relatives.
+    pub fn is_keyword_like(self) -> bool {
+        matches!(
+            self,
+            FieldType::Keyword
+                | FieldType::ConstantKeyword
+                | FieldType::Wildcard
+                | FieldType::Flattened
+        )
+    }
+
+    /// Analysed text.
+    pub fn is_text(self) -> bool {
+        matches!(self, FieldType::Text | FieldType::MatchOnlyText)
+    }
+}
+
+impl Display for FieldType {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// How one field is mapped.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldMapping {
+    /// The field's types: one, or several when indices disagree (Kibana calls that a
+    /// conflict and then builds match-style queries that each index reads its own way).
+    pub types: Vec<FieldType>,
+    /// The Elasticsearch names of `types`, in the same order (kept for messages).
+    pub type_names: Vec<String>,
+    /// Keyword values longer than this (in UTF-16 units) are not indexed.
+    pub ignore_above: Option<usize>,
+    /// The value of a `constant_keyword` field, when the mapping fixes it.
+    pub constant_value: Option<String>,
+    /// The factor of a `scaled_float` field.
+    pub scaling_factor: Option<f64>,
+    /// Where the indexed values come from when it is not the field's own path:
+    /// an alias's target, or a multi-field's parent.
+    pub source_path: Option<String>,
+    /// False for fields mapped with `index: false` (and no doc values): not searchable.
+    pub searchable: bool,
+}
+
+impl FieldMapping {
+    /// A mapping of one type with default parameters.
+    pub fn of(field_type: FieldType) -> FieldMapping {
+        FieldMapping::named(field_type.name())
+    }
+
+    /// A mapping of the type called `name` (which may be one kql-detect does not know).
+    pub fn named(name: &str) -> FieldMapping {
+        FieldMapping {
+            types: vec![FieldType::from_name(name)],
+            type_names: vec![name.to_string()],
+            ignore_above: None,
+            constant_value: None,
+            scaling_factor: None,
+            source_path: None,
+            searchable: true,
+        }
+    }
+
+    /// The single type, or `None` for a conflict.
+    pub fn single_type(&self) -> Option<FieldType> {
+        match self.types.as_slice() {
+            [only] => Some(*only),
+            _ => None,
+        }
+    }
+
+    /// Kibana's test for building `term`/`wildcard` rather than `match`/`query_string`:
+    /// `esTypes` is exactly `['keyword']`.
+    pub fn is_exactly_keyword(&self) -> bool {
+        self.single_type() == Some(FieldType::Keyword)
+    }
+
+    /// Adds the types of `other`, as when two indices map a field differently.
+    fn merge_conflict(&mut self, other: &FieldMapping) {
+        for (field_type, name) in other.types.iter().zip(&other.type_names) {
+            if !self.type_names.contains(name) {
+                self.types.push(*field_type);
+                self.type_names.push(name.clone());
+            }
+        }
+        self.ignore_above = self.ignore_above.or(other.ignore_above);
+        self.scaling_factor = self.scaling_factor.or(other.scaling_factor);
+        if self.constant_value != other.constant_value {
+            self.constant_value = None;
+        }
+    }
+
+    /// The mapping's types for people: `keyword`, or `keyword, text` for a conflict.
+    pub fn describe(&self) -> String {
+        self.type_names.join(", ")
+    }
+}
+
+/// A mapping for every field whose path matches a pattern (a dynamic template).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Template {
+    /// The path pattern, `*` matching any characters including dots.
+    pub pattern: String,
+    /// The compiled pattern.
+    pub glob: Glob,
+    /// The mapping of matching fields.
+    pub mapping: FieldMapping,
+}
+
+/// The field types a query is compiled against.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Schema {
+    fields: BTreeMap<String, FieldMapping>,
+    templates: Vec<Template>,
+    dynamic: bool,
+}
+
+/// What a schema says about one field name.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Resolution<'s> {
+    /// Declared, or matched by a template.
+    Mapped(&'s FieldMapping),
+    /// Not declared: typed by each value, as Elasticsearch's dynamic mapping would.
+    Dynamic,
+    /// A key inside a `flattened` field: its values are keywords, but the field is
+    /// absent from Kibana's field list (field_caps lists only the flattened root).
+    FlattenedKey,
+    /// Not in the mapping: queries on it match nothing.
+    Unmapped,
+}
+
+/// The dynamic mapping's `ignore_above` for strings in Elastic's `logs-*-*` data streams.
+pub const DYNAMIC_KEYWORD_IGNORE_ABOVE: usize = 1024;
+
+impl Default for Schema {
+    fn default() -> Schema {
+        Schema::builtin()
+    }
+}
+
+impl Schema {
+    /// ECS and Elastic's Azure integration, over the `logs-*-*` dynamic mapping.
+    pub fn builtin() -> Schema {
+        let mut schema = Schema::dynamic();
+        for (origin, text) in [
+            ("ecs.fields", include_str!("ecs.fields")),
+            ("azure.fields", include_str!("azure.fields")),
+        ] {
+            formats::read_field_table(&mut schema, text)
+                .unwrap_or_else(|error| panic!("the built-in {origin} must be valid: {error}"));
+        }
+        schema.resolve_sources();
+        schema
+    }
+
+    /// Only the dynamic mapping of Elastic's `logs-*-*` data streams.
+    pub fn dynamic() -> Schema {
+        Schema {
+            fields: BTreeMap::new(),
+            templates: Vec::new(),
+            dynamic: true,
+        }
+    }
+
+    /// A complete mapping from field names to types.
+    pub fn explicit(fields: impl IntoIterator<Item = (String, FieldType)>) -> Schema {
+        let mut schema = Schema::closed();
+        for (name, field_type) in fields {
+            schema.declare(name, FieldMapping::of(field_type));
+        }
+        schema.resolve_sources();
+        schema
+    }
+
+    /// Reads a user's mapping in any supported format; the result is complete.
+    pub fn from_json(text: &str) -> Result<Schema, Error> {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|error| {
+            Error::new(
+                ErrorType::FieldTypesInvalid,
+                "malformed_json",
+                format!("field types are not valid JSON: {error}"),
+            )
+        })?;
+        Schema::from_value(&value)
+    }
+
+    /// Reads an already parsed mapping in any supported format; the result is complete.
+    pub fn from_value(value: &serde_json::Value) -> Result<Schema, Error> {
+        let mut schema = Schema::closed();
+        formats::read(&mut schema, value)?;
+        schema.resolve_sources();
+        Ok(schema)
+    }
+
+    /// This schema with `other`'s fields and templates added (replacing same-named fields).
+    pub fn extend(mut self, other: Schema) -> Schema {
+        for (name, mapping) in other.fields {
+            self.fields.insert(name, mapping);
+        }
+        let mut templates = other.templates;
+        templates.append(&mut self.templates);
+        self.templates = templates;
+        self
+    }
+
+    fn closed() -> Schema {
+        Schema {
+            fields: BTreeMap::new(),
+            templates: Vec::new(),
+            dynamic: false,
+        }
+    }
+
+    /// Adds a field, replacing any earlier declaration of the same name.
+    pub(crate) fn replace(&mut self, name: String, mapping: FieldMapping) {
+        self.fields.remove(&name);
+        self.declare(name, mapping);
+    }
+
+    /// Adds a field; a second declaration of the same name with another type is a conflict.
+    pub(crate) fn declare(&mut self, name: String, mapping: FieldMapping) {
+        if name.contains('*') {
+            let glob = Glob::new(&wildcard_pattern(&name));
+            self.templates.push(Template {
+                pattern: name,
+                glob,
+                mapping,
+            });
+            return;
+        }
+        match self.fields.get_mut(&name) {
+            Some(existing) if existing.type_names != mapping.type_names => {
+                existing.merge_conflict(&mapping)
+            }
+            _ => {
+                self.fields.insert(name, mapping);
+            }
+        }
+    }
+
+    /// Gives aliases the mapping of their target (keeping the target as source).
+    fn resolve_sources(&mut self) {
+        let aliases: Vec<(String, String)> = self
+            .fields
+            .iter()
+            .filter(|(_, mapping)| mapping.type_names == ["alias"])
+            .filter_map(|(name, mapping)| Some((name.clone(), mapping.source_path.clone()?)))
+            .collect();
+        for (alias, target) in aliases {
+            let resolved = match self.resolve(&target) {
+                Resolution::Mapped(mapping) => Some(FieldMapping {
+                    source_path: Some(
+                        mapping
+                            .source_path
+                            .clone()
+                            .unwrap_or_else(|| target.clone()),
+                    ),
+                    ..mapping.clone()
+                }),
+                _ => None,
+            };
+            match resolved {
+                Some(mapping) => {
+                    self.fields.insert(alias, mapping);
+                }
+                None => {
+                    self.fields.remove(&alias);
+                }
+            }
+        }
+    }
+
+    /// True when undeclared fields are mapped dynamically.
+    pub fn is_dynamic(&self) -> bool {
+        self.dynamic
+    }
+
+    /// True when the schema is the pure dynamic mapping, with nothing declared.
+    pub fn is_purely_dynamic(&self) -> bool {
+        self.dynamic && self.fields.is_empty() && self.templates.is_empty()
+    }
+
+    /// What the schema says about the field named exactly `name`.
+    pub fn resolve(&self, name: &str) -> Resolution<'_> {
+        if let Some(mapping) = self.fields.get(name) {
+            return Resolution::Mapped(mapping);
+        }
+        if let Some(template) = self
+            .templates
+            .iter()
+            .find(|template| template.glob.matches(name))
+        {
+            return Resolution::Mapped(&template.mapping);
+        }
+        if self.flattened_parent(name).is_some() {
+            return Resolution::FlattenedKey;
+        }
+        if self.dynamic && !self.under_a_leaf(name) {
+            Resolution::Dynamic
+        } else {
+            Resolution::Unmapped
+        }
+    }
+
+    /// True when some declared field with values of its own (not an object,
+    /// nested or flattened container) is a proper prefix of `name`: nothing can be
+    /// mapped below a keyword, say. Flattened fields are resolved separately.
+    fn under_a_leaf(&self, name: &str) -> bool {
+        name.match_indices('.').any(|(dot, _)| {
+            self.fields.get(&name[..dot]).is_some_and(|mapping| {
+                mapping.source_path.is_none()
+                    && !mapping.types.iter().any(|field_type| {
+                        matches!(
+                            field_type,
+                            FieldType::Object | FieldType::Nested | FieldType::Flattened
+                        )
+                    })
+            })
+        })
+    }
+
+    /// The flattened field that `name` lies inside, if any.
+    pub fn flattened_parent<'n>(&self, name: &'n str) -> Option<&'n str> {
+        name.match_indices('.')
+            .map(|(dot, _)| &name[..dot])
+            .find(|prefix| {
+                let declared = self.fields.get(*prefix).or_else(|| {
+                    self.templates
+                        .iter()
+                        .find(|template| template.glob.matches(prefix))
+                        .map(|template| &template.mapping)
+                });
+                declared.is_some_and(|mapping| mapping.single_type() == Some(FieldType::Flattened))
+            })
+    }
+
+    /// The declared fields, in name order.
+    pub fn fields(&self) -> impl Iterator<Item = (&str, &FieldMapping)> {
+        self.fields
+            .iter()
+            .map(|(name, mapping)| (name.as_str(), mapping))
+    }
+
+    /// The templates, in the order they are tried.
+    pub fn templates(&self) -> &[Template] {
+        &self.templates
+    }
+
+    /// The nested field that `name` lies inside, if any (the longest such path).
+    pub fn nested_parent<'n>(&self, name: &'n str) -> Option<&'n str> {
+        name.match_indices('.')
+            .map(|(dot, _)| &name[..dot])
+            .filter(|prefix| {
+                self.fields
+                    .get(*prefix)
+                    .is_some_and(|mapping| mapping.single_type() == Some(FieldType::Nested))
+            })
+            .last()
+    }
+}
+
+/// A field name with `*` as a wildcard pattern (no escapes: names are plain text).
+pub(crate) fn wildcard_pattern(name: &str) -> WildcardPattern {
+    let mut pieces = Vec::new();
+    for (index, part) in name.split('*').enumerate() {
+        if index > 0 {
+            pieces.push(crate::kql::Piece::AnySequence);
+        }
+        pieces.push(crate::kql::Piece::Text(part.to_string()));
+    }
+    WildcardPattern::from_pieces(pieces)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_schema_knows_ecs_azure_and_the_dynamic_rest() {
+        let schema = Schema::builtin();
+        let types = |name: &str| match schema.resolve(name) {
+            Resolution::Mapped(mapping) => mapping.describe(),
+            Resolution::Dynamic => "dynamic".to_string(),
+            Resolution::FlattenedKey => "flattened key".to_string(),
+            Resolution::Unmapped => "unmapped".to_string(),
+        };
+        assert_eq!(types("event.outcome"), "keyword");
+        assert_eq!(types("event.dataset"), "constant_keyword");
+        assert_eq!(types("source.ip"), "ip");
+        assert_eq!(types("@timestamp"), "date");
+        assert_eq!(types("azure.auditlogs.level"), "float");
+        assert_eq!(
+            types("azure.auditlogs.properties.target_resources.3.display_name"),
+            "keyword"
+        );
+        assert_eq!(
+            types("azure.auditlogs.properties.target_resources.0.modified_properties.1.new_value"),
+            "keyword"
+        );
+        assert_eq!(types("azure.platformlogs.properties"), "flattened");
+        assert_eq!(
+            types("azure.platformlogs.properties.log.verb"),
+            "flattened key"
+        );
+        assert_eq!(types("something.undeclared"), "dynamic");
+        assert_eq!(types("event.outcome.below"), "unmapped");
+        match schema.resolve("azure.auditlogs.tenant_id") {
+            Resolution::Mapped(mapping) => {
+                assert_eq!(mapping.source_path.as_deref(), Some("azure.tenant.id"));
+                assert_eq!(mapping.describe(), "keyword");
+            }
+            other => panic!("alias not resolved: {other:?}"),
+        }
+        assert_eq!(
+            schema.flattened_parent("azure.platformlogs.properties.log.verb"),
+            Some("azure.platformlogs.properties")
+        );
+    }
+}
