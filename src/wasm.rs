@@ -23,8 +23,34 @@ export type Alert = { "@timestamp": string; event: { kind: "signal"; [field: str
 export interface EngineOptions {
   /** KQL queries, each run as an ad-hoc rule. Default: the built-in rule. */
   rules?: string[];
-  /** A complete mapping `{ field: elasticsearchType }`; unlisted fields are unmapped. Default: Elastic's logs-*-* dynamic mapping. */
-  fieldTypes?: Record<string, string>;
+  /**
+   * The mapping to use instead of the built-in one (ECS + Elastic's Azure integration over the logs-*-* dynamic
+   * mapping): `{ field: "keyword" }`, a `GET _mapping` or `_field_caps` response, or a Kibana data view's field
+   * list. It is complete: unlisted fields are unmapped and match nothing.
+   */
+  fieldTypes?: object;
+  /** A mapping (same formats) added to the built-in one, or to `fieldTypes`. */
+  extraFieldTypes?: object;
+}
+
+/** Why an event did or did not match, rule by rule and clause by clause. */
+export interface Explanation {
+  matched: boolean;
+  rules: Array<{ rule_id: string; name: string; query: string; matched: boolean; clause: ClauseExplanation }>;
+}
+
+/** One clause of a query and its verdict. */
+export interface ClauseExplanation {
+  kind: "and" | "or" | "not" | "field" | "fields" | "nested" | "all" | "nothing";
+  text: string;
+  span?: { start: number; end: number };
+  matched: boolean;
+  children?: ClauseExplanation[];
+  /** For "fields": the field-name pattern that was expanded. */
+  pattern?: string;
+  /** For "field" and "fields": each field read, its type, the query run on it, its values. */
+  fields?: Array<{ field: string; type: string; test: string; matched: boolean; values: Array<{ value: unknown; matched: boolean }> }>;
+  note?: string;
 }
 
 /** Every error thrown by kql-detect is an `Error` with these properties. */
@@ -49,10 +75,19 @@ export interface KqlDetectError extends Error {
 pub fn evaluate(
     #[wasm_bindgen(unchecked_param_type = "object | string")] event: JsValue,
 ) -> Result<JsValue, JsValue> {
-    thread_local! {
-        static BUILTIN: CoreEngine = CoreEngine::builtin();
-    }
     BUILTIN.with(|engine| evaluate_with(engine, &event))
+}
+
+/// Explains, clause by clause, why an event (an object or a JSON string) does or does not match the built-in rule.
+#[wasm_bindgen(unchecked_return_type = "Explanation")]
+pub fn explain(
+    #[wasm_bindgen(unchecked_param_type = "object | string")] event: JsValue,
+) -> Result<JsValue, JsValue> {
+    BUILTIN.with(|engine| explain_with(engine, &event))
+}
+
+thread_local! {
+    static BUILTIN: CoreEngine = CoreEngine::builtin();
 }
 
 /// Rules compiled once, ready to evaluate events.
@@ -91,20 +126,46 @@ impl Engine {
     ) -> Result<JsValue, JsValue> {
         evaluate_with(&self.inner, &event)
     }
+
+    /// Explains, rule by rule and clause by clause, why an event does or does not match.
+    #[wasm_bindgen(unchecked_return_type = "Explanation")]
+    pub fn explain(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "object | string")] event: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        explain_with(&self.inner, &event)
+    }
 }
 
 fn evaluate_with(engine: &CoreEngine, event: &JsValue) -> Result<JsValue, JsValue> {
-    let text = json_text(
-        event,
-        ErrorType::EventInvalid,
-        "an event must be an object or a JSON string",
-    )
-    .map_err(|error| to_js_error(&error))?;
+    let text = event_text(event)?;
     let now = Timestamp(js_sys::Date::now() as i64);
     let alerts = engine
         .evaluate_json(&text, now)
         .map_err(|error| to_js_error(&error))?;
-    let json = serde_json::to_string(&alerts)
+    to_js(&alerts)
+}
+
+fn explain_with(engine: &CoreEngine, event: &JsValue) -> Result<JsValue, JsValue> {
+    let text = event_text(event)?;
+    let explanation = engine
+        .explain_json(&text)
+        .map_err(|error| to_js_error(&error))?;
+    to_js(&explanation)
+}
+
+fn event_text(event: &JsValue) -> Result<String, JsValue> {
+    json_text(
+        event,
+        ErrorType::EventInvalid,
+        "an event must be an object or a JSON string",
+    )
+    .map_err(|error| to_js_error(&error))
+}
+
+/// A serialisable value as a JavaScript object, through JSON text.
+fn to_js(value: &impl serde::Serialize) -> Result<JsValue, JsValue> {
+    let json = serde_json::to_string(value)
         .map_err(|error| JsValue::from(js_sys::Error::new(&error.to_string())))?;
     JSON::parse(&json)
 }

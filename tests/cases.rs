@@ -1,4 +1,5 @@
 //! Runs every case file under tests/cases natively.
+#![cfg(not(target_arch = "wasm32"))]
 
 #[path = "common/cases.rs"]
 mod cases;

@@ -97,3 +97,30 @@ test('bad events and options throw typed errors instead of crashing', () => {
   // After all of that, the instance still works.
   assert.equal(evaluate(invite('guest')).length, 1);
 });
+
+test('explain tells which clause failed, on which field and value', () => {
+  const { explain } = require('kql-detect');
+  const explanation = explain(invite('Zeus Theboss'));
+  assert.equal(explanation.matched, false);
+  const [rule] = explanation.rules;
+  assert.equal(rule.name, 'Azure External Guest User Invitation');
+  const failed = rule.clause.children.filter((clause) => !clause.matched);
+  assert.deepEqual(failed.map((clause) => clause.text), ['azure.auditlogs.properties.target_resources.*.display_name:guest']);
+  assert.deepEqual(failed[0].fields, [{
+    field: 'azure.auditlogs.properties.target_resources.0.display_name',
+    type: 'keyword',
+    test: 'term "guest"',
+    matched: false,
+    values: [{ value: 'Zeus Theboss', matched: false }],
+  }]);
+});
+
+test('extraFieldTypes extends the built-in mapping, fieldTypes replaces it', () => {
+  const event = { 'custom.port': '8080', 'event.outcome': 'success' };
+  const extended = new Engine({ rules: ['custom.port >= 1024 and event.outcome:success'], extraFieldTypes: { 'custom.port': 'long' } });
+  assert.equal(extended.evaluate(event).length, 1);
+  const replaced = new Engine({ rules: ['custom.port >= 1024 and event.outcome:success'], fieldTypes: { 'custom.port': 'long' } });
+  assert.equal(replaced.evaluate(event).length, 0, 'event.outcome is unmapped in a complete mapping that lacks it');
+  const mapping = { 'logs-x': { mappings: { properties: { custom: { properties: { port: { type: 'long' } } }, event: { properties: { outcome: { type: 'keyword' } } } } } } };
+  assert.equal(new Engine({ rules: ['custom.port >= 1024 and event.outcome:success'], fieldTypes: mapping }).evaluate(event).length, 1);
+});

@@ -468,14 +468,13 @@ impl Schema {
 
     /// The nested field that `name` lies inside, if any (the longest such path).
     pub fn nested_parent<'n>(&self, name: &'n str) -> Option<&'n str> {
-        name.match_indices('.')
+        name.rmatch_indices('.')
             .map(|(dot, _)| &name[..dot])
-            .filter(|prefix| {
+            .find(|prefix| {
                 self.fields
                     .get(*prefix)
                     .is_some_and(|mapping| mapping.single_type() == Some(FieldType::Nested))
             })
-            .last()
     }
 }
 

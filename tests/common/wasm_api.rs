@@ -178,3 +178,32 @@ fn bad_options_throw_options_invalid() {
         1
     );
 }
+
+#[wasm_bindgen_test]
+fn explanations_say_which_clause_failed_and_why() {
+    let event = GUEST_INVITE.replace("\"guest\"", "\"Zeus Theboss\"");
+    let explanation = kql_detect::wasm::explain(JsValue::from_str(&event)).unwrap();
+    assert_eq!(get(&explanation, "matched").as_bool(), Some(false));
+    let rule = Reflect::get(&get(&explanation, "rules"), &JsValue::from(0)).unwrap();
+    let clauses: Vec<JsValue> = get(&rule, "clause.children")
+        .dyn_into::<Array>()
+        .unwrap()
+        .iter()
+        .collect();
+    let failed: Vec<String> = clauses
+        .iter()
+        .filter(|clause| get(clause, "matched").as_bool() == Some(false))
+        .map(|clause| get(clause, "text").as_string().unwrap())
+        .collect();
+    assert_eq!(
+        failed,
+        ["azure.auditlogs.properties.target_resources.*.display_name:guest"]
+    );
+    let field = Reflect::get(&get(&clauses[2], "fields"), &JsValue::from(0)).unwrap();
+    assert_eq!(
+        get(&field, "field").as_string().unwrap(),
+        "azure.auditlogs.properties.target_resources.0.display_name"
+    );
+    assert_eq!(get(&field, "type").as_string().unwrap(), "keyword");
+    assert_eq!(get(&field, "test").as_string().unwrap(), "term \"guest\"");
+}
