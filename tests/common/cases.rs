@@ -68,6 +68,10 @@ pub const CASE_FILES: &[(&str, &str)] = &[
         "eval/types.cases",
         include_str!("../cases/eval/types.cases"),
     ),
+    (
+        "eval/mappings.cases",
+        include_str!("../cases/eval/mappings.cases"),
+    ),
 ];
 
 /// One case: where it is, and its keys in order.
