@@ -159,22 +159,44 @@ pub fn check(case: &Case) -> Result<(), String> {
     } else {
         return Err("the case has no query".to_string());
     };
-    let schema = match (case.get("fields"), case.get("schema")) {
-        (Some(fields), _) => {
-            Schema::from_json(fields).map_err(|error| format!("bad fields: {error}"))?
-        }
-        (None, Some("builtin")) => Schema::builtin(),
-        (None, Some("dynamic")) => Schema::dynamic(),
+    for (label, schema) in schemas_for(case)? {
+        check_with_schema(case, &query, &schema).map_err(|message| match label {
+            Some(label) => format!("with the {label} schema: {message}"),
+            None => message,
+        })?;
+    }
+    Ok(())
+}
+
+/// The schemas a case runs against. The seed rule's cases run against both the
+/// built-in and the dynamic schema, which must agree on them.
+fn schemas_for(case: &Case) -> Result<Vec<(Option<&'static str>, Schema)>, String> {
+    Ok(match (case.get("fields"), case.get("schema")) {
+        (Some(fields), _) => vec![(
+            None,
+            Schema::from_json(fields).map_err(|error| format!("bad fields: {error}"))?,
+        )],
+        (None, Some("builtin")) => vec![(None, Schema::builtin())],
+        (None, Some("dynamic")) => vec![(None, Schema::dynamic())],
         (None, Some(other)) => {
             return Err(format!(
                 "schema must be `builtin` or `dynamic`, not {other:?}"
             ))
         }
+        (None, None) if case.get("rule").is_some() => {
+            vec![
+                (Some("built-in"), Schema::builtin()),
+                (Some("dynamic"), Schema::dynamic()),
+            ]
+        }
         // Elastic's rules run against the integration's mapping; other cases state theirs.
-        (None, None) if case.get("rule-file").is_some() => Schema::builtin(),
-        (None, None) => Schema::dynamic(),
-    };
-    let ast = kql::parse(&query).map_err(|error| Error::from((error, query.as_str())));
+        (None, None) if case.get("rule-file").is_some() => vec![(None, Schema::builtin())],
+        (None, None) => vec![(None, Schema::dynamic())],
+    })
+}
+
+fn check_with_schema(case: &Case, query: &str, schema: &Schema) -> Result<(), String> {
+    let ast = kql::parse(query).map_err(|error| Error::from((error, query)));
     if let (Ok(ast), Some(expected)) = (&ast, case.get("ast")) {
         check_printed(ast, expected)?;
     }
@@ -185,7 +207,7 @@ pub fn check(case: &Case) -> Result<(), String> {
             .map_err(|error| format!("unexpected error:\n{}", error.rendered()));
     }
     let compiled = ast.and_then(|ast| {
-        CompiledQuery::compile(&ast, &schema).map_err(|error| error.into_error(&query))
+        CompiledQuery::compile(&ast, schema).map_err(|error| error.into_error(query))
     });
     let compiled = match (compiled, case.get("error")) {
         (Err(error), Some(expected)) => return check_error(case, &error, expected),
@@ -200,7 +222,7 @@ pub fn check(case: &Case) -> Result<(), String> {
         let event: serde_json::Value =
             serde_json::from_str(event).map_err(|error| format!("bad event: {error}"))?;
         let matched = compiled.matches(&JsonEvent(&event));
-        let explanation = compiled.explain(&JsonEvent(&event), &query);
+        let explanation = compiled.explain(&JsonEvent(&event), query);
         if explanation.matched != matched {
             return Err(format!(
                 "the explanation says {} but evaluation says {}:\n{}",
