@@ -36,6 +36,8 @@ pub struct EngineOptions {
     pub field_types: Option<Value>,
     /// A mapping added to the built-in schema (or to `field_types`).
     pub extra_field_types: Option<Value>,
+    /// What `now` means in the rules' date math (RFC 3339); the host's clock when absent.
+    pub now: Option<String>,
 }
 
 impl EngineOptions {
@@ -56,8 +58,20 @@ impl EngineOptions {
 }
 
 impl Engine {
-    /// The engine `options` describe.
-    pub fn from_options(options: &EngineOptions) -> Result<Engine, Error> {
+    /// The engine `options` describe; `clock` is "now" unless the options fix it.
+    pub fn from_options(options: &EngineOptions, clock: Timestamp) -> Result<Engine, Error> {
+        let now = match &options.now {
+            Some(text) => Timestamp::parse_rfc3339(text).ok_or_else(|| {
+                Error::new(
+                    ErrorType::OptionsInvalid,
+                    "malformed_options",
+                    format!(
+                        "`now` must be an RFC 3339 time such as 2026-11-27T12:00:00Z, not `{text}`"
+                    ),
+                )
+            })?,
+            None => clock,
+        };
         let schema = match &options.field_types {
             Some(field_types) => Schema::from_value(field_types)?,
             None => Schema::builtin(),
@@ -67,14 +81,15 @@ impl Engine {
             None => schema,
         };
         match &options.rules {
-            Some(queries) => Engine::from_queries(queries.iter().map(String::as_str), &schema),
-            None => Engine::new(vec![azure_external_guest_user_invitation()], &schema),
+            Some(queries) => Engine::from_queries(queries.iter().map(String::as_str), &schema, now),
+            None => Engine::new(vec![azure_external_guest_user_invitation()], &schema, now),
         }
     }
 
-    /// Compiles `rules` for `schema`; the first rule that fails names itself in the error.
-    pub fn new(rules: Vec<Rule>, schema: &Schema) -> Result<Engine, Error> {
-        Engine::compile(rules, schema, |number, rule| {
+    /// Compiles `rules` for `schema`, with date math relative to `now`; the first
+    /// rule that fails names itself in the error.
+    pub fn new(rules: Vec<Rule>, schema: &Schema, now: Timestamp) -> Result<Engine, Error> {
+        Engine::compile(rules, schema, now, |number, rule| {
             format!("rule {number} ({})", rule.name)
         })
     }
@@ -83,18 +98,20 @@ impl Engine {
     pub fn from_queries<'q>(
         queries: impl IntoIterator<Item = &'q str>,
         schema: &Schema,
+        now: Timestamp,
     ) -> Result<Engine, Error> {
         let rules = queries
             .into_iter()
             .enumerate()
             .map(|(index, query)| Rule::ad_hoc(index + 1, query))
             .collect();
-        Engine::compile(rules, schema, |number, _| format!("query {number}"))
+        Engine::compile(rules, schema, now, |number, _| format!("query {number}"))
     }
 
     fn compile(
         rules: Vec<Rule>,
         schema: &Schema,
+        now: Timestamp,
         origin: impl Fn(usize, &Rule) -> String,
     ) -> Result<Engine, Error> {
         let rules = rules
@@ -102,7 +119,7 @@ impl Engine {
             .enumerate()
             .map(|(index, rule)| {
                 let query = rule
-                    .compile(schema)
+                    .compile(schema, now)
                     .map_err(|error| error.in_origin(origin(index + 1, &rule)))?;
                 Ok(CompiledRule { rule, query })
             })
@@ -113,8 +130,9 @@ impl Engine {
     /// The built-in rule (Azure External Guest User Invitation) over the built-in schema.
     pub fn builtin() -> Engine {
         let rule = azure_external_guest_user_invitation();
+        // The built-in rule has no date math, so what `now` means does not matter.
         let query = rule
-            .compile(&Schema::builtin())
+            .compile(&Schema::builtin(), Timestamp(0))
             .unwrap_or_else(|error| panic!("the built-in rule must compile: {error}"));
         Engine {
             rules: vec![CompiledRule { rule, query }],

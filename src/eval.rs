@@ -11,6 +11,7 @@ use crate::compile::{
     parse_number, round_to_width, CompiledQuery, DynamicTest, FieldClause, FloatWidth, IpTest,
     KeywordOp, KeywordTest, Matcher, MatcherKind, Number, NumericTest, Test, WalkClause,
 };
+use crate::date::{Instant, Resolution};
 use crate::event::{Event, Scalar};
 use crate::ip::IpAddress;
 use crate::kql::RangeOperator;
@@ -74,6 +75,9 @@ impl Test {
             }
             Test::Boolean(test) => boolean_value(value).is_some_and(|number| test.accepts(number)),
             Test::Ip(test) => ip_value(value).is_some_and(|address| test.accepts(address)),
+            Test::Date(interval, resolution) => {
+                date_value(value, *resolution).is_some_and(|instant| interval.contains(instant))
+            }
             Test::Dynamic(test) => test.accepts(value),
             Test::AnyOf(tests) => tests.iter().any(|test| test.accepts(value)),
             Test::Never => false,
@@ -140,6 +144,15 @@ fn ip_value(value: Scalar<'_>) -> Option<IpAddress> {
     match value {
         Scalar::Text(text) => crate::ip::parse(text),
         _ => None,
+    }
+}
+
+/// A date field indexes strings in its default format and numbers as epoch milliseconds.
+fn date_value(value: Scalar<'_>, resolution: Resolution) -> Option<Instant> {
+    match value {
+        Scalar::Text(text) => crate::date::parse_document_text(text, resolution),
+        Scalar::Number(text) => crate::date::parse_document_number(text, resolution),
+        Scalar::Boolean(_) => None,
     }
 }
 

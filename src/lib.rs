@@ -30,6 +30,7 @@
 
 pub mod alert;
 pub mod compile;
+pub mod date;
 pub mod diagnostic;
 pub mod engine;
 mod error;

@@ -10,6 +10,7 @@ use crate::compile::CompiledQuery;
 use crate::error::Error;
 use crate::kql;
 use crate::schema::Schema;
+use crate::time::Timestamp;
 
 /// A detection rule.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -132,11 +133,11 @@ impl Rule {
         }
     }
 
-    /// Parses and compiles the rule's query for `schema`.
-    pub fn compile(&self, schema: &Schema) -> Result<CompiledQuery, Error> {
+    /// Parses and compiles the rule's query for `schema`, with date math relative to `now`.
+    pub fn compile(&self, schema: &Schema, now: Timestamp) -> Result<CompiledQuery, Error> {
         let query = self.query.as_str();
         let ast = kql::parse(query).map_err(|error| Error::from((error, query)))?;
-        CompiledQuery::compile(&ast, schema).map_err(|error| error.into_error(query))
+        CompiledQuery::compile(&ast, schema, now).map_err(|error| error.into_error(query))
     }
 }
 

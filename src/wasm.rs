@@ -114,7 +114,9 @@ impl Engine {
             .map_err(|error| to_js_error(&error))?;
             EngineOptions::from_json(&text).map_err(|error| to_js_error(&error))?
         };
-        let inner = CoreEngine::from_options(&options).map_err(|error| to_js_error(&error))?;
+        let clock = Timestamp(js_sys::Date::now() as i64);
+        let inner =
+            CoreEngine::from_options(&options, clock).map_err(|error| to_js_error(&error))?;
         Ok(Engine { inner })
     }
 

@@ -68,7 +68,7 @@ fn kuery(text: &str) -> Result<String, String> {
 
 fn compile(query: &str, schema: &Schema) -> Result<(), String> {
     let ast = kql::parse(query).map_err(|error| format!("kql_syntax/{}", error.kind.tag()))?;
-    CompiledQuery::compile(&ast, schema)
+    CompiledQuery::compile(&ast, schema, kql_detect::time::Timestamp(0))
         .map(|_| ())
         .map_err(|error| format!("kql_query/{}", error.kind.tag()))
 }

@@ -118,11 +118,6 @@ fn setup(arguments: &Arguments) -> Result<(Engine, Timestamp), Error> {
         Some(path) => schema.extend(read_schema(path)?),
         None => schema,
     };
-    let engine = if arguments.queries.is_empty() {
-        Engine::new(vec![azure_external_guest_user_invitation()], &schema)?
-    } else {
-        Engine::from_queries(arguments.queries.iter().map(String::as_str), &schema)?
-    };
     let now = match &arguments.now {
         Some(text) => Timestamp::parse_rfc3339(text).ok_or_else(|| {
             usage(format!(
@@ -130,6 +125,11 @@ fn setup(arguments: &Arguments) -> Result<(Engine, Timestamp), Error> {
             ))
         })?,
         None => clock(),
+    };
+    let engine = if arguments.queries.is_empty() {
+        Engine::new(vec![azure_external_guest_user_invitation()], &schema, now)?
+    } else {
+        Engine::from_queries(arguments.queries.iter().map(String::as_str), &schema, now)?
     };
     Ok((engine, now))
 }

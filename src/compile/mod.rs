@@ -18,11 +18,13 @@ pub(crate) use value::{
     NumericTest, Test,
 };
 
+use crate::date::Instant;
 use crate::error::{Error, ErrorType};
 use crate::kql::{Literal, Node, Value, WildcardPattern};
 use crate::pattern::Glob;
 use crate::schema::{FieldMapping, FieldType, Resolution, Schema};
 use crate::span::Span;
+use crate::time::Timestamp;
 
 /// A query ready to be evaluated against events.
 #[derive(Clone, Debug)]
@@ -232,10 +234,15 @@ impl CompileError {
 }
 
 impl CompiledQuery {
-    /// Compiles a parsed query for `schema`.
-    pub fn compile(query: &Node, schema: &Schema) -> Result<CompiledQuery, CompileError> {
+    /// Compiles a parsed query for `schema`; date math (`now-1d`) is relative to `now`.
+    pub fn compile(
+        query: &Node,
+        schema: &Schema,
+        now: Timestamp,
+    ) -> Result<CompiledQuery, CompileError> {
         let compiler = Compiler {
             schema,
+            now: Instant::from_millis(now.0),
             nested_path: None,
         };
         Ok(CompiledQuery {
@@ -246,6 +253,8 @@ impl CompiledQuery {
 
 struct Compiler<'s> {
     schema: &'s Schema,
+    /// What `now` means in date math.
+    now: Instant,
     /// The full path of the enclosing `path:{ … }`, if any.
     nested_path: Option<String>,
 }
@@ -327,6 +336,7 @@ impl Compiler<'_> {
         }
         let inner = Compiler {
             schema: self.schema,
+            now: self.now,
             nested_path: Some(full),
         };
         Ok(MatcherKind::Nested {
@@ -432,7 +442,7 @@ impl Compiler<'_> {
         comparison: Comparison<'_>,
         from_pattern: bool,
     ) -> Result<MatcherKind, CompileErrorKind> {
-        if let Some(constant) = constant_outcome(mapping, comparison, full)? {
+        if let Some(constant) = constant_outcome(mapping, comparison, full, self.now)? {
             return Ok(constant);
         }
         if mapping.single_type() == Some(FieldType::Object)
@@ -441,7 +451,7 @@ impl Compiler<'_> {
             return Ok(self.object_exists(full));
         }
         let source = mapping.source_path.as_deref().unwrap_or(full);
-        let test = value::declared_test(full, mapping, comparison)?;
+        let test = value::declared_test(full, mapping, comparison, self.now)?;
         let Some(test) = test else {
             return Ok(MatcherKind::Nothing(format!(
                 "`{full}` has no values of its own"
@@ -580,7 +590,7 @@ impl Compiler<'_> {
                 continue;
             }
             let test = if mapping.searchable {
-                value::declared_test(name, mapping, comparison)
+                value::declared_test(name, mapping, comparison, self.now)
                     .ok()
                     .flatten()
             } else {
@@ -599,10 +609,15 @@ impl Compiler<'_> {
             .iter()
             .filter_map(|template| {
                 let relative_pattern = template.pattern.strip_prefix(prefix)?;
-                let test = value::declared_test(&template.pattern, &template.mapping, comparison)
-                    .ok()
-                    .flatten()
-                    .unwrap_or(Test::Never);
+                let test = value::declared_test(
+                    &template.pattern,
+                    &template.mapping,
+                    comparison,
+                    self.now,
+                )
+                .ok()
+                .flatten()
+                .unwrap_or(Test::Never);
                 Some((
                     Glob::new(&crate::schema::wildcard_pattern(relative_pattern)),
                     template.mapping.describe(),
@@ -659,13 +674,14 @@ fn constant_outcome(
     mapping: &FieldMapping,
     comparison: Comparison<'_>,
     name: &str,
+    now: Instant,
 ) -> Result<Option<MatcherKind>, CompileErrorKind> {
     let (Some(FieldType::ConstantKeyword), Some(constant)) =
         (mapping.single_type(), &mapping.constant_value)
     else {
         return Ok(None);
     };
-    let Some(test) = value::declared_test(name, mapping, comparison)? else {
+    let Some(test) = value::declared_test(name, mapping, comparison, now)? else {
         return Ok(None);
     };
     let matched = test.accepts(crate::event::Scalar::Text(constant));

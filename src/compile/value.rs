@@ -10,6 +10,7 @@
 use std::cmp::Ordering;
 use std::fmt::{self, Display, Formatter};
 
+use crate::date::{Bound, Instant, Interval, Resolution};
 use crate::ip::{IpAddress, IpQuery};
 use crate::kql::{Literal, RangeOperator, Value};
 use crate::pattern::Glob;
@@ -39,6 +40,8 @@ pub(crate) enum Test {
     ScaledFloat(NumericTest, f64),
     Boolean(NumericTest),
     Ip(IpTest),
+    /// The instants a date clause covers, and the field's precision.
+    Date(Interval, Resolution),
     /// Dynamic mapping: each value is typed by its JSON kind.
     Dynamic(Box<DynamicTest>),
     /// A field whose indices disagree on its type: a value matches if any type's reading does.
@@ -111,6 +114,7 @@ pub(crate) fn declared_test(
     name: &str,
     mapping: &FieldMapping,
     comparison: Comparison<'_>,
+    now: Instant,
 ) -> Result<Option<Test>, CompileErrorKind> {
     if !mapping.searchable {
         return Err(CompileErrorKind::NotSearchable {
@@ -118,8 +122,8 @@ pub(crate) fn declared_test(
         });
     }
     match mapping.single_type() {
-        Some(field_type) => typed_test(name, mapping, field_type, comparison),
-        None => conflict_test(name, mapping, comparison),
+        Some(field_type) => typed_test(name, mapping, field_type, comparison, now),
+        None => conflict_test(name, mapping, comparison, now),
     }
 }
 
@@ -128,6 +132,7 @@ fn conflict_test(
     name: &str,
     mapping: &FieldMapping,
     comparison: Comparison<'_>,
+    now: Instant,
 ) -> Result<Option<Test>, CompileErrorKind> {
     let mut alternatives = Vec::new();
     let mut first_error = None;
@@ -139,7 +144,7 @@ fn conflict_test(
         } else {
             field_type
         };
-        match typed_test(name, mapping, as_seen, comparison) {
+        match typed_test(name, mapping, as_seen, comparison, now) {
             Ok(Some(test)) => alternatives.push(test),
             Ok(None) => {}
             Err(error) => {
@@ -160,6 +165,7 @@ fn typed_test(
     mapping: &FieldMapping,
     field_type: FieldType,
     comparison: Comparison<'_>,
+    now: Instant,
 ) -> Result<Option<Test>, CompileErrorKind> {
     let ignore_above = mapping.ignore_above;
     if let Comparison::Exists = comparison {
@@ -256,6 +262,28 @@ fn typed_test(
                 ),
             };
             Ok(Some(Test::Ip(test)))
+        }
+        FieldType::Date | FieldType::DateNanos => {
+            if is_wildcard {
+                return Err(not_text());
+            }
+            let resolution = if field_type == FieldType::DateNanos {
+                Resolution::Nanoseconds
+            } else {
+                Resolution::Milliseconds
+            };
+            // Kibana turns `field:value` on a date into a range gte=value, lte=value (is.ts),
+            // and Elasticsearch rounds each end to cover the whole unit written.
+            let bound = match operator {
+                None => Bound::Equals,
+                Some(RangeOperator::Gt) => Bound::Gt,
+                Some(RangeOperator::Gte) => Bound::Gte,
+                Some(RangeOperator::Lt) => Bound::Lt,
+                Some(RangeOperator::Lte) => Bound::Lte,
+            };
+            let interval = crate::date::query_interval(bound, &text, now, resolution)
+                .map_err(|_| invalid())?;
+            Ok(Some(Test::Date(interval, resolution)))
         }
         FieldType::Object | FieldType::Nested => Ok(None),
         _ => Err(CompileErrorKind::UnsupportedFieldType {
@@ -596,6 +624,15 @@ impl Display for Test {
             }
             Test::Ip(IpTest::Compare(operator, bound)) => {
                 write!(f, "range {} {bound}", operator.symbol())
+            }
+            Test::Date(interval, resolution) => {
+                let end = |instant: Option<Instant>| {
+                    instant.map_or_else(
+                        || "…".to_string(),
+                        |instant| crate::date::format(instant, *resolution),
+                    )
+                };
+                write!(f, "range [{}, {}]", end(interval.from), end(interval.to))
             }
             Test::Dynamic(test) => match &test.text {
                 Some(text) => write!(

@@ -17,7 +17,8 @@
 //!   except for `rule-file:` cases, which default to `builtin`;
 //! - `event:` a JSON event, and `expect: match` or `expect: no match`;
 //! - `error:` `type/kind` of the error the query must raise (parsing, or
-//!   compiling for `fields:`), and `rendered:` its exact caret rendering.
+//!   compiling for `fields:`), and `rendered:` its exact caret rendering;
+//! - `now:` what `now` means in date math (RFC 3339; default 2026-11-27T12:00:00Z).
 
 use kql_detect::compile::CompiledQuery;
 use kql_detect::event::JsonEvent;
@@ -71,6 +72,10 @@ pub const CASE_FILES: &[(&str, &str)] = &[
     (
         "eval/mappings.cases",
         include_str!("../cases/eval/mappings.cases"),
+    ),
+    (
+        "eval/dates.cases",
+        include_str!("../cases/eval/dates.cases"),
     ),
 ];
 
@@ -195,7 +200,13 @@ fn schemas_for(case: &Case) -> Result<Vec<(Option<&'static str>, Schema)>, Strin
     })
 }
 
+/// What `now` means in a case's date math unless the case says (`now:`).
+const DEFAULT_NOW: &str = "2026-11-27T12:00:00Z";
+
 fn check_with_schema(case: &Case, query: &str, schema: &Schema) -> Result<(), String> {
+    let now_text = case.get("now").unwrap_or(DEFAULT_NOW);
+    let now = kql_detect::time::Timestamp::parse_rfc3339(now_text)
+        .ok_or_else(|| format!("bad now: {now_text}"))?;
     let ast = kql::parse(query).map_err(|error| Error::from((error, query)));
     if let (Ok(ast), Some(expected)) = (&ast, case.get("ast")) {
         check_printed(ast, expected)?;
@@ -207,7 +218,7 @@ fn check_with_schema(case: &Case, query: &str, schema: &Schema) -> Result<(), St
             .map_err(|error| format!("unexpected error:\n{}", error.rendered()));
     }
     let compiled = ast.and_then(|ast| {
-        CompiledQuery::compile(&ast, schema).map_err(|error| error.into_error(query))
+        CompiledQuery::compile(&ast, schema, now).map_err(|error| error.into_error(query))
     });
     let compiled = match (compiled, case.get("error")) {
         (Err(error), Some(expected)) => return check_error(case, &error, expected),
