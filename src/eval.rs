@@ -9,9 +9,10 @@ use std::cmp::Ordering;
 
 use crate::compile::{
     parse_number, round_to_width, CompiledQuery, DynamicTest, FieldClause, FloatWidth, IpTest,
-    KeywordOp, KeywordTest, Matcher, MatcherKind, Number, NumericTest, Test, WalkClause,
+    KeywordOp, KeywordTest, Matcher, MatcherKind, Number, NumericTest, Test, TextTest, WalkClause,
 };
 use crate::date::{Instant, Resolution};
+use crate::analysis::analyze;
 use crate::event::{Event, Scalar};
 use crate::ip::IpAddress;
 use crate::kql::RangeOperator;
@@ -42,16 +43,58 @@ impl Matcher {
 
 impl FieldClause {
     pub(crate) fn matches(&self, event: &dyn Event) -> bool {
+        if self.test.is_field_level() {
+            let mut values = Vec::new();
+            event.any_value(&self.path, &mut |value| {
+                values.extend(self.test.field_value(value));
+                false
+            });
+            return self.test.accepts_field(&values);
+        }
         event.any_value(&self.path, &mut |value| self.test.accepts(value))
     }
 }
 
 impl WalkClause {
     pub(crate) fn matches(&self, event: &dyn Event) -> bool {
+        if self.has_field_level_tests() {
+            return self.matches_field_by_field(event);
+        }
         event.any_value_matching(&self.pattern, &mut |path, value| {
-            self.typing(path)
-                .is_some_and(|(_, test)| test.accepts(value))
+            self.typing(path).is_some_and(|(_, test)| test.accepts(value))
         })
+    }
+
+    fn has_field_level_tests(&self) -> bool {
+        self.declared.iter().any(|(_, _, test)| test.is_field_level())
+            || self.templates.iter().any(|(_, _, test)| test.is_field_level())
+            || self.dynamic.as_ref().is_some_and(Test::is_field_level)
+    }
+
+    /// Gathers each field's values before judging them, for tests that need them all.
+    fn matches_field_by_field(&self, event: &dyn Event) -> bool {
+        let mut fields: Vec<(String, Vec<String>)> = Vec::new();
+        let found = event.any_value_matching(&self.pattern, &mut |path, value| {
+            let Some((_, test)) = self.typing(path) else {
+                return false;
+            };
+            if !test.is_field_level() {
+                return test.accepts(value);
+            }
+            let index = match fields.iter().position(|(name, _)| name == path) {
+                Some(index) => index,
+                None => {
+                    fields.push((path.to_string(), Vec::new()));
+                    fields.len() - 1
+                }
+            };
+            fields[index].1.extend(test.field_value(value));
+            false
+        });
+        found
+            || fields.iter().any(|(path, values)| {
+                self.typing(path).is_some_and(|(_, test)| test.accepts_field(values))
+            })
     }
 }
 
@@ -81,6 +124,44 @@ impl Test {
             Test::Dynamic(test) => test.accepts(value),
             Test::AnyOf(tests) => tests.iter().any(|test| test.accepts(value)),
             Test::Never => false,
+            Test::Text(TextTest::Compare(operator, bound)) => analyze(keyword_text(value))
+                .iter()
+                .any(|token| satisfies(token.as_bytes().cmp(bound.as_bytes()), *operator)),
+            Test::Text(TextTest::Query(_)) | Test::KeywordClauses { .. } => self
+                .field_value(value)
+                .is_some_and(|text| self.accepts_field(&[text])),
+        }
+    }
+
+    /// How a field-level test sees one value: its indexed text (under dynamic
+    /// mapping only strings are text; numbers and booleans have tests of their own).
+    pub(crate) fn field_value(&self, value: Scalar<'_>) -> Option<String> {
+        match (self, value) {
+            (Test::Dynamic(_), Scalar::Text(text)) => Some(text.to_string()),
+            (Test::Dynamic(_), _) => None,
+            _ => Some(keyword_text(value).to_string()),
+        }
+    }
+
+    /// True when a field with these values (as [`Test::field_value`] gives them) passes.
+    pub(crate) fn accepts_field(&self, values: &[String]) -> bool {
+        let texts: Vec<&str> = values.iter().map(String::as_str).collect();
+        match self {
+            Test::Text(TextTest::Query(query)) => query.matches(&texts),
+            Test::KeywordClauses { ignore_above, query } => {
+                let indexed: Vec<&str> = texts
+                    .iter()
+                    .copied()
+                    .filter(|text| !exceeds(text, *ignore_above))
+                    .collect();
+                query.matches(&indexed)
+            }
+            Test::AnyOf(tests) => tests.iter().any(|test| test.accepts_field(values)),
+            Test::Dynamic(test) => test
+                .text
+                .as_ref()
+                .is_some_and(|text| text.accepts_field(values)),
+            other => texts.iter().any(|text| other.accepts(Scalar::Text(text))),
         }
     }
 }

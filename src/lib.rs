@@ -29,6 +29,7 @@
 #![warn(missing_docs)]
 
 pub mod alert;
+pub mod analysis;
 pub mod compile;
 pub mod date;
 pub mod diagnostic;

@@ -15,7 +15,7 @@ use std::fmt::{self, Display, Formatter};
 pub(crate) use value::{java_round, parse_number};
 pub(crate) use value::{
     round_to_width, Comparison, DynamicTest, FloatWidth, IpTest, KeywordOp, KeywordTest, Number,
-    NumericTest, Test,
+    NumericTest, Test, TextTest,
 };
 
 use crate::date::Instant;
@@ -282,7 +282,7 @@ impl Compiler<'_> {
                     {
                         MatcherKind::All
                     }
-                    None => self.any_field(comparison, value)?,
+                    None => self.any_field(Comparison::FreeText(value), value)?,
                     Some(field) => self.field(field, comparison)?,
                 }
             }
@@ -365,7 +365,9 @@ impl Compiler<'_> {
     ) -> Result<MatcherKind, CompileError> {
         let error_span = match comparison {
             Comparison::Exists => field.span,
-            Comparison::Is(value) | Comparison::Range(_, value) => value.span,
+            Comparison::Is(value) | Comparison::FreeText(value) | Comparison::Range(_, value) => {
+                value.span
+            }
         };
         let with_span = |kind: CompileErrorKind| CompileError {
             span: error_span,

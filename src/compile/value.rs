@@ -10,9 +10,10 @@
 use std::cmp::Ordering;
 use std::fmt::{self, Display, Formatter};
 
+use crate::analysis::{KeywordQueryString, TextQuery};
 use crate::date::{Bound, Instant, Interval, Resolution};
 use crate::ip::{IpAddress, IpQuery};
-use crate::kql::{Literal, RangeOperator, Value};
+use crate::kql::{Literal, Piece, RangeOperator, Value};
 use crate::pattern::Glob;
 use crate::schema::{FieldMapping, FieldType, DYNAMIC_KEYWORD_IGNORE_ABOVE};
 
@@ -22,7 +23,11 @@ use super::CompileErrorKind;
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Comparison<'q> {
     Exists,
+    /// `field:value`.
     Is(&'q Literal),
+    /// A field-less value: Kibana's `multi_match` (lenient), or `query_string`
+    /// for wildcards, over every field.
+    FreeText(&'q Literal),
     Range(RangeOperator, &'q Literal),
 }
 
@@ -48,6 +53,35 @@ pub(crate) enum Test {
     AnyOf(Vec<Test>),
     /// A field whose type cannot read the query value: no value matches.
     Never,
+    /// An analysed text field: match, match_phrase, query_string or a range on its tokens.
+    /// It judges all of a field's values together (phrases never span values).
+    Text(TextTest),
+    /// `query_string` on a keyword-like field: whitespace-separated clauses, OR'ed,
+    /// each compared with whole values. It judges all of a field's values together.
+    KeywordClauses {
+        ignore_above: Option<usize>,
+        query: KeywordQueryString,
+    },
+}
+
+/// A query on an analysed text field.
+#[derive(Clone, Debug)]
+pub(crate) enum TextTest {
+    Query(TextQuery),
+    /// A range on text compares each token (Elasticsearch's TermRangeQuery on the terms).
+    Compare(RangeOperator, String),
+}
+
+impl Test {
+    /// True when the test must see all of a field's values at once rather than one by one.
+    pub(crate) fn is_field_level(&self) -> bool {
+        match self {
+            Test::Text(TextTest::Query(_)) | Test::KeywordClauses { .. } => true,
+            Test::AnyOf(tests) => tests.iter().any(Test::is_field_level),
+            Test::Dynamic(test) => test.text.as_ref().is_some_and(Test::is_field_level),
+            _ => false,
+        }
+    }
 }
 
 /// A comparison on a keyword value (the whole string, as indexed).
@@ -102,7 +136,7 @@ pub(crate) enum FloatWidth {
 /// value cannot apply to that kind (such values do not match).
 #[derive(Clone, Debug)]
 pub(crate) struct DynamicTest {
-    pub text: Option<KeywordTest>,
+    pub text: Option<Test>,
     pub integer: Option<NumericTest>,
     pub float: Option<NumericTest>,
     pub boolean: Option<NumericTest>,
@@ -189,7 +223,15 @@ fn typed_test(
         field: name.to_string(),
         field_type,
     };
+    let free_text = matches!(comparison, Comparison::FreeText(_));
     match field_type {
+        // Kibana sends `wildcard` only for fields whose esTypes is exactly ['keyword'];
+        // every other field, and every field-less value, gets `query_string`.
+        FieldType::Keyword | FieldType::Wildcard | FieldType::Flattened | FieldType::ConstantKeyword
+            if is_wildcard && (free_text || field_type != FieldType::Keyword) =>
+        {
+            Ok(Some(keyword_clauses(literal, ignore_above)))
+        }
         FieldType::Keyword
         | FieldType::Wildcard
         | FieldType::Flattened
@@ -200,6 +242,8 @@ fn typed_test(
             ignore_above,
             field_type,
         )))),
+        FieldType::Text | FieldType::MatchOnlyText => Ok(Some(Test::Text(text_test(literal, operator, &text)))),
+        _ if is_wildcard && free_text => Ok(None),
         FieldType::Long
         | FieldType::Integer
         | FieldType::Short
@@ -293,6 +337,50 @@ fn typed_test(
     }
 }
 
+/// `query_string` on a keyword-like field, for a KQL wildcard value.
+fn keyword_clauses(literal: &Literal, ignore_above: Option<usize>) -> Test {
+    let parts = wildcard_parts(literal);
+    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+    match KeywordQueryString::from_parts(&parts) {
+        Ok(query) => Test::KeywordClauses { ignore_above, query },
+        // A query string Elasticsearch rejects fails the search: nothing matches.
+        Err(_) => Test::Never,
+    }
+}
+
+/// The text query Kibana builds for a value on a `text`/`match_only_text` field.
+fn text_test(literal: &Literal, operator: Option<RangeOperator>, text: &str) -> TextTest {
+    match (operator, &literal.value) {
+        (Some(operator), _) => TextTest::Compare(operator, text.to_string()),
+        (None, Value::Wildcard { .. }) => {
+            let parts = wildcard_parts(literal);
+            let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+            TextTest::Query(TextQuery::query_string_from_parts(&parts))
+        }
+        (None, Value::Text { quoted: true, .. }) => TextTest::Query(TextQuery::phrase(text)),
+        (None, _) => TextTest::Query(TextQuery::match_query(text)),
+    }
+}
+
+/// The literal pieces of a wildcard value, between its `*`s.
+fn wildcard_parts(literal: &Literal) -> Vec<String> {
+    let Value::Wildcard { pattern } = &literal.value else {
+        return Vec::new();
+    };
+    let mut parts = vec![String::new()];
+    for piece in pattern.pieces() {
+        match piece {
+            Piece::Text(text) => {
+                if let Some(last) = parts.last_mut() {
+                    last.push_str(text);
+                }
+            }
+            Piece::AnySequence => parts.push(String::new()),
+        }
+    }
+    parts
+}
+
 /// A key inside a flattened field. Kibana does not know such fields, so it sends
 /// `match` (or `query_string` for wildcards) on the raw name, and Elasticsearch
 /// reads the key's values as keywords; a range on an unknown field matches nothing.
@@ -302,7 +390,10 @@ pub(crate) fn flattened_key_test(
     match comparison {
         Comparison::Exists => Ok(Some(Test::Exists { ignore_above: None })),
         Comparison::Range(..) => Ok(None),
-        Comparison::Is(literal) => {
+        Comparison::Is(literal) | Comparison::FreeText(literal) => {
+            if matches!(literal.value, Value::Wildcard { .. }) {
+                return Ok(Some(keyword_clauses(literal, None)));
+            }
             let text = value_text(literal)?;
             Ok(Some(Test::Keyword(keyword_test(
                 literal,
@@ -337,24 +428,28 @@ pub(crate) fn dynamic_test(comparison: Comparison<'_>) -> Result<Test, CompileEr
     } else {
         parse_boolean(&text)
     };
-    Ok(Test::Dynamic(Box::new(DynamicTest {
-        integer: number
-            .and_then(|number| integer_test(number, operator, (i64::MIN.into(), i64::MAX.into()))),
-        float: number.map(|number| float_test(number, operator, FloatWidth::Single)),
-        boolean: boolean.map(|value| boolean_test(value, operator)),
-        text: Some(keyword_test(
+    let text = if is_wildcard && matches!(comparison, Comparison::FreeText(_)) {
+        keyword_clauses(literal, Some(DYNAMIC_KEYWORD_IGNORE_ABOVE))
+    } else {
+        Test::Keyword(keyword_test(
             literal,
             operator,
             text,
             Some(DYNAMIC_KEYWORD_IGNORE_ABOVE),
             FieldType::Keyword,
-        )),
+        ))
+    };
+    Ok(Test::Dynamic(Box::new(DynamicTest {
+        integer: number.and_then(|number| integer_test(number, operator, (i64::MIN.into(), i64::MAX.into()))),
+        float: number.map(|number| float_test(number, operator, FloatWidth::Single)),
+        boolean: boolean.map(|value| boolean_test(value, operator)),
+        text: Some(text),
     })))
 }
 
 fn operands<'q>(comparison: Comparison<'q>) -> (&'q Literal, Option<RangeOperator>) {
     match comparison {
-        Comparison::Is(literal) => (literal, None),
+        Comparison::Is(literal) | Comparison::FreeText(literal) => (literal, None),
         Comparison::Range(operator, literal) => (literal, Some(operator)),
         Comparison::Exists => unreachable_exists(),
     }
@@ -635,19 +730,31 @@ impl Display for Test {
                 write!(f, "range [{}, {}]", end(interval.from), end(interval.to))
             }
             Test::Dynamic(test) => match &test.text {
-                Some(text) => write!(
-                    f,
-                    "{} (or the number/boolean it spells)",
-                    Test::Keyword(text.clone())
-                ),
+                Some(text) => write!(f, "{text} (or the number/boolean it spells)"),
                 None => f.write_str("dynamic"),
             },
+            Test::Text(TextTest::Query(query)) => f.write_str(&describe_text_query(query)),
+            Test::Text(TextTest::Compare(operator, bound)) => {
+                write!(f, "range {} {bound:?} on any token", operator.symbol())
+            }
+            Test::KeywordClauses { query, .. } => {
+                write!(f, "query_string of {} clause(s)", query.clauses.len())
+            }
             Test::AnyOf(tests) => {
                 let parts: Vec<String> = tests.iter().map(Test::to_string).collect();
                 write!(f, "any of [{}]", parts.join("; "))
             }
             Test::Never => f.write_str("nothing (this field's type cannot read the value)"),
         }
+    }
+}
+
+fn describe_text_query(query: &TextQuery) -> String {
+    match query {
+        TextQuery::Match { terms } => format!("match any token of {terms:?}"),
+        TextQuery::Phrase { terms } => format!("match_phrase {terms:?}"),
+        TextQuery::QueryString { clauses } => format!("query_string of {} clause(s)", clauses.len()),
+        TextQuery::Invalid(error) => format!("nothing (Elasticsearch rejects the query: {error})"),
     }
 }
 

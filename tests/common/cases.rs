@@ -77,6 +77,7 @@ pub const CASE_FILES: &[(&str, &str)] = &[
         "eval/dates.cases",
         include_str!("../cases/eval/dates.cases"),
     ),
+    ("eval/text.cases", include_str!("../cases/eval/text.cases")),
 ];
 
 /// One case: where it is, and its keys in order.
