@@ -600,6 +600,13 @@ impl KeywordQueryString {
             test.matches_any(values, !values.is_empty())
         })
     }
+
+    /// Like [`KeywordQueryString::matches`], with each clause's term test
+    /// answered by the caller: for fields where clauses of different kinds read
+    /// different values (a key of a flattened field, see the compiler).
+    pub fn matches_by(&self, test: impl Fn(&TermTest) -> bool) -> bool {
+        boolean_matches(&self.clauses, test)
+    }
 }
 
 /// Kibana's `wildcard.toQueryStringQuery`
@@ -659,7 +666,7 @@ pub enum TermTest {
 
 impl TermTest {
     /// True when one of `terms` passes; `has_value` answers [`TermTest::Exists`].
-    fn matches_any(&self, terms: &[impl AsRef<str>], has_value: bool) -> bool {
+    pub fn matches_any(&self, terms: &[impl AsRef<str>], has_value: bool) -> bool {
         let mut terms = terms.iter().map(AsRef::as_ref);
         match self {
             TermTest::AnyOf(wanted) => terms.any(|term| wanted.iter().any(|w| w == term)),

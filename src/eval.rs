@@ -7,15 +7,17 @@
 
 use std::cmp::Ordering;
 
+use crate::analysis::{analyze, TermTest};
 use crate::compile::{
-    parse_number, round_to_width, CompiledQuery, DynamicTest, FieldClause, FloatWidth, IpTest,
-    KeywordOp, KeywordTest, Matcher, MatcherKind, Number, NumericTest, Test, TextTest, WalkClause,
+    parse_number, round_to_width, CompiledQuery, DynamicTest, FieldClause, FlattenedKeyClause,
+    FloatWidth, IpTest, KeywordOp, KeywordTest, Matcher, MatcherKind, Number, NumericTest, Test,
+    TextTest, WalkClause,
 };
 use crate::date::{Instant, Resolution};
-use crate::analysis::analyze;
 use crate::event::{Event, Scalar};
 use crate::ip::IpAddress;
 use crate::kql::RangeOperator;
+use crate::pattern::Glob;
 
 impl CompiledQuery {
     /// True when Elasticsearch would return `event` for this query.
@@ -34,6 +36,7 @@ impl Matcher {
             MatcherKind::Not(child) => !child.matches(event),
             MatcherKind::Field(clause) => clause.matches(event),
             MatcherKind::Walk(clause) => clause.matches(event),
+            MatcherKind::FlattenedKey(clause) => clause.matches(event),
             MatcherKind::Nested { path, query } => {
                 event.any_object(path, &mut |element| query.matches(element))
             }
@@ -55,19 +58,57 @@ impl FieldClause {
     }
 }
 
+impl FlattenedKeyClause {
+    pub(crate) fn matches(&self, event: &dyn Event) -> bool {
+        let terms = self.keyed_terms(event);
+        let key_values: Vec<&str> = terms
+            .iter()
+            .filter(|(key, _)| *key == self.key)
+            .map(|(_, value)| value.as_str())
+            .collect();
+        self.query.matches_by(|test| match test {
+            TermTest::Wildcard(pattern) => terms
+                .iter()
+                .any(|(key, value)| pattern.matches(&format!("{key}\0{value}"))),
+            other => other.matches_any(&key_values, !key_values.is_empty()),
+        })
+    }
+
+    /// Every leaf of the flattened field as (key, indexed text).
+    pub(crate) fn keyed_terms(&self, event: &dyn Event) -> Vec<(String, String)> {
+        let pattern = Glob::new(&crate::schema::wildcard_pattern(&format!(
+            "{}.*",
+            self.root
+        )));
+        let mut terms = Vec::new();
+        event.any_value_matching(&pattern, &mut |path, value| {
+            let key = path.get(self.root.len() + 1..).unwrap_or_default();
+            terms.push((key.to_string(), keyword_text(value).to_string()));
+            false
+        });
+        terms
+    }
+}
+
 impl WalkClause {
     pub(crate) fn matches(&self, event: &dyn Event) -> bool {
         if self.has_field_level_tests() {
             return self.matches_field_by_field(event);
         }
         event.any_value_matching(&self.pattern, &mut |path, value| {
-            self.typing(path).is_some_and(|(_, test)| test.accepts(value))
+            self.typing(path)
+                .is_some_and(|(_, test)| test.accepts(value))
         })
     }
 
     fn has_field_level_tests(&self) -> bool {
-        self.declared.iter().any(|(_, _, test)| test.is_field_level())
-            || self.templates.iter().any(|(_, _, test)| test.is_field_level())
+        self.declared
+            .iter()
+            .any(|(_, _, test)| test.is_field_level())
+            || self
+                .templates
+                .iter()
+                .any(|(_, _, test)| test.is_field_level())
             || self.dynamic.as_ref().is_some_and(Test::is_field_level)
     }
 
@@ -93,7 +134,8 @@ impl WalkClause {
         });
         found
             || fields.iter().any(|(path, values)| {
-                self.typing(path).is_some_and(|(_, test)| test.accepts_field(values))
+                self.typing(path)
+                    .is_some_and(|(_, test)| test.accepts_field(values))
             })
     }
 }
@@ -148,7 +190,10 @@ impl Test {
         let texts: Vec<&str> = values.iter().map(String::as_str).collect();
         match self {
             Test::Text(TextTest::Query(query)) => query.matches(&texts),
-            Test::KeywordClauses { ignore_above, query } => {
+            Test::KeywordClauses {
+                ignore_above,
+                query,
+            } => {
                 let indexed: Vec<&str> = texts
                     .iter()
                     .copied()

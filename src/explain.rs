@@ -145,6 +145,33 @@ fn explain_matcher(matcher: &Matcher, event: &dyn Event, query: &str) -> ClauseE
                 explanation.text = clause.pattern.to_string();
             }
         }
+        MatcherKind::FlattenedKey(clause) => {
+            explanation.kind = "field";
+            let values: Vec<ValueExplanation> = clause
+                .keyed_terms(event)
+                .into_iter()
+                .filter(|(key, _)| *key == clause.key)
+                .map(|(_, value)| ValueExplanation {
+                    value: serde_json::Value::String(value),
+                    matched: false,
+                })
+                .collect();
+            explanation.matched = clause.matches(event);
+            if explanation.text.is_empty() {
+                explanation.text.clone_from(&clause.field);
+            }
+            explanation.note = Some(format!(
+                "query_string on a key of flattened field `{}`: as in Elasticsearch, wildcard terms are matched against `key\\0value` of every key",
+                clause.root
+            ));
+            explanation.fields = vec![FieldExplanation {
+                field: clause.field.clone(),
+                field_type: "flattened".to_string(),
+                test: format!("query_string of {} clause(s)", clause.query.clauses.len()),
+                matched: explanation.matched,
+                values,
+            }];
+        }
         MatcherKind::Nested { path, query: inner } => {
             explanation.kind = "nested";
             event.any_object(path, &mut |element| {

@@ -58,6 +58,25 @@ pub(crate) enum MatcherKind {
         path: String,
         query: Box<Matcher>,
     },
+    /// A wildcard value on a key inside a flattened field (Kibana's `query_string`).
+    FlattenedKey(FlattenedKeyClause),
+}
+
+/// `query_string` on a key of a flattened field, as Elasticsearch runs it: term and
+/// prefix clauses read the key's values, but wildcard clauses (any `*` not at the
+/// end) are built without the key prefix (StringFieldType.wildcardQuery with
+/// normalisation uses the raw pattern, while KeyedFlattenedFieldType prefixes only
+/// through indexedValueForSearch), so they are matched against every
+/// `key\0value` term of the whole flattened field.
+#[derive(Clone, Debug)]
+pub(crate) struct FlattenedKeyClause {
+    /// The field as the query names it.
+    pub field: String,
+    /// The flattened field's path.
+    pub root: String,
+    /// The key inside it.
+    pub key: String,
+    pub query: crate::analysis::KeywordQueryString,
 }
 
 /// A clause on one concrete field.
@@ -399,7 +418,23 @@ impl Compiler<'_> {
                 }),
             Resolution::FlattenedKey => {
                 let test = value::flattened_key_test(comparison).map_err(with_span)?;
-                Ok(self.field_clause(&full, &full, "flattened", test, "a range on a key inside a flattened field matches nothing (Kibana does not know the field)"))
+                if let (Some(Test::KeywordClauses { query, .. }), Some(root)) =
+                    (&test, self.schema.flattened_parent(&full))
+                {
+                    return Ok(MatcherKind::FlattenedKey(FlattenedKeyClause {
+                        field: full.clone(),
+                        root: self.relative(root).to_string(),
+                        key: full[root.len() + 1..].to_string(),
+                        query: query.clone(),
+                    }));
+                }
+                Ok(self.field_clause(
+                    &full,
+                    &full,
+                    "flattened",
+                    test,
+                    "a range on a key inside a flattened field matches nothing (Kibana does not know the field)",
+                ))
             }
             Resolution::Dynamic => {
                 let test = value::dynamic_test(comparison).map_err(with_span)?;

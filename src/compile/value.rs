@@ -227,7 +227,10 @@ fn typed_test(
     match field_type {
         // Kibana sends `wildcard` only for fields whose esTypes is exactly ['keyword'];
         // every other field, and every field-less value, gets `query_string`.
-        FieldType::Keyword | FieldType::Wildcard | FieldType::Flattened | FieldType::ConstantKeyword
+        FieldType::Keyword
+        | FieldType::Wildcard
+        | FieldType::Flattened
+        | FieldType::ConstantKeyword
             if is_wildcard && (free_text || field_type != FieldType::Keyword) =>
         {
             Ok(Some(keyword_clauses(literal, ignore_above)))
@@ -242,7 +245,9 @@ fn typed_test(
             ignore_above,
             field_type,
         )))),
-        FieldType::Text | FieldType::MatchOnlyText => Ok(Some(Test::Text(text_test(literal, operator, &text)))),
+        FieldType::Text | FieldType::MatchOnlyText => {
+            Ok(Some(Test::Text(text_test(literal, operator, &text))))
+        }
         _ if is_wildcard && free_text => Ok(None),
         FieldType::Long
         | FieldType::Integer
@@ -342,7 +347,10 @@ fn keyword_clauses(literal: &Literal, ignore_above: Option<usize>) -> Test {
     let parts = wildcard_parts(literal);
     let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
     match KeywordQueryString::from_parts(&parts) {
-        Ok(query) => Test::KeywordClauses { ignore_above, query },
+        Ok(query) => Test::KeywordClauses {
+            ignore_above,
+            query,
+        },
         // A query string Elasticsearch rejects fails the search: nothing matches.
         Err(_) => Test::Never,
     }
@@ -440,7 +448,8 @@ pub(crate) fn dynamic_test(comparison: Comparison<'_>) -> Result<Test, CompileEr
         ))
     };
     Ok(Test::Dynamic(Box::new(DynamicTest {
-        integer: number.and_then(|number| integer_test(number, operator, (i64::MIN.into(), i64::MAX.into()))),
+        integer: number
+            .and_then(|number| integer_test(number, operator, (i64::MIN.into(), i64::MAX.into()))),
         float: number.map(|number| float_test(number, operator, FloatWidth::Single)),
         boolean: boolean.map(|value| boolean_test(value, operator)),
         text: Some(text),
@@ -753,7 +762,9 @@ fn describe_text_query(query: &TextQuery) -> String {
     match query {
         TextQuery::Match { terms } => format!("match any token of {terms:?}"),
         TextQuery::Phrase { terms } => format!("match_phrase {terms:?}"),
-        TextQuery::QueryString { clauses } => format!("query_string of {} clause(s)", clauses.len()),
+        TextQuery::QueryString { clauses } => {
+            format!("query_string of {} clause(s)", clauses.len())
+        }
         TextQuery::Invalid(error) => format!("nothing (Elasticsearch rejects the query: {error})"),
     }
 }
