@@ -195,3 +195,80 @@ fn usage_errors_exit_2() {
     assert!(text(&output.stderr).contains("cannot read missing-field-types.json"));
     assert_eq!(kql_detect(&["--help"], "").status.code(), Some(0));
 }
+
+#[test]
+fn explain_prints_each_clause_with_the_fields_it_read() {
+    let event = INVITE.replace("\"guest\"", "\"Zeus Theboss\"");
+    let output = kql_detect(&["--explain"], &format!("{event}\n"));
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    assert!(
+        stdout.starts_with("stdin, line 1:\nrule \"Azure External Guest User Invitation\""),
+        "{stdout}"
+    );
+    assert!(stdout.contains("does not match"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "✗ fields azure.auditlogs.properties.target_resources.*.display_name:guest\n        azure.auditlogs.properties.target_resources.0.display_name [keyword] term \"guest\": \"Zeus Theboss\"\n"
+        ),
+        "{stdout}"
+    );
+    let json = kql_detect(&["--explain=json"], &format!("{INVITE}\n"));
+    let explanation: serde_json::Value =
+        serde_json::from_slice(&json.stdout).expect("one JSON object");
+    assert_eq!(explanation["matched"], true);
+    assert_eq!(explanation["rules"][0]["clause"]["kind"], "and");
+}
+
+#[test]
+fn extra_field_types_extend_the_builtin_mapping() {
+    let extra = std::env::temp_dir().join(format!("kql-detect-extra-{}.json", std::process::id()));
+    std::fs::write(&extra, r#"{"custom.port":"long"}"#).unwrap();
+    let event = r#"{"custom":{"port":"8080"},"event":{"outcome":"success"}}"#;
+    let query = "custom.port >= 1024 and event.outcome:success";
+    let extended = kql_detect(
+        &[
+            "--extra-field-types",
+            extra.to_str().unwrap(),
+            "--query",
+            query,
+        ],
+        event,
+    );
+    let replaced = kql_detect(
+        &["--field-types", extra.to_str().unwrap(), "--query", query],
+        event,
+    );
+    std::fs::remove_file(&extra).ok();
+    assert_eq!(alerts(&extended).len(), 1, "{}", text(&extended.stderr));
+    assert_eq!(
+        alerts(&replaced).len(),
+        0,
+        "event.outcome is unmapped in a complete mapping that lacks it"
+    );
+}
+
+#[test]
+fn now_anchors_date_math() {
+    let event = r#"{"@timestamp":"2026-11-26T23:30:00Z"}"#;
+    let recent = kql_detect(
+        &[
+            "--query",
+            "@timestamp >= now-1h",
+            "--now",
+            "2026-11-27T00:00:00Z",
+        ],
+        event,
+    );
+    assert_eq!(alerts(&recent).len(), 1);
+    let stale = kql_detect(
+        &[
+            "--query",
+            "@timestamp >= now-1h",
+            "--now",
+            "2026-11-27T06:00:00Z",
+        ],
+        event,
+    );
+    assert_eq!(alerts(&stale).len(), 0);
+}
