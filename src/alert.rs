@@ -145,7 +145,7 @@ mod tests {
         }));
         assert_eq!(
             expanded,
-            json!({"a": {"b": [2, 1], "c": {"d": [{"e": {"f": true}}]}}, ".odd": 3})
+            json!({"a": {"b": [1, 2], "c": {"d": [{"e": {"f": true}}]}}, ".odd": 3})
         );
     }
 }

@@ -390,7 +390,7 @@ mod tests {
             describe(&caps, "host.name.text"),
             "match_only_text from host.name"
         );
-        assert_eq!(describe(&caps, "port"), "keyword, long");
+        assert_eq!(describe(&caps, "port"), "long, keyword");
         assert_eq!(describe(&caps, "_id"), "unmapped");
 
         let view = Schema::from_value(&json!([
