@@ -12,8 +12,18 @@ use crate::event::{Event, JsonEvent, Scalar};
 use crate::rule::Rule;
 use crate::time::Timestamp;
 
-/// The alert for `event` matched by `rule`, created at `now`.
-pub fn build_alert(event: &Value, rule: &Rule, now: Timestamp) -> Value {
+/// What an alert needs besides the event and the rule.
+#[derive(Clone, Copy, Debug)]
+pub struct AlertContext<'a> {
+    /// When the alert is created.
+    pub now: Timestamp,
+    /// The index the event was read from, when known.
+    pub index: Option<&'a str>,
+}
+
+/// The alert for `event` matched by `rule`.
+pub fn build_alert(event: &Value, rule: &Rule, context: &AlertContext<'_>) -> Value {
+    let now = context.now;
     let mut alert = expand_dotted_keys(event);
     let Value::Object(fields) = &mut alert else {
         return alert;
@@ -63,6 +73,44 @@ pub fn build_alert(event: &Value, rule: &Rule, now: Timestamp) -> Value {
         kibana.insert("alert".to_string(), Value::Object(alert_fields));
     }
     alert
+}
+
+/// The event with the ECS `rule.*` fields of the rules that matched it (arrays
+/// when several did), for the `tag` output mode.
+pub fn tag_event(event: &Value, rules: &[&Rule]) -> Value {
+    let mut tagged = event.clone();
+    let Value::Object(fields) = &mut tagged else {
+        return tagged;
+    };
+    if rules.is_empty() {
+        return tagged;
+    }
+    let one_or_many = |values: Vec<Value>| match values.len() {
+        1 => values.into_iter().next().unwrap_or(Value::Null),
+        _ => Value::Array(values),
+    };
+    let collect =
+        |pick: &dyn Fn(&Rule) -> Value| one_or_many(rules.iter().map(|rule| pick(rule)).collect());
+    let mut rule_fields = Map::new();
+    rule_fields.insert("id".to_string(), collect(&|rule| json!(rule.rule_id)));
+    rule_fields.insert("name".to_string(), collect(&|rule| json!(rule.name)));
+    rule_fields.insert(
+        "version".to_string(),
+        collect(&|rule| json!(rule.version.to_string())),
+    );
+    rule_fields.insert(
+        "description".to_string(),
+        collect(&|rule| json!(rule.description)),
+    );
+    rule_fields.insert("ruleset".to_string(), json!("kql-detect"));
+    if rules.iter().any(|rule| rule.license.is_some()) {
+        rule_fields.insert("license".to_string(), collect(&|rule| json!(rule.license)));
+    }
+    if rules.iter().any(|rule| !rule.author.is_empty()) {
+        rule_fields.insert("author".to_string(), collect(&|rule| json!(rule.author)));
+    }
+    fields.insert("rule".to_string(), Value::Object(rule_fields));
+    tagged
 }
 
 /// The first string value of `path`, in Elasticsearch's flattened view.

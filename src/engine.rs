@@ -1,15 +1,17 @@
-//! The one entry point that ties the stages together: rules compiled once,
-//! then events in and alerts out. The command line and the wasm API are thin
-//! shells around it.
+//! The one entry point that ties the stages together: rules loaded and
+//! compiled once, then events in and alerts (or filtered or tagged events) out.
+//! The command line and the wasm API are thin shells around it.
 
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::alert::build_alert;
+use crate::alert::{build_alert, tag_event, AlertContext};
 use crate::compile::CompiledQuery;
 use crate::error::{Error, ErrorType};
 use crate::event::JsonEvent;
 use crate::explain::{Explanation, RuleExplanation};
+use crate::rule::index::IndexPatterns;
+use crate::rule::load::{deduplicate, load, looks_like_toml, LoadedRule};
 use crate::rule::{azure_external_guest_user_invitation, Rule};
 use crate::schema::Schema;
 use crate::time::Timestamp;
@@ -18,26 +20,59 @@ use crate::time::Timestamp;
 #[derive(Clone, Debug)]
 pub struct Engine {
     rules: Vec<CompiledRule>,
+    diagnostics: Vec<Error>,
+    mode: Mode,
+    index: Option<String>,
 }
 
 #[derive(Clone, Debug)]
 struct CompiledRule {
     rule: Rule,
     query: CompiledQuery,
+    indices: IndexPatterns,
+}
+
+/// What the engine emits for each event.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// One Elastic Security alert per rule that matches.
+    #[default]
+    Alerts,
+    /// The event itself, once, when any rule matches: a log-shipper filter.
+    Filter,
+    /// Every event, with the ECS `rule.*` fields of each rule that matched.
+    Tag,
+}
+
+impl Mode {
+    /// The mode named `alerts`, `filter` or `tag`.
+    pub fn from_name(name: &str) -> Option<Mode> {
+        match name {
+            "alerts" => Some(Mode::Alerts),
+            "filter" => Some(Mode::Filter),
+            "tag" => Some(Mode::Tag),
+            _ => None,
+        }
+    }
 }
 
 /// What a host asks for when it creates an engine (the JavaScript `new Engine(options)`).
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EngineOptions {
-    /// KQL queries, each run as an ad-hoc rule; the built-in rule when absent.
-    pub rules: Option<Vec<String>>,
+    /// Rules: KQL queries (each an ad-hoc rule), rule texts (detection-rules TOML,
+    /// rules API JSON, Kibana export NDJSON) or rule objects; the built-in rule when absent.
+    pub rules: Option<Vec<Value>>,
     /// A complete mapping (any format [`Schema::from_value`] reads), replacing the built-in schema.
     pub field_types: Option<Value>,
     /// A mapping added to the built-in schema (or to `field_types`).
     pub extra_field_types: Option<Value>,
     /// What `now` means in the rules' date math (RFC 3339); the host's clock when absent.
     pub now: Option<String>,
+    /// `alerts` (default), `filter` or `tag`.
+    pub mode: Option<String>,
+    /// The index or data stream the events belong to, for the rules' index patterns.
+    pub index: Option<String>,
 }
 
 impl EngineOptions {
@@ -48,13 +83,29 @@ impl EngineOptions {
             let message = message
                 .rsplit_once(" at line ")
                 .map_or(message.as_str(), |(message, _)| message);
-            Error::new(
-                ErrorType::OptionsInvalid,
-                "malformed_options",
-                format!("invalid engine options: {message}"),
-            )
+            options_error(format!("invalid engine options: {message}"))
         })
     }
+}
+
+fn options_error(message: String) -> Error {
+    Error::new(ErrorType::OptionsInvalid, "malformed_options", message)
+}
+
+/// Where rules come from, before loading.
+#[derive(Clone, Debug)]
+pub enum RuleSource {
+    /// A KQL query, run as an ad-hoc rule.
+    Query(String),
+    /// A file's text (TOML, JSON or NDJSON) and its name.
+    Text {
+        /// The file name, for messages.
+        origin: String,
+        /// The file's content.
+        text: String,
+    },
+    /// A rule in the rules API's JSON shape.
+    Object(Value),
 }
 
 impl Engine {
@@ -62,13 +113,9 @@ impl Engine {
     pub fn from_options(options: &EngineOptions, clock: Timestamp) -> Result<Engine, Error> {
         let now = match &options.now {
             Some(text) => Timestamp::parse_rfc3339(text).ok_or_else(|| {
-                Error::new(
-                    ErrorType::OptionsInvalid,
-                    "malformed_options",
-                    format!(
-                        "`now` must be an RFC 3339 time such as 2026-11-27T12:00:00Z, not `{text}`"
-                    ),
-                )
+                options_error(format!(
+                    "`now` must be an RFC 3339 time such as 2026-11-27T12:00:00Z, not `{text}`"
+                ))
             })?,
             None => clock,
         };
@@ -80,18 +127,81 @@ impl Engine {
             Some(extra) => schema.extend(Schema::from_value(extra)?),
             None => schema,
         };
-        match &options.rules {
-            Some(queries) => Engine::from_queries(queries.iter().map(String::as_str), &schema, now),
-            None => Engine::new(vec![azure_external_guest_user_invitation()], &schema, now),
+        let mut engine = match &options.rules {
+            None => Engine::new(vec![azure_external_guest_user_invitation()], &schema, now)?,
+            Some(rules) => {
+                let sources = rules
+                    .iter()
+                    .enumerate()
+                    .map(|(index, rule)| source_of(index, rule))
+                    .collect();
+                Engine::from_sources(sources, &schema, now)?
+            }
+        };
+        if let Some(mode) = &options.mode {
+            engine.mode = Mode::from_name(mode).ok_or_else(|| {
+                options_error(format!(
+                    "`mode` must be alerts, filter or tag, not `{mode}`"
+                ))
+            })?;
         }
+        engine.index.clone_from(&options.index);
+        Ok(engine)
+    }
+
+    /// Loads and compiles rules from their sources. Malformed rules are errors;
+    /// unsupported rules and ignored duplicates become [`Engine::diagnostics`].
+    pub fn from_sources(
+        sources: Vec<RuleSource>,
+        schema: &Schema,
+        now: Timestamp,
+    ) -> Result<Engine, Error> {
+        let mut loaded = Vec::new();
+        let mut diagnostics = Vec::new();
+        let mut query_number = 0;
+        for source in sources {
+            let results = match source {
+                RuleSource::Query(query) => {
+                    query_number += 1;
+                    vec![Ok(LoadedRule {
+                        rule: Rule::ad_hoc(query_number, &query),
+                        origin: format!("query {query_number}"),
+                        updated_date: None,
+                    })]
+                }
+                RuleSource::Text { origin, text } => load(&origin, &text),
+                RuleSource::Object(value) => load("rule object", &value.to_string()),
+            };
+            for result in results {
+                match result {
+                    Ok(rule) => loaded.push(rule),
+                    Err(error) if error.error_type == ErrorType::RuleUnsupported => {
+                        diagnostics.push(error)
+                    }
+                    Err(error) => return Err(error),
+                }
+            }
+        }
+        let (kept, duplicates) = deduplicate(loaded);
+        diagnostics.extend(duplicates);
+        let mut engine = Engine::compile(kept, schema, now)?;
+        engine.diagnostics = diagnostics;
+        Ok(engine)
     }
 
     /// Compiles `rules` for `schema`, with date math relative to `now`; the first
     /// rule that fails names itself in the error.
     pub fn new(rules: Vec<Rule>, schema: &Schema, now: Timestamp) -> Result<Engine, Error> {
-        Engine::compile(rules, schema, now, |number, rule| {
-            format!("rule {number} ({})", rule.name)
-        })
+        let loaded = rules
+            .into_iter()
+            .enumerate()
+            .map(|(index, rule)| LoadedRule {
+                origin: format!("rule {} ({})", index + 1, rule.name),
+                rule,
+                updated_date: None,
+            })
+            .collect();
+        Engine::compile(loaded, schema, now)
     }
 
     /// An engine for ad-hoc KQL queries, numbered from 1 in the order given.
@@ -100,43 +210,58 @@ impl Engine {
         schema: &Schema,
         now: Timestamp,
     ) -> Result<Engine, Error> {
-        let rules = queries
+        let sources = queries
             .into_iter()
-            .enumerate()
-            .map(|(index, query)| Rule::ad_hoc(index + 1, query))
+            .map(|query| RuleSource::Query(query.to_string()))
             .collect();
-        Engine::compile(rules, schema, now, |number, _| format!("query {number}"))
+        Engine::from_sources(sources, schema, now)
     }
 
-    fn compile(
-        rules: Vec<Rule>,
-        schema: &Schema,
-        now: Timestamp,
-        origin: impl Fn(usize, &Rule) -> String,
-    ) -> Result<Engine, Error> {
+    fn compile(rules: Vec<LoadedRule>, schema: &Schema, now: Timestamp) -> Result<Engine, Error> {
         let rules = rules
             .into_iter()
-            .enumerate()
-            .map(|(index, rule)| {
-                let query = rule
+            .map(|loaded| {
+                let query = loaded
+                    .rule
                     .compile(schema, now)
-                    .map_err(|error| error.in_origin(origin(index + 1, &rule)))?;
-                Ok(CompiledRule { rule, query })
+                    .map_err(|error| error.in_origin(loaded.origin.clone()))?;
+                let indices = IndexPatterns::new(&loaded.rule.index);
+                Ok(CompiledRule {
+                    rule: loaded.rule,
+                    query,
+                    indices,
+                })
             })
             .collect::<Result<_, Error>>()?;
-        Ok(Engine { rules })
+        Ok(Engine {
+            rules,
+            diagnostics: Vec::new(),
+            mode: Mode::Alerts,
+            index: None,
+        })
     }
 
     /// The built-in rule (Azure External Guest User Invitation) over the built-in schema.
     pub fn builtin() -> Engine {
-        let rule = azure_external_guest_user_invitation();
         // The built-in rule has no date math, so what `now` means does not matter.
-        let query = rule
-            .compile(&Schema::builtin(), Timestamp(0))
-            .unwrap_or_else(|error| panic!("the built-in rule must compile: {error}"));
-        Engine {
-            rules: vec![CompiledRule { rule, query }],
-        }
+        Engine::new(
+            vec![azure_external_guest_user_invitation()],
+            &Schema::builtin(),
+            Timestamp(0),
+        )
+        .unwrap_or_else(|error| panic!("the built-in rule must compile: {error}"))
+    }
+
+    /// Sets what the engine emits.
+    pub fn with_mode(mut self, mode: Mode) -> Engine {
+        self.mode = mode;
+        self
+    }
+
+    /// Sets the index or data stream every event belongs to (when an event does not say).
+    pub fn with_index(mut self, index: Option<String>) -> Engine {
+        self.index = index;
+        self
     }
 
     /// The rules, in order.
@@ -144,23 +269,61 @@ impl Engine {
         self.rules.iter().map(|compiled| &compiled.rule)
     }
 
-    /// The rules whose query matches `event`.
-    pub fn matching_rules<'e>(&'e self, event: &'e Value) -> impl Iterator<Item = &'e Rule> + 'e {
+    /// What loading reported without failing: unsupported rules, ignored duplicates.
+    pub fn diagnostics(&self) -> &[Error] {
+        &self.diagnostics
+    }
+
+    /// The rules that search `event`'s index (or data stream) and match it.
+    ///
+    /// An event's index is, in order: `index` (a search hit's `_index`), the
+    /// engine's index, or its data stream from `data_stream.*`. An event with
+    /// none of these is searched by every rule.
+    pub fn matching_rules<'e>(
+        &'e self,
+        event: &'e Value,
+        index: Option<&'e str>,
+    ) -> impl Iterator<Item = &'e Rule> + 'e {
+        let index = index
+            .map(str::to_string)
+            .or_else(|| self.index.clone())
+            .or_else(|| data_stream_name(event));
         self.rules
             .iter()
+            .filter(move |compiled| {
+                index
+                    .as_deref()
+                    .map_or(true, |index| compiled.indices.includes(index))
+            })
             .filter(move |compiled| compiled.query.matches(&JsonEvent(event)))
             .map(|compiled| &compiled.rule)
     }
 
-    /// One alert per rule that matches `event`, created at `now`.
-    ///
-    /// Single events are not windowed: scheduling belongs to replay, not here.
-    pub fn evaluate(&self, event: &Value, now: Timestamp) -> Result<Vec<Value>, Error> {
+    /// What the engine emits for `event` in its mode: alerts, the event itself,
+    /// or the tagged event. `index` is the event's index when the input said
+    /// (a search hit); alerts are created at `now`.
+    pub fn evaluate_in(
+        &self,
+        event: &Value,
+        index: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Vec<Value>, Error> {
         require_object(event)?;
-        Ok(self
-            .matching_rules(event)
-            .map(|rule| build_alert(event, rule, now))
-            .collect())
+        let matched: Vec<&Rule> = self.matching_rules(event, index).collect();
+        Ok(match self.mode {
+            Mode::Alerts => matched
+                .iter()
+                .map(|rule| build_alert(event, rule, &AlertContext { now, index }))
+                .collect(),
+            Mode::Filter if matched.is_empty() => Vec::new(),
+            Mode::Filter => vec![event.clone()],
+            Mode::Tag => vec![tag_event(event, &matched)],
+        })
+    }
+
+    /// [`Engine::evaluate_in`] for an event that does not say where it is indexed.
+    pub fn evaluate(&self, event: &Value, now: Timestamp) -> Result<Vec<Value>, Error> {
+        self.evaluate_in(event, None, now)
     }
 
     /// Every rule's clause-by-clause verdict on `event`.
@@ -201,6 +364,51 @@ impl Engine {
             serde_json::from_str(text).map_err(|error| invalid_json(&error, text))?;
         self.evaluate(&event, now)
     }
+}
+
+/// The name of an event's data stream, from `data_stream.type`, `.dataset` and `.namespace`.
+fn data_stream_name(event: &Value) -> Option<String> {
+    let part = |name: &str| {
+        let mut found = None;
+        crate::event::Event::any_value(
+            &JsonEvent(event),
+            &format!("data_stream.{name}"),
+            &mut |value| {
+                if let crate::event::Scalar::Text(text) = value {
+                    found = Some(text.to_string());
+                }
+                true
+            },
+        );
+        found
+    };
+    Some(format!(
+        "{}-{}-{}",
+        part("type")?,
+        part("dataset")?,
+        part("namespace")?
+    ))
+}
+
+/// How a rule source given as a JSON value (JS options) is read.
+fn source_of(index: usize, rule: &Value) -> RuleSource {
+    match rule {
+        Value::String(text) if looks_like_toml(text) || is_json_text(text) => RuleSource::Text {
+            origin: format!("rules[{index}]"),
+            text: text.clone(),
+        },
+        Value::String(query) => RuleSource::Query(query.clone()),
+        other => RuleSource::Object(other.clone()),
+    }
+}
+
+fn is_json_text(text: &str) -> bool {
+    let trimmed = text.trim();
+    (trimmed.starts_with('{') || trimmed.starts_with('['))
+        && trimmed.lines().next().is_some_and(|first| {
+            serde_json::from_str::<Value>(first).is_ok()
+                || serde_json::from_str::<Value>(trimmed).is_ok()
+        })
 }
 
 fn require_object(event: &Value) -> Result<(), Error> {

@@ -26,6 +26,8 @@ pub enum ErrorType {
     OptionsInvalid,
     /// A rule is malformed.
     RuleInvalid,
+    /// A rule is of a type or language kql-detect does not run.
+    RuleUnsupported,
 }
 
 impl ErrorType {
@@ -38,6 +40,7 @@ impl ErrorType {
             ErrorType::EventInvalid => "event_invalid",
             ErrorType::OptionsInvalid => "options_invalid",
             ErrorType::RuleInvalid => "rule_invalid",
+            ErrorType::RuleUnsupported => "rule_unsupported",
         }
     }
 }

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Parser;
-use kql_detect::engine::Engine;
+use kql_detect::engine::{Engine, Mode, RuleSource};
 use kql_detect::explain::Explanation;
 use kql_detect::input::{Document, DocumentReader};
 use kql_detect::rule::azure_external_guest_user_invitation;
@@ -31,7 +31,13 @@ struct Arguments {
     /// Input files; stdin when none is given, or for `-`.
     files: Vec<PathBuf>,
 
-    /// Run this KQL query as an ad-hoc rule instead of the built-in rule (repeatable).
+    /// Rules to run instead of the built-in rule (repeatable): detection-rules TOML,
+    /// rules API JSON, a Kibana export (NDJSON), or a directory of them (searched
+    /// recursively). Unsupported rules are reported and skipped.
+    #[arg(long = "rules", value_name = "PATH")]
+    rules: Vec<PathBuf>,
+
+    /// Run this KQL query as an ad-hoc rule (repeatable; with --rules, in addition).
     #[arg(long = "query", value_name = "KQL")]
     queries: Vec<String>,
 
@@ -51,9 +57,27 @@ struct Arguments {
     #[arg(long, value_name = "FORMAT", num_args = 0..=1, require_equals = true, default_missing_value = "text")]
     explain: Option<ExplainFormat>,
 
-    /// The alerts' creation time (RFC 3339), instead of the clock.
+    /// What to print per event: `alerts`, the matching events unchanged (`filter`),
+    /// or every event with the `rule.*` fields of the rules it matched (`tag`).
+    #[arg(long, value_name = "MODE", default_value = "alerts")]
+    mode: OutputMode,
+
+    /// The index or data stream the input belongs to, for the rules' index
+    /// patterns (a search hit's own `_index` wins).
+    #[arg(long, value_name = "NAME")]
+    index: Option<String>,
+
+    /// What `now` means in date math and the alerts' creation time (RFC 3339), instead of the clock.
     #[arg(long, value_name = "TIME")]
     now: Option<String>,
+}
+
+/// `--mode`.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum OutputMode {
+    Alerts,
+    Filter,
+    Tag,
 }
 
 /// How `--explain` prints.
@@ -126,12 +150,68 @@ fn setup(arguments: &Arguments) -> Result<(Engine, Timestamp), Error> {
         })?,
         None => clock(),
     };
-    let engine = if arguments.queries.is_empty() {
+    let engine = if arguments.queries.is_empty() && arguments.rules.is_empty() {
         Engine::new(vec![azure_external_guest_user_invitation()], &schema, now)?
     } else {
-        Engine::from_queries(arguments.queries.iter().map(String::as_str), &schema, now)?
+        let mut sources = rule_files(&arguments.rules)?;
+        sources.extend(arguments.queries.iter().cloned().map(RuleSource::Query));
+        Engine::from_sources(sources, &schema, now)?
     };
+    for diagnostic in engine.diagnostics() {
+        eprintln!(
+            "{}",
+            diagnostic.rendered().replacen("error:", "warning:", 1)
+        );
+    }
+    let mode = match arguments.mode {
+        OutputMode::Alerts => Mode::Alerts,
+        OutputMode::Filter => Mode::Filter,
+        OutputMode::Tag => Mode::Tag,
+    };
+    let engine = engine.with_mode(mode).with_index(arguments.index.clone());
     Ok((engine, now))
+}
+
+/// The rule files at `paths`, directories searched recursively, in name order.
+fn rule_files(paths: &[PathBuf]) -> Result<Vec<RuleSource>, Error> {
+    let mut files = Vec::new();
+    for path in paths {
+        collect_rule_files(path, &mut files)
+            .map_err(|error| usage(format!("cannot read {}: {error}", path.display())))?;
+    }
+    files
+        .into_iter()
+        .map(|file| {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|error| usage(format!("cannot read {}: {error}", file.display())))?;
+            Ok(RuleSource::Text {
+                origin: file.display().to_string(),
+                text,
+            })
+        })
+        .collect()
+}
+
+fn collect_rule_files(path: &std::path::Path, files: &mut Vec<PathBuf>) -> io::Result<()> {
+    if !path.is_dir() {
+        files.push(path.to_path_buf());
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?
+        .map(|entry| entry.map(|entry| entry.path()))
+        .collect::<io::Result<_>>()?;
+    entries.sort();
+    for entry in entries {
+        let is_rule_file = entry.extension().is_some_and(|extension| {
+            extension == "toml" || extension == "json" || extension == "ndjson"
+        });
+        if entry.is_dir() {
+            collect_rule_files(&entry, files)?;
+        } else if is_rule_file {
+            files.push(entry);
+        }
+    }
+    Ok(())
 }
 
 fn read_schema(path: &std::path::Path) -> Result<Schema, Error> {

@@ -1,0 +1,223 @@
+//! Turns what users paste into the documents Elasticsearch would hold.
+//!
+//! Rules only match documents shaped by Elastic's ingest pipelines, so raw
+//! Azure records must be normalised the way Elastic's Azure integration does it
+//! ([`azure`]) before they are evaluated. Users also paste wrappers around
+//! records: the diagnostic-settings envelope `{"records": [...]}`, Microsoft
+//! Graph `directoryAudits` items and `{"value": [...]}` pages, Filebeat or Agent
+//! documents whose `message` still holds the raw JSON, and Elasticsearch search
+//! hits or whole `_search` responses. This module recognises each shape and
+//! yields one [`Ingested`] document per event; anything else is taken as an
+//! already-ingested ECS document and passed through unchanged.
+
+pub mod azure;
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, ErrorType};
+
+/// How to read an input.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum InputKind {
+    /// Recognise raw Azure records and wrappers, and pass ECS documents through.
+    #[default]
+    Auto,
+    /// Everything is an ECS document already (search hits are still unwrapped).
+    Ecs,
+    /// Everything is a raw Azure record (or a wrapper of them).
+    Azure,
+}
+
+impl InputKind {
+    /// The kind named `auto`, `ecs` or `azure`.
+    pub fn from_name(name: &str) -> Option<InputKind> {
+        match name {
+            "auto" => Some(InputKind::Auto),
+            "ecs" => Some(InputKind::Ecs),
+            "azure" => Some(InputKind::Azure),
+            _ => None,
+        }
+    }
+}
+
+/// How inputs are turned into documents.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct IngestOptions {
+    /// What the inputs are.
+    pub input: InputKind,
+    /// Keep each raw record's JSON text as `event.original` (Elastic's
+    /// `preserve_original_event` tag); off by default, as in Elastic.
+    pub keep_original: bool,
+}
+
+/// One document, ready to be evaluated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ingested {
+    /// The document as Elasticsearch would hold it.
+    pub document: Value,
+    /// Where Elasticsearch holds it, when the input said so (search hits).
+    pub identity: Option<Identity>,
+}
+
+/// A document's place in Elasticsearch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Identity {
+    /// The index (`_index`).
+    pub index: String,
+    /// The document id (`_id`).
+    pub id: String,
+}
+
+/// The documents one input value holds; `raw` is its exact JSON text when known.
+///
+/// Each element is one document or the reason one part of the input is not a
+/// document, so nothing is dropped silently.
+pub fn ingest(value: Value, raw: Option<&str>, options: IngestOptions) -> Vec<Result<Ingested, Error>> {
+    let Value::Object(object) = value else {
+        return vec![Err(not_an_object(&value, "an event"))];
+    };
+    if let Some(hits) = search_hits(&object) {
+        return hits.iter().map(|hit| unwrap_hit(hit, options)).collect();
+    }
+    if object.contains_key("_source") && object.contains_key("_index") {
+        return vec![unwrap_hit(&Value::Object(object), options)];
+    }
+    if options.input == InputKind::Ecs {
+        return vec![Ok(passed_through(Value::Object(object)))];
+    }
+    if let Some(Value::Array(records)) = object.get("records") {
+        return records
+            .iter()
+            .enumerate()
+            .map(|(index, record)| raw_record(record, None, options).map_err(|error| in_item(error, "records", index)))
+            .collect();
+    }
+    if let Some(Value::Array(items)) = object.get("value").filter(|_| is_graph_page(&object)) {
+        return items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| raw_record(item, None, options).map_err(|error| in_item(error, "value", index)))
+            .collect();
+    }
+    if let Some((record, text)) = embedded_record(&object) {
+        return vec![raw_record(&record, Some(&text), options).map(|ingested| with_wrapper_fields(ingested, &object))];
+    }
+    if azure::is_raw_record(&object) || azure::is_graph_directory_audit(&object) || options.input == InputKind::Azure {
+        return vec![raw_record(&Value::Object(object), raw, options)];
+    }
+    vec![Ok(passed_through(Value::Object(object)))]
+}
+
+fn passed_through(document: Value) -> Ingested {
+    Ingested {
+        document,
+        identity: None,
+    }
+}
+
+/// The hits of a `_search` response, as copied from Kibana Dev Tools.
+fn search_hits(object: &Map<String, Value>) -> Option<&Vec<Value>> {
+    match object.get("hits")?.get("hits")? {
+        Value::Array(hits) => Some(hits),
+        _ => None,
+    }
+}
+
+/// A search hit: its `_source` is the document, `_index` and `_id` its identity.
+fn unwrap_hit(hit: &Value, options: IngestOptions) -> Result<Ingested, Error> {
+    let source = hit.get("_source").cloned().ok_or_else(|| {
+        Error::new(ErrorType::EventInvalid, "missing_source", "a search hit has no `_source`")
+    })?;
+    let identity = match (hit.get("_index").and_then(Value::as_str), hit.get("_id").and_then(Value::as_str)) {
+        (Some(index), Some(id)) => Some(Identity {
+            index: index.to_string(),
+            id: id.to_string(),
+        }),
+        _ => None,
+    };
+    let mut ingested = match options.input {
+        InputKind::Azure => raw_record(&source, None, options)?,
+        _ => match &source {
+            Value::Object(_) => passed_through(source),
+            other => return Err(not_an_object(other, "a hit's `_source`")),
+        },
+    };
+    ingested.identity = identity;
+    Ok(ingested)
+}
+
+/// True for a Microsoft Graph list page: `{"@odata.context": …, "value": [...]}`,
+/// or a `value` array of directoryAudit items.
+fn is_graph_page(object: &Map<String, Value>) -> bool {
+    object.keys().any(|key| key.starts_with("@odata."))
+        || matches!(object.get("value"), Some(Value::Array(items)) if items.first().and_then(Value::as_object).is_some_and(azure::is_graph_directory_audit))
+}
+
+/// A Filebeat or Elastic Agent document that still carries the raw Azure record
+/// as text in `message` (or `event.original`), as the integration receives it.
+fn embedded_record(object: &Map<String, Value>) -> Option<(Value, String)> {
+    if object.get("azure").is_some_and(|azure| azure.as_object().is_some_and(|azure| azure.keys().any(|key| key != "eventhub" && key != "consumer_group"))) {
+        // Already parsed into azure.<stream>: an ingested document, not a wrapper.
+        return None;
+    }
+    let text = object
+        .get("message")
+        .and_then(Value::as_str)
+        .or_else(|| object.get("event")?.get("original")?.as_str())?;
+    let record: Value = serde_json::from_str(text.trim()).ok()?;
+    let inner = record.as_object()?;
+    (azure::is_raw_record(inner) || azure::is_graph_directory_audit(inner)).then(|| (record, text.to_string()))
+}
+
+/// The wrapper's own fields (agent, input, …) stay on the document, as the
+/// pipeline only adds to the document it receives.
+fn with_wrapper_fields(mut ingested: Ingested, wrapper: &Map<String, Value>) -> Ingested {
+    let Value::Object(document) = &mut ingested.document else {
+        return ingested;
+    };
+    for (key, value) in wrapper {
+        if key == "message" || document.contains_key(key) {
+            continue;
+        }
+        document.insert(key.clone(), value.clone());
+    }
+    ingested
+}
+
+/// Normalises one raw record (or Graph item).
+fn raw_record(record: &Value, raw: Option<&str>, options: IngestOptions) -> Result<Ingested, Error> {
+    let Value::Object(record) = record else {
+        return Err(not_an_object(record, "an Azure record"));
+    };
+    let original = match raw {
+        Some(text) => text.trim().to_string(),
+        None => Value::Object(record.clone()).to_string(),
+    };
+    let document = azure::normalize(record, &original, options.keep_original).map_err(|reason| {
+        Error::new(ErrorType::EventInvalid, "not_azure", reason)
+    })?;
+    Ok(passed_through(document))
+}
+
+fn in_item(error: Error, array: &str, index: usize) -> Error {
+    Error {
+        message: format!("{array}[{index}]: {}", error.message),
+        ..error
+    }
+}
+
+fn not_an_object(value: &Value, what: &str) -> Error {
+    let kind = match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    };
+    Error::new(
+        ErrorType::EventInvalid,
+        "not_an_object",
+        format!("{what} must be a JSON object, not {kind}"),
+    )
+}

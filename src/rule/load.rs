@@ -1,0 +1,245 @@
+//! Reads rules in the forms detection engineers have them: Elastic's
+//! detection-rules TOML files, the Detection Engine API's JSON (one rule or an
+//! array), and Kibana's rule export NDJSON (with its trailing export summary).
+//!
+//! Every rule in the input has an outcome: it loads, or it is reported — as
+//! unsupported (another rule type or language), or as malformed with its place.
+//! The library reads no files; callers pass each file's name and text.
+
+use serde_json::{Map, Value};
+
+use super::Rule;
+use crate::error::{Error, ErrorType};
+use crate::span::Span;
+
+/// A rule read from a text, with where it came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadedRule {
+    /// The rule.
+    pub rule: Rule,
+    /// The file (and line, for NDJSON) it was read from.
+    pub origin: String,
+    /// `[metadata] updated_date` of a detection-rules file, used to choose between duplicates.
+    pub updated_date: Option<String>,
+}
+
+/// Reads every rule in `text`, which came from `origin` (a file name).
+pub fn load(origin: &str, text: &str) -> Vec<Result<LoadedRule, Error>> {
+    let trimmed = text.trim_start_matches('\u{feff}').trim();
+    if trimmed.starts_with('{')
+        || trimmed.starts_with('[') && serde_json::from_str::<Value>(trimmed).is_ok()
+    {
+        return load_json(origin, text);
+    }
+    if looks_like_toml(trimmed) {
+        return vec![load_toml(origin, text)];
+    }
+    vec![Err(Error::new(
+        ErrorType::RuleInvalid,
+        "unknown_format",
+        "not a rule: expected detection-rules TOML, rules API JSON or a Kibana export (NDJSON)",
+    )
+    .in_origin(origin))]
+}
+
+/// True when `text` is shaped like a detection-rules TOML file.
+pub fn looks_like_toml(text: &str) -> bool {
+    text.lines().any(|line| {
+        let line = line.trim();
+        line == "[rule]" || line == "[metadata]"
+    })
+}
+
+fn load_toml(origin: &str, text: &str) -> Result<LoadedRule, Error> {
+    let table: toml::Table = toml::from_str(text).map_err(|error| {
+        let span = error
+            .span()
+            .map_or(Span::default(), |span| Span::new(span.start, span.end));
+        Error::new(
+            ErrorType::RuleInvalid,
+            "malformed_toml",
+            format!("malformed TOML: {}", error.message()),
+        )
+        .at(span, text)
+        .in_origin(origin)
+    })?;
+    let rule = table.get("rule").ok_or_else(|| {
+        Error::new(
+            ErrorType::RuleInvalid,
+            "malformed_rule",
+            "the file has no [rule] table",
+        )
+        .in_origin(origin)
+    })?;
+    let updated_date = table
+        .get("metadata")
+        .and_then(|metadata| metadata.get("updated_date"))
+        .and_then(toml::Value::as_str)
+        .map(str::to_string);
+    let mut value = toml_to_json(rule);
+    trim_query(&mut value);
+    checked(Rule::from_api_json(&value), origin).map(|rule| LoadedRule {
+        rule,
+        origin: origin.to_string(),
+        updated_date,
+    })
+}
+
+/// TOML multi-line strings keep the newlines around the query; Elastic's tooling trims them.
+fn trim_query(value: &mut Value) {
+    if let Some(Value::String(query)) = value.get_mut("query") {
+        *query = query.trim().to_string();
+    }
+}
+
+/// JSON: one rule object, an array of them, or NDJSON (one per line, as Kibana exports).
+fn load_json(origin: &str, text: &str) -> Vec<Result<LoadedRule, Error>> {
+    if let Ok(value) = serde_json::from_str::<Value>(text) {
+        return match value {
+            Value::Array(rules) => rules
+                .iter()
+                .enumerate()
+                .filter_map(|(index, rule)| load_json_rule(rule, &format!("{origin}[{index}]")))
+                .collect(),
+            rule => load_json_rule(&rule, origin).into_iter().collect(),
+        };
+    }
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .filter_map(|(index, line)| {
+            let line_origin = format!("{origin}, line {}", index + 1);
+            match serde_json::from_str::<Value>(line) {
+                Ok(value) => load_json_rule(&value, &line_origin),
+                Err(error) => Some(Err(Error::new(
+                    ErrorType::RuleInvalid,
+                    "malformed_json",
+                    format!("malformed JSON: {}", strip_position(&error.to_string())),
+                )
+                .at(
+                    Span::new(error.column().saturating_sub(1), error.column()),
+                    line,
+                )
+                .starting_at_line(index + 1)
+                .in_origin(origin))),
+            }
+        })
+        .collect()
+}
+
+/// One JSON object: a rule, an exception list (reported), or the export summary (skipped).
+fn load_json_rule(value: &Value, origin: &str) -> Option<Result<LoadedRule, Error>> {
+    let Value::Object(object) = value else {
+        return Some(Err(Error::new(
+            ErrorType::RuleInvalid,
+            "malformed_rule",
+            "a rule must be a JSON object",
+        )
+        .in_origin(origin)));
+    };
+    if is_export_summary(object) {
+        return None;
+    }
+    if object.contains_key("list_id") && !object.contains_key("rule_id") {
+        return Some(Err(Error::new(
+            ErrorType::RuleUnsupported,
+            "exception_list",
+            "exception lists and their items are not applied yet; the rules that use them run without them",
+        )
+        .in_origin(origin)));
+    }
+    Some(checked(Rule::from_api_json(value), origin).map(|rule| {
+        LoadedRule {
+            rule,
+            origin: origin.to_string(),
+            updated_date: object
+                .get("updated_at")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+        }
+    }))
+}
+
+/// The last line of a Kibana rule export: counts, no rule.
+fn is_export_summary(object: &Map<String, Value>) -> bool {
+    object.contains_key("exported_count") || object.contains_key("exported_rules_count")
+}
+
+/// Validation and support checks, reported with the rule's name.
+fn checked(rule: Result<Rule, Error>, origin: &str) -> Result<Rule, Error> {
+    let rule = rule.map_err(|error| error.in_origin(origin))?;
+    let named = |message: String| format!("rule \"{}\" ({}): {message}", rule.name, rule.rule_id);
+    if let Some(reason) = rule.unsupported_reason() {
+        return Err(Error::new(
+            ErrorType::RuleUnsupported,
+            "unsupported_rule",
+            named(reason),
+        )
+        .in_origin(origin));
+    }
+    rule.validate().map_err(|reason| {
+        Error::new(ErrorType::RuleInvalid, "invalid_rule", named(reason)).in_origin(origin)
+    })?;
+    Ok(rule)
+}
+
+fn toml_to_json(value: &toml::Value) -> Value {
+    match value {
+        toml::Value::String(text) => Value::String(text.clone()),
+        toml::Value::Integer(number) => Value::from(*number),
+        toml::Value::Float(number) => {
+            serde_json::Number::from_f64(*number).map_or(Value::Null, Value::Number)
+        }
+        toml::Value::Boolean(value) => Value::Bool(*value),
+        toml::Value::Datetime(datetime) => Value::String(datetime.to_string()),
+        toml::Value::Array(items) => Value::Array(items.iter().map(toml_to_json).collect()),
+        toml::Value::Table(table) => Value::Object(
+            table
+                .iter()
+                .map(|(key, value)| (key.clone(), toml_to_json(value)))
+                .collect(),
+        ),
+    }
+}
+
+fn strip_position(message: &str) -> &str {
+    message
+        .rsplit_once(" at line ")
+        .map_or(message, |(message, _)| message)
+}
+
+/// Of several rules with the same `rule_id`, keeps the most recently updated
+/// (then the highest version, then the first read); the others are reported.
+pub fn deduplicate(rules: Vec<LoadedRule>) -> (Vec<LoadedRule>, Vec<Error>) {
+    let mut kept: Vec<LoadedRule> = Vec::new();
+    let mut dropped = Vec::new();
+    for rule in rules {
+        match kept
+            .iter_mut()
+            .find(|kept| kept.rule.rule_id == rule.rule.rule_id)
+        {
+            None => kept.push(rule),
+            Some(existing) => {
+                let freshness =
+                    |loaded: &LoadedRule| (loaded.updated_date.clone(), loaded.rule.version);
+                let loser = if freshness(&rule) > freshness(existing) {
+                    std::mem::replace(existing, rule)
+                } else {
+                    rule
+                };
+                dropped.push(
+                    Error::new(
+                        ErrorType::RuleInvalid,
+                        "duplicate_rule",
+                        format!(
+                            "rule_id {} is also in {}, which is newer; this copy is ignored",
+                            loser.rule.rule_id, existing.origin
+                        ),
+                    )
+                    .in_origin(loser.origin),
+                );
+            }
+        }
+    }
+    (kept, dropped)
+}
