@@ -47,8 +47,8 @@ impl IndexPatterns {
             let matches = |candidate: &str| glob.matches(candidate);
             // A wildcard reaches a hidden index only when the pattern itself starts
             // with `.`; a data stream's backing indices come with the data stream.
-            let hit = (matches(name) && (!hidden || *names_hidden))
-                || data_stream.is_some_and(matches);
+            let hit =
+                (matches(name) && (!hidden || *names_hidden)) || data_stream.is_some_and(matches);
             if hit {
                 included = *include;
             }

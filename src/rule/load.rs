@@ -77,7 +77,7 @@ fn load_toml(origin: &str, text: &str) -> Result<LoadedRule, Error> {
         .and_then(toml::Value::as_str)
         .map(str::to_string);
     let mut value = toml_to_json(rule);
-    trim_query(&mut value);
+    normalize_whitespace(&mut value, None);
     checked(Rule::from_api_json(&value), origin).map(|rule| LoadedRule {
         rule,
         origin: origin.to_string(),
@@ -85,10 +85,35 @@ fn load_toml(origin: &str, text: &str) -> Result<LoadedRule, Error> {
     })
 }
 
-/// TOML multi-line strings keep the newlines around the query; Elastic's tooling trims them.
-fn trim_query(value: &mut Value) {
-    if let Some(Value::String(query)) = value.get_mut("query") {
-        *query = query.trim().to_string();
+/// detection-rules wraps long strings over several lines in TOML and joins them
+/// back when it loads a rule (rule_formatter.py `nested_normalize`: each line
+/// stripped, joined with single spaces), except the query (only trimmed) and the
+/// Markdown fields `note` and `setup`, which keep their layout.
+fn normalize_whitespace(value: &mut Value, key: Option<&str>) {
+    match value {
+        Value::String(text) => match key {
+            Some("query") => *text = text.trim().to_string(),
+            Some("note" | "setup") => {}
+            _ => {
+                *text = text
+                    .trim()
+                    .lines()
+                    .map(str::trim)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }
+        },
+        Value::Array(items) => {
+            for item in items {
+                normalize_whitespace(item, None);
+            }
+        }
+        Value::Object(object) => {
+            for (key, value) in object.iter_mut() {
+                normalize_whitespace(value, Some(key));
+            }
+        }
+        _ => {}
     }
 }
 
