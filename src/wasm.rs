@@ -21,8 +21,12 @@ export type Alert = { "@timestamp": string; event: { kind: "signal"; [field: str
 
 /** Options for `new Engine(options)`. */
 export interface EngineOptions {
-  /** KQL queries, each run as an ad-hoc rule. Default: the built-in rule. */
-  rules?: string[];
+  /**
+   * Rules: KQL queries (each run as an ad-hoc rule), rule texts (detection-rules TOML, rules API JSON, a Kibana
+   * export NDJSON) or rule objects in the rules API's shape. Default: the built-in rule. Unsupported rules are
+   * skipped and listed in `engine.diagnostics`; malformed ones throw.
+   */
+  rules?: Array<string | object>;
   /**
    * The mapping to use instead of the built-in one (ECS + Elastic's Azure integration over the logs-*-* dynamic
    * mapping): `{ field: "keyword" }`, a `GET _mapping` or `_field_caps` response, or a Kibana data view's field
@@ -31,6 +35,12 @@ export interface EngineOptions {
   fieldTypes?: object;
   /** A mapping (same formats) added to the built-in one, or to `fieldTypes`. */
   extraFieldTypes?: object;
+  /** What `now` means in date math (RFC 3339, or a Date). Default: the clock when the engine is created. */
+  now?: string | Date;
+  /** "alerts" (default), "filter" (matching events, unchanged) or "tag" (every event, with `rule.*` of the rules it matched). */
+  mode?: "alerts" | "filter" | "tag";
+  /** The index or data stream the events belong to, for the rules' index patterns. */
+  index?: string;
 }
 
 /** Why an event did or did not match, rule by rule and clause by clause. */
@@ -55,7 +65,7 @@ export interface ClauseExplanation {
 
 /** Every error thrown by kql-detect is an `Error` with these properties. */
 export interface KqlDetectError extends Error {
-  /** Stable category: "kql_syntax", "kql_query", "field_types_invalid", "event_invalid", "options_invalid". */
+  /** Stable category: "kql_syntax", "kql_query", "field_types_invalid", "event_invalid", "options_invalid", "rule_invalid", "rule_unsupported". */
   type: string;
   /** Stable detail within the category, e.g. "unexpected_end". */
   kind: string;
@@ -127,6 +137,18 @@ impl Engine {
         #[wasm_bindgen(unchecked_param_type = "object | string")] event: JsValue,
     ) -> Result<JsValue, JsValue> {
         evaluate_with(&self.inner, &event)
+    }
+
+    /// What loading the rules reported without failing (unsupported rules, ignored
+    /// duplicates), as error objects.
+    #[wasm_bindgen(getter, unchecked_return_type = "KqlDetectError[]")]
+    pub fn diagnostics(&self) -> JsValue {
+        self.inner
+            .diagnostics()
+            .iter()
+            .map(to_js_error)
+            .collect::<Array>()
+            .into()
     }
 
     /// Explains, rule by rule and clause by clause, why an event does or does not match.

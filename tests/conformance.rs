@@ -45,25 +45,13 @@ fn relative(corpus: &Path, path: &Path) -> String {
         .replace('\\', "/")
 }
 
-/// The rule's query, or why it has none that kql-detect runs.
-fn kuery(text: &str) -> Result<String, String> {
-    let rule: toml::Table = toml::from_str(text).map_err(|error| format!("not TOML: {error}"))?;
-    let rule = rule
-        .get("rule")
-        .and_then(toml::Value::as_table)
-        .ok_or("no [rule] table")?;
-    let language = rule
-        .get("language")
-        .and_then(toml::Value::as_str)
-        .unwrap_or("kuery");
-    let rule_type = rule.get("type").and_then(toml::Value::as_str).unwrap_or("");
-    if language != "kuery" || rule_type != "query" {
-        return Err(format!("type {rule_type}, language {language}"));
+/// The rule's query, or why kql-detect cannot run it.
+fn kuery(name: &str, text: &str) -> Result<String, String> {
+    match kql_detect::rule::load::load(name, text).into_iter().next() {
+        Some(Ok(loaded)) => Ok(loaded.rule.query),
+        Some(Err(error)) => Err(format!("{}/{}", error.error_type.tag(), error.kind)),
+        None => Err("no rule".to_string()),
     }
-    rule.get("query")
-        .and_then(toml::Value::as_str)
-        .map(|query| query.trim().to_string())
-        .ok_or_else(|| "no query".to_string())
 }
 
 fn compile(query: &str, schema: &Schema) -> Result<(), String> {
@@ -107,7 +95,7 @@ fn every_azure_rule_compiles_and_has_positive_and_negative_cases() {
     for path in &files {
         let name = relative(&corpus, path);
         let text = std::fs::read_to_string(path).expect("readable rule");
-        match kuery(&text).and_then(|query| compile(&query, &schema)) {
+        match kuery(&name, &text).and_then(|query| compile(&query, &schema)) {
             Ok(()) => compiled += 1,
             Err(reason) => problems.push(format!("- {name}: {reason}")),
         }

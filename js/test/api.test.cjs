@@ -124,3 +124,36 @@ test('extraFieldTypes extends the built-in mapping, fieldTypes replaces it', () 
   const mapping = { 'logs-x': { mappings: { properties: { custom: { properties: { port: { type: 'long' } } }, event: { properties: { outcome: { type: 'keyword' } } } } } } };
   assert.equal(new Engine({ rules: ['custom.port >= 1024 and event.outcome:success'], fieldTypes: mapping }).evaluate(event).length, 1);
 });
+
+test('rules load from detection-rules TOML, API objects and KQL; unsupported ones are listed', () => {
+  const toml = [
+    '[metadata]', 'creation_date = "2026/11/01"', 'updated_date = "2026/11/20"', '',
+    '[rule]', 'author = ["kql-detect"]', 'description = "Adds of users."', 'name = "User added"',
+    'risk_score = 47', 'rule_id = "r-toml"', 'severity = "medium"', 'type = "query"',
+    'index = ["logs-azure.auditlogs-*"]', "query = '''", 'event.action:"Add user"', "'''",
+  ].join('\n');
+  const object = { rule_id: 'r-object', name: 'Failures', description: 'd', type: 'query', query: 'event.outcome:failure', severity: 'high', risk_score: 73 };
+  const eql = { rule_id: 'r-eql', name: 'An EQL rule', description: 'd', type: 'eql', language: 'eql', query: 'any where true', severity: 'low', risk_score: 21 };
+  const engine = new Engine({ rules: [toml, object, eql, 'user.name:alice*'] });
+  assert.deepEqual(engine.diagnostics.map((error) => [error.type, error.message]), [
+    ['rule_unsupported', 'rule "An EQL rule" (r-eql): eql rules are not supported: kql-detect runs KQL query rules'],
+  ]);
+  const names = samples.flatMap((line) => engine.evaluate(line)).map((alert) => alert.kibana.alert.rule.name);
+  assert.equal(names.filter((name) => name === 'User added').length, 1);
+  assert.equal(names.filter((name) => name === 'Failures').length, 1);
+  assert.equal(names.filter((name) => name === 'user.name:alice*').length, 8);
+  assert.throws(() => new Engine({ rules: [{ ...object, severity: 'urgent' }] }), { type: 'rule_invalid', kind: 'invalid_rule' });
+});
+
+test('filter and tag modes pass events through', () => {
+  const filter = new Engine({ rules: ['event.outcome:failure'], mode: 'filter' });
+  const passed = samples.flatMap((line) => filter.evaluate(line));
+  assert.equal(passed.length, 1);
+  assert.equal(passed[0].event.outcome, 'failure');
+  assert.equal(passed[0].kibana, undefined, 'filtered events are not alerts');
+  const tag = new Engine({ rules: ['event.outcome:failure'], mode: 'tag' });
+  const tagged = samples.flatMap((line) => tag.evaluate(line));
+  assert.equal(tagged.length, samples.length, 'tag mode passes every event');
+  assert.deepEqual(tagged.filter((event) => event.rule).map((event) => event.rule.id), ['ad-hoc-1']);
+  assert.throws(() => new Engine({ mode: 'loud' }), { type: 'options_invalid' });
+});

@@ -51,16 +51,18 @@ pub fn looks_like_toml(text: &str) -> bool {
 }
 
 fn load_toml(origin: &str, text: &str) -> Result<LoadedRule, Error> {
-    let table: toml::Table = toml::from_str(text).map_err(|error| {
-        let span = error
-            .span()
-            .map_or(Span::default(), |span| Span::new(span.start, span.end));
+    let table: Value = basic_toml::from_str(text).map_err(|error| {
+        let offset = error
+            .line_col()
+            .map_or(0, |(line, column)| offset_of(text, line, column));
+        let message = error.to_string();
+        let message = message.split(" at line ").next().unwrap_or_default();
         Error::new(
             ErrorType::RuleInvalid,
             "malformed_toml",
-            format!("malformed TOML: {}", error.message()),
+            format!("malformed TOML: {message}"),
         )
-        .at(span, text)
+        .at(Span::new(offset, offset), text)
         .in_origin(origin)
     })?;
     let rule = table.get("rule").ok_or_else(|| {
@@ -74,9 +76,9 @@ fn load_toml(origin: &str, text: &str) -> Result<LoadedRule, Error> {
     let updated_date = table
         .get("metadata")
         .and_then(|metadata| metadata.get("updated_date"))
-        .and_then(toml::Value::as_str)
+        .and_then(Value::as_str)
         .map(str::to_string);
-    let mut value = toml_to_json(rule);
+    let mut value = rule.clone();
     normalize_whitespace(&mut value, None);
     checked(Rule::from_api_json(&value), origin).map(|rule| LoadedRule {
         rule,
@@ -208,23 +210,15 @@ fn checked(rule: Result<Rule, Error>, origin: &str) -> Result<Rule, Error> {
     Ok(rule)
 }
 
-fn toml_to_json(value: &toml::Value) -> Value {
-    match value {
-        toml::Value::String(text) => Value::String(text.clone()),
-        toml::Value::Integer(number) => Value::from(*number),
-        toml::Value::Float(number) => {
-            serde_json::Number::from_f64(*number).map_or(Value::Null, Value::Number)
-        }
-        toml::Value::Boolean(value) => Value::Bool(*value),
-        toml::Value::Datetime(datetime) => Value::String(datetime.to_string()),
-        toml::Value::Array(items) => Value::Array(items.iter().map(toml_to_json).collect()),
-        toml::Value::Table(table) => Value::Object(
-            table
-                .iter()
-                .map(|(key, value)| (key.clone(), toml_to_json(value)))
-                .collect(),
-        ),
-    }
+/// The byte offset of a 0-based line and character column of `text`.
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let line_start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let line_text = text.get(line_start..).unwrap_or_default();
+    line_start
+        + line_text
+            .char_indices()
+            .nth(column)
+            .map_or(line_text.len(), |(offset, _)| offset)
 }
 
 fn strip_position(message: &str) -> &str {

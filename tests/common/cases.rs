@@ -277,13 +277,12 @@ fn corpus_rule_query(file: &str) -> Result<String, String> {
     let directory = corpus_rules_directory().ok_or("the corpus is absent")?;
     let text = std::fs::read_to_string(directory.join(file))
         .map_err(|error| format!("cannot read {file}: {error}"))?;
-    let rule: toml::Table =
-        toml::from_str(&text).map_err(|error| format!("{file} is not TOML: {error}"))?;
-    rule.get("rule")
-        .and_then(|rule| rule.get("query"))
-        .and_then(toml::Value::as_str)
-        .map(|query| query.trim().to_string())
-        .ok_or_else(|| format!("{file} has no rule.query"))
+    kql_detect::rule::load::load(file, &text)
+        .into_iter()
+        .next()
+        .and_then(Result::ok)
+        .map(|loaded| loaded.rule.query)
+        .ok_or_else(|| format!("{file} does not load as a rule"))
 }
 
 #[cfg(target_arch = "wasm32")]
