@@ -10,6 +10,7 @@ use crate::compile::CompiledQuery;
 use crate::error::{Error, ErrorType};
 use crate::event::JsonEvent;
 use crate::explain::{Explanation, RuleExplanation};
+use crate::ids::{self, SourceIdentity, DEFAULT_SPACE};
 use crate::rule::index::IndexPatterns;
 use crate::rule::load::{deduplicate, load, looks_like_toml, LoadedRule};
 use crate::rule::{azure_external_guest_user_invitation, Rule};
@@ -23,6 +24,8 @@ pub struct Engine {
     diagnostics: Vec<Error>,
     mode: Mode,
     index: Option<String>,
+    space_id: String,
+    fixed_now: Option<Timestamp>,
 }
 
 #[derive(Clone, Debug)]
@@ -73,6 +76,8 @@ pub struct EngineOptions {
     pub mode: Option<String>,
     /// The index or data stream the events belong to, for the rules' index patterns.
     pub index: Option<String>,
+    /// The Kibana space alerts belong to (`kibana.space_ids`, part of each alert's id); `default` when absent.
+    pub space_id: Option<String>,
 }
 
 impl EngineOptions {
@@ -111,14 +116,15 @@ pub enum RuleSource {
 impl Engine {
     /// The engine `options` describe; `clock` is "now" unless the options fix it.
     pub fn from_options(options: &EngineOptions, clock: Timestamp) -> Result<Engine, Error> {
-        let now = match &options.now {
-            Some(text) => Timestamp::parse_rfc3339(text).ok_or_else(|| {
+        let fixed_now = match &options.now {
+            Some(text) => Some(Timestamp::parse_rfc3339(text).ok_or_else(|| {
                 options_error(format!(
                     "`now` must be an RFC 3339 time such as 2026-11-27T12:00:00Z, not `{text}`"
                 ))
-            })?,
-            None => clock,
+            })?),
+            None => None,
         };
+        let now = fixed_now.unwrap_or(clock);
         let schema = match &options.field_types {
             Some(field_types) => Schema::from_value(field_types)?,
             None => Schema::builtin(),
@@ -146,6 +152,10 @@ impl Engine {
             })?;
         }
         engine.index.clone_from(&options.index);
+        if let Some(space_id) = &options.space_id {
+            engine.space_id.clone_from(space_id);
+        }
+        engine.fixed_now = fixed_now;
         Ok(engine)
     }
 
@@ -238,6 +248,8 @@ impl Engine {
             diagnostics: Vec::new(),
             mode: Mode::Alerts,
             index: None,
+            space_id: DEFAULT_SPACE.to_string(),
+            fixed_now: None,
         })
     }
 
@@ -262,6 +274,18 @@ impl Engine {
     pub fn with_index(mut self, index: Option<String>) -> Engine {
         self.index = index;
         self
+    }
+
+    /// Sets the Kibana space alerts belong to.
+    pub fn with_space(mut self, space_id: String) -> Engine {
+        self.space_id = space_id;
+        self
+    }
+
+    /// The time the options fixed for `now`, if they did: alerts are then
+    /// created at that time rather than by the host's clock.
+    pub fn fixed_now(&self) -> Option<Timestamp> {
+        self.fixed_now
     }
 
     /// The rules, in order.
@@ -300,25 +324,48 @@ impl Engine {
     }
 
     /// What the engine emits for `event` in its mode: alerts, the event itself,
-    /// or the tagged event. `index` is the event's index when the input said
-    /// (a search hit); alerts are created at `now`.
+    /// or the tagged event. `stored` is where the input said the event is
+    /// stored (a search hit's `_index` and `_id`); alerts are created at `now`.
     pub fn evaluate_in(
         &self,
         event: &Value,
-        index: Option<&str>,
+        stored: Option<&SourceIdentity>,
         now: Timestamp,
     ) -> Result<Vec<Value>, Error> {
         require_object(event)?;
+        let index = stored.map(|stored| stored.index.as_str());
         let matched: Vec<&Rule> = self.matching_rules(event, index).collect();
         Ok(match self.mode {
-            Mode::Alerts => matched
-                .iter()
-                .map(|rule| build_alert(event, rule, &AlertContext { now, index }))
-                .collect(),
+            Mode::Alerts if matched.is_empty() => Vec::new(),
+            Mode::Alerts => {
+                let source = stored.cloned().unwrap_or_else(|| self.identify(event));
+                let context = AlertContext {
+                    now,
+                    source: &source,
+                    space_id: &self.space_id,
+                };
+                matched
+                    .iter()
+                    .map(|rule| build_alert(event, rule, &context))
+                    .collect()
+            }
             Mode::Filter if matched.is_empty() => Vec::new(),
             Mode::Filter => vec![event.clone()],
             Mode::Tag => vec![tag_event(event, &matched)],
         })
+    }
+
+    /// Where an event that did not say is taken to be stored: the engine's
+    /// index or the event's data stream, and an id hashed from its JSON.
+    fn identify(&self, event: &Value) -> SourceIdentity {
+        SourceIdentity {
+            index: self
+                .index
+                .clone()
+                .or_else(|| data_stream_name(event))
+                .unwrap_or_default(),
+            id: ids::document_id(&event.to_string()),
+        }
     }
 
     /// [`Engine::evaluate_in`] for an event that does not say where it is indexed.

@@ -8,15 +8,20 @@
 //! objects carrying `type`, `kind`, `span`, `line`, `column` and `rendered`.
 
 use js_sys::{Array, Reflect, JSON};
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use crate::engine::{Engine as CoreEngine, EngineOptions};
 use crate::error::{Error, ErrorType};
+use crate::output::protect_large_integers;
 use crate::time::Timestamp;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
-/** An Elastic Security alert: the matched event plus `kibana.alert.*` fields, as nested objects. */
+/**
+ * An Elastic Security alert: the matched event plus `kibana.alert.*` fields, as nested objects. Integers beyond
+ * 2^53 in the event arrive as strings of their digits, since JavaScript numbers would round them.
+ */
 export type Alert = { "@timestamp": string; event: { kind: "signal"; [field: string]: unknown }; kibana: { alert: { [field: string]: unknown } }; [field: string]: unknown };
 
 /** Options for `new Engine(options)`. */
@@ -35,8 +40,13 @@ export interface EngineOptions {
   fieldTypes?: object;
   /** A mapping (same formats) added to the built-in one, or to `fieldTypes`. */
   extraFieldTypes?: object;
-  /** What `now` means in date math (RFC 3339, or a Date). Default: the clock when the engine is created. */
+  /**
+   * What `now` means (RFC 3339, or a Date): in the rules' date math and as every alert's creation time.
+   * Default: the clock (when the engine is created for date math, at each evaluation for alerts).
+   */
   now?: string | Date;
+  /** The Kibana space alerts belong to: `kibana.space_ids` and part of each alert's deterministic id. Default "default". */
+  spaceId?: string;
   /** "alerts" (default), "filter" (matching events, unchanged) or "tag" (every event, with `rule.*` of the rules it matched). */
   mode?: "alerts" | "filter" | "tag";
   /** The index or data stream the events belong to, for the rules' index patterns. */
@@ -163,10 +173,15 @@ impl Engine {
 
 fn evaluate_with(engine: &CoreEngine, event: &JsValue) -> Result<JsValue, JsValue> {
     let text = event_text(event)?;
-    let now = Timestamp(js_sys::Date::now() as i64);
-    let alerts = engine
-        .evaluate_json(&text, now)
-        .map_err(|error| to_js_error(&error))?;
+    let now = engine
+        .fixed_now()
+        .unwrap_or_else(|| Timestamp(js_sys::Date::now() as i64));
+    let mut alerts = Value::Array(
+        engine
+            .evaluate_json(&text, now)
+            .map_err(|error| to_js_error(&error))?,
+    );
+    protect_large_integers(&mut alerts);
     to_js(&alerts)
 }
 

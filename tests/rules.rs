@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use kql_detect::engine::{Engine, RuleSource};
+use kql_detect::ids::SourceIdentity;
 use kql_detect::rule::load::{load, LoadedRule};
 use kql_detect::schema::Schema;
 use kql_detect::time::Timestamp;
@@ -258,20 +259,28 @@ fn rules_only_see_events_of_their_index_patterns() {
         Engine::from_sources(sources, &Schema::builtin(), Timestamp(0)).expect("the rule compiles");
     let now = Timestamp(0);
     let event = json!({"event": {"action": "Add user"}});
+    let stored_in = |index: &str| SourceIdentity {
+        index: index.to_string(),
+        id: "hit-1".to_string(),
+    };
     // Without any index information, every rule searches the event.
     assert_eq!(engine.evaluate(&event, now).unwrap().len(), 1);
     // A search hit's backing index belongs to a data stream the pattern covers.
     let backing = ".ds-logs-azure.auditlogs-default-2026.11.20-000001";
     assert_eq!(
         engine
-            .evaluate_in(&event, Some(backing), now)
+            .evaluate_in(&event, Some(&stored_in(backing)), now)
             .unwrap()
             .len(),
         1
     );
     assert_eq!(
         engine
-            .evaluate_in(&event, Some("logs-azure.signinlogs-default"), now)
+            .evaluate_in(
+                &event,
+                Some(&stored_in("logs-azure.signinlogs-default")),
+                now
+            )
             .unwrap()
             .len(),
         0

@@ -157,3 +157,23 @@ test('filter and tag modes pass events through', () => {
   assert.deepEqual(tagged.filter((event) => event.rule).map((event) => event.rule.id), ['ad-hoc-1']);
   assert.throws(() => new Engine({ mode: 'loud' }), { type: 'options_invalid' });
 });
+
+test('alerts carry a deterministic id, the fixed time and the space', () => {
+  const options = { now: '2026-11-27T10:00:00Z', spaceId: 'secops' };
+  const [first] = new Engine(options).evaluate(invite('guest'));
+  const [again] = new Engine(options).evaluate(JSON.stringify(invite('guest')));
+  assert.match(first.kibana.alert.uuid, /^[0-9a-f]{64}$/);
+  assert.equal(again.kibana.alert.uuid, first.kibana.alert.uuid, 'the same event, rule and space give the same alert id');
+  assert.equal(first['@timestamp'], '2026-11-27T10:00:00.000Z');
+  assert.deepEqual(first.kibana.space_ids, ['secops']);
+  const [otherSpace] = new Engine({ now: options.now }).evaluate(invite('guest'));
+  assert.notEqual(otherSpace.kibana.alert.uuid, first.kibana.alert.uuid);
+  assert.equal(first.kibana.alert.reason, 'event created low alert Azure External Guest User Invitation.');
+});
+
+test('integers beyond 2^53 reach JavaScript with every digit', () => {
+  const text = JSON.stringify(invite('guest')).replace('{"dataset"', '{"sequence":12345678901234567891,"dataset"');
+  const [alert] = evaluate(text);
+  assert.equal(alert.event.sequence, '12345678901234567891');
+  assert.equal(alert.kibana.alert.original_event.sequence, '12345678901234567891');
+});

@@ -245,6 +245,16 @@ impl Rule {
         }
     }
 
+    /// The rule's saved-object id (`kibana.alert.rule.uuid`): its `id` when it
+    /// came from Kibana, else a stable UUID derived from `rule_id`, so alert ids
+    /// stay the same from run to run.
+    pub fn uuid(&self) -> String {
+        match &self.id {
+            Some(id) if !id.is_empty() => id.clone(),
+            _ => crate::ids::name_uuid(&format!("kql-detect rule {}", self.rule_id)),
+        }
+    }
+
     /// Why kql-detect cannot run this rule faithfully, if it cannot.
     pub fn unsupported_reason(&self) -> Option<String> {
         if self.rule_type != "query" {

@@ -1,0 +1,355 @@
+//! Builds the alert document Elastic Security would write for a match.
+//!
+//! As Kibana does (`transform_hit_to_alert.ts`, `build_alert.ts`), an alert is
+//! the source event minus what would clash with the alert (`kibana.*`,
+//! `signal.*`, `threshold_result`, its own `event.kind`), plus `event.kind:
+//! signal` and the `kibana.alert.*` fields: where and when it came from, the
+//! rule's severity and risk (after the event's overrides), Kibana's reason
+//! sentence, and a snapshot of the rule. Kibana writes the alert fields as
+//! dotted keys; kql-detect writes every field as nested objects (dotted keys of
+//! the source are expanded too), which Elasticsearch indexes identically and
+//! JavaScript reads naturally (`alert.kibana.alert.rule.name`).
+//!
+//! Not reproduced: Kibana's removal of source values that contradict the ECS
+//! mapping (kql-detect keeps the source as it is), `kibana.version` (we are
+//! not a Kibana), `kibana.alert.url` (needs Kibana's public URL) and
+//! entity-analytics enrichment.
+
+mod overrides;
+pub mod reason;
+
+use serde_json::{json, Map, Value};
+
+use crate::date::{self, Resolution};
+use crate::event::{Event, JsonEvent, Scalar};
+use crate::ids::{self, SourceIdentity};
+use crate::rule::Rule;
+use crate::time::Timestamp;
+
+pub use overrides::{lodash_get, overrides, Overrides};
+
+/// What an alert needs besides the event and the rule.
+#[derive(Clone, Copy, Debug)]
+pub struct AlertContext<'a> {
+    /// When the alert is created (the rule execution's time).
+    pub now: Timestamp,
+    /// Where the event is stored: its index and document id.
+    pub source: &'a SourceIdentity,
+    /// The Kibana space the alert belongs to.
+    pub space_id: &'a str,
+}
+
+/// Top-level source fields Kibana removes before adding the alert's own.
+const FIELDS_REPLACED_BY_THE_ALERT: [&str; 3] = ["kibana", "signal", "threshold_result"];
+
+/// The alert for `event` matched by `rule`.
+pub fn build_alert(event: &Value, rule: &Rule, context: &AlertContext<'_>) -> Value {
+    let overrides = overrides(rule, event);
+    let rule_uuid = rule.uuid();
+    let mut alert = expand_dotted_keys(&without_alert_fields(event));
+    let Value::Object(fields) = &mut alert else {
+        return alert;
+    };
+    let original_event = fields
+        .get("event")
+        .filter(|value| value.is_object())
+        .cloned();
+    let original_data_stream = fields
+        .get("data_stream")
+        .filter(|value| value.is_object())
+        .cloned();
+    mark_as_signal(fields);
+    fields.insert("@timestamp".to_string(), json!(context.now.to_string()));
+
+    let mut alert_fields = Map::new();
+    let now = json!(context.now.to_string());
+    alert_fields.insert("start".to_string(), now.clone());
+    alert_fields.insert("last_detected".to_string(), now.clone());
+    alert_fields.insert(
+        "uuid".to_string(),
+        json!(ids::alert_uuid(
+            context.source,
+            context.space_id,
+            &rule_uuid
+        )),
+    );
+    alert_fields.insert(
+        "ancestors".to_string(),
+        json!([{"id": context.source.id, "type": "event", "index": context.source.index, "depth": 0}]),
+    );
+    alert_fields.insert("depth".to_string(), json!(1));
+    if let Some(original_time) = original_time(event) {
+        alert_fields.insert("original_time".to_string(), json!(original_time));
+    }
+    if let Some(original_event) = original_event {
+        alert_fields.insert("original_event".to_string(), original_event);
+    }
+    if let Some(original_data_stream) = original_data_stream {
+        alert_fields.insert("original_data_stream".to_string(), original_data_stream);
+    }
+    alert_fields.insert(
+        "reason".to_string(),
+        json!(reason::reason(
+            &JsonEvent(event),
+            &overrides.rule_name,
+            &overrides.severity
+        )),
+    );
+    alert_fields.insert("severity".to_string(), json!(overrides.severity));
+    alert_fields.insert("risk_score".to_string(), overrides.risk_score.clone());
+    alert_fields.insert("status".to_string(), json!("active"));
+    alert_fields.insert("workflow_status".to_string(), json!("open"));
+    alert_fields.insert("workflow_tags".to_string(), json!([]));
+    alert_fields.insert("workflow_assignee_ids".to_string(), json!([]));
+    if let Some(building_block_type) = &rule.building_block_type {
+        alert_fields.insert(
+            "building_block_type".to_string(),
+            json!(building_block_type),
+        );
+    }
+    alert_fields.insert("intended_timestamp".to_string(), now);
+    alert_fields.insert(
+        "rule".to_string(),
+        rule_snapshot(rule, &rule_uuid, &overrides, context.now),
+    );
+
+    fields.insert(
+        "kibana".to_string(),
+        json!({"space_ids": [context.space_id], "alert": alert_fields}),
+    );
+    alert
+}
+
+/// The source event without the top-level fields the alert replaces.
+fn without_alert_fields(event: &Value) -> Value {
+    let Value::Object(fields) = event else {
+        return event.clone();
+    };
+    let kept = fields
+        .iter()
+        .filter(|(key, _)| {
+            let head = key.split('.').next().unwrap_or(key);
+            !FIELDS_REPLACED_BY_THE_ALERT.contains(&head)
+        })
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    Value::Object(kept)
+}
+
+/// Replaces the source's `event.kind` with `signal`.
+fn mark_as_signal(fields: &mut Map<String, Value>) {
+    let event = fields
+        .entry("event")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if !event.is_object() {
+        *event = Value::Object(Map::new());
+    }
+    if let Value::Object(event) = event {
+        event.insert("kind".to_string(), json!("signal"));
+    }
+}
+
+/// The source's `@timestamp` as Kibana re-emits it (ISO 8601, milliseconds,
+/// UTC), or `None` when it is missing or not a date.
+fn original_time(event: &Value) -> Option<String> {
+    let mut found = None;
+    JsonEvent(event).any_value("@timestamp", &mut |value| {
+        found = match value {
+            Scalar::Text(text) => date::parse_document_text(text, Resolution::Milliseconds),
+            Scalar::Number(text) => date::parse_document_number(text, Resolution::Milliseconds),
+            Scalar::Boolean(_) => None,
+        };
+        true
+    });
+    found.map(|instant| date::format(instant, Resolution::Milliseconds))
+}
+
+/// `kibana.alert.rule`: what Kibana records about the rule on each alert.
+fn rule_snapshot(rule: &Rule, rule_uuid: &str, overrides: &Overrides, now: Timestamp) -> Value {
+    let severity_mapping = overrides::sorted_severity_mapping(rule);
+    let mut snapshot = json!({
+        "uuid": rule_uuid,
+        "rule_id": rule.rule_id,
+        "name": overrides.rule_name,
+        "type": rule.rule_type,
+        "version": rule.version,
+        "description": rule.description,
+        "author": rule.author,
+        "references": rule.references,
+        "false_positives": rule.false_positives,
+        "threat": rule.threat,
+        "exceptions_list": rule.exceptions_list,
+        "from": rule.from,
+        "to": rule.to,
+        "interval": rule.interval,
+        "max_signals": rule.max_signals,
+        "immutable": rule.immutable,
+        "severity_mapping": severity_mapping,
+        "risk_score_mapping": rule.risk_score_mapping,
+        "indices": rule.index,
+        "tags": rule.tags,
+        "enabled": rule.enabled,
+        "actions": [],
+        "risk_score": rule.risk_score,
+        "severity": rule.severity,
+        "category": "Custom Query Rule",
+        "consumer": "siem",
+        "producer": "siem",
+        "rule_type_id": "siem.queryRule",
+        "revision": 0,
+        "execution": {
+            "uuid": ids::name_uuid(&format!("kql-detect execution {rule_uuid} {now}")),
+            "timestamp": now.to_string(),
+            "type": "scheduled",
+        },
+        "parameters": rule_parameters(rule),
+    });
+    let optional = [
+        ("license", &rule.license),
+        ("note", &rule.note),
+        ("timestamp_override", &rule.timestamp_override),
+        ("rule_name_override", &rule.rule_name_override),
+        ("building_block_type", &rule.building_block_type),
+    ];
+    if let Value::Object(snapshot) = &mut snapshot {
+        for (key, value) in optional {
+            if let Some(value) = value {
+                snapshot.insert(key.to_string(), json!(value));
+            }
+        }
+    }
+    snapshot
+}
+
+/// `kibana.alert.rule.parameters`: the rule's parameters in the rules API's
+/// shape, without what Kibana keeps outside them (name, tags, schedule, enabled).
+fn rule_parameters(rule: &Rule) -> Value {
+    let mut parameters = match serde_json::to_value(rule) {
+        Ok(Value::Object(parameters)) => parameters,
+        _ => Map::new(),
+    };
+    for outside in ["id", "name", "tags", "interval", "enabled"] {
+        parameters.remove(outside);
+    }
+    parameters.insert(
+        "severity_mapping".to_string(),
+        json!(overrides::sorted_severity_mapping(rule)),
+    );
+    let rule_source = if rule.immutable {
+        json!({"type": "external", "is_customized": false})
+    } else {
+        json!({"type": "internal"})
+    };
+    parameters.insert("rule_source".to_string(), rule_source);
+    Value::Object(parameters)
+}
+
+/// The event with the ECS `rule.*` fields of the rules that matched it (arrays
+/// when several did), for the `tag` output mode.
+pub fn tag_event(event: &Value, rules: &[&Rule]) -> Value {
+    let mut tagged = event.clone();
+    let Value::Object(fields) = &mut tagged else {
+        return tagged;
+    };
+    if rules.is_empty() {
+        return tagged;
+    }
+    let one_or_many = |values: Vec<Value>| match values.len() {
+        1 => values.into_iter().next().unwrap_or(Value::Null),
+        _ => Value::Array(values),
+    };
+    let collect =
+        |pick: &dyn Fn(&Rule) -> Value| one_or_many(rules.iter().map(|rule| pick(rule)).collect());
+    let mut rule_fields = Map::new();
+    rule_fields.insert("id".to_string(), collect(&|rule| json!(rule.rule_id)));
+    rule_fields.insert("name".to_string(), collect(&|rule| json!(rule.name)));
+    rule_fields.insert(
+        "version".to_string(),
+        collect(&|rule| json!(rule.version.to_string())),
+    );
+    rule_fields.insert(
+        "description".to_string(),
+        collect(&|rule| json!(rule.description)),
+    );
+    rule_fields.insert("ruleset".to_string(), json!("kql-detect"));
+    if rules.iter().any(|rule| rule.license.is_some()) {
+        rule_fields.insert("license".to_string(), collect(&|rule| json!(rule.license)));
+    }
+    if rules.iter().any(|rule| !rule.author.is_empty()) {
+        rule_fields.insert("author".to_string(), collect(&|rule| json!(rule.author)));
+    }
+    fields.insert("rule".to_string(), Value::Object(rule_fields));
+    tagged
+}
+
+/// A copy of `value` in which `{"a.b": 1}` has become `{"a": {"b": 1}}`.
+///
+/// Where one field is spelled both ways, its values are combined into an
+/// array, which is how Elasticsearch indexes it.
+pub fn expand_dotted_keys(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut expanded = Map::new();
+            for (key, child) in map {
+                insert_path(&mut expanded, key, expand_dotted_keys(child));
+            }
+            Value::Object(expanded)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(expand_dotted_keys).collect()),
+        other => other.clone(),
+    }
+}
+
+fn insert_path(map: &mut Map<String, Value>, key: &str, value: Value) {
+    match key.split_once('.') {
+        Some((head, rest)) if !head.is_empty() && !rest.is_empty() => {
+            let mut inner = Map::new();
+            insert_path(&mut inner, rest, value);
+            merge(map, head, Value::Object(inner));
+        }
+        _ => merge(map, key, value),
+    }
+}
+
+fn merge(map: &mut Map<String, Value>, key: &str, value: Value) {
+    let Some(existing) = map.get_mut(key) else {
+        map.insert(key.to_string(), value);
+        return;
+    };
+    match (existing, value) {
+        (Value::Object(existing), Value::Object(incoming)) => {
+            for (inner_key, inner_value) in incoming {
+                merge(existing, &inner_key, inner_value);
+            }
+        }
+        (existing, incoming) => {
+            let mut values = match std::mem::take(existing) {
+                Value::Array(items) => items,
+                other => vec![other],
+            };
+            match incoming {
+                Value::Array(items) => values.extend(items),
+                other => values.push(other),
+            }
+            *existing = Value::Array(values);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dotted_keys_become_objects_and_clashes_become_arrays() {
+        let expanded = expand_dotted_keys(&json!({
+            "a.b": 1,
+            "a": {"b": 2, "c.d": [{"e.f": true}]},
+            ".odd": 3,
+        }));
+        assert_eq!(
+            expanded,
+            json!({"a": {"b": [1, 2], "c": {"d": [{"e": {"f": true}}]}}, ".odd": 3})
+        );
+    }
+}
