@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::alert::{build_alert, tag_event, AlertContext};
 use crate::compile::CompiledQuery;
+use crate::dispatch::RuleDispatch;
 use crate::error::{Error, ErrorType};
 use crate::event::JsonEvent;
 use crate::explain::{Explanation, RuleExplanation};
@@ -21,6 +22,7 @@ use crate::time::Timestamp;
 #[derive(Clone, Debug)]
 pub struct Engine {
     rules: Vec<CompiledRule>,
+    dispatch: RuleDispatch,
     diagnostics: Vec<Error>,
     mode: Mode,
     index: Option<String>,
@@ -242,9 +244,11 @@ impl Engine {
                     indices,
                 })
             })
-            .collect::<Result<_, Error>>()?;
+            .collect::<Result<Vec<CompiledRule>, Error>>()?;
+        let dispatch = RuleDispatch::new(rules.iter().map(|rule| rule.query.gates()).collect());
         Ok(Engine {
             rules,
+            dispatch,
             diagnostics: Vec::new(),
             mode: Mode::Alerts,
             index: None,
@@ -312,8 +316,9 @@ impl Engine {
             .map(str::to_string)
             .or_else(|| self.index.clone())
             .or_else(|| data_stream_name(event));
-        self.rules
-            .iter()
+        self.candidates(event)
+            .into_iter()
+            .map(|position| &self.rules[position])
             .filter(move |compiled| {
                 index
                     .as_deref()
@@ -321,6 +326,13 @@ impl Engine {
             })
             .filter(move |compiled| compiled.query.matches(&JsonEvent(event)))
             .map(|compiled| &compiled.rule)
+    }
+
+    /// The positions of the rules that can match `event` at all, found from
+    /// the terms their queries require (see [`crate::dispatch`]); the others
+    /// are not evaluated.
+    pub fn candidates(&self, event: &Value) -> Vec<usize> {
+        self.dispatch.candidates(&JsonEvent(event))
     }
 
     /// What the engine emits for `event` in its mode: alerts, the event itself,

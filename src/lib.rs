@@ -33,6 +33,7 @@ pub mod analysis;
 pub mod compile;
 pub mod date;
 pub mod diagnostic;
+pub mod dispatch;
 pub mod engine;
 mod error;
 pub mod eval;

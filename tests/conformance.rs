@@ -6,11 +6,19 @@
 //! to rewrite it.
 #![cfg(not(target_arch = "wasm32"))]
 
+#[path = "common/cases.rs"]
+#[allow(dead_code)] // this test uses only the case-file parser
+mod cases;
+
 use std::path::{Path, PathBuf};
 
 use kql_detect::compile::CompiledQuery;
+use kql_detect::engine::{Engine, RuleSource};
+use kql_detect::event::JsonEvent;
 use kql_detect::kql;
 use kql_detect::schema::Schema;
+use kql_detect::time::Timestamp;
+use serde_json::Value;
 
 fn corpus() -> Option<PathBuf> {
     let directory =
@@ -132,4 +140,94 @@ fn every_azure_rule_compiles_and_has_positive_and_negative_cases() {
         "conformance changed; review, then rerun with UPDATE_SNAPSHOTS=1"
     );
     assert_eq!(total, 68, "the corpus holds 68 Azure query rules");
+}
+
+/// Every `event:` of the rule case files.
+fn rule_case_events() -> Vec<(String, Value)> {
+    let directory = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/rules");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(directory)
+        .expect("tests/cases/rules exists")
+        .map(|entry| entry.expect("readable directory").path())
+        .collect();
+    files.sort();
+    let mut events = Vec::new();
+    for file in files {
+        let name = file.file_name().unwrap().to_string_lossy().to_string();
+        let text = std::fs::read_to_string(&file).expect("readable case file");
+        for case in cases::parse_case_file(&name, &text) {
+            for (key, value) in &case.entries {
+                if key == "event" {
+                    let event = serde_json::from_str(value)
+                        .unwrap_or_else(|error| panic!("{name}:{}: {error}", case.line));
+                    events.push((format!("{name}:{}", case.line), event));
+                }
+            }
+        }
+    }
+    events
+}
+
+/// One engine holding all 68 rules only evaluates the rules whose required
+/// terms (`event.dataset:…`) the event meets; it must still find exactly the
+/// rules that match when each runs alone. The share of rules evaluated goes
+/// into the snapshot.
+#[test]
+fn one_engine_over_all_rules_agrees_with_each_rule_alone() {
+    let Some(corpus) = corpus() else {
+        eprintln!("SKIPPED: ../shared/corpus/detection-rules-azure is absent, so multi-rule dispatch was not checked");
+        return;
+    };
+    let schema = Schema::builtin();
+    let sources = rule_files(&corpus)
+        .iter()
+        .map(|path| RuleSource::Text {
+            origin: relative(&corpus, path),
+            text: std::fs::read_to_string(path).expect("readable rule"),
+        })
+        .collect();
+    let engine = Engine::from_sources(sources, &schema, Timestamp(0)).expect("the corpus loads");
+    let alone: Vec<CompiledQuery> = engine
+        .rules()
+        .map(|rule| rule.compile(&schema, Timestamp(0)).expect("compiles"))
+        .collect();
+    let events = rule_case_events();
+    let mut evaluated = 0;
+    for (place, event) in &events {
+        let expected: Vec<&str> = engine
+            .rules()
+            .zip(&alone)
+            .filter(|(_, query)| query.matches(&JsonEvent(event)))
+            .map(|(rule, _)| rule.rule_id.as_str())
+            .collect();
+        let found: Vec<&str> = engine
+            .matching_rules(event, None)
+            .map(|rule| rule.rule_id.as_str())
+            .collect();
+        assert_eq!(found, expected, "{place}");
+        evaluated += engine.candidates(event).len();
+    }
+    let rules = engine.rules().count();
+    let summary = format!(
+        "# Written by tests/conformance.rs; do not edit (UPDATE_SNAPSHOTS=1 rewrites it).\n\
+         # One engine with every Azure rule, over every event of tests/cases/rules/:\n\
+         # how many rules' queries actually ran per event, thanks to their required terms.\n\
+         Events {}, rules {rules}, queries run {evaluated} of {} ({:.1}%)\n",
+        events.len(),
+        events.len() * rules,
+        100.0 * evaluated as f64 / (events.len() * rules).max(1) as f64,
+    );
+    let snapshot_path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/dispatch.snap");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&snapshot_path, &summary).expect("writable snapshot");
+    }
+    let committed = std::fs::read_to_string(&snapshot_path).unwrap_or_default();
+    assert_eq!(
+        committed, summary,
+        "dispatch changed; review, then rerun with UPDATE_SNAPSHOTS=1"
+    );
+    assert!(
+        evaluated * 4 < events.len() * rules,
+        "dispatch should skip most rules"
+    );
 }
