@@ -196,7 +196,7 @@ fn rule_snapshot(rule: &Rule, rule_uuid: &str, overrides: &Overrides, now: Times
         "consumer": "siem",
         "producer": "siem",
         "rule_type_id": "siem.queryRule",
-        "revision": 0,
+        "revision": rule.revision,
         "execution": {
             "uuid": ids::name_uuid(&format!("kql-detect execution {rule_uuid} {now}")),
             "timestamp": now.to_string(),
@@ -210,6 +210,13 @@ fn rule_snapshot(rule: &Rule, rule_uuid: &str, overrides: &Overrides, now: Times
         ("timestamp_override", &rule.timestamp_override),
         ("rule_name_override", &rule.rule_name_override),
         ("building_block_type", &rule.building_block_type),
+        ("namespace", &rule.namespace),
+        ("timeline_id", &rule.timeline_id),
+        ("timeline_title", &rule.timeline_title),
+        ("created_at", &rule.created_at),
+        ("created_by", &rule.created_by),
+        ("updated_at", &rule.updated_at),
+        ("updated_by", &rule.updated_by),
     ];
     if let Value::Object(snapshot) = &mut snapshot {
         for (key, value) in optional {
@@ -217,18 +224,35 @@ fn rule_snapshot(rule: &Rule, rule_uuid: &str, overrides: &Overrides, now: Times
                 snapshot.insert(key.to_string(), json!(value));
             }
         }
+        if let Some(meta) = &rule.meta {
+            snapshot.insert("meta".to_string(), meta.clone());
+        }
     }
     snapshot
 }
 
+/// What Kibana keeps on the rule object rather than in its parameters.
+const OUTSIDE_PARAMETERS: [&str; 10] = [
+    "id",
+    "name",
+    "tags",
+    "interval",
+    "enabled",
+    "revision",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "updated_by",
+];
+
 /// `kibana.alert.rule.parameters`: the rule's parameters in the rules API's
-/// shape, without what Kibana keeps outside them (name, tags, schedule, enabled).
+/// shape, without what Kibana keeps on the rule object itself.
 fn rule_parameters(rule: &Rule) -> Value {
     let mut parameters = match serde_json::to_value(rule) {
         Ok(Value::Object(parameters)) => parameters,
         _ => Map::new(),
     };
-    for outside in ["id", "name", "tags", "interval", "enabled"] {
+    for outside in OUTSIDE_PARAMETERS {
         parameters.remove(outside);
     }
     parameters.insert(

@@ -106,6 +106,32 @@ pub struct Rule {
     pub enabled: bool,
     /// True for Elastic's prebuilt rules.
     pub immutable: bool,
+    /// How many times the rule was edited in Kibana.
+    pub revision: u32,
+    /// Free-form metadata Kibana keeps with the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Value>,
+    /// The alerts index namespace the rule writes to, when not the default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// The Timeline template investigations open with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline_id: Option<String>,
+    /// The Timeline template's title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline_title: Option<String>,
+    /// When and by whom the rule was created and last changed in Kibana (exports carry these).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// See `created_at`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// See `created_at`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    /// See `created_at`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<String>,
 }
 
 impl Default for Rule {
@@ -149,6 +175,15 @@ impl Default for Rule {
             investigation_fields: None,
             enabled: true,
             immutable: false,
+            revision: 0,
+            meta: None,
+            namespace: None,
+            timeline_id: None,
+            timeline_title: None,
+            created_at: None,
+            created_by: None,
+            updated_at: None,
+            updated_by: None,
         }
     }
 }
