@@ -310,6 +310,23 @@ impl Rule {
         None
     }
 
+    /// The schedule's period in milliseconds: `interval` is a positive number
+    /// and a unit, `s`, `m`, `h` or `d`, as the rules API accepts it.
+    pub fn interval_millis(&self) -> Option<i64> {
+        let unit_start = self.interval.len().checked_sub(1)?;
+        let (number, unit) = self.interval.split_at(unit_start);
+        let unit_millis = match unit {
+            "s" => 1_000,
+            "m" => 60_000,
+            "h" => 3_600_000,
+            "d" => 86_400_000,
+            _ => return None,
+        };
+        let digits_only = !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit());
+        let count: i64 = number.parse().ok().filter(|_| digits_only)?;
+        count.checked_mul(unit_millis).filter(|millis| *millis > 0)
+    }
+
     /// Checks what Kibana's rules API would refuse.
     pub fn validate(&self) -> Result<(), String> {
         let required = [
@@ -335,6 +352,12 @@ impl Rule {
         }
         if self.max_signals == 0 {
             return Err("max_signals must be at least 1".to_string());
+        }
+        if self.interval_millis().is_none() {
+            return Err(format!(
+                "interval must be a number and a unit s, m, h or d (such as 5m), not `{}`",
+                self.interval
+            ));
         }
         if let Some(mapping) = self
             .severity_mapping

@@ -2,6 +2,13 @@
 //! compiled once, then events in and alerts (or filtered or tagged events) out.
 //! The command line and the wasm API are thin shells around it.
 
+mod replay;
+
+pub use replay::{
+    ExecutionSummary, Gap, Replay, ReplayEvent, ReplayOptions, UntimedMatches, Window,
+    MAX_EXECUTIONS, MAX_SIGNALS_WARNING,
+};
+
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -28,6 +35,8 @@ pub struct Engine {
     index: Option<String>,
     space_id: String,
     fixed_now: Option<Timestamp>,
+    /// Kept to compile date-math queries again for each replayed execution.
+    schema: Schema,
 }
 
 #[derive(Clone, Debug)]
@@ -254,6 +263,7 @@ impl Engine {
             index: None,
             space_id: DEFAULT_SPACE.to_string(),
             fixed_now: None,
+            schema: schema.clone(),
         })
     }
 
@@ -350,7 +360,7 @@ impl Engine {
         Ok(match self.mode {
             Mode::Alerts if matched.is_empty() => Vec::new(),
             Mode::Alerts => {
-                let source = stored.cloned().unwrap_or_else(|| self.identify(event));
+                let source = self.source_identity(event, stored);
                 let context = AlertContext {
                     now,
                     source: &source,
@@ -367,9 +377,13 @@ impl Engine {
         })
     }
 
-    /// Where an event that did not say is taken to be stored: the engine's
-    /// index or the event's data stream, and an id hashed from its JSON.
-    fn identify(&self, event: &Value) -> SourceIdentity {
+    /// Where an event is stored: where the input said (a search hit), else
+    /// the engine's index or the event's data stream, with an id hashed from
+    /// its JSON.
+    fn source_identity(&self, event: &Value, stored: Option<&SourceIdentity>) -> SourceIdentity {
+        if let Some(stored) = stored {
+            return stored.clone();
+        }
         SourceIdentity {
             index: self
                 .index

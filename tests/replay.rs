@@ -1,0 +1,201 @@
+//! Scheduled execution, replayed: the case files in `tests/cases/replay/` give
+//! rules, events and the executions Kibana would run, with hand-computed
+//! expectations (see the README there).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use kql_detect::engine::{Engine, ReplayEvent, ReplayOptions, RuleSource};
+use kql_detect::ids::SourceIdentity;
+use kql_detect::rule::azure_external_guest_user_invitation;
+use kql_detect::schema::Schema;
+use kql_detect::time::Timestamp;
+use serde_json::{json, Value};
+
+fn cases_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/replay")
+}
+
+#[test]
+fn replays_match_their_case_files() {
+    let mut paths: Vec<PathBuf> = fs::read_dir(cases_dir())
+        .expect("tests/cases/replay exists")
+        .map(|entry| entry.expect("readable directory").path())
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "json")
+        })
+        .collect();
+    paths.sort();
+    let mut failures = Vec::new();
+    let mut ran = 0;
+    for path in &paths {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let case: Value = serde_json::from_str(&fs::read_to_string(path).unwrap())
+            .unwrap_or_else(|error| panic!("{name}: {error}"));
+        assert!(
+            case["why"].as_str().is_some_and(|why| !why.is_empty()),
+            "{name}: no `why`"
+        );
+        match check(&case) {
+            Ok(true) => ran += 1,
+            Ok(false) => println!("SKIPPED (corpus absent): {name}"),
+            Err(problems) => failures.push(format!("{name}:\n  {}", problems.join("\n  "))),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(ran >= 5, "only {ran} replay cases ran");
+}
+
+/// Runs one case; `Ok(false)` when it needs the corpus and the corpus is absent.
+fn check(case: &Value) -> Result<bool, Vec<String>> {
+    let Some(engine) = engine_for(&case["rules"]) else {
+        return Ok(false);
+    };
+    let events = events_of(case);
+    let time = |key: &str| {
+        case["options"][key]
+            .as_str()
+            .map(|text| Timestamp::parse_rfc3339(text).expect("RFC 3339 option"))
+    };
+    let options = ReplayOptions {
+        start: time("start"),
+        end: time("end"),
+    };
+    let replay = engine
+        .replay(&events, options)
+        .map_err(|error| vec![error.to_string()])?;
+    let expect = &case["expect"];
+    let mut problems = Vec::new();
+    let mut same = |what: &str, got: Value, want: &Value| {
+        if !want.is_null() && got != *want {
+            problems.push(format!("{what}: got {got}, expected {want}"));
+        }
+    };
+    same("alerts", json!(replay.alerts.len()), &expect["alerts"]);
+    same(
+        "execution count",
+        json!(replay.executions.len()),
+        &expect["execution_count"],
+    );
+    let with_matches: Vec<Value> = replay
+        .executions
+        .iter()
+        .filter(|execution| execution.matched > 0)
+        .map(|execution| {
+            json!({
+                "time": execution.time,
+                "matched": execution.matched,
+                "created": execution.created,
+                "deduplicated": execution.deduplicated,
+                "truncated": execution.truncated,
+                "warnings": execution.warnings,
+            })
+        })
+        .collect();
+    same(
+        "executions with matches",
+        json!(with_matches),
+        &expect["executions_with_matches"],
+    );
+    same(
+        "gaps",
+        serde_json::to_value(&replay.gaps).unwrap(),
+        &expect["gaps"],
+    );
+    same(
+        "untimed",
+        serde_json::to_value(&replay.untimed).unwrap(),
+        &expect["untimed"],
+    );
+    let original_times: Vec<Value> = replay
+        .alerts
+        .iter()
+        .map(|alert| alert["kibana"]["alert"]["original_time"].clone())
+        .collect();
+    same(
+        "alerts' original times",
+        json!(original_times),
+        &expect["alert_original_times"],
+    );
+    if problems.is_empty() {
+        Ok(true)
+    } else {
+        Err(problems)
+    }
+}
+
+/// `"builtin"`, or a list of rule objects and `{"corpus": PATH}` references.
+fn engine_for(rules: &Value) -> Option<Engine> {
+    let schema = Schema::builtin();
+    if rules == "builtin" {
+        let rule = azure_external_guest_user_invitation();
+        return Some(Engine::new(vec![rule], &schema, Timestamp(0)).unwrap());
+    }
+    let mut sources = Vec::new();
+    for rule in rules.as_array().expect("`rules` is \"builtin\" or a list") {
+        match rule.get("corpus").and_then(Value::as_str) {
+            Some(relative) => {
+                let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("../shared/corpus")
+                    .join(relative);
+                let text = fs::read_to_string(path).ok()?;
+                sources.push(RuleSource::Text {
+                    origin: relative.to_string(),
+                    text,
+                });
+            }
+            None => sources.push(RuleSource::Object(rule.clone())),
+        }
+    }
+    Some(Engine::from_sources(sources, &schema, Timestamp(0)).expect("the case's rules load"))
+}
+
+/// `events` as given, plus `generate`: `count` copies of `template`, the
+/// n-th with `@timestamp` = `start` + n × `every_ms` and `event.sequence` = n.
+fn events_of(case: &Value) -> Vec<ReplayEvent> {
+    let mut documents: Vec<(Value, Option<SourceIdentity>)> = case["events"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|event| match event.get("_source") {
+            Some(source) => (
+                source.clone(),
+                Some(SourceIdentity {
+                    index: event["_index"].as_str().unwrap_or_default().to_string(),
+                    id: event["_id"].as_str().unwrap_or_default().to_string(),
+                }),
+            ),
+            None => (event.clone(), None),
+        })
+        .collect();
+    if let Some(generate) = case.get("generate") {
+        let start = Timestamp::parse_rfc3339(generate["start"].as_str().unwrap()).unwrap();
+        let every = generate["every_ms"].as_i64().unwrap();
+        for n in 0..generate["count"].as_u64().unwrap() as i64 {
+            let mut event = generate["template"].clone();
+            event["@timestamp"] = json!(Timestamp(start.0 + n * every).to_string());
+            event["event"]["sequence"] = json!(n);
+            documents.push((event, None));
+        }
+    }
+    documents
+        .into_iter()
+        .map(|(document, stored)| ReplayEvent { document, stored })
+        .collect()
+}
+
+#[test]
+fn a_span_needing_too_many_executions_is_refused() {
+    let engine = Engine::builtin();
+    let events = [ReplayEvent {
+        document: json!({"@timestamp": "2026-11-26T09:00:00Z"}),
+        stored: None,
+    }];
+    let options = ReplayOptions {
+        start: Timestamp::parse_rfc3339("1990-01-01T00:00:00Z"),
+        end: None,
+    };
+    let error = engine.replay(&events, options).unwrap_err();
+    assert_eq!(error.kind, "too_many_executions");
+}
