@@ -11,7 +11,7 @@ use js_sys::{Array, Reflect, JSON};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use crate::engine::{Engine as CoreEngine, EngineOptions};
+use crate::engine::{Engine as CoreEngine, EngineOptions, RecentAlerts};
 use crate::error::{Error, ErrorType};
 use crate::output::protect_large_integers;
 use crate::time::Timestamp;
@@ -110,10 +110,12 @@ thread_local! {
     static BUILTIN: CoreEngine = CoreEngine::builtin();
 }
 
-/// Rules compiled once, ready to evaluate events.
+/// Rules compiled once, ready to evaluate events. It remembers the alerts it
+/// created recently, so re-sent events do not alert twice.
 #[wasm_bindgen]
 pub struct Engine {
     inner: CoreEngine,
+    recent: RecentAlerts,
 }
 
 #[wasm_bindgen]
@@ -137,16 +139,24 @@ impl Engine {
         let clock = Timestamp(js_sys::Date::now() as i64);
         let inner =
             CoreEngine::from_options(&options, clock).map_err(|error| to_js_error(&error))?;
-        Ok(Engine { inner })
+        let recent = inner.recent_alerts();
+        Ok(Engine { inner, recent })
     }
 
-    /// Evaluates one event (an object or a JSON string); one alert per matching rule.
+    /// Evaluates one event (an object or a JSON string); one alert per matching
+    /// rule, except alerts this engine already created recently.
     #[wasm_bindgen(unchecked_return_type = "Alert[]")]
     pub fn evaluate(
-        &self,
+        &mut self,
         #[wasm_bindgen(unchecked_param_type = "object | string")] event: JsValue,
     ) -> Result<JsValue, JsValue> {
-        evaluate_with(&self.inner, &event)
+        let text = event_text(&event)?;
+        let now = now_for(&self.inner);
+        let alerts = self
+            .inner
+            .evaluate_json_once(&text, now, &mut self.recent)
+            .map_err(|error| to_js_error(&error))?;
+        alerts_to_js(alerts)
     }
 
     /// What loading the rules reported without failing (unsupported rules, ignored
@@ -173,14 +183,21 @@ impl Engine {
 
 fn evaluate_with(engine: &CoreEngine, event: &JsValue) -> Result<JsValue, JsValue> {
     let text = event_text(event)?;
-    let now = engine
+    let alerts = engine
+        .evaluate_json(&text, now_for(engine))
+        .map_err(|error| to_js_error(&error))?;
+    alerts_to_js(alerts)
+}
+
+/// The engine's fixed `now`, else the clock.
+fn now_for(engine: &CoreEngine) -> Timestamp {
+    engine
         .fixed_now()
-        .unwrap_or_else(|| Timestamp(js_sys::Date::now() as i64));
-    let mut alerts = Value::Array(
-        engine
-            .evaluate_json(&text, now)
-            .map_err(|error| to_js_error(&error))?,
-    );
+        .unwrap_or_else(|| Timestamp(js_sys::Date::now() as i64))
+}
+
+fn alerts_to_js(alerts: Vec<Value>) -> Result<JsValue, JsValue> {
+    let mut alerts = Value::Array(alerts);
     protect_large_integers(&mut alerts);
     to_js(&alerts)
 }

@@ -35,6 +35,9 @@ fn alerts(output: &Output) -> Vec<serde_json::Value> {
 
 const INVITE: &str = r#"{"@timestamp":"2026-11-26T09:02:11.418Z","event":{"dataset":"azure.auditlogs","outcome":"success"},"azure":{"auditlogs":{"operation_name":"Invite external user","properties":{"target_resources":{"0":{"display_name":"guest"}}}}}}"#;
 
+/// Another invitation (another time, so another event and another alert).
+const LATER_INVITE: &str = r#"{"@timestamp":"2026-11-26T10:15:00.000Z","event":{"dataset":"azure.auditlogs","outcome":"success"},"azure":{"auditlogs":{"operation_name":"Invite external user","properties":{"target_resources":{"0":{"display_name":"guest"}}}}}}"#;
+
 #[test]
 fn the_sample_yields_three_alerts_from_the_built_in_rule() {
     let output = kql_detect(
@@ -85,13 +88,13 @@ fn stdin_is_read_when_no_file_is_given() {
     let output = kql_detect(&[], &format!("{INVITE}\n"));
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(alerts(&output).len(), 1);
-    let output = kql_detect(&["-"], &format!("[{INVITE}, {INVITE}]"));
+    let output = kql_detect(&["-"], &format!("[{INVITE}, {LATER_INVITE}]"));
     assert_eq!(alerts(&output).len(), 2);
 }
 
 #[test]
 fn invalid_lines_are_reported_and_the_rest_is_processed() {
-    let input = format!("{INVITE}\n{{\"a\":\n\n[1]\n{INVITE}\n");
+    let input = format!("{INVITE}\n{{\"a\":\n\n[1]\n{LATER_INVITE}\n");
     let output = kql_detect(&[], &input);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(alerts(&output).len(), 2);
@@ -271,4 +274,19 @@ fn now_anchors_date_math() {
         event,
     );
     assert_eq!(alerts(&stale).len(), 0);
+}
+
+#[test]
+fn a_repeated_event_alerts_once() {
+    // A shipper retrying a batch: the same events again give the same alert
+    // ids, which the stream remembers (Kibana's filter_duplicate_alerts.ts).
+    let output = kql_detect(
+        &[
+            "examples/azure-auditlogs.ndjson",
+            "examples/azure-auditlogs.ndjson",
+        ],
+        "",
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stderr), "events 24, alerts 3, invalid 0\n");
 }

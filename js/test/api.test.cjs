@@ -177,3 +177,14 @@ test('integers beyond 2^53 reach JavaScript with every digit', () => {
   assert.equal(alert.event.sequence, '12345678901234567891');
   assert.equal(alert.kibana.alert.original_event.sequence, '12345678901234567891');
 });
+
+test('an Engine does not alert twice when a shipper re-sends a batch', () => {
+  const engine = new Engine({ now: '2026-11-27T10:00:00Z' });
+  const batch = samples.slice(0, 6);
+  const first = batch.flatMap((line) => engine.evaluate(line));
+  const retried = batch.flatMap((line) => engine.evaluate(line));
+  assert.ok(first.length > 0);
+  assert.equal(retried.length, 0, 'the same events, the same alert ids: nothing new');
+  // The stateless evaluate() keeps no memory.
+  assert.equal(batch.flatMap((line) => evaluate(line)).length, first.length);
+});

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Parser;
-use kql_detect::engine::{Engine, Mode, RuleSource};
+use kql_detect::engine::{Engine, Mode, RecentAlerts, RuleSource};
 use kql_detect::explain::Explanation;
 use kql_detect::input::{Document, DocumentReader};
 use kql_detect::rule::azure_external_guest_user_invitation;
@@ -107,13 +107,14 @@ fn main() -> ExitCode {
     let mut counts = Counts::default();
     let stdout = io::stdout();
     let mut output = BufWriter::new(stdout.lock());
-    let run = Run {
+    let mut run = Run {
         engine: &engine,
         now,
         explain: arguments.explain,
+        recent: engine.recent_alerts(),
     };
     let result =
-        run_all(&arguments.files, &run, &mut output, &mut counts).and_then(|()| output.flush());
+        run_all(&arguments.files, &mut run, &mut output, &mut counts).and_then(|()| output.flush());
     match result {
         Err(error) if error.kind() == ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
         Err(error) => {
@@ -233,16 +234,17 @@ fn clock() -> Timestamp {
 }
 
 /// What every event is run against.
-#[derive(Clone, Copy)]
 struct Run<'e> {
     engine: &'e Engine,
     now: Timestamp,
     explain: Option<ExplainFormat>,
+    /// Alerts already printed, so a repeated event does not alert twice.
+    recent: RecentAlerts,
 }
 
 fn run_all(
     files: &[PathBuf],
-    run: &Run,
+    run: &mut Run,
     output: &mut impl Write,
     counts: &mut Counts,
 ) -> io::Result<()> {
@@ -275,15 +277,11 @@ enum Output {
 fn evaluate_stream(
     reader: impl BufRead,
     name: &str,
-    run: &Run,
+    run: &mut Run,
     output: &mut impl Write,
     counts: &mut Counts,
 ) -> io::Result<()> {
-    let Run {
-        engine,
-        now,
-        explain,
-    } = *run;
+    let (engine, now, explain) = (run.engine, run.now, run.explain);
     for document in DocumentReader::new(reader) {
         let (line, outcome) = match document {
             Document::Event { line, value } => (line, Ok(value)),
@@ -293,7 +291,9 @@ fn evaluate_stream(
             Some(format) => engine
                 .explain(&event)
                 .map(|explanation| Output::Explanation(line, explanation, format)),
-            None => engine.evaluate(&event, now).map(Output::Alerts),
+            None => engine
+                .evaluate_once(&event, None, now, &mut run.recent)
+                .map(Output::Alerts),
         });
         match outcome {
             Ok(Output::Alerts(alerts)) => {

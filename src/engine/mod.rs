@@ -2,7 +2,10 @@
 //! compiled once, then events in and alerts (or filtered or tagged events) out.
 //! The command line and the wasm API are thin shells around it.
 
+mod recent;
 mod replay;
+
+pub use recent::{RecentAlerts, RECENT_ALERTS_CAPACITY};
 
 pub use replay::{
     ExecutionSummary, Gap, Replay, ReplayEvent, ReplayOptions, UntimedMatches, Window,
@@ -354,6 +357,40 @@ impl Engine {
         stored: Option<&SourceIdentity>,
         now: Timestamp,
     ) -> Result<Vec<Value>, Error> {
+        self.evaluate_remembering(event, stored, now, None)
+    }
+
+    /// [`Engine::evaluate_in`] for a stream: alerts whose id `recent` already
+    /// holds are not created again (see [`RecentAlerts`]).
+    pub fn evaluate_once(
+        &self,
+        event: &Value,
+        stored: Option<&SourceIdentity>,
+        now: Timestamp,
+        recent: &mut RecentAlerts,
+    ) -> Result<Vec<Value>, Error> {
+        self.evaluate_remembering(event, stored, now, Some(recent))
+    }
+
+    /// A memory of recent alert ids that covers this engine's rules: kept for
+    /// the longest look-back window plus one interval.
+    pub fn recent_alerts(&self) -> RecentAlerts {
+        let retention = self
+            .rules
+            .iter()
+            .filter_map(|compiled| replay::reach_millis(&compiled.rule))
+            .max()
+            .unwrap_or(0);
+        RecentAlerts::new(retention, RECENT_ALERTS_CAPACITY)
+    }
+
+    fn evaluate_remembering(
+        &self,
+        event: &Value,
+        stored: Option<&SourceIdentity>,
+        now: Timestamp,
+        mut recent: Option<&mut RecentAlerts>,
+    ) -> Result<Vec<Value>, Error> {
         require_object(event)?;
         let index = stored.map(|stored| stored.index.as_str());
         let matched: Vec<&Rule> = self.matching_rules(event, index).collect();
@@ -368,6 +405,11 @@ impl Engine {
                 };
                 matched
                     .iter()
+                    .filter(|rule| match recent.as_deref_mut() {
+                        Some(recent) => recent
+                            .admit(&ids::alert_uuid(&source, &self.space_id, &rule.uuid()), now),
+                        None => true,
+                    })
                     .map(|rule| build_alert(event, rule, &context))
                     .collect()
             }
@@ -436,6 +478,19 @@ impl Engine {
         let event: Value =
             serde_json::from_str(text).map_err(|error| invalid_json(&error, text))?;
         self.evaluate(&event, now)
+    }
+
+    /// Parses `text` as one JSON event and evaluates it as part of a stream
+    /// (see [`Engine::evaluate_once`]).
+    pub fn evaluate_json_once(
+        &self,
+        text: &str,
+        now: Timestamp,
+        recent: &mut RecentAlerts,
+    ) -> Result<Vec<Value>, Error> {
+        let event: Value =
+            serde_json::from_str(text).map_err(|error| invalid_json(&error, text))?;
+        self.evaluate_once(&event, None, now, recent)
     }
 }
 

@@ -394,6 +394,13 @@ impl<'a> RuleReplay<'a> {
     }
 }
 
+/// How long after an event's time a Kibana execution of `rule` may still
+/// search it: the window's length plus one interval.
+pub(super) fn reach_millis(rule: &Rule) -> Option<i64> {
+    let (from, to) = window_at(rule, 0).ok()?;
+    Some((to - from).saturating_add(rule.interval_millis()?))
+}
+
 fn interval_of(rule: &Rule) -> Result<i64, Error> {
     rule.interval_millis().ok_or_else(|| {
         Error::new(

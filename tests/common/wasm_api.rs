@@ -101,7 +101,7 @@ fn engines_run_ad_hoc_queries_with_field_types() {
         r#"{"rules":["n > 5","user.name:admin*"],"fieldTypes":{"n":"long","user.name":"keyword"}}"#,
     )
     .unwrap();
-    let engine = Engine::new(options).unwrap();
+    let mut engine = Engine::new(options).unwrap();
     let fired = alerts(
         engine
             .evaluate(JsValue::from_str(
@@ -114,7 +114,7 @@ fn engines_run_ad_hoc_queries_with_field_types() {
         .map(|alert| get(alert, "kibana.alert.rule.name").as_string().unwrap())
         .collect();
     assert_eq!(names, ["n > 5", "user.name:admin*"]);
-    let default_engine = Engine::new(JsValue::UNDEFINED).unwrap();
+    let mut default_engine = Engine::new(JsValue::UNDEFINED).unwrap();
     assert_eq!(
         alerts(
             default_engine
@@ -167,7 +167,7 @@ fn bad_options_throw_options_invalid() {
             .unwrap(),
         "field_types_invalid"
     );
-    let empty_options = Engine::new(Object::new().into()).unwrap();
+    let mut empty_options = Engine::new(Object::new().into()).unwrap();
     assert_eq!(
         alerts(
             empty_options
