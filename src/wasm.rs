@@ -11,7 +11,7 @@ use js_sys::{Array, Reflect, JSON};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use crate::engine::{Engine as CoreEngine, EngineOptions, RecentAlerts};
+use crate::engine::{Engine as CoreEngine, EngineOptions, RecentAlerts, ReplayOptions, RunOptions};
 use crate::error::{Error, ErrorType};
 use crate::output::protect_large_integers;
 use crate::time::Timestamp;
@@ -51,6 +51,29 @@ export interface EngineOptions {
   mode?: "alerts" | "filter" | "tag";
   /** The index or data stream the events belong to, for the rules' index patterns. */
   index?: string;
+}
+
+/** Options for `engine.run(events, options)`: RFC 3339 strings or Dates. */
+export interface RunOptions {
+  /** The first execution's time. Default: the earliest event time (by each rule's time field). */
+  start?: string | Date;
+  /** Executions continue until one reaches this time. Default: `now`, else the latest event time. */
+  end?: string | Date;
+  /** The time of the last execution, when `end` is not given. */
+  now?: string | Date;
+}
+
+/** What `engine.run` returns: the alerts Kibana's scheduled executions would have created, and how each went. */
+export interface RunResult {
+  alerts: Alert[];
+  executions: Array<{
+    rule_id: string; rule_name: string; time: string; window: { from: string; to: string };
+    matched: number; created: number; deduplicated: number; truncated: number; warnings: string[];
+  }>;
+  /** Time between a rule's windows that no execution searched, and the matches lost in it. */
+  gaps: Array<{ rule_id: string; from: string; to: string; missed_matches: number }>;
+  /** Per rule, matching events without a usable time field. */
+  untimed: Array<{ rule_id: string; events: number }>;
 }
 
 /** Why an event did or did not match, rule by rule and clause by clause. */
@@ -159,6 +182,30 @@ impl Engine {
         alerts_to_js(alerts)
     }
 
+    /// Replays the rules' scheduled executions over `events` (objects or JSON
+    /// strings) as Kibana would have run them, from the earliest event time
+    /// (or `start`) until an execution reaches the latest (or `end`, or `now`).
+    #[wasm_bindgen(unchecked_return_type = "RunResult")]
+    pub fn run(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Iterable<object | string>")] events: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RunOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let texts = Array::from(&events)
+            .iter()
+            .map(|event| event_text(&event))
+            .collect::<Result<Vec<String>, JsValue>>()?;
+        let options = run_options(&options).map_err(|error| to_js_error(&error))?;
+        let replay = self
+            .inner
+            .replay_json(&texts, options)
+            .map_err(|error| to_js_error(&error))?;
+        let mut replay = serde_json::to_value(&replay)
+            .map_err(|error| JsValue::from(js_sys::Error::new(&error.to_string())))?;
+        protect_large_integers(&mut replay);
+        to_js(&replay)
+    }
+
     /// What loading the rules reported without failing (unsupported rules, ignored
     /// duplicates), as error objects.
     #[wasm_bindgen(getter, unchecked_return_type = "KqlDetectError[]")]
@@ -187,6 +234,23 @@ fn evaluate_with(engine: &CoreEngine, event: &JsValue) -> Result<JsValue, JsValu
         .evaluate_json(&text, now_for(engine))
         .map_err(|error| to_js_error(&error))?;
     alerts_to_js(alerts)
+}
+
+/// `{start, end, now}` of `engine.run`; `now` stands for `end` when `end` is absent.
+fn run_options(options: &JsValue) -> Result<ReplayOptions, Error> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(ReplayOptions::default());
+    }
+    let text = json_text(
+        options,
+        ErrorType::OptionsInvalid,
+        "run options must be an object",
+    )?;
+    let options = RunOptions::from_json(&text)?;
+    Ok(ReplayOptions {
+        start: options.start,
+        end: options.end.or(options.now),
+    })
 }
 
 /// The engine's fixed `now`, else the clock.

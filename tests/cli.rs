@@ -290,3 +290,46 @@ fn a_repeated_event_alerts_once() {
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert_eq!(text(&output.stderr), "events 24, alerts 3, invalid 0\n");
 }
+
+#[test]
+fn replay_runs_the_schedule_and_reports_the_cap() {
+    // 150 matches in one minute; an ad-hoc rule runs every 5m over now-6m with
+    // at most 100 alerts: 100 at 09:01 (with Kibana's warning), 50 at 09:06.
+    let input: String = (0..150)
+        .map(|n| {
+            format!(
+                "{{\"@timestamp\":\"2026-11-26T09:00:{:02}.{:03}Z\",\"event\":{{\"action\":\"Add user\",\"sequence\":{n}}}}}\n",
+                n * 400 / 1000,
+                n * 400 % 1000
+            )
+        })
+        .collect();
+    let summary =
+        std::env::temp_dir().join(format!("kql-detect-replay-{}.json", std::process::id()));
+    let output = kql_detect(
+        &[
+            "replay",
+            "--query",
+            "event.action:\"Add user\"",
+            "--start",
+            "2026-11-26T09:01:00Z",
+            "--end",
+            "2026-11-26T09:06:00Z",
+            "--summary",
+            summary.to_str().unwrap(),
+        ],
+        &input,
+    );
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert_eq!(alerts(&output).len(), 150);
+    assert_eq!(
+        stderr,
+        "warning: rule ad-hoc-1 at 2026-11-26T09:01:00.000Z: This rule reached the maximum \
+         alert limit for the rule execution. Some alerts were not created. (50 matches not alerted)\n\
+         events 150, executions 2, alerts 150, deduplicated 100, truncated 50, gaps 0, invalid 0\n"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
+    assert_eq!(summary["executions"][1]["created"], 50);
+}

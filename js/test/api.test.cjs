@@ -188,3 +188,21 @@ test('an Engine does not alert twice when a shipper re-sends a batch', () => {
   // The stateless evaluate() keeps no memory.
   assert.equal(batch.flatMap((line) => evaluate(line)).length, first.length);
 });
+
+test('engine.run replays Kibana\'s scheduled executions: max alerts, warning, no duplicates', () => {
+  const engine = new Engine({ rules: ['event.action:"Add user"'] });
+  const events = Array.from({ length: 150 }, (_, n) => ({
+    '@timestamp': new Date(Date.parse('2026-11-26T09:00:00Z') + n * 400).toISOString(),
+    event: { action: 'Add user', sequence: n },
+  }));
+  const result = engine.run(events, { start: '2026-11-26T09:01:00Z', now: new Date('2026-11-26T09:06:00Z') });
+  assert.equal(result.alerts.length, 150);
+  assert.deepEqual(result.executions.map((run) => [run.time, run.created, run.deduplicated, run.truncated, run.warnings.length]), [
+    ['2026-11-26T09:01:00.000Z', 100, 0, 50, 1],
+    ['2026-11-26T09:06:00.000Z', 50, 100, 0, 0],
+  ]);
+  assert.equal(result.executions[0].warnings[0], 'This rule reached the maximum alert limit for the rule execution. Some alerts were not created.');
+  assert.equal(result.alerts[0]['@timestamp'], '2026-11-26T09:01:00.000Z');
+  assert.throws(() => engine.run(['{"a":'], {}), (error) => error.type === 'event_invalid' && /events\[0\]/.test(error.rendered));
+  assert.throws(() => engine.run([], { start: 'yesterday' }), (error) => error.type === 'options_invalid');
+});

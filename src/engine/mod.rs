@@ -107,6 +107,48 @@ impl EngineOptions {
     }
 }
 
+/// What a host passes to a replay (the JavaScript `engine.run(events, options)`).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunOptions {
+    /// The first execution's time.
+    #[serde(default, deserialize_with = "optional_time")]
+    pub start: Option<Timestamp>,
+    /// Executions continue until one reaches this time.
+    #[serde(default, deserialize_with = "optional_time")]
+    pub end: Option<Timestamp>,
+    /// The last execution's time, when `end` is absent.
+    #[serde(default, deserialize_with = "optional_time")]
+    pub now: Option<Timestamp>,
+}
+
+impl RunOptions {
+    /// Reads options from JSON text; unknown keys and malformed times are refused.
+    pub fn from_json(text: &str) -> Result<RunOptions, Error> {
+        serde_json::from_str(text).map_err(|error| {
+            let message = error.to_string();
+            let message = message
+                .rsplit_once(" at line ")
+                .map_or(message.as_str(), |(message, _)| message);
+            options_error(format!("invalid run options: {message}"))
+        })
+    }
+}
+
+fn optional_time<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Timestamp>, D::Error> {
+    let text: Option<String> = Option::deserialize(deserializer)?;
+    text.map(|text| {
+        Timestamp::parse_rfc3339(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "`{text}` is not an RFC 3339 time such as 2026-11-27T12:00:00Z"
+            ))
+        })
+    })
+    .transpose()
+}
+
 fn options_error(message: String) -> Error {
     Error::new(ErrorType::OptionsInvalid, "malformed_options", message)
 }

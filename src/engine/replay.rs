@@ -148,6 +148,26 @@ impl Match {
 }
 
 impl Engine {
+    /// [`Engine::replay`] over events given as JSON texts (a host's array of
+    /// events); the first malformed one fails the replay, naming its position.
+    pub fn replay_json(&self, texts: &[String], options: ReplayOptions) -> Result<Replay, Error> {
+        let events = texts
+            .iter()
+            .enumerate()
+            .map(|(position, text)| {
+                let document: Value = serde_json::from_str(text)
+                    .map_err(|error| super::invalid_json(&error, text))
+                    .and_then(|document| super::require_object(&document).map(|()| document))
+                    .map_err(|error| error.in_origin(format!("events[{position}]")))?;
+                Ok(ReplayEvent {
+                    document,
+                    stored: None,
+                })
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        self.replay(&events, options)
+    }
+
     /// Replays the rules' scheduled executions over `events`.
     pub fn replay(&self, events: &[ReplayEvent], options: ReplayOptions) -> Result<Replay, Error> {
         let span = ReplaySpan::of(self, events, options);
