@@ -46,6 +46,7 @@ pub mod kql;
 pub mod output;
 pub mod pattern;
 pub mod rule;
+pub mod rule_tests;
 pub mod schema;
 pub mod span;
 pub mod time;

@@ -333,3 +333,116 @@ fn replay_runs_the_schedule_and_reports_the_cap() {
         serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
     assert_eq!(summary["executions"][1]["created"], 50);
 }
+
+#[test]
+fn rule_tests_pass_on_the_example_repository() {
+    let output = kql_detect(&["test", "examples/rules"], "");
+    let stdout = text(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{stdout}{}",
+        text(&output.stderr)
+    );
+    assert!(
+        stdout.starts_with("PASS Entra ID Guest Invitation (Any Name)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with("rules 1, passed 1, failed 0, without samples 0\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn rule_tests_on_a_corpus_rule_with_samples_kept_elsewhere() {
+    let rule = "../shared/corpus/detection-rules-azure/initial_access_entra_id_external_guest_user_invite.toml";
+    if !std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(rule)
+        .is_file()
+    {
+        eprintln!("SKIPPED: ../shared/corpus is absent, so the corpus rule test was not run");
+        return;
+    }
+    let output = kql_detect(&["test", rule, "--samples", "tests/rule-samples"], "");
+    let stdout = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("PASS Entra ID External Guest User Invited"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("1 positive, 3 negative samples"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_failing_sample_fails_the_run_with_its_explanation() {
+    let directory =
+        std::env::temp_dir().join(format!("kql-detect-rule-tests-{}", std::process::id()));
+    std::fs::create_dir_all(&directory).unwrap();
+    std::fs::copy(
+        "examples/rules/guest_invitation_any_name.toml",
+        directory.join("guest.toml"),
+    )
+    .unwrap();
+    // A positive sample that cannot match: the operation is another one.
+    std::fs::write(
+        directory.join("guest.positive.ndjson"),
+        "{\"event\":{\"dataset\":\"azure.auditlogs\",\"outcome\":\"success\"},\"azure\":{\"auditlogs\":{\"operation_name\":\"Add user\"}}}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        directory.join("lonely.toml"),
+        std::fs::read_to_string("examples/rules/guest_invitation_any_name.toml")
+            .unwrap()
+            .replace(
+                "5b0b8f9e-2d4a-4c61-9a57-0e3c2f1d7a10",
+                "5b0b8f9e-2d4a-4c61-9a57-0e3c2f1d7a11",
+            ),
+    )
+    .unwrap();
+    let path = directory.to_str().unwrap();
+
+    let output = kql_detect(&["test", path], "");
+    let stdout = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("FAIL Entra ID Guest Invitation (Any Name)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("guest.positive.ndjson, line 1: expected alert, got no alert"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("✗ field azure.auditlogs.operation_name:\"Invite external user\""),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("SKIP"),
+        "the rule without samples is skipped: {stdout}"
+    );
+
+    let output = kql_detect(&["test", path, "--format", "json"], "");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        report["totals"],
+        serde_json::json!({"passed": 0, "failed": 1, "no_samples": 1})
+    );
+    assert_eq!(report["rules"][0]["failures"][0]["expected"], "alert");
+
+    let output = kql_detect(&["test", path, "--format", "junit"], "");
+    let junit = text(&output.stdout);
+    assert!(
+        junit.contains("<testsuites name=\"kql-detect\" tests=\"2\" failures=\"1\" skipped=\"1\">"),
+        "{junit}"
+    );
+    assert!(junit.contains("<failure message=\""), "{junit}");
+
+    let output = kql_detect(&["test", path, "--require-samples", "--format", "json"], "");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["totals"]["failed"], 2);
+    std::fs::remove_dir_all(&directory).unwrap();
+}

@@ -107,6 +107,15 @@ impl EngineOptions {
     }
 }
 
+/// One rule's verdict on one event, with the reason in words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleVerdict {
+    /// Whether the rule would alert.
+    pub alerted: bool,
+    /// Why: the query's clause-by-clause explanation, or what else stopped it.
+    pub why: String,
+}
+
 /// What a host passes to a replay (the JavaScript `engine.run(events, options)`).
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -481,6 +490,33 @@ impl Engine {
     /// [`Engine::evaluate_in`] for an event that does not say where it is indexed.
     pub fn evaluate(&self, event: &Value, now: Timestamp) -> Result<Vec<Value>, Error> {
         self.evaluate_in(event, None, now)
+    }
+
+    /// Whether the rule at `position` alerts on `event`, and why, for rule
+    /// tests: its index patterns must cover the event's index (when known)
+    /// and its query must match.
+    pub fn rule_verdict(&self, position: usize, event: &Value) -> Result<RuleVerdict, Error> {
+        require_object(event)?;
+        let Some(compiled) = self.rules.get(position) else {
+            return Err(options_error(format!("there is no rule {position}")));
+        };
+        let index = self.index.clone().or_else(|| data_stream_name(event));
+        if let Some(index) = index.filter(|index| !compiled.indices.includes(index)) {
+            return Ok(RuleVerdict {
+                alerted: false,
+                why: format!(
+                    "the event's index or data stream `{index}` is not covered by the rule's index patterns {:?}",
+                    compiled.rule.index
+                ),
+            });
+        }
+        let clause = compiled
+            .query
+            .explain(&JsonEvent(event), &compiled.rule.query);
+        Ok(RuleVerdict {
+            alerted: clause.matched,
+            why: clause.render(),
+        })
     }
 
     /// Every rule's clause-by-clause verdict on `event`.

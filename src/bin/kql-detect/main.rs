@@ -9,6 +9,7 @@
 mod evaluate;
 mod inputs;
 mod replay;
+mod rule_test;
 mod setup;
 
 use std::process::ExitCode;
@@ -17,6 +18,7 @@ use clap::{Args, Parser, Subcommand};
 
 use evaluate::EvaluateArguments;
 use replay::ReplayArguments;
+use rule_test::TestArguments;
 
 /// Evaluate Elastic Security KQL detection rules against JSON events.
 ///
@@ -40,6 +42,10 @@ enum Command {
     /// Kibana would have run them: alerts on stdout, warnings, gaps and a
     /// summary on stderr.
     Replay(ReplayArguments),
+    /// Run each rule against its sample events (NAME.positive.ndjson and
+    /// NAME.negative.ndjson beside NAME.toml) and report per rule: text, JSON
+    /// or JUnit XML. Exit code 1 when a rule fails, for CI.
+    Test(TestArguments),
 }
 
 /// What every subcommand needs: the rules and how to read events.
@@ -83,6 +89,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Replay(arguments)) => replay::run(&arguments),
+        Some(Command::Test(arguments)) => rule_test::run(&arguments),
         None => evaluate::run(&cli.evaluate),
     }
 }

@@ -15,14 +15,7 @@ use crate::RuleArguments;
 /// The engine the arguments describe, and what `now` is. Loading diagnostics
 /// (unsupported rules, ignored duplicates) are printed as warnings.
 pub fn engine(arguments: &RuleArguments) -> Result<(Engine, Timestamp), Error> {
-    let schema = match &arguments.field_types {
-        Some(path) => read_schema(path)?,
-        None => Schema::builtin(),
-    };
-    let schema = match &arguments.extra_field_types {
-        Some(path) => schema.extend(read_schema(path)?),
-        None => schema,
-    };
+    let schema = schema(&arguments.field_types, &arguments.extra_field_types)?;
     let now = match &arguments.now {
         Some(text) => time_argument("--now", text)?,
         None => clock(),
@@ -43,6 +36,21 @@ pub fn engine(arguments: &RuleArguments) -> Result<(Engine, Timestamp), Error> {
     Ok((engine.with_index(arguments.index.clone()), now))
 }
 
+/// The built-in mapping, or `field_types`, extended by `extra_field_types`.
+pub fn schema(
+    field_types: &Option<PathBuf>,
+    extra_field_types: &Option<PathBuf>,
+) -> Result<Schema, Error> {
+    let schema = match field_types {
+        Some(path) => read_schema(path)?,
+        None => Schema::builtin(),
+    };
+    match extra_field_types {
+        Some(path) => Ok(schema.extend(read_schema(path)?)),
+        None => Ok(schema),
+    }
+}
+
 /// An RFC 3339 time given to `flag`.
 pub fn time_argument(flag: &str, text: &str) -> Result<Timestamp, Error> {
     Timestamp::parse_rfc3339(text).ok_or_else(|| {
@@ -57,8 +65,9 @@ pub fn usage(message: String) -> Error {
     Error::new(ErrorType::OptionsInvalid, "usage", message)
 }
 
-/// The rule files at `paths`, directories searched recursively, in name order.
-fn rule_files(paths: &[PathBuf]) -> Result<Vec<RuleSource>, Error> {
+/// The rule files at `paths`, directories searched recursively, in name
+/// order; rule tests' sample files are not rule files.
+pub fn rule_files(paths: &[PathBuf]) -> Result<Vec<RuleSource>, Error> {
     let mut files = Vec::new();
     for path in paths {
         collect_rule_files(path, &mut files)
@@ -92,7 +101,7 @@ fn collect_rule_files(path: &Path, files: &mut Vec<PathBuf>) -> io::Result<()> {
         });
         if entry.is_dir() {
             collect_rule_files(&entry, files)?;
-        } else if is_rule_file {
+        } else if is_rule_file && !crate::rule_test::is_sample_file(&entry) {
             files.push(entry);
         }
     }
