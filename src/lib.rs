@@ -38,6 +38,7 @@ mod error;
 pub mod eval;
 pub mod event;
 pub mod explain;
+pub mod ingest;
 pub mod input;
 pub mod ip;
 pub mod kql;
