@@ -1,7 +1,9 @@
 //! Raw Azure records → ECS documents (`kql_detect::ingest`): every stream
 //! against Elastic's own pipeline-test fixtures (read from
-//! `../shared/corpus`, never copied), and records written here for what the
-//! fixtures do not cover.
+//! `../shared/corpus`, never copied), records written here for what the
+//! fixtures do not cover, the input shapes `ingest` recognises (envelopes,
+//! Graph pages, Filebeat documents, search hits, ECS passthrough), and
+//! hostile input.
 //!
 //! Test records use fictitious tenants, users and ids, and addresses from
 //! the documentation ranges (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24).
@@ -10,10 +12,13 @@
 #[path = "common/fixtures.rs"]
 mod fixtures;
 
+use std::time::{Duration, Instant};
+
 use fixtures::Normalize;
 use kql_detect::ingest::azure::{
     activitylogs, auditlogs, graphactivitylogs, identity_protection, platformlogs, signinlogs,
 };
+use kql_detect::ingest::{ingest, Identity, IngestOptions, Ingested, InputKind};
 use serde_json::{json, Map, Value};
 
 /// Each stream's fixture folder (under `../shared/corpus`), dataset and
@@ -2009,5 +2014,597 @@ mod activity_records {
             "2b3c4d5e-6f7a-8b9c-0d1e-2f3a4b5c6d7e"
         );
         assert_eq!(field(&doc, "event.original"), &json!(record.to_string()));
+    }
+}
+
+/// `ingest` itself: the input shapes it recognises and the kinds it is told.
+mod inputs {
+    use super::*;
+    use kql_detect::engine::Engine;
+    use kql_detect::time::Timestamp;
+
+    const ADMIN: &str = "a1b2c3d4-0001-4a5b-8c9d-0e1f2a3b4c5d";
+    const GUEST: &str = "c3d4e5f6-0003-4c7d-8e9f-000000000001";
+
+    fn options(input: InputKind) -> IngestOptions {
+        IngestOptions {
+            input,
+            keep_original: false,
+        }
+    }
+
+    fn documents(value: Value, input: InputKind) -> Vec<Ingested> {
+        ingest(value, None, options(input))
+            .into_iter()
+            .map(|result| result.unwrap_or_else(|error| panic!("{}", error.message)))
+            .collect()
+    }
+
+    fn single(value: Value, input: InputKind) -> Ingested {
+        let mut all = documents(value, input);
+        assert_eq!(all.len(), 1, "one document");
+        all.remove(0)
+    }
+
+    /// A Microsoft Graph `directoryAudit` item for a guest invitation, as
+    /// `GET /auditLogs/directoryAudits` returns it.
+    fn invite_item(display_name: &str) -> Value {
+        json!({
+            "id": "Directory_d4e5f6a7-0004-4d8e-9f0a-1b2c3d4e5f6a_ABCDE_123456789",
+            "category": "UserManagement",
+            "correlationId": "d4e5f6a7-0004-4d8e-9f0a-1b2c3d4e5f6a",
+            "result": "success",
+            "resultReason": "",
+            "activityDisplayName": "Invite external user",
+            "activityDateTime": "2026-11-27T10:00:00.1234567Z",
+            "loggedByService": "Invited Users",
+            "operationType": "Add",
+            "initiatedBy": {
+                "app": null,
+                "user": {
+                    "id": ADMIN,
+                    "displayName": null,
+                    "userPrincipalName": "alex.admin@contoso-example.onmicrosoft.com",
+                    "ipAddress": "192.0.2.10",
+                    "userType": null,
+                    "homeTenantId": null,
+                    "homeTenantName": null
+                }
+            },
+            "targetResources": [{
+                "id": GUEST,
+                "displayName": display_name,
+                "type": "User",
+                "userPrincipalName": "jdoe_fabrikam.example#EXT#@contoso-example.onmicrosoft.com",
+                "groupType": null,
+                "modifiedProperties": []
+            }],
+            "additionalDetails": [
+                {"key": "invitedUserEmailAddress", "value": "jdoe@fabrikam.example"}
+            ]
+        })
+    }
+
+    fn sign_in_record() -> Value {
+        json!({
+            "time": "2026-11-27T10:01:00.0000000Z",
+            "resourceId": "/tenants/3f2a9c1e-7b4d-4e8a-9c6f-1d2e3f4a5b6c/providers/Microsoft.aadiam",
+            "operationName": "Sign-in activity",
+            "category": "SignInLogs",
+            "callerIpAddress": "198.51.100.7",
+            "properties": {"userPrincipalName": "jdoe@contoso.example", "status": {"errorCode": 0}}
+        })
+    }
+
+    fn activity_record() -> Value {
+        json!({
+            "time": "2026-11-27T10:02:00Z",
+            "resourceId": "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-prod",
+            "operationName": "MICROSOFT.RESOURCES/SUBSCRIPTIONS/RESOURCEGROUPS/DELETE",
+            "category": "Administrative",
+            "resultType": "Success"
+        })
+    }
+
+    fn audit_record() -> Value {
+        json!({
+            "time": "2026-11-27T10:03:00Z",
+            "operationName": "Update user",
+            "category": "AuditLogs",
+            "properties": {"result": "success", "targetResources": []}
+        })
+    }
+
+    fn dataset(ingested: &Ingested) -> &str {
+        field(&ingested.document, "data_stream.dataset")
+            .as_str()
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn records_envelope_with_mixed_categories_yields_one_document_per_record() {
+        let kube = json!({"time": "2026-11-27T10:04:00Z", "category": "kube-audit", "properties": {"log": "{\"verb\":\"get\"}"}});
+        let envelope = json!({"records": [audit_record(), sign_in_record(), activity_record(), kube, {"no": "category"}]});
+        let results = ingest(envelope, None, options(InputKind::Auto));
+        assert_eq!(results.len(), 5);
+        let datasets: Vec<String> = results
+            .iter()
+            .take(4)
+            .map(|result| {
+                result
+                    .as_ref()
+                    .map(|ingested| dataset(ingested).to_string())
+                    .unwrap_or_default()
+            })
+            .collect();
+        assert_eq!(
+            datasets,
+            [
+                "azure.auditlogs",
+                "azure.signinlogs",
+                "azure.activitylogs",
+                "azure.platformlogs"
+            ]
+        );
+        let Some(Err(error)) = results.last() else {
+            panic!("a record without a category is reported, not dropped")
+        };
+        assert!(
+            error
+                .message
+                .starts_with("records[4]: not a raw Azure record"),
+            "{}",
+            error.message
+        );
+        assert_eq!(error.kind, "not_azure");
+    }
+
+    #[test]
+    fn a_single_raw_record_is_normalized_and_keeps_its_text_when_asked() {
+        let record = sign_in_record();
+        let text = record.to_string();
+        let options = IngestOptions {
+            input: InputKind::Auto,
+            keep_original: true,
+        };
+        let results = ingest(record, Some(&format!("  {text}\n")), options);
+        let [Ok(ingested)] = results.as_slice() else {
+            panic!("one document: {results:?}")
+        };
+        assert_eq!(dataset(ingested), "azure.signinlogs");
+        assert_eq!(field(&ingested.document, "user.name"), "jdoe");
+        assert_eq!(field(&ingested.document, "event.original"), &json!(text));
+        assert_eq!(ingested.identity, None);
+    }
+
+    fn assert_invite_document(document: &Value) {
+        assert_eq!(
+            field(document, "azure.auditlogs.operation_name"),
+            "Invite external user"
+        );
+        assert_eq!(field(document, "event.action"), "Invite external user");
+        assert_eq!(field(document, "event.outcome"), "success");
+        assert_eq!(
+            field(
+                document,
+                "azure.auditlogs.properties.target_resources.0.display_name"
+            ),
+            "guest"
+        );
+        assert_eq!(
+            field(document, "azure.auditlogs.properties.target_resources.0.id"),
+            GUEST
+        );
+        assert_eq!(field(document, "azure.auditlogs.category"), "AuditLogs");
+        assert_eq!(
+            field(document, "azure.auditlogs.properties.category"),
+            "UserManagement"
+        );
+        assert_eq!(field(document, "@timestamp"), "2026-11-27T10:00:00.123Z");
+        assert_eq!(
+            field(document, "azure.correlation_id"),
+            "d4e5f6a7-0004-4d8e-9f0a-1b2c3d4e5f6a"
+        );
+        assert_eq!(
+            field(document, "user.name"),
+            "alex.admin@contoso-example.onmicrosoft.com"
+        );
+        assert_eq!(field(document, "related.entity"), &json!([ADMIN, GUEST]));
+        assert_eq!(field(document, "data_stream.dataset"), "azure.auditlogs");
+        // A Graph item says nothing of the caller address or tenant: none is invented.
+        assert!(get(document, "source").is_none() && get(document, "azure.tenant_id").is_none());
+    }
+
+    #[test]
+    fn a_graph_directory_audit_item_is_the_audit_record_it_stands_for() {
+        let ingested = single(invite_item("guest"), InputKind::Auto);
+        assert_invite_document(&ingested.document);
+        assert!(get(&ingested.document, "event.original").is_none());
+    }
+
+    #[test]
+    fn a_graph_page_yields_its_items() {
+        let page = json!({
+            "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#auditLogs/directoryAudits",
+            "@odata.nextLink": "https://graph.microsoft.com/v1.0/auditLogs/directoryAudits?$skiptoken=abc",
+            "value": [invite_item("guest"), invite_item("Jane Doe")]
+        });
+        let all = documents(page, InputKind::Auto);
+        assert_eq!(all.len(), 2);
+        assert_invite_document(&all[0].document);
+        assert_eq!(
+            field(
+                &all[1].document,
+                "azure.auditlogs.properties.target_resources.0.display_name"
+            ),
+            "Jane Doe"
+        );
+    }
+
+    /// The built-in rule (Azure External Guest User Invitation) fires on the
+    /// normalized Graph item whose invitee is literally named "guest", and
+    /// on no other invitation: the clause is a case-sensitive keyword match.
+    #[test]
+    fn the_guest_invitation_rule_fires_on_a_normalized_graph_invite() {
+        let engine = Engine::builtin();
+        let now = Timestamp::parse_rfc3339("2026-11-27T10:05:00Z").expect("a valid time");
+        let alerts = |display_name: &str| {
+            let ingested = single(invite_item(display_name), InputKind::Auto);
+            engine
+                .evaluate(&ingested.document, now)
+                .map(|alerts| alerts.len())
+        };
+        assert_eq!(alerts("guest").ok(), Some(1));
+        assert_eq!(alerts("Guest").ok(), Some(0));
+    }
+
+    #[test]
+    fn a_filebeat_document_is_normalized_from_its_message() {
+        let raw = audit_record().to_string();
+        let filebeat = json!({
+            "@timestamp": "2026-11-27T10:03:05.000Z",
+            "message": raw,
+            "agent": {"type": "filebeat", "version": "8.15.0"},
+            "input": {"type": "azure-eventhub"},
+            "azure": {"eventhub": "insights-logs-auditlogs", "consumer_group": "$Default"}
+        });
+        let ingested = single(filebeat, InputKind::Auto);
+        let document = &ingested.document;
+        assert_eq!(field(document, "data_stream.dataset"), "azure.auditlogs");
+        assert_eq!(
+            field(document, "azure.auditlogs.operation_name"),
+            "Update user"
+        );
+        assert_eq!(field(document, "@timestamp"), "2026-11-27T10:03:00.000Z");
+        assert_eq!(field(document, "agent.type"), "filebeat");
+        assert_eq!(field(document, "input.type"), "azure-eventhub");
+        assert!(get(document, "message").is_none());
+    }
+
+    #[test]
+    fn an_ecs_document_passes_through_unchanged() {
+        let ecs = json!({
+            "@timestamp": "2026-11-27T10:00:00.000Z",
+            "event": {"dataset": "azure.auditlogs", "outcome": "success"},
+            "azure.auditlogs": {"operation_name": "Invite external user"}
+        });
+        assert_eq!(single(ecs.clone(), InputKind::Auto).document, ecs);
+        assert_eq!(single(ecs.clone(), InputKind::Ecs).document, ecs);
+    }
+
+    #[test]
+    fn ecs_input_never_normalizes() {
+        for raw in [
+            audit_record(),
+            invite_item("guest"),
+            json!({"records": [audit_record()]}),
+        ] {
+            assert_eq!(single(raw.clone(), InputKind::Ecs).document, raw);
+        }
+    }
+
+    #[test]
+    fn azure_input_rejects_what_is_no_azure_record() {
+        let ecs =
+            json!({"@timestamp": "2026-11-27T10:00:00.000Z", "event": {"outcome": "success"}});
+        let results = ingest(ecs, None, options(InputKind::Azure));
+        let [Err(error)] = results.as_slice() else {
+            panic!("one error: {results:?}")
+        };
+        assert_eq!(error.kind, "not_azure");
+        assert!(error.message.contains("no `category`"), "{}", error.message);
+        let results = ingest(json!([1, 2]), None, options(InputKind::Azure));
+        assert!(matches!(results.as_slice(), [Err(error)] if error.kind == "not_an_object"));
+    }
+
+    #[test]
+    fn azure_input_normalizes_records_auto_would_not_recognise() {
+        // Only a category and a field outside Azure Monitor's common schema.
+        let bare = json!({"category": "AuditLogs", "Level": 4});
+        assert_eq!(single(bare.clone(), InputKind::Auto).document, bare);
+        let ingested = single(bare, InputKind::Azure);
+        assert_eq!(field(&ingested.document, "azure.auditlogs.level"), 4);
+    }
+
+    fn hit(index: &str, id: &str, source: Value) -> Value {
+        json!({"_index": index, "_id": id, "_score": 1.0, "_source": source})
+    }
+
+    #[test]
+    fn a_search_hit_keeps_its_identity() {
+        let source = json!({"event": {"dataset": "azure.signinlogs"}, "user": {"name": "jdoe"}});
+        let index = ".ds-logs-azure.signinlogs-default-2026.11.27-000001";
+        let ingested = single(hit(index, "a1", source.clone()), InputKind::Auto);
+        assert_eq!(ingested.document, source);
+        assert_eq!(
+            ingested.identity,
+            Some(Identity {
+                index: index.to_string(),
+                id: "a1".to_string()
+            })
+        );
+    }
+
+    #[test]
+    fn a_search_response_yields_every_hit_with_its_identity() {
+        let response = json!({
+            "took": 3,
+            "timed_out": false,
+            "hits": {
+                "total": {"value": 2, "relation": "eq"},
+                "hits": [
+                    hit("logs-a", "1", json!({"event": {"action": "one"}})),
+                    hit("logs-b", "2", json!({"event": {"action": "two"}}))
+                ]
+            }
+        });
+        let all = documents(response, InputKind::Auto);
+        let seen: Vec<(String, String, Value)> = all
+            .into_iter()
+            .map(|ingested| {
+                let identity = ingested.identity.expect("an identity");
+                (
+                    identity.index,
+                    identity.id,
+                    field(&ingested.document, "event.action").clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("logs-a".to_string(), "1".to_string(), json!("one")),
+                ("logs-b".to_string(), "2".to_string(), json!("two"))
+            ]
+        );
+    }
+
+    /// Records are routed as the integration routes them, `category` first,
+    /// then `Category`, then `CategoryValue`.
+    #[test]
+    fn categories_route_to_the_integration_data_streams() {
+        let cases = [
+            ("category", json!("AuditLogs"), "azure.auditlogs"),
+            ("category", json!("SignInLogs"), "azure.signinlogs"),
+            (
+                "category",
+                json!("NonInteractiveUserSignInLogs"),
+                "azure.signinlogs",
+            ),
+            (
+                "category",
+                json!("ServicePrincipalSignInLogs"),
+                "azure.signinlogs",
+            ),
+            (
+                "category",
+                json!("MicrosoftServicePrincipalSignInLogs"),
+                "azure.signinlogs",
+            ),
+            (
+                "category",
+                json!("ManagedIdentitySignInLogs"),
+                "azure.signinlogs",
+            ),
+            ("category", json!("ADFSSignInLogs"), "azure.platformlogs"),
+            ("category", json!("RiskyUsers"), "azure.identity_protection"),
+            (
+                "category",
+                json!("UserRiskEvents"),
+                "azure.identity_protection",
+            ),
+            (
+                "category",
+                json!("MicrosoftGraphActivityLogs"),
+                "azure.graphactivitylogs",
+            ),
+            ("category", json!("Administrative"), "azure.activitylogs"),
+            ("category", json!("Security"), "azure.activitylogs"),
+            ("category", json!("ServiceHealth"), "azure.activitylogs"),
+            ("category", json!("Alert"), "azure.activitylogs"),
+            ("category", json!("Recommendation"), "azure.activitylogs"),
+            ("category", json!("Policy"), "azure.activitylogs"),
+            ("category", json!("Autoscale"), "azure.activitylogs"),
+            ("category", json!("ResourceHealth"), "azure.activitylogs"),
+            ("category", json!("administrative"), "azure.platformlogs"),
+            ("category", json!("kube-audit"), "azure.platformlogs"),
+            ("category", json!(7), "azure.platformlogs"),
+            ("Category", json!("AuditEvent"), "azure.platformlogs"),
+            ("Category", json!("SignInLogs"), "azure.signinlogs"),
+            (
+                "CategoryValue",
+                json!("Administrative"),
+                "azure.activitylogs",
+            ),
+        ];
+        for (key, category, want) in cases {
+            let mut record = json!({"time": "2026-11-27T10:00:00Z", "properties": {}});
+            record[key] = category.clone();
+            let ingested = single(record, InputKind::Auto);
+            assert_eq!(dataset(&ingested), want, "{key}: {category}");
+        }
+        let both = json!({"time": "2026-11-27T10:00:00Z", "category": "AuditLogs", "Category": "SignInLogs"});
+        assert_eq!(dataset(&single(both, InputKind::Auto)), "azure.auditlogs");
+    }
+}
+
+/// Input built to hurt: every stream must return a document (possibly a
+/// pipeline error) quickly and never panic, whatever a record holds.
+mod hostile {
+    use super::*;
+
+    const ODD_VALUES: [&str; 12] = [
+        "null",
+        "true",
+        "-7",
+        "1.5e300",
+        "1e400",
+        "123456789012345678901234567890",
+        "\"not a date\"",
+        "[null, 1, \"a\", {\"kEy\": 1}]",
+        "{\"nestedKey\": {\"deeperKey\": [1, {\"cD\": 2}]}}",
+        "\"8/22/2022 13:07:16 PM\"",
+        "\"2024-02-30T00:00:00Z\"",
+        "\"\"",
+    ];
+
+    const TOP_LEVEL_KEYS: [&str; 12] = [
+        "time",
+        "properties",
+        "durationMs",
+        "Level",
+        "level",
+        "resourceId",
+        "callerIpAddress",
+        "location",
+        "identity",
+        "operationName",
+        "resultType",
+        "category",
+    ];
+
+    const PROPERTY_KEYS: [&str; 16] = [
+        "status",
+        "userPrincipalName",
+        "userAgent",
+        "authenticationProcessingDetails",
+        "location",
+        "userId",
+        "ipAddress",
+        "additionalInfo",
+        "activityDateTime",
+        "targetResources",
+        "initiatedBy",
+        "result",
+        "log",
+        "requestUri",
+        "roles",
+        "responseBody",
+    ];
+
+    #[test]
+    fn odd_values_anywhere_never_panic() {
+        let base = json!({"time": "2024-05-02T11:20:31Z", "category": "SignInLogs", "properties": {"status": {"errorCode": 0}}});
+        for (_, _, normalize) in STREAMS {
+            for odd in ODD_VALUES {
+                let value: Value = serde_json::from_str(odd).expect("valid JSON");
+                for key in TOP_LEVEL_KEYS {
+                    let mut record = base.clone();
+                    record[key] = value.clone();
+                    assert!(run(normalize, &record, false).is_object(), "{key}: {odd}");
+                }
+                for key in PROPERTY_KEYS {
+                    let mut record = base.clone();
+                    record["properties"][key] = value.clone();
+                    assert!(
+                        run(normalize, &record, false).is_object(),
+                        "properties.{key}: {odd}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// A resource id built to make the grok expressions backtrack: the work
+    /// budget ends the search, as Elasticsearch's grok watchdog would.
+    #[test]
+    fn crafted_resource_ids_return_quickly() {
+        let crafted = [
+            format!(
+                "/SUBSCRIPTIONS/3F041B6D-FC31-41D8-8FF6-E5F16E6747FF/RESOURCEGROUPS/{}",
+                "/PROVIDERS/a/NAMESPACES/".repeat(2_000)
+            ),
+            format!(
+                "/subscriptions/3f041b6d-fc31-41d8-8ff6-e5f16e6747ff/resourceGroups/{}x",
+                "/providers/Ab.Cd/Ef/".repeat(2_000)
+            ),
+            "/tenants/00000000-0000-0000-0000-00000000000".repeat(2_000),
+            "/SUBSCRIPTIONS/".repeat(5_000),
+        ];
+        for resource_id in crafted {
+            for (_, _, normalize) in STREAMS {
+                let record = json!({"time": "2024-05-02T11:20:31Z", "category": "x", "resourceId": resource_id, "properties": {}});
+                let started = Instant::now();
+                let doc = run(normalize, &record, false);
+                assert!(doc.is_object());
+                assert!(
+                    started.elapsed() < Duration::from_secs(5),
+                    "took {:?}",
+                    started.elapsed()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn deeply_nested_and_huge_records_return_quickly() {
+        let mut deep = json!("bottom");
+        for depth in 0..120 {
+            deep = if depth % 2 == 0 {
+                json!([deep])
+            } else {
+                json!({"nestedKey": deep})
+            };
+        }
+        let huge = "x".repeat(1_000_000);
+        let records = [
+            json!({"time": "2024-05-02T11:20:31Z", "category": "AuditLogs", "properties": {"targetResources": [deep.clone()], "initiatedBy": deep.clone()}}),
+            json!({"time": huge.clone(), "category": huge.clone(), "resourceId": huge.clone(), "callerIpAddress": huge.clone(), "properties": {"userPrincipalName": format!("{huge}@{huge}"), "log": huge.clone()}}),
+            json!({"time": "2024-05-02T11:20:31Z", "category": "SignInLogs", "properties": deep}),
+        ];
+        for record in records {
+            for (_, _, normalize) in STREAMS {
+                let started = Instant::now();
+                assert!(run(normalize, &record, false).is_object());
+                assert!(
+                    started.elapsed() < Duration::from_secs(5),
+                    "took {:?}",
+                    started.elapsed()
+                );
+            }
+            let results = ingest(record, None, IngestOptions::default());
+            assert_eq!(results.len(), 1);
+        }
+    }
+
+    #[test]
+    fn hostile_envelopes_are_reported_item_by_item() {
+        let envelope = json!({"records": [1, "two", null, [], {"category": null}, {"time": "x", "category": "AuditLogs"}]});
+        let results = ingest(envelope, None, IngestOptions::default());
+        assert_eq!(results.len(), 6);
+        assert!(results.iter().take(5).all(Result::is_err));
+        assert!(results.last().is_some_and(Result::is_ok));
+        let text = format!(
+            "{{\"message\": {}}}",
+            json!(format!(
+                "{{\"category\":\"AuditLogs\",\"time\":{}}}",
+                "[".repeat(100)
+            ))
+        );
+        let wrapper: Value = serde_json::from_str(&text).expect("valid JSON");
+        assert_eq!(
+            ingest(wrapper.clone(), None, IngestOptions::default()).len(),
+            1
+        );
     }
 }
