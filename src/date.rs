@@ -249,6 +249,14 @@ pub fn parse_document_number(number_text: &str, resolution: Resolution) -> Optio
     parse_document_text(number_text, resolution)
 }
 
+/// A text in Elasticsearch's `iso8601` format alone, without the
+/// `epoch_millis` fallback of a field's default format: what an ingest `date`
+/// processor configured with `ISO8601` accepts. Nanoseconds are kept.
+pub(crate) fn parse_iso8601(text: &str) -> Option<Instant> {
+    let fields = parse_calendar(text, Resolution::Milliseconds)?;
+    calendar_nanos(&fields, Rounding::Down).map(Instant)
+}
+
 /// A query value for a date field: a date in the default format or epoch
 /// millis, optionally followed by date math (`||+1M/d`), or `now` with date
 /// math (`now-1d/d`).

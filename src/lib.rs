@@ -40,6 +40,7 @@ pub mod eval;
 pub mod event;
 pub mod explain;
 pub mod ids;
+pub mod ingest;
 pub mod input;
 pub mod ip;
 pub mod kql;

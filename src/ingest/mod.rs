@@ -72,7 +72,11 @@ pub struct Identity {
 ///
 /// Each element is one document or the reason one part of the input is not a
 /// document, so nothing is dropped silently.
-pub fn ingest(value: Value, raw: Option<&str>, options: IngestOptions) -> Vec<Result<Ingested, Error>> {
+pub fn ingest(
+    value: Value,
+    raw: Option<&str>,
+    options: IngestOptions,
+) -> Vec<Result<Ingested, Error>> {
     let Value::Object(object) = value else {
         return vec![Err(not_an_object(&value, "an event"))];
     };
@@ -86,23 +90,19 @@ pub fn ingest(value: Value, raw: Option<&str>, options: IngestOptions) -> Vec<Re
         return vec![Ok(passed_through(Value::Object(object)))];
     }
     if let Some(Value::Array(records)) = object.get("records") {
-        return records
-            .iter()
-            .enumerate()
-            .map(|(index, record)| raw_record(record, None, options).map_err(|error| in_item(error, "records", index)))
-            .collect();
+        return raw_records(records, "records", options);
     }
     if let Some(Value::Array(items)) = object.get("value").filter(|_| is_graph_page(&object)) {
-        return items
-            .iter()
-            .enumerate()
-            .map(|(index, item)| raw_record(item, None, options).map_err(|error| in_item(error, "value", index)))
-            .collect();
+        return raw_records(items, "value", options);
     }
     if let Some((record, text)) = embedded_record(&object) {
-        return vec![raw_record(&record, Some(&text), options).map(|ingested| with_wrapper_fields(ingested, &object))];
+        return vec![raw_record(&record, Some(&text), options)
+            .map(|ingested| with_wrapper_fields(ingested, &object))];
     }
-    if azure::is_raw_record(&object) || azure::is_graph_directory_audit(&object) || options.input == InputKind::Azure {
+    if azure::is_raw_record(&object)
+        || azure::is_graph_directory_audit(&object)
+        || options.input == InputKind::Azure
+    {
         return vec![raw_record(&Value::Object(object), raw, options)];
     }
     vec![Ok(passed_through(Value::Object(object)))]
@@ -126,9 +126,16 @@ fn search_hits(object: &Map<String, Value>) -> Option<&Vec<Value>> {
 /// A search hit: its `_source` is the document, `_index` and `_id` its identity.
 fn unwrap_hit(hit: &Value, options: IngestOptions) -> Result<Ingested, Error> {
     let source = hit.get("_source").cloned().ok_or_else(|| {
-        Error::new(ErrorType::EventInvalid, "missing_source", "a search hit has no `_source`")
+        Error::new(
+            ErrorType::EventInvalid,
+            "missing_source",
+            "a search hit has no `_source`",
+        )
     })?;
-    let identity = match (hit.get("_index").and_then(Value::as_str), hit.get("_id").and_then(Value::as_str)) {
+    let identity = match (
+        hit.get("_index").and_then(Value::as_str),
+        hit.get("_id").and_then(Value::as_str),
+    ) {
         (Some(index), Some(id)) => Some(Identity {
             index: index.to_string(),
             id: id.to_string(),
@@ -156,7 +163,13 @@ fn is_graph_page(object: &Map<String, Value>) -> bool {
 /// A Filebeat or Elastic Agent document that still carries the raw Azure record
 /// as text in `message` (or `event.original`), as the integration receives it.
 fn embedded_record(object: &Map<String, Value>) -> Option<(Value, String)> {
-    if object.get("azure").is_some_and(|azure| azure.as_object().is_some_and(|azure| azure.keys().any(|key| key != "eventhub" && key != "consumer_group"))) {
+    if object.get("azure").is_some_and(|azure| {
+        azure.as_object().is_some_and(|azure| {
+            azure
+                .keys()
+                .any(|key| key != "eventhub" && key != "consumer_group")
+        })
+    }) {
         // Already parsed into azure.<stream>: an ingested document, not a wrapper.
         return None;
     }
@@ -166,7 +179,8 @@ fn embedded_record(object: &Map<String, Value>) -> Option<(Value, String)> {
         .or_else(|| object.get("event")?.get("original")?.as_str())?;
     let record: Value = serde_json::from_str(text.trim()).ok()?;
     let inner = record.as_object()?;
-    (azure::is_raw_record(inner) || azure::is_graph_directory_audit(inner)).then(|| (record, text.to_string()))
+    (azure::is_raw_record(inner) || azure::is_graph_directory_audit(inner))
+        .then(|| (record, text.to_string()))
 }
 
 /// The wrapper's own fields (agent, input, …) stay on the document, as the
@@ -185,7 +199,11 @@ fn with_wrapper_fields(mut ingested: Ingested, wrapper: &Map<String, Value>) -> 
 }
 
 /// Normalises one raw record (or Graph item).
-fn raw_record(record: &Value, raw: Option<&str>, options: IngestOptions) -> Result<Ingested, Error> {
+fn raw_record(
+    record: &Value,
+    raw: Option<&str>,
+    options: IngestOptions,
+) -> Result<Ingested, Error> {
     let Value::Object(record) = record else {
         return Err(not_an_object(record, "an Azure record"));
     };
@@ -193,17 +211,29 @@ fn raw_record(record: &Value, raw: Option<&str>, options: IngestOptions) -> Resu
         Some(text) => text.trim().to_string(),
         None => Value::Object(record.clone()).to_string(),
     };
-    let document = azure::normalize(record, &original, options.keep_original).map_err(|reason| {
-        Error::new(ErrorType::EventInvalid, "not_azure", reason)
-    })?;
+    let document = azure::normalize(record, &original, options.keep_original)
+        .map_err(|reason| Error::new(ErrorType::EventInvalid, "not_azure", reason))?;
     Ok(passed_through(document))
 }
 
-fn in_item(error: Error, array: &str, index: usize) -> Error {
-    Error {
-        message: format!("{array}[{index}]: {}", error.message),
-        ..error
-    }
+/// Every item of an envelope's `array`; a failure names its item.
+fn raw_records(
+    items: &[Value],
+    array: &str,
+    options: IngestOptions,
+) -> Vec<Result<Ingested, Error>> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| {
+            raw_record(item, None, options).map_err(|error| in_item(error, array, index))
+        })
+        .collect()
+}
+
+fn in_item(mut error: Error, array: &str, index: usize) -> Error {
+    error.message = format!("{array}[{index}]: {}", error.message);
+    error
 }
 
 fn not_an_object(value: &Value, what: &str) -> Error {
