@@ -15,7 +15,6 @@ use std::io::BufRead;
 
 use serde_json::Value;
 
-use crate::engine::invalid_json;
 use crate::error::{Error, ErrorType};
 
 /// One item of input.
@@ -27,6 +26,9 @@ pub enum Document {
         line: usize,
         /// The event.
         value: Value,
+        /// The line's text, for NDJSON input (kept as `event.original` when asked);
+        /// `None` for documents of an array or pretty-printed input.
+        raw: Option<String>,
     },
     /// A document that could not be read, and why.
     Invalid {
@@ -192,7 +194,11 @@ fn pretty_or_lines(text: &[u8], first_line: usize) -> Vec<Document> {
 
 fn line_document(line: usize, bytes: &[u8], parsed: serde_json::Result<Value>) -> Document {
     match parsed {
-        Ok(value) => Document::Event { line, value },
+        Ok(value) => Document::Event {
+            line,
+            value,
+            raw: Some(String::from_utf8_lossy(bytes).into_owned()),
+        },
         Err(error) => Document::Invalid {
             line,
             error: invalid_json(&error, &String::from_utf8_lossy(bytes)).starting_at_line(line),
@@ -254,6 +260,7 @@ fn parse_documents(text: &[u8], first_line: usize) -> Vec<Document> {
                 documents.push(Document::Event {
                     line: line_at(offset),
                     value,
+                    raw: None,
                 });
                 offset += stream.byte_offset();
             }
@@ -324,6 +331,38 @@ fn trim_ascii_start(bytes: &[u8]) -> &[u8] {
     &bytes[start..]
 }
 
+/// An `event_invalid` error pointing at where `serde_json` gave up in `text`.
+pub(crate) fn invalid_json(error: &serde_json::Error, text: &str) -> Error {
+    // At the end of the input, serde_json names the last character read; the
+    // fault is what is missing after it.
+    let offset = if error.is_eof() {
+        text.trim_end().len()
+    } else {
+        offset_of(text, error.line(), error.column())
+    };
+    let message = error.to_string();
+    let message = message
+        .rsplit_once(" at line ")
+        .map_or(message.as_str(), |(message, _)| message)
+        .to_string();
+    Error::new(
+        ErrorType::EventInvalid,
+        "malformed_json",
+        format!("malformed JSON: {message}"),
+    )
+    .at(crate::span::Span::new(offset, offset), text)
+}
+
+/// The byte offset of a 1-based line and (byte) column, clamped to the text.
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let line_start = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>();
+    crate::span::floor_char_boundary(text, line_start + column.saturating_sub(1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,7 +370,7 @@ mod tests {
     fn read(text: &str) -> Vec<String> {
         DocumentReader::new(text.as_bytes())
             .map(|document| match document {
-                Document::Event { line, value } => format!("{line}: {value}"),
+                Document::Event { line, value, .. } => format!("{line}: {value}"),
                 Document::Invalid { line, error } => format!("{line}: invalid: {}", error.message),
             })
             .collect()

@@ -11,8 +11,11 @@ use js_sys::{Array, Reflect, JSON};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use crate::engine::{Engine as CoreEngine, EngineOptions, RecentAlerts, ReplayOptions, RunOptions};
+use crate::engine::{
+    Engine as CoreEngine, EngineOptions, InputOutcome, RecentAlerts, ReplayOptions, RunOptions,
+};
 use crate::error::{Error, ErrorType};
+use crate::ingest::{self, IngestOptions};
 use crate::output::protect_large_integers;
 use crate::time::Timestamp;
 
@@ -51,6 +54,16 @@ export interface EngineOptions {
   mode?: "alerts" | "filter" | "tag";
   /** The index or data stream the events belong to, for the rules' index patterns. */
   index?: string;
+  /** How to read events: "auto" (default: raw Azure records and envelopes are normalised, ECS documents pass), "ecs" or "azure". */
+  input?: "auto" | "ecs" | "azure";
+  /** Keep each raw Azure record's JSON text as `event.original` (Elastic's preserve_original_event). Default false. */
+  keepOriginal?: boolean;
+}
+
+/** Options for `normalize(record, options)`. */
+export interface NormalizeOptions {
+  input?: "auto" | "ecs" | "azure";
+  keepOriginal?: boolean;
 }
 
 /** Options for `engine.run(events, options)`: RFC 3339 strings or Dates. */
@@ -121,8 +134,34 @@ pub fn evaluate(
     BUILTIN.with(|engine| evaluate_with(engine, &event))
 }
 
-/// Explains, clause by clause, why an event (an object or a JSON string) does or does not match the built-in rule.
-#[wasm_bindgen(unchecked_return_type = "Explanation")]
+/// The ECS documents an input becomes: raw Azure records (alone, in a
+/// `{"records": [...]}` envelope, Graph API items or pages) normalised as
+/// Elastic's Azure integration would, search hits unwrapped, ECS documents
+/// unchanged.
+#[wasm_bindgen(unchecked_return_type = "object[]")]
+pub fn normalize(
+    #[wasm_bindgen(unchecked_param_type = "object | string")] record: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "NormalizeOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let text = event_text(&record)?;
+    let options = if options.is_undefined() || options.is_null() {
+        IngestOptions::default()
+    } else {
+        let options = json_text(
+            &options,
+            ErrorType::OptionsInvalid,
+            "normalize options must be an object",
+        )
+        .map_err(|error| to_js_error(&error))?;
+        IngestOptions::from_json(&options).map_err(|error| to_js_error(&error))?
+    };
+    let documents = ingest::normalize_json(&text, options).map_err(|error| to_js_error(&error))?;
+    alerts_to_js(documents)
+}
+
+/// Explains, clause by clause, why an event (an object or a JSON string) does or does not match the built-in rule;
+/// an input holding several documents (an envelope of records) gets one explanation per document.
+#[wasm_bindgen(unchecked_return_type = "Explanation | Explanation[]")]
 pub fn explain(
     #[wasm_bindgen(unchecked_param_type = "object | string")] event: JsValue,
 ) -> Result<JsValue, JsValue> {
@@ -175,11 +214,24 @@ impl Engine {
     ) -> Result<JsValue, JsValue> {
         let text = event_text(&event)?;
         let now = now_for(&self.inner);
-        let alerts = self
+        let outcome = self
             .inner
-            .evaluate_json_once(&text, now, &mut self.recent)
+            .evaluate_input_json(&text, now, Some(&mut self.recent));
+        outputs_to_js(outcome)
+    }
+
+    /// The ECS documents an input becomes, read with this engine's `input` and `keepOriginal` options.
+    #[wasm_bindgen(unchecked_return_type = "object[]")]
+    pub fn normalize(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "object | string")] record: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let text = event_text(&record)?;
+        let documents = self
+            .inner
+            .normalize_json(&text)
             .map_err(|error| to_js_error(&error))?;
-        alerts_to_js(alerts)
+        alerts_to_js(documents)
     }
 
     /// Replays the rules' scheduled executions over `events` (objects or JSON
@@ -219,7 +271,7 @@ impl Engine {
     }
 
     /// Explains, rule by rule and clause by clause, why an event does or does not match.
-    #[wasm_bindgen(unchecked_return_type = "Explanation")]
+    #[wasm_bindgen(unchecked_return_type = "Explanation | Explanation[]")]
     pub fn explain(
         &self,
         #[wasm_bindgen(unchecked_param_type = "object | string")] event: JsValue,
@@ -230,10 +282,16 @@ impl Engine {
 
 fn evaluate_with(engine: &CoreEngine, event: &JsValue) -> Result<JsValue, JsValue> {
     let text = event_text(event)?;
-    let alerts = engine
-        .evaluate_json(&text, now_for(engine))
-        .map_err(|error| to_js_error(&error))?;
-    alerts_to_js(alerts)
+    outputs_to_js(engine.evaluate_input_json(&text, now_for(engine), None))
+}
+
+/// The outputs of one input, or its first error: JavaScript callers of
+/// `evaluate` get an exception rather than a partial answer.
+fn outputs_to_js(outcome: InputOutcome) -> Result<JsValue, JsValue> {
+    if let Some(error) = outcome.errors.first() {
+        return Err(to_js_error(error));
+    }
+    alerts_to_js(outcome.outputs)
 }
 
 /// `{start, end, now}` of `engine.run`; `now` stands for `end` when `end` is absent.
@@ -268,10 +326,13 @@ fn alerts_to_js(alerts: Vec<Value>) -> Result<JsValue, JsValue> {
 
 fn explain_with(engine: &CoreEngine, event: &JsValue) -> Result<JsValue, JsValue> {
     let text = event_text(event)?;
-    let explanation = engine
-        .explain_json(&text)
+    let explanations = engine
+        .explain_input_json(&text)
         .map_err(|error| to_js_error(&error))?;
-    to_js(&explanation)
+    match explanations.as_slice() {
+        [explanation] => to_js(explanation),
+        _ => to_js(&explanations),
+    }
 }
 
 fn event_text(event: &JsValue) -> Result<String, JsValue> {

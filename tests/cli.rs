@@ -39,7 +39,7 @@ const INVITE: &str = r#"{"@timestamp":"2026-11-26T09:02:11.418Z","event":{"datas
 const LATER_INVITE: &str = r#"{"@timestamp":"2026-11-26T10:15:00.000Z","event":{"dataset":"azure.auditlogs","outcome":"success"},"azure":{"auditlogs":{"operation_name":"Invite external user","properties":{"target_resources":{"0":{"display_name":"guest"}}}}}}"#;
 
 #[test]
-fn the_sample_yields_three_alerts_from_the_built_in_rule() {
+fn the_sample_yields_four_alerts_from_the_built_in_rule() {
     let output = kql_detect(
         &[
             "examples/azure-auditlogs.ndjson",
@@ -59,6 +59,8 @@ fn the_sample_yields_three_alerts_from_the_built_in_rule() {
         [
             "2026-11-26T09:02:11.418Z",
             "2026-11-26T10:40:18.250Z",
+            // Line 9, a raw Azure record, normalised as Elastic's integration would.
+            "2026-11-26T10:52:09.661Z",
             "2026-11-26T11:05:47.332Z"
         ]
     );
@@ -80,7 +82,7 @@ fn the_sample_yields_three_alerts_from_the_built_in_rule() {
             serde_json::json!(["filebeat-*", "logs-azure*"])
         );
     }
-    assert_eq!(text(&output.stderr), "events 12, alerts 3, invalid 0\n");
+    assert_eq!(text(&output.stderr), "events 12, alerts 4, invalid 0\n");
 }
 
 #[test]
@@ -162,7 +164,8 @@ fn ad_hoc_queries_and_field_types() {
             .iter()
             .filter(|name| *name == "azure.auditlogs.level >= 4")
             .count(),
-        8
+        // Eight ECS documents, and line 9's raw record once normalised.
+        9
     );
     // user.name is not in the mapping, so it matches nothing.
     assert_eq!(
@@ -288,7 +291,7 @@ fn a_repeated_event_alerts_once() {
         "",
     );
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
-    assert_eq!(text(&output.stderr), "events 24, alerts 3, invalid 0\n");
+    assert_eq!(text(&output.stderr), "events 24, alerts 4, invalid 0\n");
 }
 
 #[test]
@@ -445,4 +448,44 @@ fn a_failing_sample_fails_the_run_with_its_explanation() {
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["totals"]["failed"], 2);
     std::fs::remove_dir_all(&directory).unwrap();
+}
+
+#[test]
+fn normalize_prints_the_documents_raw_records_become() {
+    let record = std::fs::read_to_string("examples/azure-auditlogs.ndjson")
+        .unwrap()
+        .lines()
+        .nth(8)
+        .unwrap()
+        .to_string();
+    let envelope = format!("{{\"records\":[{record},{record}]}}\n");
+    let output = kql_detect(&["normalize"], &envelope);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let documents = alerts(&output);
+    assert_eq!(documents.len(), 2);
+    assert_eq!(documents[0]["event"]["dataset"], "azure.auditlogs");
+    assert_eq!(
+        documents[0]["azure"]["auditlogs"]["properties"]["target_resources"]["0"]["display_name"],
+        "guest"
+    );
+    assert_eq!(text(&output.stderr), "documents 2, invalid 0\n");
+
+    // --input ecs: the raw record is taken as already ingested, so the rule cannot match it.
+    let output = kql_detect(&["--input", "ecs"], &format!("{record}\n"));
+    assert_eq!(text(&output.stderr), "events 1, alerts 0, invalid 0\n");
+    let output = kql_detect(
+        &["--keep-original", "--now", "2026-11-26T12:00:00Z"],
+        &format!("{record}\n"),
+    );
+    assert_eq!(alerts(&output)[0]["event"]["original"], record.as_str());
+
+    // A non-object in an envelope is reported; the other records still count.
+    let output = kql_detect(&["normalize"], &format!("{{\"records\":[{record}, 42]}}\n"));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output.stderr).contains("records[1]"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert!(text(&output.stderr).ends_with("documents 1, invalid 1\n"));
 }

@@ -51,16 +51,17 @@ test('JSON text is accepted as well as objects', () => {
   assert.equal(evaluate(JSON.stringify(invite('guest'))).length, 1);
 });
 
-test('the bundled sample yields exactly its three positives', () => {
-  const fired = samples.filter((line) => evaluate(line).length > 0).map((line) => JSON.parse(line)['@timestamp']);
-  assert.deepEqual(fired, ['2026-11-26T09:02:11.418Z', '2026-11-26T10:40:18.250Z', '2026-11-26T11:05:47.332Z']);
+test('the bundled sample yields exactly its four positives (one a raw Azure record)', () => {
+  const fired = samples.flatMap((line) => evaluate(line)).map((alert) => alert.kibana.alert.original_time);
+  assert.deepEqual(fired, ['2026-11-26T09:02:11.418Z', '2026-11-26T10:40:18.250Z', '2026-11-26T10:52:09.661Z', '2026-11-26T11:05:47.332Z']);
 });
 
 test('an Engine runs ad-hoc KQL with a field mapping', () => {
   const engine = new Engine({ rules: ['event.action:"Add user"', 'user.name:alice*'], fieldTypes: { 'event.action': 'keyword', 'user.name': 'keyword' } });
   const names = samples.flatMap((line) => engine.evaluate(line)).map((alert) => alert.kibana.alert.rule.name);
   assert.equal(names.filter((name) => name === 'event.action:"Add user"').length, 1);
-  assert.equal(names.filter((name) => name === 'user.name:alice*').length, 8);
+  // Eight ECS documents and line 9's raw record, whose initiator becomes user.name once normalised.
+  assert.equal(names.filter((name) => name === 'user.name:alice*').length, 9);
 });
 
 test('syntax errors are Error objects with type, message, span, line, column and rendered', () => {
@@ -141,7 +142,7 @@ test('rules load from detection-rules TOML, API objects and KQL; unsupported one
   const names = samples.flatMap((line) => engine.evaluate(line)).map((alert) => alert.kibana.alert.rule.name);
   assert.equal(names.filter((name) => name === 'User added').length, 1);
   assert.equal(names.filter((name) => name === 'Failures').length, 1);
-  assert.equal(names.filter((name) => name === 'user.name:alice*').length, 8);
+  assert.equal(names.filter((name) => name === 'user.name:alice*').length, 9);
   assert.throws(() => new Engine({ rules: [{ ...object, severity: 'urgent' }] }), { type: 'rule_invalid', kind: 'invalid_rule' });
 });
 
@@ -205,4 +206,31 @@ test('engine.run replays Kibana\'s scheduled executions: max alerts, warning, no
   assert.equal(result.alerts[0]['@timestamp'], '2026-11-26T09:01:00.000Z');
   assert.throws(() => engine.run(['{"a":'], {}), (error) => error.type === 'event_invalid' && /events\[0\]/.test(error.rendered));
   assert.throws(() => engine.run([], { start: 'yesterday' }), (error) => error.type === 'options_invalid');
+});
+
+test('raw Azure records are normalised as Elastic\'s Azure integration would', () => {
+  const { normalize } = require('kql-detect');
+  const raw = JSON.parse(samples[8]);
+  const [document] = normalize(raw);
+  assert.equal(document.azure.auditlogs.properties.target_resources['0'].display_name, 'guest');
+  assert.equal(document.event.outcome, 'success');
+  assert.equal(document['@timestamp'], '2026-11-26T10:52:09.661Z');
+  assert.equal(document.event.original, undefined, 'event.original only with keepOriginal');
+  assert.equal(normalize(samples[8], { keepOriginal: true })[0].event.original, samples[8]);
+
+  // An Event Hub / storage export envelope holds many records.
+  const envelope = { records: [raw, { ...raw, properties: { ...raw.properties, targetResources: [{ displayName: 'Bob' }] } }] };
+  assert.equal(normalize(envelope).length, 2);
+  assert.equal(evaluate(envelope).length, 1, 'only the "guest" invitation alerts');
+
+  // Forced to read ECS, the raw record is taken as it is and cannot match.
+  assert.equal(new Engine({ input: 'ecs' }).evaluate(raw).length, 0);
+  assert.throws(() => normalize({ hello: 'world' }, { input: 'azure' }), (error) => error.type === 'event_invalid' && error.kind === 'not_azure');
+  assert.throws(() => new Engine({ input: 'xml' }), (error) => error.type === 'options_invalid');
+});
+
+test('in filter mode a matching raw record passes on as Azure sent it', () => {
+  const raw = JSON.parse(samples[8]);
+  const passed = new Engine({ mode: 'filter' }).evaluate({ records: [raw] });
+  assert.deepEqual(passed, [raw]);
 });

@@ -2,9 +2,11 @@
 //! compiled once, then events in and alerts (or filtered or tagged events) out.
 //! The command line and the wasm API are thin shells around it.
 
+mod input;
 mod recent;
 mod replay;
 
+pub use input::InputOutcome;
 pub use recent::{RecentAlerts, RECENT_ALERTS_CAPACITY};
 
 pub use replay::{
@@ -22,6 +24,7 @@ use crate::error::{Error, ErrorType};
 use crate::event::JsonEvent;
 use crate::explain::{Explanation, RuleExplanation};
 use crate::ids::{self, SourceIdentity, DEFAULT_SPACE};
+use crate::ingest::{IngestOptions, InputKind};
 use crate::rule::index::IndexPatterns;
 use crate::rule::load::{deduplicate, load, looks_like_toml, LoadedRule};
 use crate::rule::{azure_external_guest_user_invitation, Rule};
@@ -40,6 +43,8 @@ pub struct Engine {
     fixed_now: Option<Timestamp>,
     /// Kept to compile date-math queries again for each replayed execution.
     schema: Schema,
+    /// How inputs are turned into documents.
+    ingest: IngestOptions,
 }
 
 #[derive(Clone, Debug)]
@@ -92,6 +97,10 @@ pub struct EngineOptions {
     pub index: Option<String>,
     /// The Kibana space alerts belong to (`kibana.space_ids`, part of each alert's id); `default` when absent.
     pub space_id: Option<String>,
+    /// How to read events: `auto` (default), `ecs` or `azure`.
+    pub input: Option<String>,
+    /// Keep each raw Azure record's JSON as `event.original`.
+    pub keep_original: Option<bool>,
 }
 
 impl EngineOptions {
@@ -221,6 +230,12 @@ impl Engine {
             engine.space_id.clone_from(space_id);
         }
         engine.fixed_now = fixed_now;
+        if let Some(input) = &options.input {
+            engine.ingest.input = InputKind::from_name(input).ok_or_else(|| {
+                options_error(format!("`input` must be auto, ecs or azure, not `{input}`"))
+            })?;
+        }
+        engine.ingest.keep_original = options.keep_original.unwrap_or(false);
         Ok(engine)
     }
 
@@ -318,6 +333,7 @@ impl Engine {
             space_id: DEFAULT_SPACE.to_string(),
             fixed_now: None,
             schema: schema.clone(),
+            ingest: IngestOptions::default(),
         })
     }
 
@@ -341,6 +357,12 @@ impl Engine {
     /// Sets the index or data stream every event belongs to (when an event does not say).
     pub fn with_index(mut self, index: Option<String>) -> Engine {
         self.index = index;
+        self
+    }
+
+    /// Sets how inputs are turned into documents.
+    pub fn with_ingest(mut self, ingest: IngestOptions) -> Engine {
+        self.ingest = ingest;
         self
     }
 
@@ -543,33 +565,6 @@ impl Engine {
             rules,
         })
     }
-
-    /// Parses `text` as one JSON event and explains it.
-    pub fn explain_json(&self, text: &str) -> Result<Explanation, Error> {
-        let event: Value =
-            serde_json::from_str(text).map_err(|error| invalid_json(&error, text))?;
-        self.explain(&event)
-    }
-
-    /// Parses `text` as one JSON event and evaluates it.
-    pub fn evaluate_json(&self, text: &str, now: Timestamp) -> Result<Vec<Value>, Error> {
-        let event: Value =
-            serde_json::from_str(text).map_err(|error| invalid_json(&error, text))?;
-        self.evaluate(&event, now)
-    }
-
-    /// Parses `text` as one JSON event and evaluates it as part of a stream
-    /// (see [`Engine::evaluate_once`]).
-    pub fn evaluate_json_once(
-        &self,
-        text: &str,
-        now: Timestamp,
-        recent: &mut RecentAlerts,
-    ) -> Result<Vec<Value>, Error> {
-        let event: Value =
-            serde_json::from_str(text).map_err(|error| invalid_json(&error, text))?;
-        self.evaluate_once(&event, None, now, recent)
-    }
 }
 
 /// The name of an event's data stream, from `data_stream.type`, `.dataset` and `.namespace`.
@@ -626,38 +621,6 @@ fn require_object(event: &Value) -> Result<(), Error> {
         "not_an_object",
         format!("an event must be a JSON object, not {}", json_kind(event)),
     ))
-}
-
-/// An `event_invalid` error pointing at where `serde_json` gave up in `text`.
-pub(crate) fn invalid_json(error: &serde_json::Error, text: &str) -> Error {
-    // At the end of the input, serde_json names the last character read; the
-    // fault is what is missing after it.
-    let offset = if error.is_eof() {
-        text.trim_end().len()
-    } else {
-        offset_of(text, error.line(), error.column())
-    };
-    let message = error.to_string();
-    let message = message
-        .rsplit_once(" at line ")
-        .map_or(message.as_str(), |(message, _)| message)
-        .to_string();
-    Error::new(
-        ErrorType::EventInvalid,
-        "malformed_json",
-        format!("malformed JSON: {message}"),
-    )
-    .at(crate::span::Span::new(offset, offset), text)
-}
-
-/// The byte offset of a 1-based line and (byte) column, clamped to the text.
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let line_start = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum::<usize>();
-    crate::span::floor_char_boundary(text, line_start + column.saturating_sub(1))
 }
 
 fn json_kind(value: &Value) -> &'static str {

@@ -148,23 +148,24 @@ impl Match {
 }
 
 impl Engine {
-    /// [`Engine::replay`] over events given as JSON texts (a host's array of
-    /// events); the first malformed one fails the replay, naming its position.
+    /// [`Engine::replay`] over inputs given as JSON texts (a host's array of
+    /// events, records or envelopes), read with the engine's input options;
+    /// the first malformed one fails the replay, naming its position.
     pub fn replay_json(&self, texts: &[String], options: ReplayOptions) -> Result<Replay, Error> {
-        let events = texts
-            .iter()
-            .enumerate()
-            .map(|(position, text)| {
-                let document: Value = serde_json::from_str(text)
-                    .map_err(|error| super::invalid_json(&error, text))
-                    .and_then(|document| super::require_object(&document).map(|()| document))
-                    .map_err(|error| error.in_origin(format!("events[{position}]")))?;
-                Ok(ReplayEvent {
-                    document,
-                    stored: None,
-                })
-            })
-            .collect::<Result<Vec<_>, Error>>()?;
+        let mut events = Vec::new();
+        for (position, text) in texts.iter().enumerate() {
+            let in_position = |error: Error| error.in_origin(format!("events[{position}]"));
+            let value: Value = serde_json::from_str(text)
+                .map_err(|error| in_position(crate::input::invalid_json(&error, text)))?;
+            for ingested in self.ingest(value, Some(text)) {
+                let ingested = ingested.map_err(in_position)?;
+                super::require_object(&ingested.document).map_err(in_position)?;
+                events.push(ReplayEvent {
+                    document: ingested.document,
+                    stored: ingested.identity,
+                });
+            }
+        }
         self.replay(&events, options)
     }
 

@@ -50,6 +50,49 @@ pub struct IngestOptions {
     pub keep_original: bool,
 }
 
+impl IngestOptions {
+    /// Reads `{"input": "auto" | "ecs" | "azure", "keepOriginal": bool}`
+    /// (both optional); unknown keys are refused.
+    pub fn from_json(text: &str) -> Result<IngestOptions, Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase", deny_unknown_fields)]
+        struct Given {
+            input: Option<String>,
+            keep_original: Option<bool>,
+        }
+        let invalid =
+            |message: String| Error::new(ErrorType::OptionsInvalid, "malformed_options", message);
+        let given: Given = serde_json::from_str(text).map_err(|error| {
+            let message = error.to_string();
+            let message = message
+                .rsplit_once(" at line ")
+                .map_or(message.as_str(), |(message, _)| message);
+            invalid(format!("invalid normalize options: {message}"))
+        })?;
+        let input = match given.input.as_deref() {
+            None => InputKind::Auto,
+            Some(name) => InputKind::from_name(name).ok_or_else(|| {
+                invalid(format!("`input` must be auto, ecs or azure, not `{name}`"))
+            })?,
+        };
+        Ok(IngestOptions {
+            input,
+            keep_original: given.keep_original.unwrap_or(false),
+        })
+    }
+}
+
+/// Parses `text` and returns the documents it holds; the first part that is
+/// not a document fails the whole input.
+pub fn normalize_json(text: &str, options: IngestOptions) -> Result<Vec<Value>, Error> {
+    let value: Value =
+        serde_json::from_str(text).map_err(|error| crate::input::invalid_json(&error, text))?;
+    ingest(value, Some(text), options)
+        .into_iter()
+        .map(|ingested| ingested.map(|ingested| ingested.document))
+        .collect()
+}
+
 /// One document, ready to be evaluated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ingested {
@@ -57,16 +100,13 @@ pub struct Ingested {
     pub document: Value,
     /// Where Elasticsearch holds it, when the input said so (search hits).
     pub identity: Option<Identity>,
+    /// The raw Azure record the document was normalised from, if it was: what
+    /// a log-shipper filter passes on unchanged.
+    pub record: Option<Value>,
 }
 
-/// A document's place in Elasticsearch.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Identity {
-    /// The index (`_index`).
-    pub index: String,
-    /// The document id (`_id`).
-    pub id: String,
-}
+/// A document's place in Elasticsearch (a search hit's `_index` and `_id`).
+pub use crate::ids::SourceIdentity as Identity;
 
 /// The documents one input value holds; `raw` is its exact JSON text when known.
 ///
@@ -112,6 +152,7 @@ fn passed_through(document: Value) -> Ingested {
     Ingested {
         document,
         identity: None,
+        record: None,
     }
 }
 
@@ -213,7 +254,11 @@ fn raw_record(
     };
     let document = azure::normalize(record, &original, options.keep_original)
         .map_err(|reason| Error::new(ErrorType::EventInvalid, "not_azure", reason))?;
-    Ok(passed_through(document))
+    Ok(Ingested {
+        document,
+        identity: None,
+        record: Some(Value::Object(record.clone())),
+    })
 }
 
 /// Every item of an envelope's `array`; a failure names its item.

@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use clap::Args;
 use kql_detect::engine::{Engine, Mode, RecentAlerts};
-use kql_detect::explain::Explanation;
 use kql_detect::input::Document;
 use kql_detect::time::Timestamp;
 use serde_json::Value;
@@ -112,12 +111,6 @@ pub fn run(arguments: &EvaluateArguments) -> ExitCode {
     }
 }
 
-/// What one event produced.
-enum Output {
-    Alerts(Vec<Value>),
-    Explanation(Explanation, ExplainFormat),
-}
-
 impl Run<'_> {
     fn document(
         &mut self,
@@ -125,45 +118,73 @@ impl Run<'_> {
         document: Document,
         output: &mut impl Write,
     ) -> io::Result<()> {
-        let (line, outcome) = match document {
-            Document::Event { line, value } => (line, Ok(value)),
-            Document::Invalid { line, error } => (line, Err(error)),
-        };
-        let outcome = outcome.and_then(|event| match self.explain {
-            Some(format) => self
-                .engine
-                .explain(&event)
-                .map(|explanation| Output::Explanation(explanation, format)),
-            None => self
-                .engine
-                .evaluate_once(&event, None, self.now, &mut self.recent)
-                .map(Output::Alerts),
-        });
-        match outcome {
-            Ok(Output::Alerts(alerts)) => {
-                self.counts.events += 1;
-                for alert in alerts {
-                    serde_json::to_writer(&mut *output, &alert)?;
-                    output.write_all(b"\n")?;
-                    self.counts.alerts += 1;
-                }
-            }
-            Ok(Output::Explanation(explanation, format)) => {
-                self.counts.events += 1;
-                self.counts.alerts += explanation.rules.iter().filter(|rule| rule.matched).count();
-                match format {
-                    ExplainFormat::Text => {
-                        writeln!(output, "{name}, line {line}:\n{}", explanation.render())?
-                    }
-                    ExplainFormat::Json => {
-                        serde_json::to_writer(&mut *output, &explanation)?;
-                        output.write_all(b"\n")?;
-                    }
-                }
-            }
-            Err(error) => {
+        let (line, value, raw) = match document {
+            Document::Event { line, value, raw } => (line, value, raw),
+            Document::Invalid { line, error } => {
                 self.counts.invalid += 1;
                 report_invalid(name, line, error);
+                return Ok(());
+            }
+        };
+        match self.explain {
+            Some(format) => self.explain(name, line, value, raw.as_deref(), format, output),
+            None => self.evaluate(name, line, value, raw.as_deref(), output),
+        }
+    }
+
+    fn evaluate(
+        &mut self,
+        name: &str,
+        line: usize,
+        value: Value,
+        raw: Option<&str>,
+        output: &mut impl Write,
+    ) -> io::Result<()> {
+        let outcome = self
+            .engine
+            .evaluate_input(value, raw, self.now, Some(&mut self.recent));
+        self.counts.events += outcome.documents;
+        self.counts.alerts += outcome.outputs.len();
+        for output_value in &outcome.outputs {
+            serde_json::to_writer(&mut *output, output_value)?;
+            output.write_all(b"\n")?;
+        }
+        for error in outcome.errors {
+            self.counts.invalid += 1;
+            report_invalid(name, line, error);
+        }
+        Ok(())
+    }
+
+    fn explain(
+        &mut self,
+        name: &str,
+        line: usize,
+        value: Value,
+        raw: Option<&str>,
+        format: ExplainFormat,
+        output: &mut impl Write,
+    ) -> io::Result<()> {
+        for ingested in self.engine.ingest(value, raw) {
+            let explanation = ingested.and_then(|ingested| self.engine.explain(&ingested.document));
+            let explanation = match explanation {
+                Ok(explanation) => explanation,
+                Err(error) => {
+                    self.counts.invalid += 1;
+                    report_invalid(name, line, error);
+                    continue;
+                }
+            };
+            self.counts.events += 1;
+            self.counts.alerts += explanation.rules.iter().filter(|rule| rule.matched).count();
+            match format {
+                ExplainFormat::Text => {
+                    writeln!(output, "{name}, line {line}:\n{}", explanation.render())?
+                }
+                ExplainFormat::Json => {
+                    serde_json::to_writer(&mut *output, &explanation)?;
+                    output.write_all(b"\n")?;
+                }
             }
         }
         Ok(())

@@ -8,6 +8,7 @@
 
 mod evaluate;
 mod inputs;
+mod normalize;
 mod replay;
 mod rule_test;
 mod setup;
@@ -46,6 +47,10 @@ enum Command {
     /// NAME.negative.ndjson beside NAME.toml) and report per rule: text, JSON
     /// or JUnit XML. Exit code 1 when a rule fails, for CI.
     Test(TestArguments),
+    /// Print the ECS documents the inputs become (NDJSON): raw Azure records
+    /// normalised as Elastic's Azure integration would, search hits unwrapped,
+    /// ECS documents unchanged.
+    Normalize(normalize::NormalizeArguments),
 }
 
 /// What every subcommand needs: the rules and how to read events.
@@ -83,6 +88,49 @@ pub struct RuleArguments {
     /// What `now` means in date math and the alerts' creation time (RFC 3339), instead of the clock.
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
+
+    #[command(flatten)]
+    pub input: InputArguments,
+}
+
+/// How events are read.
+#[derive(Args, Debug, Clone)]
+pub struct InputArguments {
+    /// How to read events: `auto` normalises raw Azure records (alone, in
+    /// {"records": [...]} envelopes, Graph API items or pages, or inside a
+    /// Filebeat `message`) as Elastic's Azure integration would and passes ECS
+    /// documents through; `ecs` takes every event as ingested; `azure` takes
+    /// every event as a raw record.
+    #[arg(long, value_name = "KIND", default_value = "auto")]
+    pub input: InputChoice,
+
+    /// Keep each raw Azure record's JSON as `event.original` (Elastic's
+    /// preserve_original_event tag).
+    #[arg(long)]
+    pub keep_original: bool,
+}
+
+/// `--input`.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum InputChoice {
+    Auto,
+    Ecs,
+    Azure,
+}
+
+impl InputArguments {
+    /// The library's ingest options.
+    pub fn options(&self) -> kql_detect::ingest::IngestOptions {
+        use kql_detect::ingest::InputKind;
+        kql_detect::ingest::IngestOptions {
+            input: match self.input {
+                InputChoice::Auto => InputKind::Auto,
+                InputChoice::Ecs => InputKind::Ecs,
+                InputChoice::Azure => InputKind::Azure,
+            },
+            keep_original: self.keep_original,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -90,6 +138,7 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Replay(arguments)) => replay::run(&arguments),
         Some(Command::Test(arguments)) => rule_test::run(&arguments),
+        Some(Command::Normalize(arguments)) => normalize::run(&arguments),
         None => evaluate::run(&cli.evaluate),
     }
 }

@@ -59,14 +59,24 @@ fn replay(arguments: &ReplayArguments) -> Result<usize, Error> {
     let mut events = Vec::new();
     let mut invalid = 0;
     for_each_document(&arguments.rules.files, |name, document| {
-        match document {
-            Document::Event { value, .. } => events.push(ReplayEvent {
-                document: value,
-                stored: None,
-            }),
+        let (line, value, raw) = match document {
+            Document::Event { line, value, raw } => (line, value, raw),
             Document::Invalid { line, error } => {
                 invalid += 1;
                 report_invalid(name, line, error);
+                return Ok(());
+            }
+        };
+        for ingested in engine.ingest(value, raw.as_deref()) {
+            match ingested {
+                Ok(ingested) => events.push(ReplayEvent {
+                    document: ingested.document,
+                    stored: ingested.identity,
+                }),
+                Err(error) => {
+                    invalid += 1;
+                    report_invalid(name, line, error);
+                }
             }
         }
         Ok(())

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use kql_detect::engine::{Engine, RuleSource};
+use kql_detect::ingest::{self, IngestOptions};
 use kql_detect::input::{Document, DocumentReader};
 use kql_detect::rule_tests::{self, RuleTestResult, Sample};
 use kql_detect::time::Timestamp;
@@ -149,20 +150,25 @@ fn read_samples(path: &Path, must_alert: bool) -> Vec<Sample> {
             }]
         }
     };
-    DocumentReader::new(BufReader::new(file))
-        .map(|document| {
-            let (line, event) = match document {
-                Document::Event { line, value } => (line, Ok(value)),
-                Document::Invalid { line, error } => (line, Err(error)),
-            };
-            Sample {
-                origin: origin.clone(),
-                line,
-                must_alert,
-                event,
-            }
-        })
-        .collect()
+    let sample = |line, event| Sample {
+        origin: origin.clone(),
+        line,
+        must_alert,
+        event,
+    };
+    let mut samples = Vec::new();
+    for document in DocumentReader::new(BufReader::new(file)) {
+        match document {
+            // Samples may be raw Azure records, as Azure exports them.
+            Document::Event { line, value, raw } => samples.extend(
+                ingest::ingest(value, raw.as_deref(), IngestOptions::default())
+                    .into_iter()
+                    .map(|ingested| sample(line, ingested.map(|ingested| ingested.document))),
+            ),
+            Document::Invalid { line, error } => samples.push(sample(line, Err(error))),
+        }
+    }
+    samples
 }
 
 /// Whether `path` is a sample file rather than a rule file.

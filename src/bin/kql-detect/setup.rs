@@ -33,7 +33,10 @@ pub fn engine(arguments: &RuleArguments) -> Result<(Engine, Timestamp), Error> {
             diagnostic.rendered().replacen("error:", "warning:", 1)
         );
     }
-    Ok((engine.with_index(arguments.index.clone()), now))
+    let engine = engine
+        .with_index(arguments.index.clone())
+        .with_ingest(arguments.input.options());
+    Ok((engine, now))
 }
 
 /// The built-in mapping, or `field_types`, extended by `extra_field_types`.
