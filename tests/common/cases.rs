@@ -18,10 +18,15 @@
 //! - `event:` a JSON event, and `expect: match` or `expect: no match`;
 //! - `error:` `type/kind` of the error the query must raise (parsing, or
 //!   compiling for `fields:`), and `rendered:` its exact caret rendering;
-//! - `now:` what `now` means in date math (RFC 3339; default 2026-11-27T12:00:00Z).
+//! - `now:` what `now` means in date math (RFC 3339; default 2026-11-27T12:00:00Z);
+//! - `input: auto` or `input: azure`: the event is a raw input (an Azure record,
+//!   envelope or Graph item), normalised as Elastic's Azure integration would
+//!   before matching; `expect: match` then means some document matches, and
+//!   `matches:` how many do.
 
 use kql_detect::compile::CompiledQuery;
 use kql_detect::event::JsonEvent;
+use kql_detect::ingest::{self, IngestOptions, InputKind};
 use kql_detect::kql;
 use kql_detect::rule::azure_external_guest_user_invitation;
 use kql_detect::schema::Schema;
@@ -78,6 +83,10 @@ pub const CASE_FILES: &[(&str, &str)] = &[
         include_str!("../cases/eval/dates.cases"),
     ),
     ("eval/text.cases", include_str!("../cases/eval/text.cases")),
+    (
+        "eval/seed-rule-raw.cases",
+        include_str!("../cases/eval/seed-rule-raw.cases"),
+    ),
 ];
 
 /// One case: where it is, and its keys in order.
@@ -231,18 +240,26 @@ fn check_with_schema(case: &Case, query: &str, schema: &Schema) -> Result<(), St
     };
 
     if let Some(event) = case.get("event") {
-        let event: serde_json::Value =
-            serde_json::from_str(event).map_err(|error| format!("bad event: {error}"))?;
-        let matched = compiled.matches(&JsonEvent(&event));
-        let explanation = compiled.explain(&JsonEvent(&event), query);
-        if explanation.matched != matched {
-            return Err(format!(
-                "the explanation says {} but evaluation says {}:\n{}",
-                explanation.matched,
-                matched,
-                explanation.render()
-            ));
+        let mut matching = 0;
+        for document in documents(case, event)? {
+            let matched = compiled.matches(&JsonEvent(&document));
+            let explanation = compiled.explain(&JsonEvent(&document), query);
+            if explanation.matched != matched {
+                return Err(format!(
+                    "the explanation says {} but evaluation says {}:\n{}",
+                    explanation.matched,
+                    matched,
+                    explanation.render()
+                ));
+            }
+            matching += usize::from(matched);
         }
+        if let Some(count) = case.get("matches") {
+            if count.parse::<usize>().ok() != Some(matching) {
+                return Err(format!("{matching} documents match, expected {count}"));
+            }
+        }
+        let matched = matching > 0;
         let expected = match case.get("expect") {
             Some("match") => true,
             Some("no match") => false,
@@ -261,6 +278,29 @@ fn check_with_schema(case: &Case, query: &str, schema: &Schema) -> Result<(), St
         }
     }
     Ok(())
+}
+
+/// The documents a case's `event:` stands for: itself, or with `input:` what
+/// ingest makes of it (a raw Azure record or envelope normalised).
+fn documents(case: &Case, event: &str) -> Result<Vec<serde_json::Value>, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(event).map_err(|error| format!("bad event: {error}"))?;
+    let Some(input) = case.get("input") else {
+        return Ok(vec![value]);
+    };
+    let input = InputKind::from_name(input).ok_or_else(|| format!("bad input: {input}"))?;
+    let options = IngestOptions {
+        input,
+        keep_original: false,
+    };
+    ingest::ingest(value, Some(event), options)
+        .into_iter()
+        .map(|ingested| {
+            ingested
+                .map(|ingested| ingested.document)
+                .map_err(|error| format!("ingest failed: {}", error.rendered()))
+        })
+        .collect()
 }
 
 /// Where Elastic's Azure detection rules are, when the shared corpus is present.
