@@ -270,6 +270,30 @@ impl CompiledQuery {
     }
 }
 
+impl CompiledQuery {
+    /// Compiles one comparison on `field` (named exactly: a `*` in it is a
+    /// character), for the queries Kibana builds without KQL: rule exceptions'
+    /// `wildcard` entries and value lists ([`crate::exception`]).
+    pub(crate) fn compile_comparison(
+        field: &Literal,
+        comparison: Comparison<'_>,
+        schema: &Schema,
+        now: Timestamp,
+    ) -> Result<CompiledQuery, CompileError> {
+        let compiler = Compiler {
+            schema,
+            now: Instant::from_millis(now.0),
+            nested_path: None,
+        };
+        Ok(CompiledQuery {
+            root: Matcher {
+                span: field.span,
+                kind: compiler.field(field, comparison)?,
+            },
+        })
+    }
+}
+
 struct Compiler<'s> {
     schema: &'s Schema,
     /// What `now` means in date math.
@@ -383,10 +407,13 @@ impl Compiler<'_> {
         comparison: Comparison<'_>,
     ) -> Result<MatcherKind, CompileError> {
         let error_span = match comparison {
-            Comparison::Exists => field.span,
             Comparison::Is(value) | Comparison::FreeText(value) | Comparison::Range(_, value) => {
                 value.span
             }
+            Comparison::Exists
+            | Comparison::Wildcard(_)
+            | Comparison::Terms(_)
+            | Comparison::Between(..) => field.span,
         };
         let with_span = |kind: CompileErrorKind| CompileError {
             span: error_span,
@@ -417,7 +444,7 @@ impl Compiler<'_> {
                     kind,
                 }),
             Resolution::FlattenedKey => {
-                let test = value::flattened_key_test(comparison).map_err(with_span)?;
+                let test = value::flattened_key_test(&full, comparison).map_err(with_span)?;
                 if let (Some(Test::KeywordClauses { query, .. }), Some(root)) =
                     (&test, self.schema.flattened_parent(&full))
                 {
