@@ -32,7 +32,14 @@ pub fn load(origin: &str, text: &str) -> Vec<Result<Loaded, Error>> {
         return Vec::new();
     }
     match serde_json::from_str::<Value>(text) {
-        Ok(document) => load_document(origin, document),
+        Ok(Value::Array(records)) => load_values(records, origin, ""),
+        Ok(Value::Object(mut object)) => match wrapped_records(&mut object) {
+            Some((key, records)) => load_values(records, origin, key),
+            None => load_record(&Value::Object(object), text, origin, None)
+                .into_iter()
+                .collect(),
+        },
+        Ok(other) => load_values(vec![other], origin, ""),
         Err(_) if first_line_is_json(text) => load_ndjson(origin, text),
         Err(error) => vec![Err(json_error(
             "malformed_json",
@@ -51,25 +58,23 @@ fn first_line_is_json(text: &str) -> bool {
         .is_some_and(|line| serde_json::from_str::<Value>(line).is_ok())
 }
 
-/// A JSON document: one record, an array of them, or a response wrapping them.
-fn load_document(origin: &str, document: Value) -> Vec<Result<Loaded, Error>> {
-    let (records, prefix) = match document {
-        Value::Array(records) => (records, String::new()),
-        Value::Object(mut object) => match ["data", "items"]
-            .into_iter()
-            .find(|key| object.get(*key).is_some_and(Value::is_array))
-        {
-            Some(key) => match object.remove(key) {
-                Some(Value::Array(records)) => (records, format!(", {key}")),
-                _ => (Vec::new(), String::new()),
-            },
-            None => {
-                return record_from_value(Value::Object(object), origin)
-                    .into_iter()
-                    .collect()
-            }
-        },
-        other => return record_from_value(other, origin).into_iter().collect(),
+/// The records of a `_find` response (`data`) or a rule exceptions request (`items`).
+fn wrapped_records(object: &mut Map<String, Value>) -> Option<(&'static str, Vec<Value>)> {
+    let key = ["data", "items"]
+        .into_iter()
+        .find(|key| object.get(*key).is_some_and(Value::is_array))?;
+    match object.remove(key) {
+        Some(Value::Array(records)) => Some((key, records)),
+        _ => None,
+    }
+}
+
+/// The records of a JSON document, named by their index (`file, data[2]`).
+fn load_values(records: Vec<Value>, origin: &str, key: &str) -> Vec<Result<Loaded, Error>> {
+    let prefix = if key.is_empty() {
+        String::new()
+    } else {
+        format!(", {key}")
     };
     records
         .into_iter()
@@ -80,36 +85,54 @@ fn load_document(origin: &str, document: Value) -> Vec<Result<Loaded, Error>> {
         .collect()
 }
 
-/// NDJSON, as Kibana exports: one record per line, with positions in errors.
+/// NDJSON, as Kibana exports: one record per line.
 fn load_ndjson(origin: &str, text: &str) -> Vec<Result<Loaded, Error>> {
     text.lines()
         .enumerate()
         .filter(|(_, line)| !line.trim().is_empty())
         .filter_map(|(index, line)| {
             let line_number = index + 1;
-            let located = |kind, what, error: &serde_json::Error| {
-                json_error(kind, what, error, line, line_number, origin)
-            };
-            let value = match serde_json::from_str::<Value>(line) {
-                Ok(value) => value,
-                Err(error) => {
-                    return Some(Err(located("malformed_json", "malformed JSON", &error)))
-                }
-            };
-            let line_origin = format!("{origin}, line {line_number}");
-            let record = match kind_of(&value) {
-                Kind::Skipped => return None,
-                Kind::Unknown => return Some(Err(not_an_exception(&line_origin))),
-                Kind::List => serde_json::from_str(line)
-                    .map(Loaded::List)
-                    .map_err(|error| located("malformed_list", "malformed exception list", &error)),
-                Kind::Item => serde_json::from_str(line)
-                    .map(Loaded::Item)
-                    .map_err(|error| located("malformed_item", "malformed exception item", &error)),
-            };
-            Some(record.map(|record| with_origin(record, line_origin)))
+            match serde_json::from_str::<Value>(line) {
+                Ok(value) => load_record(&value, line, origin, Some(line_number)),
+                Err(error) => Some(Err(json_error(
+                    "malformed_json",
+                    "malformed JSON",
+                    &error,
+                    line,
+                    line_number,
+                    origin,
+                ))),
+            }
         })
         .collect()
+}
+
+/// One record whose JSON `text` is at hand (`value` is it parsed), so that
+/// errors point into it; `line` is its line number in an NDJSON file.
+fn load_record(
+    value: &Value,
+    text: &str,
+    origin: &str,
+    line: Option<usize>,
+) -> Option<Result<Loaded, Error>> {
+    let located = |kind, what, error: &serde_json::Error| {
+        json_error(kind, what, error, text, line.unwrap_or(1), origin)
+    };
+    let record_origin = match line {
+        Some(line) => format!("{origin}, line {line}"),
+        None => origin.to_string(),
+    };
+    let record = match kind_of(value) {
+        Kind::Skipped => return None,
+        Kind::Unknown => return Some(Err(not_an_exception(&record_origin))),
+        Kind::List => serde_json::from_str(text)
+            .map(Loaded::List)
+            .map_err(|error| located("malformed_list", "malformed exception list", &error)),
+        Kind::Item => serde_json::from_str(text)
+            .map(Loaded::Item)
+            .map_err(|error| located("malformed_item", "malformed exception item", &error)),
+    };
+    Some(record.map(|record| with_origin(record, record_origin)))
 }
 
 /// One record of a JSON document (no positions: serde_json has none for values).
