@@ -259,18 +259,11 @@ impl CompiledQuery {
         schema: &Schema,
         now: Timestamp,
     ) -> Result<CompiledQuery, CompileError> {
-        let compiler = Compiler {
-            schema,
-            now: Instant::from_millis(now.0),
-            nested_path: None,
-        };
         Ok(CompiledQuery {
-            root: compiler.node(query)?,
+            root: Compiler::top_level(schema, now).node(query)?,
         })
     }
-}
 
-impl CompiledQuery {
     /// Compiles one comparison on `field` (named exactly: a `*` in it is a
     /// character), for the queries Kibana builds without KQL: rule exceptions'
     /// `wildcard` entries and value lists ([`crate::exception`]).
@@ -280,15 +273,10 @@ impl CompiledQuery {
         schema: &Schema,
         now: Timestamp,
     ) -> Result<CompiledQuery, CompileError> {
-        let compiler = Compiler {
-            schema,
-            now: Instant::from_millis(now.0),
-            nested_path: None,
-        };
         Ok(CompiledQuery {
             root: Matcher {
                 span: field.span,
-                kind: compiler.field(field, comparison)?,
+                kind: Compiler::top_level(schema, now).field(field, comparison)?,
             },
         })
     }
@@ -302,7 +290,16 @@ struct Compiler<'s> {
     nested_path: Option<String>,
 }
 
-impl Compiler<'_> {
+impl<'s> Compiler<'s> {
+    /// A compiler outside any nested query.
+    fn top_level(schema: &'s Schema, now: Timestamp) -> Compiler<'s> {
+        Compiler {
+            schema,
+            now: Instant::from_millis(now.0),
+            nested_path: None,
+        }
+    }
+
     fn node(&self, node: &Node) -> Result<Matcher, CompileError> {
         let span = node.span();
         let kind = match node {

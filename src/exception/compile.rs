@@ -442,6 +442,8 @@ fn ip_range_entry(
         };
         Ok((text, CompiledQuery { root }))
     };
+    // Without values Kibana's bool query has no clause at all, and Elasticsearch
+    // runs a clause-less bool as match_all, for either operator.
     if values.is_empty() {
         return constant(positive, MatcherKind::All);
     }
@@ -453,36 +455,47 @@ fn ip_range_entry(
             ),
         );
     }
-    term_level_entry(operator, positive, || {
-        let mut alternatives = Vec::with_capacity(ranges.len() + 1);
-        for range in ranges {
-            // JavaScript's `const [gte, lte] = range.split('-')`.
-            let mut bounds = range.split('-');
-            let low = text_literal(bounds.next().unwrap_or_default());
-            let high = text_literal(bounds.next().unwrap_or_default());
-            alternatives.push(compile_comparison(
-                field,
-                Comparison::Between(&low, &high),
-                context,
-            )?);
-        }
-        if !others.is_empty() {
-            let literals: Vec<Literal> = others.iter().map(|value| text_literal(value)).collect();
-            alternatives.push(compile_comparison(
-                field,
-                Comparison::Terms(&literals),
-                context,
-            )?);
-        }
-        let alternatives = alternatives
+    term_level_entry(Operator::Included, positive, || {
+        ip_range_alternatives(field, &ranges, &others, context)
+    })
+}
+
+/// A `range` per `first-last` value, and one `terms` for the other values.
+fn ip_range_alternatives(
+    field: &str,
+    ranges: &[&String],
+    others: &[&String],
+    context: &Context<'_>,
+) -> Result<MatcherKind, EntryError> {
+    let mut alternatives = Vec::with_capacity(ranges.len() + 1);
+    for range in ranges {
+        // JavaScript's `const [gte, lte] = range.split('-')`.
+        let mut bounds = range.split('-');
+        let low = text_literal(bounds.next().unwrap_or_default());
+        let high = text_literal(bounds.next().unwrap_or_default());
+        alternatives.push(compile_comparison(
+            field,
+            Comparison::Between(&low, &high),
+            context,
+        )?);
+    }
+    if !others.is_empty() {
+        let literals: Vec<Literal> = others.iter().map(|value| text_literal(value)).collect();
+        alternatives.push(compile_comparison(
+            field,
+            Comparison::Terms(&literals),
+            context,
+        )?);
+    }
+    Ok(MatcherKind::Or(
+        alternatives
             .into_iter()
             .map(|kind| Matcher {
                 span: Span::default(),
                 kind,
             })
-            .collect();
-        Ok(MatcherKind::Or(alternatives))
-    })
+            .collect(),
+    ))
 }
 
 impl Display for ItemSummary {
@@ -569,5 +582,45 @@ impl ItemExplanation {
                 let _ = writeln!(out, "    {line}");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list_item(list_type: &str) -> ExceptionItem {
+        let json = format!(
+            r#"{{"list_id":"l","item_id":"a","entries":[{{"field":"source.ip","operator":"included","type":"list","list":{{"id":"big","type":"{list_type}"}}}}]}}"#
+        );
+        serde_json::from_str(&json).expect("a valid item")
+    }
+
+    fn compile_with(list_type: &str, values: Vec<String>) -> Result<CompiledExceptions, Error> {
+        let lists = ValueLists::from([("big".to_string(), values)]);
+        let schema = Schema::explicit([("source.ip".to_string(), crate::schema::FieldType::Ip)]);
+        CompiledExceptions::compile([&list_item(list_type)], &schema, Timestamp(0), &lists)
+    }
+
+    #[test]
+    fn lists_kibana_puts_into_the_query_compile_up_to_its_limits() {
+        let addresses = |count: usize| -> Vec<String> {
+            (0..count)
+                .map(|index| format!("10.{}.{}.1", index / 256 % 256, index % 256))
+                .collect()
+        };
+        assert!(compile_with("ip", addresses(MAXIMUM_SMALL_VALUE_LIST_SIZE)).is_ok());
+        let error = compile_with("ip", addresses(MAXIMUM_SMALL_VALUE_LIST_SIZE + 1)).unwrap_err();
+        assert_eq!(error.kind, "unsupported_value_list");
+
+        let ranges = |count: usize| -> Vec<String> {
+            (0..count)
+                .map(|index| format!("10.0.{index}.1-10.0.{index}.9"))
+                .collect()
+        };
+        let limit = MAXIMUM_SMALL_IP_RANGE_VALUE_LIST_DASH_SIZE;
+        assert!(compile_with("ip_range", ranges(limit)).is_ok());
+        let error = compile_with("ip_range", ranges(limit + 1)).unwrap_err();
+        assert_eq!(error.kind, "unsupported_value_list");
     }
 }

@@ -42,6 +42,25 @@
 //! A missing field makes `is`, `is one of`, `matches`, `exists` and `is in
 //! list` false, and so their `excluded` forms (`is not`, …) true: a `must_not`
 //! matches documents without the field.
+//!
+//! ```
+//! use kql_detect::exception::{self, CompiledExceptions, ExceptionSet, ValueLists};
+//! use kql_detect::{event::JsonEvent, schema::Schema, time::Timestamp};
+//!
+//! let export = r#"{"list_id":"rule-1","type":"rule_default","name":"Rule 1 exceptions"}
+//! {"list_id":"rule-1","item_id":"backup","entries":[{"field":"user.name","operator":"included","type":"match","value":"svc-backup"}]}
+//! {"exported_exception_list_count":1,"exported_exception_list_item_count":1}"#;
+//! let mut set = ExceptionSet::default();
+//! for record in exception::load("exceptions.ndjson", export) {
+//!     set.add(record?);
+//! }
+//! let now = Timestamp::parse_rfc3339("2026-11-27T12:00:00Z").unwrap();
+//! let exceptions = CompiledExceptions::compile(&set.items, &Schema::dynamic(), now, &ValueLists::new())?;
+//! let event = serde_json::json!({"user": {"name": "svc-backup"}});
+//! let item = exceptions.excepting_item(&JsonEvent(&event), now).unwrap();
+//! assert_eq!(item.item_id.as_deref(), Some("backup"));
+//! # Ok::<(), kql_detect::Error>(())
+//! ```
 
 mod compile;
 pub mod load;

@@ -296,15 +296,7 @@ fn check_with_schema(case: &Case, query: &str, schema: &Schema) -> Result<(), St
                 explanation.render()
             ));
         }
-        let expected = match case.get("expect") {
-            Some("match") => true,
-            Some("no match") => false,
-            other => {
-                return Err(format!(
-                    "expect must be `match` or `no match`, found {other:?}"
-                ))
-            }
-        };
+        let expected = expectation(case, "match", "no match")?;
         if matched != expected {
             return Err(format!(
                 "expected {}, got {}",
@@ -404,15 +396,7 @@ fn check_excepted(
             explanation.render()
         ));
     }
-    let expected = match case.get("expect") {
-        Some("excepted") => true,
-        Some("not excepted") => false,
-        other => {
-            return Err(format!(
-                "expect must be `excepted` or `not excepted`, found {other:?}"
-            ))
-        }
-    };
+    let expected = expectation(case, "excepted", "not excepted")?;
     if by.is_some() != expected {
         return Err(format!(
             "expected {}, got the opposite:\n{}",
@@ -435,6 +419,15 @@ fn check_excepted(
         }
     }
     Ok(())
+}
+
+/// The case's `expect:`: true for `yes`, false for `no`.
+fn expectation(case: &Case, yes: &str, no: &str) -> Result<bool, String> {
+    match case.get("expect") {
+        Some(verdict) if verdict == yes => Ok(true),
+        Some(verdict) if verdict == no => Ok(false),
+        other => Err(format!("expect must be `{yes}` or `{no}`, found {other:?}")),
+    }
 }
 
 /// Where Elastic's Azure detection rules are, when the shared corpus is present.
