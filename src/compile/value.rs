@@ -909,9 +909,10 @@ impl Display for Test {
             Test::Text(TextTest::Compare(operator, bound)) => {
                 write!(f, "range {} {bound:?} on any token", operator.symbol())
             }
-            Test::KeywordClauses { query, .. } => {
-                write!(f, "query_string of {} clause(s)", query.clauses.len())
-            }
+            Test::KeywordClauses { query, .. } => match lone_wildcard(&query.clauses) {
+                Some(pattern) => write!(f, "wildcard {:?}", pattern.to_string()),
+                None => write!(f, "query_string of {} clause(s)", query.clauses.len()),
+            },
             Test::AnyOf(tests) => write!(f, "any of [{}]", describe_tests(tests)),
             Test::AllOf(tests) => write!(f, "all of [{}]", describe_tests(tests)),
             Test::Never => f.write_str("nothing (this field's type cannot read the value)"),
@@ -929,13 +930,26 @@ fn describe_tests(tests: &[Test]) -> String {
     parts.join("; ")
 }
 
+/// The pattern of a query that is a single wildcard clause (what a `wildcard`
+/// query, or a `query_string` of one wildcard term, amounts to).
+fn lone_wildcard(clauses: &[Clause]) -> Option<&Wildcard> {
+    match clauses {
+        [Clause {
+            occur: Occur::Should,
+            test: TermTest::Wildcard(pattern),
+        }] => Some(pattern),
+        _ => None,
+    }
+}
+
 fn describe_text_query(query: &TextQuery) -> String {
     match query {
         TextQuery::Match { terms } => format!("match any token of {terms:?}"),
         TextQuery::Phrase { terms } => format!("match_phrase {terms:?}"),
-        TextQuery::QueryString { clauses } => {
-            format!("query_string of {} clause(s)", clauses.len())
-        }
+        TextQuery::QueryString { clauses } => match lone_wildcard(clauses) {
+            Some(pattern) => format!("wildcard {:?} on any token", pattern.to_string()),
+            None => format!("query_string of {} clause(s)", clauses.len()),
+        },
         TextQuery::Invalid(error) => format!("nothing (Elasticsearch rejects the query: {error})"),
     }
 }
