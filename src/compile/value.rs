@@ -402,7 +402,7 @@ fn wildcard_query_test(
     pattern: &str,
     ignore_above: Option<usize>,
 ) -> Result<Option<Test>, CompileErrorKind> {
-    let clauses = vec![should(TermTest::Wildcard(Wildcard::parse(pattern, false)))];
+    let clauses = wildcard_query(pattern);
     match field_type {
         FieldType::Keyword
         | FieldType::Wildcard
@@ -452,6 +452,11 @@ fn terms_test(
     Ok(Some(Test::AnyOf(tests)))
 }
 
+/// The one clause of Elasticsearch's `wildcard` query, unnormalised.
+fn wildcard_query(pattern: &str) -> Vec<Clause> {
+    vec![should(TermTest::Wildcard(Wildcard::parse(pattern, false)))]
+}
+
 fn should(test: TermTest) -> Clause {
     Clause {
         occur: Occur::Should,
@@ -460,6 +465,9 @@ fn should(test: TermTest) -> Clause {
 }
 
 /// Both bounds of a range; a side that reads nothing makes the whole read nothing.
+/// On text fields each bound meets the value's tokens on its own, where
+/// Elasticsearch wants one token between both: only an `ip_range` value list
+/// on a text field could tell the difference.
 fn all_of(low: Option<Test>, high: Option<Test>) -> Option<Test> {
     Some(Test::AllOf(vec![low?, high?]))
 }
@@ -560,7 +568,7 @@ pub(crate) fn dynamic_test(comparison: Comparison<'_>) -> Result<Test, CompileEr
                 text: Some(Test::KeywordClauses {
                     ignore_above: Some(DYNAMIC_KEYWORD_IGNORE_ABOVE),
                     query: KeywordQueryString {
-                        clauses: vec![should(TermTest::Wildcard(Wildcard::parse(pattern, false)))],
+                        clauses: wildcard_query(pattern),
                     },
                 }),
                 integer: None,
