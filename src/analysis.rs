@@ -772,6 +772,21 @@ impl Wildcard {
     }
 }
 
+impl fmt::Display for Wildcard {
+    /// The pattern in Lucene's syntax, metacharacters of literals escaped.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for piece in &self.pieces {
+            match piece {
+                WildcardPiece::AnyString => f.write_str("*")?,
+                WildcardPiece::AnyChar => f.write_str("?")?,
+                WildcardPiece::Literal(c @ ('*' | '?' | '\\')) => write!(f, "\\{c}")?,
+                WildcardPiece::Literal(c) => write!(f, "{c}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
 // ---------------------------------------------------------------------------
 // query_string parsing (Lucene's classic QueryParser, as Elasticsearch uses it)
 // ---------------------------------------------------------------------------

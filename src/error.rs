@@ -28,6 +28,9 @@ pub enum ErrorType {
     RuleInvalid,
     /// A rule is of a type or language kql-detect does not run.
     RuleUnsupported,
+    /// A rule exception (list, item or value list) is malformed, or Elasticsearch
+    /// would reject the query Kibana builds from it.
+    ExceptionInvalid,
 }
 
 impl ErrorType {
@@ -41,6 +44,7 @@ impl ErrorType {
             ErrorType::OptionsInvalid => "options_invalid",
             ErrorType::RuleInvalid => "rule_invalid",
             ErrorType::RuleUnsupported => "rule_unsupported",
+            ErrorType::ExceptionInvalid => "exception_invalid",
         }
     }
 }

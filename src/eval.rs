@@ -165,6 +165,7 @@ impl Test {
             }
             Test::Dynamic(test) => test.accepts(value),
             Test::AnyOf(tests) => tests.iter().any(|test| test.accepts(value)),
+            Test::AllOf(tests) => tests.iter().all(|test| test.accepts(value)),
             Test::Never => false,
             Test::Text(TextTest::Compare(operator, bound)) => analyze(keyword_text(value))
                 .iter()

@@ -38,6 +38,7 @@ pub mod engine;
 mod error;
 pub mod eval;
 pub mod event;
+pub mod exception;
 pub mod explain;
 pub mod ids;
 pub mod ingest;

@@ -259,13 +259,25 @@ impl CompiledQuery {
         schema: &Schema,
         now: Timestamp,
     ) -> Result<CompiledQuery, CompileError> {
-        let compiler = Compiler {
-            schema,
-            now: Instant::from_millis(now.0),
-            nested_path: None,
-        };
         Ok(CompiledQuery {
-            root: compiler.node(query)?,
+            root: Compiler::top_level(schema, now).node(query)?,
+        })
+    }
+
+    /// Compiles one comparison on `field` (named exactly: a `*` in it is a
+    /// character), for the queries Kibana builds without KQL: rule exceptions'
+    /// `wildcard` entries and value lists ([`crate::exception`]).
+    pub(crate) fn compile_comparison(
+        field: &Literal,
+        comparison: Comparison<'_>,
+        schema: &Schema,
+        now: Timestamp,
+    ) -> Result<CompiledQuery, CompileError> {
+        Ok(CompiledQuery {
+            root: Matcher {
+                span: field.span,
+                kind: Compiler::top_level(schema, now).field(field, comparison)?,
+            },
         })
     }
 }
@@ -278,7 +290,16 @@ struct Compiler<'s> {
     nested_path: Option<String>,
 }
 
-impl Compiler<'_> {
+impl<'s> Compiler<'s> {
+    /// A compiler outside any nested query.
+    fn top_level(schema: &'s Schema, now: Timestamp) -> Compiler<'s> {
+        Compiler {
+            schema,
+            now: Instant::from_millis(now.0),
+            nested_path: None,
+        }
+    }
+
     fn node(&self, node: &Node) -> Result<Matcher, CompileError> {
         let span = node.span();
         let kind = match node {
@@ -383,10 +404,13 @@ impl Compiler<'_> {
         comparison: Comparison<'_>,
     ) -> Result<MatcherKind, CompileError> {
         let error_span = match comparison {
-            Comparison::Exists => field.span,
             Comparison::Is(value) | Comparison::FreeText(value) | Comparison::Range(_, value) => {
                 value.span
             }
+            Comparison::Exists
+            | Comparison::Wildcard(_)
+            | Comparison::Terms(_)
+            | Comparison::Between(..) => field.span,
         };
         let with_span = |kind: CompileErrorKind| CompileError {
             span: error_span,
@@ -417,7 +441,7 @@ impl Compiler<'_> {
                     kind,
                 }),
             Resolution::FlattenedKey => {
-                let test = value::flattened_key_test(comparison).map_err(with_span)?;
+                let test = value::flattened_key_test(&full, comparison).map_err(with_span)?;
                 if let (Some(Test::KeywordClauses { query, .. }), Some(root)) =
                     (&test, self.schema.flattened_parent(&full))
                 {

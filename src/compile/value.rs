@@ -6,11 +6,16 @@
 //! pass, or an error Elasticsearch would fail the search with. Whether such an
 //! error is raised or the field is quietly skipped is the caller's decision
 //! (Kibana's free-text `multi_match` is lenient, field queries are not).
+//!
+//! Besides KQL's comparisons, three term-level queries Kibana builds without
+//! KQL are read here, for rule exceptions ([`crate::exception`]): `wildcard`,
+//! `terms` and a two-sided `range`. They meet the field's indexed terms
+//! unanalysed, so on text fields they test tokens, not phrases.
 
 use std::cmp::Ordering;
 use std::fmt::{self, Display, Formatter};
 
-use crate::analysis::{KeywordQueryString, TextQuery};
+use crate::analysis::{Clause, KeywordQueryString, Occur, TermTest, TextQuery, Wildcard};
 use crate::date::{Bound, Instant, Interval, Resolution};
 use crate::ip::{IpAddress, IpQuery};
 use crate::kql::{Literal, Piece, RangeOperator, Value};
@@ -29,6 +34,13 @@ pub(crate) enum Comparison<'q> {
     /// for wildcards, over every field.
     FreeText(&'q Literal),
     Range(RangeOperator, &'q Literal),
+    /// Elasticsearch's `wildcard` query: Lucene's `*`, `?` and `\` escapes,
+    /// case-sensitive, against each indexed term.
+    Wildcard(&'q str),
+    /// Elasticsearch's `terms` query: an indexed term equals one of these.
+    Terms(&'q [Literal]),
+    /// Elasticsearch's `range` query with `gte` and `lte`: one value between both.
+    Between(&'q Literal, &'q Literal),
 }
 
 /// The per-value test of a clause, specialised to the field's type.
@@ -49,8 +61,11 @@ pub(crate) enum Test {
     Date(Interval, Resolution),
     /// Dynamic mapping: each value is typed by its JSON kind.
     Dynamic(Box<DynamicTest>),
-    /// A field whose indices disagree on its type: a value matches if any type's reading does.
+    /// A field whose indices disagree on its type, or a `terms` query: a value
+    /// matches if any test accepts it.
     AnyOf(Vec<Test>),
+    /// A two-sided range: one value must pass every test.
+    AllOf(Vec<Test>),
     /// A field whose type cannot read the query value: no value matches.
     Never,
     /// An analysed text field: match, match_phrase, query_string or a range on its tokens.
@@ -77,7 +92,7 @@ impl Test {
     pub(crate) fn is_field_level(&self) -> bool {
         match self {
             Test::Text(TextTest::Query(_)) | Test::KeywordClauses { .. } => true,
-            Test::AnyOf(tests) => tests.iter().any(Test::is_field_level),
+            Test::AnyOf(tests) | Test::AllOf(tests) => tests.iter().any(Test::is_field_level),
             Test::Dynamic(test) => test.text.as_ref().is_some_and(Test::is_field_level),
             _ => false,
         }
@@ -202,14 +217,36 @@ fn typed_test(
     now: Instant,
 ) -> Result<Option<Test>, CompileErrorKind> {
     let ignore_above = mapping.ignore_above;
-    if let Comparison::Exists = comparison {
-        return Ok(Some(Test::Exists {
-            ignore_above: if field_type.is_keyword_like() {
-                ignore_above
-            } else {
-                None
-            },
-        }));
+    match comparison {
+        Comparison::Exists => {
+            return Ok(Some(Test::Exists {
+                ignore_above: if field_type.is_keyword_like() {
+                    ignore_above
+                } else {
+                    None
+                },
+            }))
+        }
+        Comparison::Wildcard(pattern) => {
+            return wildcard_query_test(name, field_type, pattern, ignore_above)
+        }
+        Comparison::Terms(values) => return terms_test(name, mapping, field_type, values, now),
+        Comparison::Between(low, high) => {
+            let bound = |operator, value| {
+                typed_test(
+                    name,
+                    mapping,
+                    field_type,
+                    Comparison::Range(operator, value),
+                    now,
+                )
+            };
+            return Ok(all_of(
+                bound(RangeOperator::Gte, low)?,
+                bound(RangeOperator::Lte, high)?,
+            ));
+        }
+        Comparison::Is(_) | Comparison::FreeText(_) | Comparison::Range(..) => {}
     }
     let (literal, operator) = operands(comparison);
     let text = value_text(literal)?;
@@ -356,6 +393,85 @@ fn keyword_clauses(literal: &Literal, ignore_above: Option<usize>) -> Test {
     }
 }
 
+/// Elasticsearch's `wildcard` query on a field of this type. The pattern is
+/// not normalised (`StringFieldType.wildcardQuery` with `shouldNormalize`
+/// false), so on text fields an upper-case letter never meets a token.
+fn wildcard_query_test(
+    name: &str,
+    field_type: FieldType,
+    pattern: &str,
+    ignore_above: Option<usize>,
+) -> Result<Option<Test>, CompileErrorKind> {
+    let clauses = wildcard_query(pattern);
+    match field_type {
+        FieldType::Keyword
+        | FieldType::Wildcard
+        | FieldType::Flattened
+        | FieldType::ConstantKeyword => Ok(Some(Test::KeywordClauses {
+            ignore_above,
+            query: KeywordQueryString { clauses },
+        })),
+        FieldType::Text | FieldType::MatchOnlyText => {
+            Ok(Some(Test::Text(TextTest::Query(TextQuery::QueryString {
+                clauses,
+            }))))
+        }
+        FieldType::Object | FieldType::Nested => Ok(None),
+        _ => Err(CompileErrorKind::WildcardOnNonText {
+            field: name.to_string(),
+            field_type,
+        }),
+    }
+}
+
+/// Elasticsearch's `terms` query: each value read as a `term` query on the
+/// field, except that text fields compare whole tokens, unanalysed.
+fn terms_test(
+    name: &str,
+    mapping: &FieldMapping,
+    field_type: FieldType,
+    values: &[Literal],
+    now: Instant,
+) -> Result<Option<Test>, CompileErrorKind> {
+    if matches!(field_type, FieldType::Text | FieldType::MatchOnlyText) {
+        let terms = values.iter().map(value_text).collect::<Result<_, _>>()?;
+        return Ok(Some(Test::Text(TextTest::Query(TextQuery::QueryString {
+            clauses: vec![should(TermTest::AnyOf(terms))],
+        }))));
+    }
+    let mut tests = Vec::with_capacity(values.len());
+    for value in values {
+        tests.extend(typed_test(
+            name,
+            mapping,
+            field_type,
+            Comparison::Is(value),
+            now,
+        )?);
+    }
+    Ok(Some(Test::AnyOf(tests)))
+}
+
+/// The one clause of Elasticsearch's `wildcard` query, unnormalised.
+fn wildcard_query(pattern: &str) -> Vec<Clause> {
+    vec![should(TermTest::Wildcard(Wildcard::parse(pattern, false)))]
+}
+
+fn should(test: TermTest) -> Clause {
+    Clause {
+        occur: Occur::Should,
+        test,
+    }
+}
+
+/// Both bounds of a range; a side that reads nothing makes the whole read nothing.
+/// On text fields each bound meets the value's tokens on its own, where
+/// Elasticsearch wants one token between both: only an `ip_range` value list
+/// on a text field could tell the difference.
+fn all_of(low: Option<Test>, high: Option<Test>) -> Option<Test> {
+    Some(Test::AllOf(vec![low?, high?]))
+}
+
 /// The text query Kibana builds for a value on a `text`/`match_only_text` field.
 fn text_test(literal: &Literal, operator: Option<RangeOperator>, text: &str) -> TextTest {
     match (operator, &literal.value) {
@@ -391,10 +507,24 @@ fn wildcard_parts(literal: &Literal) -> Vec<String> {
 
 /// A key inside a flattened field. Kibana does not know such fields, so it sends
 /// `match` (or `query_string` for wildcards) on the raw name, and Elasticsearch
-/// reads the key's values as keywords; a range on an unknown field matches nothing.
+/// reads the key's values as keywords; a KQL range on an unknown field matches
+/// nothing. Of the term-level queries, `wildcard` fails the search
+/// (KeyedFlattenedFieldType: "[wildcard] queries are not currently supported
+/// on keyed [flattened] fields"), `terms` and `range` compare keywords.
 pub(crate) fn flattened_key_test(
+    name: &str,
     comparison: Comparison<'_>,
 ) -> Result<Option<Test>, CompileErrorKind> {
+    let keyword = |literal: &Literal, operator| -> Result<Test, CompileErrorKind> {
+        let text = value_text(literal)?;
+        Ok(Test::Keyword(keyword_test(
+            literal,
+            operator,
+            text,
+            None,
+            FieldType::Flattened,
+        )))
+    };
     match comparison {
         Comparison::Exists => Ok(Some(Test::Exists { ignore_above: None })),
         Comparison::Range(..) => Ok(None),
@@ -402,15 +532,22 @@ pub(crate) fn flattened_key_test(
             if matches!(literal.value, Value::Wildcard { .. }) {
                 return Ok(Some(keyword_clauses(literal, None)));
             }
-            let text = value_text(literal)?;
-            Ok(Some(Test::Keyword(keyword_test(
-                literal,
-                None,
-                text,
-                None,
-                FieldType::Flattened,
-            ))))
+            keyword(literal, None).map(Some)
         }
+        Comparison::Wildcard(_) => Err(CompileErrorKind::WildcardOnNonText {
+            field: name.to_string(),
+            field_type: FieldType::Flattened,
+        }),
+        Comparison::Terms(values) => Ok(Some(Test::AnyOf(
+            values
+                .iter()
+                .map(|value| keyword(value, None))
+                .collect::<Result<_, _>>()?,
+        ))),
+        Comparison::Between(low, high) => Ok(Some(Test::AllOf(vec![
+            keyword(low, Some(RangeOperator::Gte))?,
+            keyword(high, Some(RangeOperator::Lte))?,
+        ]))),
     }
 }
 
@@ -418,10 +555,41 @@ pub(crate) fn flattened_key_test(
 /// integers as long, decimals as float, booleans as boolean. A value that one
 /// kind cannot read simply does not match values of that kind.
 pub(crate) fn dynamic_test(comparison: Comparison<'_>) -> Result<Test, CompileErrorKind> {
-    if let Comparison::Exists = comparison {
-        return Ok(Test::Exists {
-            ignore_above: Some(DYNAMIC_KEYWORD_IGNORE_ABOVE),
-        });
+    match comparison {
+        Comparison::Exists => {
+            return Ok(Test::Exists {
+                ignore_above: Some(DYNAMIC_KEYWORD_IGNORE_ABOVE),
+            })
+        }
+        // Only strings can be read by a wildcard: a field of numbers is a long or
+        // float field, on which Elasticsearch refuses the query.
+        Comparison::Wildcard(pattern) => {
+            return Ok(Test::Dynamic(Box::new(DynamicTest {
+                text: Some(Test::KeywordClauses {
+                    ignore_above: Some(DYNAMIC_KEYWORD_IGNORE_ABOVE),
+                    query: KeywordQueryString {
+                        clauses: wildcard_query(pattern),
+                    },
+                }),
+                integer: None,
+                float: None,
+                boolean: None,
+            })))
+        }
+        Comparison::Terms(values) => {
+            return values
+                .iter()
+                .map(|value| dynamic_test(Comparison::Is(value)))
+                .collect::<Result<_, _>>()
+                .map(Test::AnyOf)
+        }
+        Comparison::Between(low, high) => {
+            return Ok(Test::AllOf(vec![
+                dynamic_test(Comparison::Range(RangeOperator::Gte, low))?,
+                dynamic_test(Comparison::Range(RangeOperator::Lte, high))?,
+            ]))
+        }
+        Comparison::Is(_) | Comparison::FreeText(_) | Comparison::Range(..) => {}
     }
     let (literal, operator) = operands(comparison);
     let text = value_text(literal)?;
@@ -460,13 +628,16 @@ fn operands<'q>(comparison: Comparison<'q>) -> (&'q Literal, Option<RangeOperato
     match comparison {
         Comparison::Is(literal) | Comparison::FreeText(literal) => (literal, None),
         Comparison::Range(operator, literal) => (literal, Some(operator)),
-        Comparison::Exists => unreachable_exists(),
+        Comparison::Exists
+        | Comparison::Wildcard(_)
+        | Comparison::Terms(_)
+        | Comparison::Between(..) => unreachable_operands(),
     }
 }
 
-fn unreachable_exists() -> ! {
-    // Every caller answers `Comparison::Exists` before reading operands.
-    panic!("exists comparisons have no operand")
+fn unreachable_operands() -> ! {
+    // Every caller answers `Exists` and the term-level queries before reading operands.
+    panic!("this comparison has no single operand")
 }
 
 /// The text a literal value stands for in a term or range query.
@@ -746,15 +917,36 @@ impl Display for Test {
             Test::Text(TextTest::Compare(operator, bound)) => {
                 write!(f, "range {} {bound:?} on any token", operator.symbol())
             }
-            Test::KeywordClauses { query, .. } => {
-                write!(f, "query_string of {} clause(s)", query.clauses.len())
-            }
-            Test::AnyOf(tests) => {
-                let parts: Vec<String> = tests.iter().map(Test::to_string).collect();
-                write!(f, "any of [{}]", parts.join("; "))
-            }
+            Test::KeywordClauses { query, .. } => match lone_wildcard(&query.clauses) {
+                Some(pattern) => write!(f, "wildcard {:?}", pattern.to_string()),
+                None => write!(f, "query_string of {} clause(s)", query.clauses.len()),
+            },
+            Test::AnyOf(tests) => write!(f, "any of [{}]", describe_tests(tests)),
+            Test::AllOf(tests) => write!(f, "all of [{}]", describe_tests(tests)),
             Test::Never => f.write_str("nothing (this field's type cannot read the value)"),
         }
+    }
+}
+
+/// The tests of a list, the first few only: a value list may hold thousands.
+fn describe_tests(tests: &[Test]) -> String {
+    const SHOWN: usize = 10;
+    let mut parts: Vec<String> = tests.iter().take(SHOWN).map(Test::to_string).collect();
+    if tests.len() > SHOWN {
+        parts.push(format!("… {} more", tests.len() - SHOWN));
+    }
+    parts.join("; ")
+}
+
+/// The pattern of a query that is a single wildcard clause (what a `wildcard`
+/// query, or a `query_string` of one wildcard term, amounts to).
+fn lone_wildcard(clauses: &[Clause]) -> Option<&Wildcard> {
+    match clauses {
+        [Clause {
+            occur: Occur::Should,
+            test: TermTest::Wildcard(pattern),
+        }] => Some(pattern),
+        _ => None,
     }
 }
 
@@ -762,9 +954,10 @@ fn describe_text_query(query: &TextQuery) -> String {
     match query {
         TextQuery::Match { terms } => format!("match any token of {terms:?}"),
         TextQuery::Phrase { terms } => format!("match_phrase {terms:?}"),
-        TextQuery::QueryString { clauses } => {
-            format!("query_string of {} clause(s)", clauses.len())
-        }
+        TextQuery::QueryString { clauses } => match lone_wildcard(clauses) {
+            Some(pattern) => format!("wildcard {:?} on any token", pattern.to_string()),
+            None => format!("query_string of {} clause(s)", clauses.len()),
+        },
         TextQuery::Invalid(error) => format!("nothing (Elasticsearch rejects the query: {error})"),
     }
 }

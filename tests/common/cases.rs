@@ -23,9 +23,23 @@
 //!   envelope or Graph item), normalised as Elastic's Azure integration would
 //!   before matching; `expect: match` then means some document matches, and
 //!   `matches:` how many do.
+//!
+//! Rule exception cases have `exceptions:` instead of a query: exception lists
+//! and items in any shape `exception::load` reads (JSON, or NDJSON with each
+//! line indented). With `exceptions_list:` (a rule's references, as JSON) only
+//! the items of the named lists apply; otherwise all of them. Further keys:
+//! `lists:` the value lists (`{"list id": ["value", …]}`), `loaded:` what was
+//! read (`1 lists, 2 items`), `warning:` the kind of warning selecting items
+//! gives, `expect: excepted` (optionally `by:` the item_id) or `expect: not
+//! excepted`, `explain:` the exact rendered explanation, and `error:` with
+//! `rendered:` for exceptions that do not load or compile. `now:` is the
+//! execution's start, which `expire_time` is compared with.
 
 use kql_detect::compile::CompiledQuery;
 use kql_detect::event::JsonEvent;
+use kql_detect::exception::{
+    CompiledExceptions, ExceptionItem, ExceptionListReference, ExceptionSet, ValueLists,
+};
 use kql_detect::ingest::{self, IngestOptions, InputKind};
 use kql_detect::kql;
 use kql_detect::rule::azure_external_guest_user_invitation;
@@ -86,6 +100,38 @@ pub const CASE_FILES: &[(&str, &str)] = &[
     (
         "eval/seed-rule-raw.cases",
         include_str!("../cases/eval/seed-rule-raw.cases"),
+    ),
+    (
+        "exceptions/match.cases",
+        include_str!("../cases/exceptions/match.cases"),
+    ),
+    (
+        "exceptions/match-any.cases",
+        include_str!("../cases/exceptions/match-any.cases"),
+    ),
+    (
+        "exceptions/exists.cases",
+        include_str!("../cases/exceptions/exists.cases"),
+    ),
+    (
+        "exceptions/wildcard.cases",
+        include_str!("../cases/exceptions/wildcard.cases"),
+    ),
+    (
+        "exceptions/nested.cases",
+        include_str!("../cases/exceptions/nested.cases"),
+    ),
+    (
+        "exceptions/value-lists.cases",
+        include_str!("../cases/exceptions/value-lists.cases"),
+    ),
+    (
+        "exceptions/items.cases",
+        include_str!("../cases/exceptions/items.cases"),
+    ),
+    (
+        "exceptions/load.cases",
+        include_str!("../cases/exceptions/load.cases"),
     ),
 ];
 
@@ -163,6 +209,9 @@ pub fn parse_case_file(file: &str, text: &str) -> Vec<Case> {
 
 /// Runs one case; `Err` explains the difference.
 pub fn check(case: &Case) -> Result<(), String> {
+    if let Some(exceptions) = case.get("exceptions") {
+        return check_exceptions(case, exceptions);
+    }
     let query = if let Some(query) = case.get("query") {
         query.to_string()
     } else if let Some(json) = case.get("query-json") {
@@ -213,10 +262,14 @@ fn schemas_for(case: &Case) -> Result<Vec<(Option<&'static str>, Schema)>, Strin
 /// What `now` means in a case's date math unless the case says (`now:`).
 const DEFAULT_NOW: &str = "2026-11-27T12:00:00Z";
 
-fn check_with_schema(case: &Case, query: &str, schema: &Schema) -> Result<(), String> {
+fn now_of(case: &Case) -> Result<kql_detect::time::Timestamp, String> {
     let now_text = case.get("now").unwrap_or(DEFAULT_NOW);
-    let now = kql_detect::time::Timestamp::parse_rfc3339(now_text)
-        .ok_or_else(|| format!("bad now: {now_text}"))?;
+    kql_detect::time::Timestamp::parse_rfc3339(now_text)
+        .ok_or_else(|| format!("bad now: {now_text}"))
+}
+
+fn check_with_schema(case: &Case, query: &str, schema: &Schema) -> Result<(), String> {
+    let now = now_of(case)?;
     let ast = kql::parse(query).map_err(|error| Error::from((error, query)));
     if let (Ok(ast), Some(expected)) = (&ast, case.get("ast")) {
         check_printed(ast, expected)?;
@@ -260,15 +313,7 @@ fn check_with_schema(case: &Case, query: &str, schema: &Schema) -> Result<(), St
             }
         }
         let matched = matching > 0;
-        let expected = match case.get("expect") {
-            Some("match") => true,
-            Some("no match") => false,
-            other => {
-                return Err(format!(
-                    "expect must be `match` or `no match`, found {other:?}"
-                ))
-            }
-        };
+        let expected = expectation(case, "match", "no match")?;
         if matched != expected {
             return Err(format!(
                 "expected {}, got {}",
@@ -301,6 +346,128 @@ fn documents(case: &Case, event: &str) -> Result<Vec<serde_json::Value>, String>
                 .map_err(|error| format!("ingest failed: {}", error.rendered()))
         })
         .collect()
+}
+
+/// Runs a rule exception case: loads the exceptions, selects the items the
+/// rule's references name, compiles them, and checks the verdict on the event.
+fn check_exceptions(case: &Case, text: &str) -> Result<(), String> {
+    let mut set = ExceptionSet::default();
+    let mut load_error = None;
+    for result in kql_detect::exception::load("exceptions", text) {
+        match result {
+            Ok(record) => set.add(record),
+            Err(error) => {
+                load_error.get_or_insert(error);
+            }
+        }
+    }
+    if let Some(expected) = case.get("loaded") {
+        let actual = format!("{} lists, {} items", set.lists.len(), set.items.len());
+        if actual != expected {
+            return Err(format!("loaded {actual}, expected {expected}"));
+        }
+    }
+    let items = selected_items(case, &set)?;
+    let lists: ValueLists = match case.get("lists") {
+        Some(json) => serde_json::from_str(json).map_err(|error| format!("bad lists: {error}"))?,
+        None => ValueLists::new(),
+    };
+    let now = now_of(case)?;
+    for (label, schema) in schemas_for(case)? {
+        let compiled = match load_error.clone() {
+            Some(error) => Err(error),
+            None => CompiledExceptions::compile(items.iter().copied(), &schema, now, &lists),
+        };
+        check_excepted(case, compiled, now).map_err(|message| match label {
+            Some(label) => format!("with the {label} schema: {message}"),
+            None => message,
+        })?;
+    }
+    Ok(())
+}
+
+/// All items, or with `exceptions_list:` those of the lists it names.
+fn selected_items<'s>(
+    case: &Case,
+    set: &'s ExceptionSet,
+) -> Result<Vec<&'s ExceptionItem>, String> {
+    let Some(json) = case.get("exceptions_list") else {
+        return Ok(set.items.iter().collect());
+    };
+    let references: Vec<serde_json::Value> =
+        serde_json::from_str(json).map_err(|error| format!("bad exceptions_list: {error}"))?;
+    let references = ExceptionListReference::from_rule(&references)
+        .map_err(|error| format!("unexpected error:\n{}", error.rendered()))?;
+    let (items, warnings) = set.items_for(&references);
+    let kinds: Vec<&str> = warnings.iter().map(|warning| warning.kind).collect();
+    let expected: Vec<&str> = case.get("warning").into_iter().collect();
+    if kinds != expected {
+        return Err(format!("warnings {kinds:?}, expected {expected:?}"));
+    }
+    Ok(items)
+}
+
+fn check_excepted(
+    case: &Case,
+    compiled: Result<CompiledExceptions, Error>,
+    now: kql_detect::time::Timestamp,
+) -> Result<(), String> {
+    let compiled = match (compiled, case.get("error")) {
+        (Err(error), Some(expected)) => return check_error(case, &error, expected),
+        (Err(error), None) => return Err(format!("unexpected error:\n{}", error.rendered())),
+        (Ok(_), Some(expected)) => {
+            return Err(format!(
+                "expected error {expected}, but the exceptions compiled"
+            ))
+        }
+        (Ok(compiled), None) => compiled,
+    };
+    let Some(event) = case.get("event") else {
+        return Ok(());
+    };
+    let event: serde_json::Value =
+        serde_json::from_str(event).map_err(|error| format!("bad event: {error}"))?;
+    let by = compiled.excepting_item(&JsonEvent(&event), now);
+    let explanation = compiled.explain(&JsonEvent(&event), now);
+    if explanation.excepted_by.as_ref() != by {
+        return Err(format!(
+            "the explanation names {:?} but evaluation {by:?}:\n{}",
+            explanation.excepted_by,
+            explanation.render()
+        ));
+    }
+    let expected = expectation(case, "excepted", "not excepted")?;
+    if by.is_some() != expected {
+        return Err(format!(
+            "expected {}, got the opposite:\n{}",
+            if expected { "excepted" } else { "not excepted" },
+            explanation.render()
+        ));
+    }
+    if let Some(item_id) = case.get("by") {
+        let actual = by.and_then(|item| item.item_id.as_deref());
+        if actual != Some(item_id) {
+            return Err(format!("excepted by {actual:?}, expected {item_id}"));
+        }
+    }
+    if let Some(rendered) = case.get("explain") {
+        if explanation.render().trim_end() != rendered {
+            return Err(format!(
+                "explanation differs:\n--- expected\n{rendered}\n--- got\n{}",
+                explanation.render()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The case's `expect:`: true for `yes`, false for `no`.
+fn expectation(case: &Case, yes: &str, no: &str) -> Result<bool, String> {
+    match case.get("expect") {
+        Some(verdict) if verdict == yes => Ok(true),
+        Some(verdict) if verdict == no => Ok(false),
+        other => Err(format!("expect must be `{yes}` or `{no}`, found {other:?}")),
+    }
 }
 
 /// Where Elastic's Azure detection rules are, when the shared corpus is present.
