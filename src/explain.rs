@@ -308,10 +308,13 @@ pub struct RuleExplanation {
     pub name: String,
     /// The rule's query.
     pub query: String,
-    /// Whether the rule matched.
+    /// Whether the rule would alert: its query matched and no exception item excepted the event.
     pub matched: bool,
     /// The query's clauses.
     pub clause: ClauseExplanation,
+    /// The rule's exception items and their verdicts, when it has any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exceptions: Option<crate::exception::ExceptionExplanation>,
 }
 
 impl Explanation {
@@ -326,6 +329,11 @@ impl Explanation {
             };
             let _ = writeln!(out, "rule \"{}\" ({}) {verdict}", rule.name, rule.rule_id);
             rule.clause.render_into(&mut out, 1);
+            if let Some(exceptions) = &rule.exceptions {
+                for line in exceptions.render().lines() {
+                    let _ = writeln!(out, "  {line}");
+                }
+            }
         }
         out
     }

@@ -58,6 +58,13 @@ export interface EngineOptions {
   input?: "auto" | "ecs" | "azure";
   /** Keep each raw Azure record's JSON text as `event.original` (Elastic's preserve_original_event). Default false. */
   keepOriginal?: boolean;
+  /**
+   * Rule exceptions: Kibana exception list exports (NDJSON text), API JSON texts, or list and item objects. Items of
+   * lists a rule's `exceptions_list` names apply to that rule; items of lists no rule names apply to every rule.
+   */
+  exceptions?: Array<string | object>;
+  /** The value lists `is in list` exception entries name: `{ "list id": ["value", ...] }`. */
+  valueLists?: { [listId: string]: string[] };
 }
 
 /** Options for `normalize(record, options)`. */
@@ -111,7 +118,7 @@ export interface ClauseExplanation {
 
 /** Every error thrown by kql-detect is an `Error` with these properties. */
 export interface KqlDetectError extends Error {
-  /** Stable category: "kql_syntax", "kql_query", "field_types_invalid", "event_invalid", "options_invalid", "rule_invalid", "rule_unsupported". */
+  /** Stable category: "kql_syntax", "kql_query", "field_types_invalid", "event_invalid", "options_invalid", "rule_invalid", "rule_unsupported", "exception_invalid". */
   type: string;
   /** Stable detail within the category, e.g. "unexpected_end". */
   kind: string;

@@ -489,3 +489,122 @@ fn normalize_prints_the_documents_raw_records_become() {
     );
     assert!(text(&output.stderr).ends_with("documents 1, invalid 1\n"));
 }
+
+/// An exception list export with one item: invitations by alice.admin are expected.
+const ALICE_EXCEPTIONS: &str = concat!(
+    r#"{"list_id":"guest-invite-exceptions","name":"Guest invitation exceptions","namespace_type":"single","type":"detection","id":"2f7b"}"#,
+    "\n",
+    r#"{"item_id":"alice-invites","list_id":"guest-invite-exceptions","name":"Alice onboards partners","namespace_type":"single","type":"simple","entries":[{"field":"user.name","operator":"included","type":"match","value":"alice.admin@contoso.onmicrosoft.com"}]}"#,
+    "\n",
+    r#"{"exported_exception_list_count":1,"exported_exception_list_item_count":1,"missing_exception_list_item_count":0,"missing_exception_list_items":[],"missing_exception_lists":[],"missing_exception_lists_count":0}"#,
+    "\n"
+);
+
+fn temporary_file(name: &str, content: &str) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("kql-detect-{}-{name}", std::process::id()));
+    std::fs::write(&path, content).unwrap();
+    path
+}
+
+#[test]
+fn exceptions_suppress_the_alerts_they_describe() {
+    // No rule names the list, so its items apply to every rule (here the built-in one).
+    let exceptions = temporary_file("exceptions.ndjson", ALICE_EXCEPTIONS);
+    let output = kql_detect(
+        &[
+            "examples/azure-auditlogs.ndjson",
+            "--exceptions",
+            exceptions.to_str().unwrap(),
+            "--now",
+            "2026-11-26T12:00:00Z",
+        ],
+        "",
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let users: Vec<serde_json::Value> = alerts(&output)
+        .iter()
+        .map(|alert| alert["user"]["name"].clone())
+        .collect();
+    // Two of the four invitations name alice.admin in user.name and are excepted;
+    // the early Filebeat document (line 8) has no user.name, so the item cannot
+    // except it, and bob.ops's invitation remains.
+    assert_eq!(
+        users,
+        [
+            serde_json::Value::Null,
+            serde_json::json!("bob.ops@contoso.onmicrosoft.com")
+        ]
+    );
+
+    let output = kql_detect(
+        &["--explain", "--exceptions", exceptions.to_str().unwrap()],
+        &format!("{INVITE_BY_ALICE}\n"),
+    );
+    let explanation = text(&output.stdout);
+    assert!(explanation.contains("does not match"), "{explanation}");
+    assert!(
+        explanation
+            .contains("excepted by exception item \"Alice onboards partners\" (alice-invites)"),
+        "{explanation}"
+    );
+    std::fs::remove_file(exceptions).ok();
+}
+
+const INVITE_BY_ALICE: &str = r#"{"@timestamp":"2026-11-26T09:02:11.418Z","event":{"dataset":"azure.auditlogs","outcome":"success"},"user":{"name":"alice.admin@contoso.onmicrosoft.com"},"azure":{"auditlogs":{"operation_name":"Invite external user","properties":{"target_resources":{"0":{"display_name":"guest"}}}}}}"#;
+
+#[test]
+fn a_rule_export_carries_its_exception_lists_to_its_own_rules() {
+    // A Kibana rule export: two rules, one naming the list; the list and its item follow.
+    let rule = |rule_id: &str, name: &str, lists: &str| {
+        format!(
+            r#"{{"id":"{rule_id}-so","rule_id":"{rule_id}","name":"{name}","description":"d","type":"query","language":"kuery","query":"event.dataset:azure.auditlogs","severity":"low","risk_score":21,"exceptions_list":{lists}}}"#
+        )
+    };
+    let export = format!(
+        "{}\n{}\n{}",
+        rule(
+            "with-list",
+            "With the list",
+            r#"[{"id":"2f7b","list_id":"guest-invite-exceptions","type":"detection","namespace_type":"single"}]"#
+        ),
+        rule("without-list", "Without the list", "[]"),
+        ALICE_EXCEPTIONS
+    );
+    let rules = temporary_file("export.ndjson", &export);
+    let output = kql_detect(
+        &["--rules", rules.to_str().unwrap()],
+        &format!("{INVITE_BY_ALICE}\n"),
+    );
+    let names: Vec<serde_json::Value> = alerts(&output)
+        .iter()
+        .map(|alert| alert["kibana"]["alert"]["rule"]["name"].clone())
+        .collect();
+    assert_eq!(
+        names,
+        [serde_json::json!("Without the list")],
+        "{}",
+        text(&output.stderr)
+    );
+
+    // A rule naming a list nobody supplied runs without it, and says so.
+    let lonely = temporary_file(
+        "lonely.ndjson",
+        &rule(
+            "with-list",
+            "With the list",
+            r#"[{"id":"x","list_id":"nowhere","type":"detection","namespace_type":"single"}]"#,
+        ),
+    );
+    let output = kql_detect(
+        &["--rules", lonely.to_str().unwrap()],
+        &format!("{INVITE_BY_ALICE}\n"),
+    );
+    assert_eq!(alerts(&output).len(), 1);
+    assert!(
+        text(&output.stderr).contains("warning: the rule names exception list `nowhere`"),
+        "{}",
+        text(&output.stderr)
+    );
+    std::fs::remove_file(rules).ok();
+    std::fs::remove_file(lonely).ok();
+}

@@ -200,7 +200,7 @@ fn one_engine_over_all_rules_agrees_with_each_rule_alone() {
             .map(|(rule, _)| rule.rule_id.as_str())
             .collect();
         let found: Vec<&str> = engine
-            .matching_rules(event, None)
+            .matching_rules(event, None, Timestamp(0))
             .map(|rule| rule.rule_id.as_str())
             .collect();
         assert_eq!(found, expected, "{place}");

@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use kql_detect::engine::{Engine, ReplayEvent, ReplayOptions, RuleSource};
+use kql_detect::engine::{Engine, ExceptionSource, ReplayEvent, ReplayOptions, RuleSource};
 use kql_detect::ids::SourceIdentity;
 use kql_detect::rule::azure_external_guest_user_invitation;
 use kql_detect::schema::Schema;
@@ -49,7 +49,7 @@ fn replays_match_their_case_files() {
 
 /// Runs one case; `Ok(false)` when it needs the corpus and the corpus is absent.
 fn check(case: &Value) -> Result<bool, Vec<String>> {
-    let Some(engine) = engine_for(&case["rules"]) else {
+    let Some(engine) = engine_for(&case["rules"], &case["exceptions"]) else {
         return Ok(false);
     };
     let events = events_of(case);
@@ -125,12 +125,32 @@ fn check(case: &Value) -> Result<bool, Vec<String>> {
     }
 }
 
-/// `"builtin"`, or a list of rule objects and `{"corpus": PATH}` references.
-fn engine_for(rules: &Value) -> Option<Engine> {
+/// `"builtin"`, or a list of rule objects and `{"corpus": PATH}` references,
+/// with `exceptions` (exception lists and items) when given.
+fn engine_for(rules: &Value, exceptions: &Value) -> Option<Engine> {
     let schema = Schema::builtin();
+    let exceptions: Vec<ExceptionSource> = exceptions
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|record| ExceptionSource {
+            origin: "exceptions".to_string(),
+            text: record.to_string(),
+        })
+        .collect();
+    let build = |sources| {
+        Engine::from_sources_and_exceptions(
+            sources,
+            exceptions.clone(),
+            &Default::default(),
+            &schema,
+            Timestamp(0),
+        )
+        .expect("the case's rules load")
+    };
     if rules == "builtin" {
-        let rule = azure_external_guest_user_invitation();
-        return Some(Engine::new(vec![rule], &schema, Timestamp(0)).unwrap());
+        let rule = serde_json::to_value(azure_external_guest_user_invitation()).unwrap();
+        return Some(build(vec![RuleSource::Object(rule)]));
     }
     let mut sources = Vec::new();
     for rule in rules.as_array().expect("`rules` is \"builtin\" or a list") {
@@ -148,7 +168,7 @@ fn engine_for(rules: &Value) -> Option<Engine> {
             None => sources.push(RuleSource::Object(rule.clone())),
         }
     }
-    Some(Engine::from_sources(sources, &schema, Timestamp(0)).expect("the case's rules load"))
+    Some(build(sources))
 }
 
 /// `events` as given, plus `generate`: `count` copies of `template`, the

@@ -234,3 +234,17 @@ test('in filter mode a matching raw record passes on as Azure sent it', () => {
   const passed = new Engine({ mode: 'filter' }).evaluate({ records: [raw] });
   assert.deepEqual(passed, [raw]);
 });
+
+test('exceptions given as an option suppress alerts, and explain names the item', () => {
+  const item = { item_id: 'bob-invites', list_id: 'ops', namespace_type: 'single', type: 'simple', name: 'Bob invites vendors',
+    entries: [{ field: 'user.name', operator: 'included', type: 'match_any', value: ['bob.ops@contoso.onmicrosoft.com'] }] };
+  const engine = new Engine({ exceptions: [item], now: '2026-11-27T10:00:00Z' });
+  const users = samples.flatMap((line) => engine.evaluate(line)).map((alert) => alert.user && alert.user.name);
+  assert.ok(!users.includes('bob.ops@contoso.onmicrosoft.com'));
+  assert.equal(users.length, 3);
+  const bob = samples.find((line) => line.includes('bob.ops') && line.includes('Invite external user'));
+  const explanation = engine.explain(bob);
+  assert.equal(explanation.matched, false);
+  assert.equal(explanation.rules[0].exceptions.excepted_by.item_id, 'bob-invites');
+  assert.throws(() => new Engine({ exceptions: ['{"item_id":'] }), (error) => error.type === 'exception_invalid');
+});

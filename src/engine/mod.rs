@@ -2,10 +2,12 @@
 //! compiled once, then events in and alerts (or filtered or tagged events) out.
 //! The command line and the wasm API are thin shells around it.
 
+mod exceptions;
 mod input;
 mod recent;
 mod replay;
 
+pub use exceptions::ExceptionSource;
 pub use input::InputOutcome;
 pub use recent::{RecentAlerts, RECENT_ALERTS_CAPACITY};
 
@@ -22,6 +24,7 @@ use crate::compile::CompiledQuery;
 use crate::dispatch::RuleDispatch;
 use crate::error::{Error, ErrorType};
 use crate::event::JsonEvent;
+use crate::exception::{CompiledExceptions, ValueLists};
 use crate::explain::{Explanation, RuleExplanation};
 use crate::ids::{self, SourceIdentity, DEFAULT_SPACE};
 use crate::ingest::{IngestOptions, InputKind};
@@ -45,6 +48,8 @@ pub struct Engine {
     schema: Schema,
     /// How inputs are turned into documents.
     ingest: IngestOptions,
+    /// What `now` meant when the rules were compiled (date math in queries and exceptions).
+    compiled_at: Timestamp,
 }
 
 #[derive(Clone, Debug)]
@@ -52,6 +57,16 @@ struct CompiledRule {
     rule: Rule,
     query: CompiledQuery,
     indices: IndexPatterns,
+    /// The exception items that apply to the rule (none by default).
+    exceptions: CompiledExceptions,
+}
+
+impl CompiledRule {
+    /// Whether the rule alerts on `event` at `now`: its query matches and no
+    /// unexpired exception item excepts it.
+    fn alerts_on(&self, event: &dyn crate::event::Event, now: Timestamp) -> bool {
+        self.query.matches(event) && self.exceptions.excepting_item(event, now).is_none()
+    }
 }
 
 /// What the engine emits for each event.
@@ -99,6 +114,10 @@ pub struct EngineOptions {
     pub space_id: Option<String>,
     /// How to read events: `auto` (default), `ecs` or `azure`.
     pub input: Option<String>,
+    /// Exception lists and items: export texts (NDJSON), API JSON texts, or objects.
+    pub exceptions: Option<Vec<Value>>,
+    /// The value lists `is in list` exception entries name: `{"list id": ["value", …]}`.
+    pub value_lists: Option<ValueLists>,
     /// Keep each raw Azure record's JSON as `event.original`.
     pub keep_original: Option<bool>,
 }
@@ -207,17 +226,38 @@ impl Engine {
             Some(extra) => schema.extend(Schema::from_value(extra)?),
             None => schema,
         };
-        let mut engine = match &options.rules {
-            None => Engine::new(vec![azure_external_guest_user_invitation()], &schema, now)?,
-            Some(rules) => {
-                let sources = rules
-                    .iter()
-                    .enumerate()
-                    .map(|(index, rule)| source_of(index, rule))
-                    .collect();
-                Engine::from_sources(sources, &schema, now)?
-            }
+        let sources = match &options.rules {
+            None => vec![RuleSource::Object(
+                serde_json::to_value(azure_external_guest_user_invitation())
+                    .map_err(|error| options_error(format!("the built-in rule: {error}")))?,
+            )],
+            Some(rules) => rules
+                .iter()
+                .enumerate()
+                .map(|(index, rule)| source_of(index, rule))
+                .collect(),
         };
+        let exception_sources = options
+            .exceptions
+            .iter()
+            .flatten()
+            .enumerate()
+            .map(|(index, exceptions)| ExceptionSource {
+                origin: format!("exceptions[{index}]"),
+                text: match exceptions {
+                    Value::String(text) => text.clone(),
+                    other => other.to_string(),
+                },
+            })
+            .collect();
+        let value_lists = options.value_lists.clone().unwrap_or_default();
+        let mut engine = Engine::from_sources_and_exceptions(
+            sources,
+            exception_sources,
+            &value_lists,
+            &schema,
+            now,
+        )?;
         if let Some(mode) = &options.mode {
             engine.mode = Mode::from_name(mode).ok_or_else(|| {
                 options_error(format!(
@@ -246,6 +286,23 @@ impl Engine {
         schema: &Schema,
         now: Timestamp,
     ) -> Result<Engine, Error> {
+        Engine::from_sources_and_exceptions(sources, Vec::new(), &ValueLists::new(), schema, now)
+    }
+
+    /// [`Engine::from_sources`], with exception lists and items from
+    /// `exception_sources` (and from the rule sources: a Kibana rule export
+    /// carries the lists its rules use) and the value lists `is in list`
+    /// entries name.
+    pub fn from_sources_and_exceptions(
+        sources: Vec<RuleSource>,
+        exception_sources: Vec<ExceptionSource>,
+        value_lists: &ValueLists,
+        schema: &Schema,
+        now: Timestamp,
+    ) -> Result<Engine, Error> {
+        let mut exception_sources = exception_sources;
+        exception_sources.extend(sources.iter().filter_map(exception_source_of));
+        let exception_set = exceptions::load_sources(&exception_sources)?;
         let mut loaded = Vec::new();
         let mut diagnostics = Vec::new();
         let mut query_number = 0;
@@ -275,6 +332,7 @@ impl Engine {
         let (kept, duplicates) = deduplicate(loaded);
         diagnostics.extend(duplicates);
         let mut engine = Engine::compile(kept, schema, now)?;
+        diagnostics.extend(engine.attach_exceptions(&exception_set, value_lists)?);
         engine.diagnostics = diagnostics;
         Ok(engine)
     }
@@ -320,6 +378,7 @@ impl Engine {
                     rule: loaded.rule,
                     query,
                     indices,
+                    exceptions: CompiledExceptions::default(),
                 })
             })
             .collect::<Result<Vec<CompiledRule>, Error>>()?;
@@ -334,6 +393,7 @@ impl Engine {
             fixed_now: None,
             schema: schema.clone(),
             ingest: IngestOptions::default(),
+            compiled_at: now,
         })
     }
 
@@ -397,6 +457,7 @@ impl Engine {
         &'e self,
         event: &'e Value,
         index: Option<&'e str>,
+        now: Timestamp,
     ) -> impl Iterator<Item = &'e Rule> + 'e {
         let index = index
             .map(str::to_string)
@@ -410,7 +471,7 @@ impl Engine {
                     .as_deref()
                     .map_or(true, |index| compiled.indices.includes(index))
             })
-            .filter(move |compiled| compiled.query.matches(&JsonEvent(event)))
+            .filter(move |compiled| compiled.alerts_on(&JsonEvent(event), now))
             .map(|compiled| &compiled.rule)
     }
 
@@ -466,7 +527,7 @@ impl Engine {
     ) -> Result<Vec<Value>, Error> {
         require_object(event)?;
         let index = stored.map(|stored| stored.index.as_str());
-        let matched: Vec<&Rule> = self.matching_rules(event, index).collect();
+        let matched: Vec<&Rule> = self.matching_rules(event, index, now).collect();
         Ok(match self.mode {
             Mode::Alerts if matched.is_empty() => Vec::new(),
             Mode::Alerts => {
@@ -532,13 +593,39 @@ impl Engine {
                 ),
             });
         }
+        let explanation = self.explain_rule(compiled, event);
+        let mut why = explanation.clause.render();
+        if let Some(exceptions) = &explanation.exceptions {
+            why.push_str(&exceptions.render());
+        }
+        Ok(RuleVerdict {
+            alerted: explanation.matched,
+            why,
+        })
+    }
+
+    /// One rule's verdict, clause by clause and exception item by item (at the
+    /// time the engine was compiled for).
+    fn explain_rule(&self, compiled: &CompiledRule, event: &Value) -> RuleExplanation {
         let clause = compiled
             .query
             .explain(&JsonEvent(event), &compiled.rule.query);
-        Ok(RuleVerdict {
-            alerted: clause.matched,
-            why: clause.render(),
-        })
+        let exceptions = (!compiled.exceptions.is_empty()).then(|| {
+            compiled
+                .exceptions
+                .explain(&JsonEvent(event), self.compiled_at)
+        });
+        let excepted = exceptions
+            .as_ref()
+            .is_some_and(|exceptions| exceptions.excepted);
+        RuleExplanation {
+            rule_id: compiled.rule.rule_id.clone(),
+            name: compiled.rule.name.clone(),
+            query: compiled.rule.query.clone(),
+            matched: clause.matched && !excepted,
+            clause,
+            exceptions,
+        }
     }
 
     /// Every rule's clause-by-clause verdict on `event`.
@@ -547,18 +634,7 @@ impl Engine {
         let rules: Vec<RuleExplanation> = self
             .rules
             .iter()
-            .map(|compiled| {
-                let clause = compiled
-                    .query
-                    .explain(&JsonEvent(event), &compiled.rule.query);
-                RuleExplanation {
-                    rule_id: compiled.rule.rule_id.clone(),
-                    name: compiled.rule.name.clone(),
-                    query: compiled.rule.query.clone(),
-                    matched: clause.matched,
-                    clause,
-                }
-            })
+            .map(|compiled| self.explain_rule(compiled, event))
             .collect();
         Ok(Explanation {
             matched: rules.iter().any(|rule| rule.matched),
@@ -589,6 +665,17 @@ fn data_stream_name(event: &Value) -> Option<String> {
         part("dataset")?,
         part("namespace")?
     ))
+}
+
+/// A rule source that may carry exception lists: JSON text (a Kibana export).
+fn exception_source_of(source: &RuleSource) -> Option<ExceptionSource> {
+    match source {
+        RuleSource::Text { origin, text } if is_json_text(text) => Some(ExceptionSource {
+            origin: origin.clone(),
+            text: text.clone(),
+        }),
+        _ => None,
+    }
 }
 
 /// How a rule source given as a JSON value (JS options) is read.

@@ -352,10 +352,20 @@ impl<'a> RuleReplay<'a> {
             .filter(|found| found.in_window(from, to))
         {
             let event = &self.events[found.event];
+            let document = JsonEvent(&event.document);
             if let Some(query) = &query {
-                if !query.matches(&JsonEvent(&event.document)) {
+                if !query.matches(&document) {
                     continue;
                 }
+            }
+            // Exceptions apply at the execution's time: an item stops applying once it expires.
+            if self
+                .compiled
+                .exceptions
+                .excepting_item(&document, now)
+                .is_some()
+            {
+                continue;
             }
             summary.matched += 1;
             let source = self

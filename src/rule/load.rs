@@ -154,7 +154,8 @@ fn load_json(origin: &str, text: &str) -> Vec<Result<LoadedRule, Error>> {
         .collect()
 }
 
-/// One JSON object: a rule, an exception list (reported), or the export summary (skipped).
+/// One JSON object: a rule, or what else a Kibana export holds (the summary
+/// line, exception lists and items: [`crate::exception::load`] reads those).
 fn load_json_rule(value: &Value, origin: &str) -> Option<Result<LoadedRule, Error>> {
     let Value::Object(object) = value else {
         return Some(Err(Error::new(
@@ -164,16 +165,8 @@ fn load_json_rule(value: &Value, origin: &str) -> Option<Result<LoadedRule, Erro
         )
         .in_origin(origin)));
     };
-    if is_export_summary(object) {
+    if is_export_summary(object) || is_exception_record(object) {
         return None;
-    }
-    if object.contains_key("list_id") && !object.contains_key("rule_id") {
-        return Some(Err(Error::new(
-            ErrorType::RuleUnsupported,
-            "exception_list",
-            "exception lists and their items are not applied yet; the rules that use them run without them",
-        )
-        .in_origin(origin)));
     }
     Some(checked(Rule::from_api_json(value), origin).map(|rule| {
         LoadedRule {
@@ -187,9 +180,20 @@ fn load_json_rule(value: &Value, origin: &str) -> Option<Result<LoadedRule, Erro
     }))
 }
 
-/// The last line of a Kibana rule export: counts, no rule.
+/// An exception list container or item, as a Kibana rule export carries them after the rules.
+fn is_exception_record(object: &Map<String, Value>) -> bool {
+    object.contains_key("list_id") && !object.contains_key("rule_id")
+}
+
+/// The last line of a Kibana rule or exception list export: counts, no rule.
 fn is_export_summary(object: &Map<String, Value>) -> bool {
-    object.contains_key("exported_count") || object.contains_key("exported_rules_count")
+    [
+        "exported_count",
+        "exported_rules_count",
+        "exported_exception_list_count",
+    ]
+    .iter()
+    .any(|key| object.contains_key(*key))
 }
 
 /// Validation and support checks, reported with the rule's name.

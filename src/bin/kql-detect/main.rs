@@ -69,6 +69,18 @@ pub struct RuleArguments {
     #[arg(long = "query", value_name = "KQL")]
     pub queries: Vec<String>,
 
+    /// Rule exceptions (repeatable): a Kibana exception list export (NDJSON) or
+    /// API JSON. Items of lists a rule's `exceptions_list` names apply to that
+    /// rule; items of lists no rule names apply to every rule. Lists in a Kibana
+    /// rule export given to --rules are read too.
+    #[arg(long = "exceptions", value_name = "FILE")]
+    pub exceptions: Vec<std::path::PathBuf>,
+
+    /// Value lists for `is in list` exception entries: a JSON object
+    /// {"list id": ["value", ...]}.
+    #[arg(long, value_name = "FILE")]
+    pub value_lists: Option<std::path::PathBuf>,
+
     /// The mapping to use instead of the built-in one (ECS + Elastic's Azure
     /// integration): a {"field": "type"} object, a GET _mapping or _field_caps
     /// response, or a Kibana data view's field list. It is complete: unlisted

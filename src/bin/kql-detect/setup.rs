@@ -4,7 +4,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use kql_detect::engine::{Engine, RuleSource};
+use kql_detect::engine::{Engine, ExceptionSource, RuleSource};
+use kql_detect::exception::ValueLists;
 use kql_detect::rule::azure_external_guest_user_invitation;
 use kql_detect::schema::Schema;
 use kql_detect::time::Timestamp;
@@ -20,13 +21,34 @@ pub fn engine(arguments: &RuleArguments) -> Result<(Engine, Timestamp), Error> {
         Some(text) => time_argument("--now", text)?,
         None => clock(),
     };
-    let engine = if arguments.queries.is_empty() && arguments.rules.is_empty() {
-        Engine::new(vec![azure_external_guest_user_invitation()], &schema, now)?
+    let sources = if arguments.queries.is_empty() && arguments.rules.is_empty() {
+        vec![RuleSource::Object(builtin_rule_json()?)]
     } else {
         let mut sources = rule_files(&arguments.rules)?;
         sources.extend(arguments.queries.iter().cloned().map(RuleSource::Query));
-        Engine::from_sources(sources, &schema, now)?
+        sources
     };
+    let exceptions = arguments
+        .exceptions
+        .iter()
+        .map(|path| {
+            Ok(ExceptionSource {
+                origin: path.display().to_string(),
+                text: read_text(path)?,
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let value_lists = match &arguments.value_lists {
+        Some(path) => serde_json::from_str(&read_text(path)?).map_err(|error| {
+            usage(format!(
+                "{}: value lists must be a JSON object {{\"list id\": [\"value\", ...]}}: {error}",
+                path.display()
+            ))
+        })?,
+        None => ValueLists::new(),
+    };
+    let engine =
+        Engine::from_sources_and_exceptions(sources, exceptions, &value_lists, &schema, now)?;
     for diagnostic in engine.diagnostics() {
         eprintln!(
             "{}",
@@ -52,6 +74,17 @@ pub fn schema(
         Some(path) => Ok(schema.extend(read_schema(path)?)),
         None => Ok(schema),
     }
+}
+
+/// The built-in rule, in the rules API's shape.
+fn builtin_rule_json() -> Result<serde_json::Value, Error> {
+    serde_json::to_value(azure_external_guest_user_invitation())
+        .map_err(|error| usage(format!("the built-in rule: {error}")))
+}
+
+fn read_text(path: &Path) -> Result<String, Error> {
+    std::fs::read_to_string(path)
+        .map_err(|error| usage(format!("cannot read {}: {error}", path.display())))
 }
 
 /// An RFC 3339 time given to `flag`.
