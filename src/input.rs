@@ -363,6 +363,18 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
     crate::span::floor_char_boundary(text, line_start + column.saturating_sub(1))
 }
 
+/// How a JSON value that should have been an object is named in messages.
+pub(crate) fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

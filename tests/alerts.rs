@@ -8,6 +8,10 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+#[path = "common/json_cases.rs"]
+mod json_cases;
+
+use json_cases::json_case_files;
 use kql_detect::engine::{Engine, RuleSource};
 use kql_detect::ids::SourceIdentity;
 use kql_detect::rule::azure_external_guest_user_invitation;
@@ -28,19 +32,8 @@ fn alert_documents_match_their_case_files() {
     let mut failures = Vec::new();
     let mut checked = 0;
     let mut skipped = Vec::new();
-    let mut paths: Vec<PathBuf> = fs::read_dir(cases_dir())
-        .expect("tests/cases/alerts exists")
-        .map(|entry| entry.expect("readable directory").path())
-        .filter(|path| {
-            path.extension()
-                .is_some_and(|extension| extension == "json")
-        })
-        .collect();
-    paths.sort();
-    for path in paths {
-        let name = path.file_name().unwrap().to_string_lossy().to_string();
-        let case: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap())
-            .unwrap_or_else(|error| panic!("{name}: not JSON: {error}"));
+    for (name, case) in json_case_files("alerts") {
+        let path = cases_dir().join(&name);
         match check(&name, &case) {
             Outcome::Passed => checked += 1,
             Outcome::Skipped(reason) => skipped.push(format!("{name}: {reason}")),

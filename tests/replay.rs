@@ -3,8 +3,12 @@
 //! expectations (see the README there).
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+#[path = "common/json_cases.rs"]
+mod json_cases;
+
+use json_cases::json_case_files;
 use kql_detect::engine::{Engine, ExceptionSource, ReplayEvent, ReplayOptions, RuleSource};
 use kql_detect::ids::SourceIdentity;
 use kql_detect::rule::azure_external_guest_user_invitation;
@@ -12,27 +16,11 @@ use kql_detect::schema::Schema;
 use kql_detect::time::Timestamp;
 use serde_json::{json, Value};
 
-fn cases_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/replay")
-}
-
 #[test]
 fn replays_match_their_case_files() {
-    let mut paths: Vec<PathBuf> = fs::read_dir(cases_dir())
-        .expect("tests/cases/replay exists")
-        .map(|entry| entry.expect("readable directory").path())
-        .filter(|path| {
-            path.extension()
-                .is_some_and(|extension| extension == "json")
-        })
-        .collect();
-    paths.sort();
     let mut failures = Vec::new();
     let mut ran = 0;
-    for path in &paths {
-        let name = path.file_name().unwrap().to_string_lossy().to_string();
-        let case: Value = serde_json::from_str(&fs::read_to_string(path).unwrap())
-            .unwrap_or_else(|error| panic!("{name}: {error}"));
+    for (name, case) in json_case_files("replay") {
         assert!(
             case["why"].as_str().is_some_and(|why| !why.is_empty()),
             "{name}: no `why`"

@@ -706,17 +706,9 @@ fn require_object(event: &Value) -> Result<(), Error> {
     Err(Error::new(
         ErrorType::EventInvalid,
         "not_an_object",
-        format!("an event must be a JSON object, not {}", json_kind(event)),
+        format!(
+            "an event must be a JSON object, not {}",
+            crate::input::json_kind(event)
+        ),
     ))
-}
-
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }

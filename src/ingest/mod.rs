@@ -282,14 +282,7 @@ fn in_item(mut error: Error, array: &str, index: usize) -> Error {
 }
 
 fn not_an_object(value: &Value, what: &str) -> Error {
-    let kind = match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    };
+    let kind = crate::input::json_kind(value);
     Error::new(
         ErrorType::EventInvalid,
         "not_an_object",

@@ -1,6 +1,6 @@
 //! `kql-detect [FILE...]`: every event against every rule, as a stream.
 
-use std::io::{self, BufWriter, ErrorKind, Write};
+use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use clap::Args;
@@ -9,7 +9,7 @@ use kql_detect::input::Document;
 use kql_detect::time::Timestamp;
 use serde_json::Value;
 
-use crate::inputs::{for_each_document, report_invalid};
+use crate::inputs::{for_each_document, output_failure, report_invalid};
 use crate::{setup, RuleArguments};
 
 /// Arguments of the default command.
@@ -90,13 +90,8 @@ pub fn run(arguments: &EvaluateArguments) -> ExitCode {
         run.document(name, document, &mut output)
     })
     .and_then(|()| output.flush());
-    match result {
-        Err(error) if error.kind() == ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::from(2);
-        }
-        Ok(()) => {}
+    if let Some(exit) = output_failure(result) {
+        return exit;
     }
     let Counts {
         events,

@@ -45,3 +45,18 @@ pub fn report_invalid(name: &str, line: usize, error: kql_detect::Error) {
     };
     eprintln!("{}", error.in_origin(origin).rendered());
 }
+
+/// The exit code for a failed write of the output, if it failed: a closed
+/// pipe (`kql-detect … | head`) is not an error.
+pub fn output_failure(result: io::Result<()>) -> Option<std::process::ExitCode> {
+    match result {
+        Ok(()) => None,
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => {
+            Some(std::process::ExitCode::SUCCESS)
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            Some(std::process::ExitCode::from(2))
+        }
+    }
+}

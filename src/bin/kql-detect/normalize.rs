@@ -1,6 +1,6 @@
 //! `kql-detect normalize [FILE...]`: the ECS documents the inputs become.
 
-use std::io::{self, BufWriter, ErrorKind, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -8,7 +8,7 @@ use clap::Args;
 use kql_detect::ingest;
 use kql_detect::input::Document;
 
-use crate::inputs::{for_each_document, report_invalid};
+use crate::inputs::{for_each_document, output_failure, report_invalid};
 use crate::InputArguments;
 
 /// Arguments of `normalize`.
@@ -52,13 +52,8 @@ pub fn run(arguments: &NormalizeArguments) -> ExitCode {
         Ok(())
     })
     .and_then(|()| output.flush());
-    match result {
-        Err(error) if error.kind() == ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::from(2);
-        }
-        Ok(()) => {}
+    if let Some(exit) = output_failure(result) {
+        return exit;
     }
     eprintln!("documents {documents}, invalid {invalid}");
     ExitCode::from(u8::from(invalid > 0))
