@@ -49,6 +49,7 @@ pub mod output;
 pub mod pattern;
 pub mod rule;
 pub mod rule_tests;
+pub mod scan;
 pub mod schema;
 pub mod span;
 pub mod time;

@@ -68,6 +68,12 @@ impl Glob {
         }
     }
 
+    /// The text every match starts with: the pattern up to its first `*`
+    /// (the whole pattern when it has none).
+    pub fn literal_prefix(&self) -> &[u8] {
+        &self.segments[0].bytes
+    }
+
     /// True when the whole of `text` matches.
     pub fn matches(&self, text: &str) -> bool {
         self.accepts(self.feed(self.start(), text.as_bytes()))

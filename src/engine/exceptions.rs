@@ -43,6 +43,16 @@ impl Engine {
         set: &ExceptionSet,
         lists: &ValueLists,
     ) -> Result<Vec<Error>, Error> {
+        let diagnostics = self.compile_exceptions(set, lists)?;
+        self.record_fields_read();
+        Ok(diagnostics)
+    }
+
+    fn compile_exceptions(
+        &mut self,
+        set: &ExceptionSet,
+        lists: &ValueLists,
+    ) -> Result<Vec<Error>, Error> {
         let mut diagnostics = Vec::new();
         let mut references_per_rule = Vec::new();
         for compiled in &self.rules {

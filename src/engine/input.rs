@@ -6,11 +6,16 @@
 
 use serde_json::Value;
 
+use std::cell::RefCell;
+
 use super::{Engine, Mode, RecentAlerts};
 use crate::error::Error;
+use crate::event::{Event, Scalar};
 use crate::explain::Explanation;
 use crate::ingest::{self, Ingested};
+use crate::ingest::{may_embed_record, InputKind, EMBEDDING_FIELDS};
 use crate::input::invalid_json;
+use crate::scan::{Projected, Scanner};
 use crate::time::Timestamp;
 
 /// What one input produced.
@@ -76,12 +81,24 @@ impl Engine {
     }
 
     /// [`Engine::evaluate_input`] for JSON text.
+    ///
+    /// Most events match no rule. When the text is one ECS document, it is
+    /// first read lazily, for the fields the rules read only; if no rule
+    /// alerts on that, the answer is known without building the document.
+    /// Everything else (matches, raw Azure records, envelopes, text the lazy
+    /// reader does not accept) takes the full path.
     pub fn evaluate_input_json(
         &self,
         text: &str,
         now: Timestamp,
         recent: Option<&mut RecentAlerts>,
     ) -> InputOutcome {
+        if self.alerts_on_projection(text, now) == Some(false) {
+            return InputOutcome {
+                documents: 1,
+                ..InputOutcome::default()
+            };
+        }
         match serde_json::from_str(text) {
             Ok(value) => self.evaluate_input(value, Some(text), now, recent),
             Err(error) => InputOutcome {
@@ -99,6 +116,23 @@ impl Engine {
             .collect()
     }
 
+    /// Whether any rule alerts on `text`, read lazily; `None` when the lazy
+    /// reader cannot answer (see [`Engine::evaluate_input_json`]).
+    fn alerts_on_projection(&self, text: &str, now: Timestamp) -> Option<bool> {
+        if self.mode == Mode::Tag || self.ingest.input == InputKind::Azure {
+            return None;
+        }
+        let fields = self.fields.as_ref()?;
+        SCANNER.with(|scanner| {
+            let mut scanner = scanner.try_borrow_mut().ok()?;
+            let projected = scanner.scan(text, fields)?;
+            if self.ingest.input == InputKind::Auto && may_not_be_ecs(&projected) {
+                return None;
+            }
+            Some(self.any_rule_alerts(&projected, now))
+        })
+    }
+
     /// In filter mode a normalised record passes on as it came in, so a
     /// shipper forwards what Azure sent; other outputs are unchanged.
     fn as_passed(&self, outputs: Vec<Value>, record: Option<Value>) -> Vec<Value> {
@@ -107,4 +141,22 @@ impl Engine {
             _ => outputs,
         }
     }
+}
+
+thread_local! {
+    /// The lazy reader's buffers, reused from event to event.
+    static SCANNER: RefCell<Scanner> = RefCell::new(Scanner::default());
+}
+
+/// True when ingest might not pass the projected input through unchanged: it
+/// has a top-level key of a raw record, envelope or search hit, or a wrapper
+/// field holding JSON text.
+fn may_not_be_ecs(projected: &Projected<'_>) -> bool {
+    projected.saw_watched_key()
+        || EMBEDDING_FIELDS.iter().any(|field| {
+            projected.any_value(
+                field,
+                &mut |value| matches!(value, Scalar::Text(text) if may_embed_record(text)),
+            )
+        })
 }

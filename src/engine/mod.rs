@@ -27,10 +27,13 @@ use crate::event::JsonEvent;
 use crate::exception::{CompiledExceptions, ValueLists};
 use crate::explain::{Explanation, RuleExplanation};
 use crate::ids::{self, SourceIdentity, DEFAULT_SPACE};
-use crate::ingest::{IngestOptions, InputKind};
+use crate::ingest::{
+    IngestOptions, InputKind, EMBEDDING_FIELDS, NON_ECS_KEY_PREFIXES, NON_ECS_TOP_LEVEL_KEYS,
+};
 use crate::rule::index::IndexPatterns;
 use crate::rule::load::{deduplicate, load, looks_like_toml, LoadedRule};
 use crate::rule::{azure_external_guest_user_invitation, Rule};
+use crate::scan::FieldSet;
 use crate::schema::Schema;
 use crate::time::Timestamp;
 
@@ -50,6 +53,9 @@ pub struct Engine {
     ingest: IngestOptions,
     /// What `now` meant when the rules were compiled (date math in queries and exceptions).
     compiled_at: Timestamp,
+    /// The fields the rules and their exceptions read, for the lazy reader;
+    /// `None` when some rule needs whole objects (a nested query).
+    fields: Option<FieldSet>,
 }
 
 #[derive(Clone, Debug)]
@@ -394,7 +400,9 @@ impl Engine {
             schema: schema.clone(),
             ingest: IngestOptions::default(),
             compiled_at: now,
-        })
+            fields: None,
+        }
+        .recording_fields_read())
     }
 
     /// The built-in rule (Azure External Guest User Invitation) over the built-in schema.
@@ -418,6 +426,25 @@ impl Engine {
     pub fn with_index(mut self, index: Option<String>) -> Engine {
         self.index = index;
         self
+    }
+
+    fn recording_fields_read(mut self) -> Engine {
+        self.record_fields_read();
+        self
+    }
+
+    /// Records which fields the rules and exceptions read, for the lazy reader.
+    fn record_fields_read(&mut self) {
+        let queries = self.rules.iter().flat_map(|compiled| {
+            std::iter::once(&compiled.query).chain(compiled.exceptions.queries())
+        });
+        self.fields = FieldSet::of(queries).map(|fields| {
+            let fields = DATA_STREAM_FIELDS
+                .iter()
+                .chain(&EMBEDDING_FIELDS)
+                .fold(fields, |fields, path| fields.with_exact(path));
+            fields.watching(&NON_ECS_TOP_LEVEL_KEYS, &NON_ECS_KEY_PREFIXES)
+        });
     }
 
     /// Sets how inputs are turned into documents.
@@ -473,6 +500,19 @@ impl Engine {
             })
             .filter(move |compiled| compiled.alerts_on(&JsonEvent(event), now))
             .map(|compiled| &compiled.rule)
+    }
+
+    /// Whether any rule alerts on `event` at `now` (index patterns, query and
+    /// exceptions), without building anything.
+    fn any_rule_alerts(&self, event: &dyn crate::event::Event, now: Timestamp) -> bool {
+        let index = self.index.clone().or_else(|| data_stream_of(event));
+        self.dispatch.candidates(event).into_iter().any(|position| {
+            let compiled = &self.rules[position];
+            index
+                .as_deref()
+                .map_or(true, |index| compiled.indices.includes(index))
+                && compiled.alerts_on(event, now)
+        })
     }
 
     /// The positions of the rules that can match `event` at all, found from
@@ -645,25 +685,34 @@ impl Engine {
 
 /// The name of an event's data stream, from `data_stream.type`, `.dataset` and `.namespace`.
 fn data_stream_name(event: &Value) -> Option<String> {
-    let part = |name: &str| {
+    data_stream_of(&JsonEvent(event))
+}
+
+/// The fields that name an event's data stream.
+const DATA_STREAM_FIELDS: [&str; 3] = [
+    "data_stream.type",
+    "data_stream.dataset",
+    "data_stream.namespace",
+];
+
+/// [`data_stream_name`] for any event representation.
+fn data_stream_of(event: &dyn crate::event::Event) -> Option<String> {
+    let part = |field: &str| {
         let mut found = None;
-        crate::event::Event::any_value(
-            &JsonEvent(event),
-            &format!("data_stream.{name}"),
-            &mut |value| {
-                if let crate::event::Scalar::Text(text) = value {
-                    found = Some(text.to_string());
-                }
-                true
-            },
-        );
+        event.any_value(field, &mut |value| {
+            if let crate::event::Scalar::Text(text) = value {
+                found = Some(text.to_string());
+            }
+            true
+        });
         found
     };
+    let [type_field, dataset_field, namespace_field] = DATA_STREAM_FIELDS;
     Some(format!(
         "{}-{}-{}",
-        part("type")?,
-        part("dataset")?,
-        part("namespace")?
+        part(type_field)?,
+        part(dataset_field)?,
+        part(namespace_field)?
     ))
 }
 

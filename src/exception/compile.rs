@@ -122,6 +122,13 @@ impl CompiledExceptions {
         self.items.is_empty()
     }
 
+    /// Every entry's query, for knowing which fields the items read.
+    pub fn queries(&self) -> impl Iterator<Item = &CompiledQuery> {
+        self.items
+            .iter()
+            .flat_map(|item| item.entries.iter().map(|entry| &entry.query))
+    }
+
     /// The first item that excepts `event` at `now` (the execution's start), if any.
     pub fn excepting_item(&self, event: &dyn Event, now: Timestamp) -> Option<&ItemSummary> {
         self.items

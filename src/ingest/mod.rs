@@ -16,6 +16,35 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorType};
 
+/// Top-level keys that make an input something other than an ECS document:
+/// a raw record (`category`…), a Graph item or page, an envelope, a search hit.
+/// An input with none of them (nor a key starting with
+/// [`NON_ECS_KEY_PREFIXES`]) and no [`EMBEDDING_FIELDS`] holding JSON text is
+/// passed through unchanged by [`ingest`] in [`InputKind::Auto`], which lets a
+/// caller that reads only some fields know that without parsing the rest.
+pub const NON_ECS_TOP_LEVEL_KEYS: [&str; 9] = [
+    "category",
+    "Category",
+    "CategoryValue",
+    "activityDisplayName",
+    "records",
+    "value",
+    "hits",
+    "_source",
+    "_index",
+];
+
+/// Prefixes of top-level keys that make an input a Graph API page.
+pub const NON_ECS_KEY_PREFIXES: [&str; 1] = ["@odata."];
+
+/// Fields whose text may hold the raw record a wrapper document carries.
+pub const EMBEDDING_FIELDS: [&str; 2] = ["message", "event.original"];
+
+/// Whether an [`EMBEDDING_FIELDS`] value may hold a raw record (JSON text).
+pub fn may_embed_record(text: &str) -> bool {
+    text.trim_start().starts_with('{')
+}
+
 /// How to read an input.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum InputKind {

@@ -1,0 +1,922 @@
+//! A lazy JSON reader: the values of the fields the rules ask about, and
+//! nothing else.
+//!
+//! A detection rule reads a handful of an event's fields; building a whole
+//! `serde_json::Value` for every event costs more than the rules themselves.
+//! [`Scanner`] walks the JSON text once, follows only the keys that lead to a
+//! field some rule reads (an exact name, or a `*` pattern still alive), skips
+//! every other value by its brackets and quotes, and records the leaves it
+//! keeps. The result, [`Projected`], is an [`Event`] with exactly the
+//! flattened view of [`crate::event::JsonEvent`]: a field's name is its keys
+//! joined with `.` (so dotted keys and nested objects are one field), arrays
+//! are looked through, `null` is no value and an object is not a value.
+//!
+//! It is a fast path, not a validator: on anything it does not accept
+//! (malformed JSON, nesting deeper than [`MAX_DEPTH`]) it returns `None`, and
+//! the caller reads the event with `serde_json`, which reports the fault. Text
+//! it skips is checked only for its structure (brackets, quotes, escapes,
+//! literals and number characters).
+
+use crate::compile::{CompiledQuery, Matcher, MatcherKind};
+use crate::event::{Event, PathVisitor, Scalar, Visitor};
+use crate::pattern::{Glob, GlobState};
+
+/// serde_json's own nesting limit, so both readers refuse the same documents.
+pub const MAX_DEPTH: usize = 128;
+
+/// The fields some rule reads: exact names and `*` patterns; and top-level
+/// keys whose mere presence the caller wants to know of.
+#[derive(Clone, Debug, Default)]
+pub struct FieldSet {
+    exact: Vec<Box<[u8]>>,
+    globs: Vec<Glob>,
+    watched_keys: Vec<Box<[u8]>>,
+    watched_prefixes: Vec<Box<[u8]>>,
+}
+
+impl FieldSet {
+    /// The fields `queries` read, or `None` if one of them needs whole objects
+    /// (a nested query), which only a full parse provides.
+    pub fn of<'q>(queries: impl IntoIterator<Item = &'q CompiledQuery>) -> Option<FieldSet> {
+        let mut fields = FieldSet::default();
+        for query in queries {
+            fields.add_matcher(&query.root)?;
+        }
+        fields.exact.sort();
+        fields.exact.dedup();
+        let mut unique: Vec<Glob> = Vec::new();
+        for glob in fields.globs.drain(..) {
+            if !unique.contains(&glob) {
+                unique.push(glob);
+            }
+        }
+        fields.globs = unique;
+        Some(fields)
+    }
+
+    /// Adds a field read by other means than a query (the data stream fields).
+    pub fn with_exact(mut self, path: &str) -> FieldSet {
+        self.exact.push(path.as_bytes().into());
+        self.exact.sort();
+        self.exact.dedup();
+        self
+    }
+
+    /// Reports ([`Projected::saw_watched_key`]) whether the event has one of
+    /// these top-level keys, or one starting with one of `prefixes`.
+    pub fn watching(mut self, keys: &[&str], prefixes: &[&str]) -> FieldSet {
+        self.watched_keys
+            .extend(keys.iter().map(|key| key.as_bytes().into()));
+        self.watched_prefixes
+            .extend(prefixes.iter().map(|prefix| prefix.as_bytes().into()));
+        self
+    }
+
+    fn is_watched(&self, key: &[u8]) -> bool {
+        self.watched_keys
+            .iter()
+            .any(|watched| watched.as_ref() == key)
+            || self
+                .watched_prefixes
+                .iter()
+                .any(|prefix| key.starts_with(prefix))
+    }
+
+    fn add_matcher(&mut self, matcher: &Matcher) -> Option<()> {
+        match &matcher.kind {
+            MatcherKind::All | MatcherKind::Nothing(_) => {}
+            MatcherKind::And(children) | MatcherKind::Or(children) => {
+                for child in children {
+                    self.add_matcher(child)?;
+                }
+            }
+            MatcherKind::Not(child) => self.add_matcher(child)?,
+            MatcherKind::Field(clause) => self.exact.push(clause.path.as_bytes().into()),
+            MatcherKind::Walk(clause) => self.globs.push(clause.pattern.clone()),
+            MatcherKind::FlattenedKey(clause) => {
+                self.globs
+                    .push(Glob::new(&crate::schema::wildcard_pattern(&format!(
+                        "{}.*",
+                        clause.root
+                    ))))
+            }
+            MatcherKind::Nested { .. } => return None,
+        }
+        Some(())
+    }
+
+    /// The position of `path` among the exact fields.
+    fn exact_index(&self, path: &[u8]) -> Option<usize> {
+        self.exact
+            .binary_search_by(|entry| entry.as_ref().cmp(path))
+            .ok()
+    }
+
+    /// Narrows `within`, the exact fields below a parent path (all of which
+    /// share `path[..common]`), to those at or below `path`: the position of
+    /// `path` itself if it is an exact field, and the range of fields below it
+    /// (`path.…`). Comparing only the bytes past `common` keeps this cheap.
+    fn narrow(
+        &self,
+        within: (u32, u32),
+        path: &[u8],
+        common: usize,
+    ) -> (Option<usize>, (u32, u32)) {
+        let (low, high) = (within.0 as usize, within.1 as usize);
+        let candidates = &self.exact[low..high];
+        let key = &path[common..];
+        fn tail(entry: &[u8], common: usize) -> &[u8] {
+            entry.get(common..).unwrap_or_default()
+        }
+        let first = candidates.partition_point(|entry| tail(entry, common) < key);
+        let last = candidates.partition_point(|entry| {
+            let tail = tail(entry, common);
+            tail < key || tail.starts_with(key)
+        });
+        let at_or_below = &candidates[first..last];
+        let exact = (at_or_below.first().map(|entry| entry.len()) == Some(path.len()))
+            .then_some(low + first);
+        let next = |entry: &[u8]| entry.get(path.len()).copied();
+        let below_start =
+            at_or_below.partition_point(|entry| next(entry).map_or(true, |b| b < b'.'));
+        let below_end =
+            at_or_below.partition_point(|entry| next(entry).map_or(true, |b| b <= b'.'));
+        let base = (low + first) as u32;
+        (exact, (base + below_start as u32, base + below_end as u32))
+    }
+}
+
+/// Reusable buffers for reading events one after another without allocating.
+#[derive(Debug, Default)]
+pub struct Scanner {
+    entries: Vec<Entry>,
+    /// The dotted path of the key being read.
+    path: String,
+    /// The paths of leaves kept for patterns (exact fields are known by number).
+    paths: String,
+    /// Strings and numbers that had to be rewritten (escapes, exponents).
+    strings: String,
+    /// One frame of pattern progress per open object, `globs.len()` wide.
+    glob_states: Vec<Progress>,
+    /// Whether a watched top-level key was seen.
+    saw_watched_key: bool,
+}
+
+/// How far a `*` pattern has got along the current path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Progress {
+    /// The path is still a proper prefix of the pattern's literal start.
+    InPrefix,
+    /// The pattern's automaton state after the whole path.
+    At(GlobState),
+    /// The pattern can no longer match anything below.
+    Dead,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    /// The exact field's position in [`FieldSet`], or `NOT_EXACT`.
+    field: u32,
+    /// The path, in `paths`, for leaves kept for a pattern.
+    path: (u32, u32),
+    value: Stored,
+}
+
+const NOT_EXACT: u32 = u32::MAX;
+
+#[derive(Clone, Copy, Debug)]
+enum Stored {
+    /// A string without escapes, in the source text.
+    Borrowed(u32, u32),
+    /// A string with escapes, decoded into `strings`.
+    Decoded(u32, u32),
+    Number(u32, u32),
+    /// A number with an exponent, rewritten as serde_json writes it (`1E2` → `1e+2`).
+    RewrittenNumber(u32, u32),
+    Boolean(bool),
+}
+
+/// Where a value's field stands with respect to the fields read.
+#[derive(Clone, Copy)]
+struct Interest {
+    /// The field itself is read by name: its position in the field set.
+    exact: Option<usize>,
+    /// The exact fields that lie below it (`field.…`), as a range of positions.
+    below: (u32, u32),
+    /// The frame of pattern states for this field, if any pattern is alive.
+    frame: Option<usize>,
+}
+
+impl Scanner {
+    /// Reads `text` (one JSON object) for the fields in `fields`; `None` when
+    /// the text is not something this reader accepts.
+    pub fn scan<'s>(&'s mut self, text: &'s str, fields: &'s FieldSet) -> Option<Projected<'s>> {
+        self.entries.clear();
+        self.path.clear();
+        self.paths.clear();
+        self.strings.clear();
+        self.glob_states.clear();
+        self.saw_watched_key = false;
+        let mut reader = Reader {
+            text,
+            bytes: text.as_bytes(),
+            position: 0,
+            fields,
+            scanner: self,
+        };
+        reader.document()?;
+        Some(Projected {
+            text,
+            scanner: self,
+            fields,
+        })
+    }
+}
+
+struct Reader<'r> {
+    text: &'r str,
+    bytes: &'r [u8],
+    position: usize,
+    fields: &'r FieldSet,
+    scanner: &'r mut Scanner,
+}
+
+impl Reader<'_> {
+    fn document(&mut self) -> Option<()> {
+        self.whitespace();
+        if self.peek()? != b'{' {
+            return None;
+        }
+        let frame = self.root_frame();
+        let root = Interest {
+            exact: None,
+            below: (0, self.fields.exact.len() as u32),
+            frame,
+        };
+        self.object(0, root)?;
+        self.whitespace();
+        (self.position == self.bytes.len()).then_some(())
+    }
+
+    fn root_frame(&mut self) -> Option<usize> {
+        if self.fields.globs.is_empty() {
+            return None;
+        }
+        let start = self.scanner.glob_states.len();
+        for glob in &self.fields.globs {
+            let progress = if glob.literal_prefix().is_empty() {
+                Progress::At(glob.start())
+            } else {
+                Progress::InPrefix
+            };
+            self.scanner.glob_states.push(progress);
+        }
+        Some(start)
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.position).copied()
+    }
+
+    fn whitespace(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.position += 1;
+        }
+    }
+
+    fn expect(&mut self, byte: u8) -> Option<()> {
+        self.whitespace();
+        (self.peek()? == byte).then(|| self.position += 1)
+    }
+
+    fn value(&mut self, depth: usize, interest: Interest) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        self.whitespace();
+        match self.peek()? {
+            b'{' if interest.leads_further() || interest.frame.is_some() => {
+                self.object(depth, interest)
+            }
+            b'[' => self.array(depth, interest),
+            b'{' => self.skip_container(depth),
+            b'"' => self.string_value(interest),
+            b't' => self.literal(b"true", Some(Stored::Boolean(true)), interest),
+            b'f' => self.literal(b"false", Some(Stored::Boolean(false)), interest),
+            b'n' => self.literal(b"null", None, interest),
+            _ => self.number(interest),
+        }
+    }
+
+    fn object(&mut self, depth: usize, interest: Interest) -> Option<()> {
+        self.position += 1;
+        self.whitespace();
+        if self.peek()? == b'}' {
+            self.position += 1;
+            return Some(());
+        }
+        loop {
+            self.member(depth, interest)?;
+            self.whitespace();
+            match self.peek()? {
+                b',' => self.position += 1,
+                b'}' => {
+                    self.position += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// One `"key": value` of an object whose own field is described by `parent`.
+    fn member(&mut self, depth: usize, parent: Interest) -> Option<()> {
+        self.whitespace();
+        let mark = self.scanner.path.len();
+        if mark > 0 {
+            self.scanner.path.push('.');
+        }
+        self.key()?;
+        if mark == 0 && self.fields.is_watched(self.scanner.path.as_bytes()) {
+            self.scanner.saw_watched_key = true;
+        }
+        self.expect(b':')?;
+        let frame = self.child_frame(parent.frame, mark);
+        let path = self.scanner.path.as_bytes();
+        let common = if mark == 0 { 0 } else { mark + 1 };
+        let (exact, below) = self.fields.narrow(parent.below, path, common);
+        let interest = Interest {
+            exact,
+            below,
+            frame,
+        };
+        let outcome =
+            if interest.exact.is_some() || interest.leads_further() || interest.frame.is_some() {
+                self.value(depth + 1, interest)
+            } else {
+                self.skip_value(depth + 1)
+            };
+        if let Some(start) = frame {
+            self.scanner.glob_states.truncate(start);
+        }
+        self.scanner.path.truncate(mark);
+        outcome
+    }
+
+    /// The patterns' progress after the key just read (the path from `mark`
+    /// on), if any pattern is still alive.
+    fn child_frame(&mut self, parent: Option<usize>, mark: usize) -> Option<usize> {
+        let parent = parent?;
+        let start = self.scanner.glob_states.len();
+        let mut alive = false;
+        for (index, glob) in self.fields.globs.iter().enumerate() {
+            let before = self.scanner.glob_states[parent + index];
+            let after = advance(glob, before, self.scanner.path.as_bytes(), mark);
+            alive |= after != Progress::Dead;
+            self.scanner.glob_states.push(after);
+        }
+        if alive {
+            Some(start)
+        } else {
+            self.scanner.glob_states.truncate(start);
+            None
+        }
+    }
+
+    /// Reads a key onto the path (decoding escapes).
+    fn key(&mut self) -> Option<()> {
+        if self.peek()? != b'"' {
+            return None;
+        }
+        let (start, end, escaped) = self.string_span()?;
+        if escaped {
+            decode(&self.bytes[start..end], &mut self.scanner.path)?;
+        } else {
+            // Quotes are ASCII, so a key's span lies on character boundaries.
+            self.scanner.path.push_str(self.text.get(start..end)?);
+        }
+        Some(())
+    }
+
+    fn array(&mut self, depth: usize, interest: Interest) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        self.position += 1;
+        self.whitespace();
+        if self.peek()? == b']' {
+            self.position += 1;
+            return Some(());
+        }
+        loop {
+            self.value(depth + 1, interest)?;
+            self.whitespace();
+            match self.peek()? {
+                b',' => self.position += 1,
+                b']' => {
+                    self.position += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// True when a leaf at the current path is read by some rule.
+    fn wanted(&self, interest: Interest) -> bool {
+        interest.exact.is_some() || self.pattern_wants(interest)
+    }
+
+    fn pattern_wants(&self, interest: Interest) -> bool {
+        interest.frame.is_some_and(|frame| {
+            self.fields.globs.iter().enumerate().any(|(index, glob)| {
+                matches!(self.scanner.glob_states[frame + index], Progress::At(state) if glob.accepts(state))
+            })
+        })
+    }
+
+    /// Keeps a leaf: by field number when an exact field, with its path when a
+    /// pattern wants it.
+    fn record(&mut self, interest: Interest, value: Stored) {
+        let path = if self.pattern_wants(interest) {
+            let start = self.scanner.paths.len();
+            self.scanner.paths.push_str(&self.scanner.path);
+            (start as u32, self.scanner.path.len() as u32)
+        } else {
+            (0, 0)
+        };
+        let field = interest.exact.map_or(NOT_EXACT, |index| index as u32);
+        self.scanner.entries.push(Entry { field, path, value });
+    }
+
+    fn string_value(&mut self, interest: Interest) -> Option<()> {
+        let (start, end, escaped) = self.string_span()?;
+        if !self.wanted(interest) {
+            return Some(());
+        }
+        let raw = &self.bytes[start..end];
+        if raw.iter().any(|&byte| byte < 0x20) {
+            return None;
+        }
+        let stored = if escaped {
+            let from = self.scanner.strings.len();
+            decode(raw, &mut self.scanner.strings)?;
+            Stored::Decoded(from as u32, (self.scanner.strings.len() - from) as u32)
+        } else {
+            Stored::Borrowed(start as u32, raw.len() as u32)
+        };
+        self.record(interest, stored);
+        Some(())
+    }
+
+    /// The span of the string starting at the current quote, and whether it has
+    /// escapes; the position moves past the closing quote.
+    fn string_span(&mut self) -> Option<(usize, usize, bool)> {
+        let start = self.position + 1;
+        let mut at = start;
+        let mut escaped = false;
+        loop {
+            let offset = memchr::memchr2(b'"', b'\\', self.bytes.get(at..)?)?;
+            at += offset;
+            if self.bytes[at] == b'"' {
+                self.position = at + 1;
+                return Some((start, at, escaped));
+            }
+            escaped = true;
+            at += escape_length(self.bytes.get(at..)?)?;
+        }
+    }
+
+    fn literal(&mut self, word: &[u8], stored: Option<Stored>, interest: Interest) -> Option<()> {
+        if !self.bytes.get(self.position..)?.starts_with(word) {
+            return None;
+        }
+        self.position += word.len();
+        if let Some(stored) = stored.filter(|_| self.wanted(interest)) {
+            self.record(interest, stored);
+        }
+        Some(())
+    }
+
+    fn number(&mut self, interest: Interest) -> Option<()> {
+        let start = self.position;
+        self.position = start + number_length(&self.bytes[start..])?;
+        if !self.wanted(interest) {
+            return Some(());
+        }
+        let text = &self.bytes[start..self.position];
+        let stored = match text.iter().position(|&b| b == b'e' || b == b'E') {
+            None => Stored::Number(start as u32, text.len() as u32),
+            Some(exponent) => {
+                // The slow path reads numbers with serde_json, which keeps the
+                // digits but writes the exponent as `e` with an explicit sign;
+                // both paths must see the same text.
+                let from = self.scanner.strings.len();
+                let strings = &mut self.scanner.strings;
+                // A number is ASCII, so every byte offset is a character boundary.
+                let number = self.text.get(start..self.position)?;
+                strings.push_str(number.get(..exponent)?);
+                strings.push('e');
+                let rest = number.get(exponent + 1..)?;
+                if !rest.starts_with('-') {
+                    strings.push('+');
+                }
+                strings.push_str(rest.strip_prefix('+').unwrap_or(rest));
+                Stored::RewrittenNumber(from as u32, (strings.len() - from) as u32)
+            }
+        };
+        self.record(interest, stored);
+        Some(())
+    }
+
+    fn skip_value(&mut self, depth: usize) -> Option<()> {
+        self.whitespace();
+        match self.peek()? {
+            b'{' | b'[' => self.skip_container(depth),
+            b'"' => self.string_span().map(|_| ()),
+            b't' => self.literal(b"true", None, NO_INTEREST),
+            b'f' => self.literal(b"false", None, NO_INTEREST),
+            b'n' => self.literal(b"null", None, NO_INTEREST),
+            _ => self.number(NO_INTEREST),
+        }
+    }
+
+    /// Skips an object or array whose contents no rule reads, checking only
+    /// that brackets balance, strings close and escapes are well formed.
+    fn skip_container(&mut self, depth: usize) -> Option<()> {
+        let mut open: Vec<u8> = Vec::new();
+        loop {
+            let byte = self.peek()?;
+            match byte {
+                b'{' | b'[' => {
+                    open.push(byte);
+                    if depth + open.len() > MAX_DEPTH + 1 {
+                        return None;
+                    }
+                    self.position += 1;
+                }
+                b'}' | b']' => {
+                    let expected = if byte == b'}' { b'{' } else { b'[' };
+                    if open.pop()? != expected {
+                        return None;
+                    }
+                    self.position += 1;
+                    if open.is_empty() {
+                        return Some(());
+                    }
+                }
+                b'"' => {
+                    self.string_span()?;
+                }
+                b't' | b'f' | b'n' => {
+                    let word: &[u8] = match byte {
+                        b't' => b"true",
+                        b'f' => b"false",
+                        _ => b"null",
+                    };
+                    self.literal(word, None, NO_INTEREST)?;
+                }
+                b'-' | b'0'..=b'9' => self.number(NO_INTEREST)?,
+                b' ' | b'\t' | b'\n' | b'\r' | b',' | b':' => self.position += 1,
+                _ => return None,
+            }
+        }
+    }
+}
+
+const NO_INTEREST: Interest = Interest {
+    exact: None,
+    below: (0, 0),
+    frame: None,
+};
+
+impl Interest {
+    /// True when some exact field lies below this one.
+    fn leads_further(&self) -> bool {
+        self.below.0 < self.below.1
+    }
+}
+
+/// The length of the escape sequence at the start of `bytes` (`\n`, `\u00e9`).
+fn escape_length(bytes: &[u8]) -> Option<usize> {
+    match bytes.get(1)? {
+        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Some(2),
+        b'u' => bytes
+            .get(2..6)?
+            .iter()
+            .all(u8::is_ascii_hexdigit)
+            .then_some(6),
+        _ => None,
+    }
+}
+
+/// Decodes a JSON string body with escapes into `out`; `None` for a lone surrogate.
+fn decode(raw: &[u8], out: &mut String) -> Option<()> {
+    let mut at = 0;
+    while at < raw.len() {
+        let Some(offset) = memchr::memchr(b'\\', &raw[at..]) else {
+            out.push_str(std::str::from_utf8(&raw[at..]).ok()?);
+            break;
+        };
+        out.push_str(std::str::from_utf8(&raw[at..at + offset]).ok()?);
+        at += offset;
+        let (character, length) = decode_escape(&raw[at..])?;
+        out.push(character);
+        at += length;
+    }
+    Some(())
+}
+
+/// A pattern's progress after the path grew to `path` (the new key from `mark`).
+fn advance(glob: &Glob, before: Progress, path: &[u8], mark: usize) -> Progress {
+    let prefix = glob.literal_prefix();
+    let state = match before {
+        Progress::Dead => return Progress::Dead,
+        Progress::At(state) => glob.feed(state, &path[mark..]),
+        Progress::InPrefix if path.len() < prefix.len() => {
+            return if prefix.starts_with(path) {
+                Progress::InPrefix
+            } else {
+                Progress::Dead
+            };
+        }
+        // The path now reaches past the literal start: run the automaton once over it.
+        Progress::InPrefix => glob.feed(glob.start(), path),
+    };
+    if glob.is_dead(state) {
+        Progress::Dead
+    } else {
+        Progress::At(state)
+    }
+}
+
+fn decode_escape(bytes: &[u8]) -> Option<(char, usize)> {
+    let simple = match bytes.get(1)? {
+        b'"' => '"',
+        b'\\' => '\\',
+        b'/' => '/',
+        b'b' => '\u{8}',
+        b'f' => '\u{c}',
+        b'n' => '\n',
+        b'r' => '\r',
+        b't' => '\t',
+        b'u' => return decode_unicode(bytes),
+        _ => return None,
+    };
+    Some((simple, 2))
+}
+
+/// `\uXXXX`, or a surrogate pair `\uD83D\uDE00`.
+fn decode_unicode(bytes: &[u8]) -> Option<(char, usize)> {
+    let unit = hex4(bytes.get(2..6)?)?;
+    match unit {
+        0xD800..=0xDBFF => {
+            if bytes.get(6..8)? != b"\\u" {
+                return None;
+            }
+            let low = hex4(bytes.get(8..12)?)?;
+            if !(0xDC00..=0xDFFF).contains(&low) {
+                return None;
+            }
+            let code = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+            Some((char::from_u32(code)?, 12))
+        }
+        0xDC00..=0xDFFF => None,
+        _ => Some((char::from_u32(unit)?, 6)),
+    }
+}
+
+fn hex4(digits: &[u8]) -> Option<u32> {
+    digits.iter().try_fold(0u32, |value, &digit| {
+        Some(value * 16 + (digit as char).to_digit(16)?)
+    })
+}
+
+/// The length of the JSON number at the start of `bytes`
+/// (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`).
+fn number_length(bytes: &[u8]) -> Option<usize> {
+    let mut at = usize::from(bytes.first() == Some(&b'-'));
+    let digits = |from: usize| {
+        bytes[from..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+    };
+    match bytes.get(at)? {
+        b'0' => at += 1,
+        b'1'..=b'9' => at += digits(at),
+        _ => return None,
+    }
+    if bytes.get(at) == Some(&b'.') {
+        let fraction = digits(at + 1);
+        if fraction == 0 {
+            return None;
+        }
+        at += 1 + fraction;
+    }
+    if let Some(b'e' | b'E') = bytes.get(at) {
+        at += 1;
+        if let Some(b'+' | b'-') = bytes.get(at) {
+            at += 1;
+        }
+        let exponent = digits(at);
+        if exponent == 0 {
+            return None;
+        }
+        at += exponent;
+    }
+    Some(at)
+}
+
+/// An event read by a [`Scanner`]: only the fields it was asked for.
+#[derive(Debug)]
+pub struct Projected<'s> {
+    text: &'s str,
+    scanner: &'s Scanner,
+    fields: &'s FieldSet,
+}
+
+impl Projected<'_> {
+    /// Whether the event has a top-level key the field set watches.
+    pub fn saw_watched_key(&self) -> bool {
+        self.scanner.saw_watched_key
+    }
+
+    fn scalar(&self, value: Stored) -> Option<Scalar<'_>> {
+        let range = |start: u32, length: u32| start as usize..(start + length) as usize;
+        Some(match value {
+            Stored::Borrowed(start, length) => Scalar::Text(self.text.get(range(start, length))?),
+            Stored::Decoded(start, length) => {
+                Scalar::Text(self.scanner.strings.get(range(start, length))?)
+            }
+            Stored::Number(start, length) => Scalar::Number(self.text.get(range(start, length))?),
+            Stored::RewrittenNumber(start, length) => {
+                Scalar::Number(self.scanner.strings.get(range(start, length))?)
+            }
+            Stored::Boolean(flag) => Scalar::Boolean(flag),
+        })
+    }
+
+    fn path_of(&self, entry: &Entry) -> Option<&str> {
+        let (start, length) = entry.path;
+        self.scanner
+            .paths
+            .get(start as usize..(start + length) as usize)
+    }
+}
+
+impl Event for Projected<'_> {
+    fn any_value(&self, path: &str, visit: &mut Visitor<'_>) -> bool {
+        let Some(field) = self.fields.exact_index(path.as_bytes()) else {
+            return false;
+        };
+        self.scanner
+            .entries
+            .iter()
+            .filter(|entry| entry.field == field as u32)
+            .filter_map(|entry| self.scalar(entry.value))
+            .any(visit)
+    }
+
+    fn any_value_matching(&self, pattern: &Glob, visit: &mut PathVisitor<'_>) -> bool {
+        self.scanner
+            .entries
+            .iter()
+            .filter(|entry| entry.path.1 > 0)
+            .filter_map(|entry| Some((self.path_of(entry)?, self.scalar(entry.value)?)))
+            .filter(|(path, _)| pattern.matches(path))
+            .any(|(path, value)| visit(path, value))
+    }
+
+    /// Never asked: [`FieldSet::of`] refuses queries that read whole objects.
+    fn any_object(&self, _path: &str, _visit: &mut dyn FnMut(&dyn Event) -> bool) -> bool {
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::JsonEvent;
+    use crate::schema::wildcard_pattern;
+
+    fn fields(exact: &[&str], globs: &[&str]) -> FieldSet {
+        let mut fields = FieldSet::default();
+        for path in exact {
+            fields = fields.with_exact(path);
+        }
+        fields.globs = globs
+            .iter()
+            .map(|glob| Glob::new(&wildcard_pattern(glob)))
+            .collect();
+        fields
+    }
+
+    fn sorted_values(event: &dyn Event, path: &str) -> Vec<String> {
+        let mut values = Vec::new();
+        event.any_value(path, &mut |value| {
+            values.push(format!("{value:?}"));
+            false
+        });
+        values.sort();
+        values
+    }
+
+    /// The projected and the parsed event agree on `path`'s values.
+    fn agree(text: &str, paths: &[&str]) {
+        let parsed: serde_json::Value = serde_json::from_str(text).unwrap();
+        let set = fields(paths, &[]);
+        let mut scanner = Scanner::default();
+        let projected = scanner.scan(text, &set).expect("accepted");
+        for path in paths {
+            assert_eq!(
+                sorted_values(&projected, path),
+                sorted_values(&JsonEvent(&parsed), path),
+                "{path} in {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn dotted_keys_nested_objects_arrays_and_nulls_are_read_as_elasticsearch_does() {
+        agree(
+            r#"{"a.b": 1, "a": {"b": [2, null, [3]], "b.c": "no"}, "x": [{"y": "first"}, {"y": "second"}], "n": null}"#,
+            &["a.b", "x.y", "a", "n", "a.b.c", "missing"],
+        );
+        agree(
+            r#"{"o": {"p": {}}, "e": [], "t": true, "f": false, "z": -0.5e+3}"#,
+            &["o", "o.p", "e", "t", "f", "z"],
+        );
+    }
+
+    #[test]
+    fn escapes_in_keys_and_values_are_decoded() {
+        agree(
+            r#"{"k\u0065y": "caf\u00e9 \"quoted\" \ud83d\ude00", "path\\x": "a\/b\n", "plain": "x"}"#,
+            &["key", "path\\x", "plain"],
+        );
+    }
+
+    #[test]
+    fn patterns_see_every_matching_leaf_with_its_full_name() {
+        let text = r#"{"t": {"0": {"d": "guest"}, "1.d": "other"}, "u": {"d": 1}}"#;
+        let set = fields(&[], &["t.*.d"]);
+        let mut scanner = Scanner::default();
+        let projected = scanner.scan(text, &set).unwrap();
+        let mut seen = Vec::new();
+        projected.any_value_matching(&set.globs[0], &mut |path, value| {
+            seen.push(format!("{path}={value:?}"));
+            false
+        });
+        assert_eq!(seen, ["t.0.d=Text(\"guest\")", "t.1.d=Text(\"other\")"]);
+    }
+
+    #[test]
+    fn what_the_reader_does_not_accept_is_left_to_serde_json() {
+        let set = fields(&["a"], &[]);
+        let mut scanner = Scanner::default();
+        for text in [
+            r#"{"a": 1"#,
+            r#"{"a": tru}"#,
+            r#"{"a": 01}"#,
+            r#"{"a": "\x"}"#,
+            r#"{"a": "\ud800"}"#,
+            r#"{"b": [1, 2}"#,
+            r#"{"a": 1} trailing"#,
+            r#"[1, 2]"#,
+            "{\"a\": \"raw\ttab\"}",
+        ] {
+            assert!(scanner.scan(text, &set).is_none(), "{text}");
+        }
+        let deep = format!("{{\"b\": {}1{}}}", "[".repeat(200), "]".repeat(200));
+        assert!(scanner.scan(&deep, &set).is_none(), "too deep");
+        let fine = format!("{{\"b\": {}1{}}}", "[".repeat(100), "]".repeat(100));
+        assert!(scanner.scan(&fine, &set).is_some());
+    }
+
+    #[test]
+    fn numbers_read_as_serde_json_reads_them() {
+        agree(
+            r#"{"n": 1.50, "m": 12345678901234567890, "e": 1E2, "f": -2.5e-03, "g": 7e+1}"#,
+            &["n", "m", "e", "f", "g"],
+        );
+    }
+}
+
+#[cfg(test)]
+mod watched_key_tests {
+    use super::*;
+
+    #[test]
+    fn only_top_level_keys_are_watched() {
+        let fields = FieldSet::default().watching(&["records"], &["@odata."]);
+        let mut scanner = Scanner::default();
+        let saw = |scanner: &mut Scanner, text: &str| {
+            scanner.scan(text, &fields).unwrap().saw_watched_key()
+        };
+        assert!(saw(&mut scanner, r#"{"a": 1, "records": []}"#));
+        assert!(saw(&mut scanner, r#"{"@odata.context": "x"}"#));
+        assert!(!saw(&mut scanner, r#"{"a": {"records": []}}"#));
+        assert!(!saw(&mut scanner, r#"{"record": 1}"#));
+    }
+}
