@@ -110,6 +110,36 @@ fn main() {
                 }
             }),
         });
+        for (name, markers) in [
+            ("prefilter only, seed rule, ECS input", &[][..]),
+            (
+                "prefilter only, seed rule, auto input",
+                &kql_detect::ingest::NON_ECS_MARKERS[..],
+            ),
+        ] {
+            let literals = kql_detect::rule::azure_external_guest_user_invitation()
+                .compile(&Schema::builtin(), now)
+                .expect("the seed rule compiles")
+                .required_literals();
+            let prefilter = kql_detect::prefilter::Prefilter::new(vec![literals], markers)
+                .expect("the seed rule has a requirement");
+            let candidates = events
+                .iter()
+                .filter(|line| prefilter.may_match(line.as_bytes()))
+                .count();
+            println!(
+                "  ({name}: {candidates} of {} lines are candidates)",
+                events.len()
+            );
+            runs.push(Measured {
+                name,
+                seconds: best_seconds(budget, || {
+                    for line in &events {
+                        black_box(prefilter.may_match(line.as_bytes()));
+                    }
+                }),
+            });
+        }
         let evaluate = |engine: &Engine| {
             best_seconds(budget, || {
                 for line in &events {

@@ -47,6 +47,7 @@ pub mod ip;
 pub mod kql;
 pub mod output;
 pub mod pattern;
+pub mod prefilter;
 pub mod rule;
 pub mod rule_tests;
 pub mod scan;

@@ -74,6 +74,15 @@ impl Glob {
         &self.segments[0].bytes
     }
 
+    /// The longest run of literal text in the pattern: every match contains it.
+    pub fn longest_literal(&self) -> &[u8] {
+        self.segments
+            .iter()
+            .map(|segment| &segment.bytes[..])
+            .max_by_key(|bytes| bytes.len())
+            .unwrap_or_default()
+    }
+
     /// True when the whole of `text` matches.
     pub fn matches(&self, text: &str) -> bool {
         self.accepts(self.feed(self.start(), text.as_bytes()))

@@ -157,3 +157,68 @@ fn the_engine_answers_the_same_on_both_paths() {
     }
     assert!(compared > 1000, "only {compared} events compared");
 }
+
+/// Every input ingest does not pass through unchanged carries one of
+/// `NON_ECS_MARKERS`, so a text without them may be judged as an ECS
+/// document from its bytes: checked on every raw fixture of the corpus, the
+/// bundled sample and every case event.
+#[test]
+fn raw_inputs_always_carry_a_marker() {
+    use kql_detect::ingest::{ingest, IngestOptions, NON_ECS_MARKERS};
+    let mut texts: Vec<String> = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/azure-auditlogs.ndjson"),
+    )
+    .unwrap()
+    .lines()
+    .map(str::to_string)
+    .collect();
+    for (file, text) in all_case_files() {
+        for case in cases::parse_case_file(&file, &text) {
+            texts.extend(
+                case.entries
+                    .iter()
+                    .filter(|(key, _)| key == "event")
+                    .map(|(_, value)| value.clone()),
+            );
+        }
+    }
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    match std::fs::read_dir(&corpus) {
+        Ok(streams) => {
+            for stream in streams {
+                let tests = stream.unwrap().path().join("pipeline-tests");
+                for entry in std::fs::read_dir(tests).into_iter().flatten() {
+                    let path = entry.unwrap().path();
+                    if path.extension().is_some_and(|extension| extension == "log") {
+                        texts.extend(
+                            std::fs::read_to_string(&path)
+                                .unwrap()
+                                .lines()
+                                .map(str::to_string),
+                        );
+                    }
+                }
+            }
+        }
+        Err(_) => {
+            eprintln!("SKIPPED: ../shared/corpus is absent, so its raw fixtures were not checked")
+        }
+    }
+    let mut raw = 0;
+    for text in &texts {
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
+            continue;
+        };
+        let documents = ingest(value.clone(), Some(text), IngestOptions::default());
+        let passed_through = matches!(documents.as_slice(), [Ok(document)] if document.document == value && document.identity.is_none());
+        if passed_through {
+            continue;
+        }
+        raw += 1;
+        assert!(
+            NON_ECS_MARKERS.iter().any(|marker| text.contains(marker)) || text.contains("\\u"),
+            "no marker in a raw input: {text}"
+        );
+    }
+    assert!(raw > 20, "only {raw} raw inputs checked");
+}

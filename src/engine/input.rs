@@ -82,9 +82,11 @@ impl Engine {
 
     /// [`Engine::evaluate_input`] for JSON text.
     ///
-    /// Most events match no rule. When the text is one ECS document, it is
-    /// first read lazily, for the fields the rules read only; if no rule
-    /// alerts on that, the answer is known without building the document.
+    /// Most events match no rule. When the text is one ECS document, its
+    /// bytes are first searched for the literals the rules require (see
+    /// [`crate::prefilter`]); if it has some, it is read lazily, for the fields
+    /// the rules read only; if no rule alerts on that, the answer is known
+    /// without building the document.
     /// Everything else (matches, raw Azure records, envelopes, text the lazy
     /// reader does not accept) takes the full path.
     pub fn evaluate_input_json(
@@ -93,7 +95,7 @@ impl Engine {
         now: Timestamp,
         recent: Option<&mut RecentAlerts>,
     ) -> InputOutcome {
-        if self.alerts_on_projection(text, now) == Some(false) {
+        if self.cannot_match(text) || self.alerts_on_projection(text, now) == Some(false) {
             return InputOutcome {
                 documents: 1,
                 ..InputOutcome::default()
@@ -114,6 +116,18 @@ impl Engine {
             .iter()
             .map(|document| self.explain(document))
             .collect()
+    }
+
+    /// True when the prefilter shows, from the bytes alone, that no rule can
+    /// match `text` and that ingest would take it as it is (an ECS object).
+    fn cannot_match(&self, text: &str) -> bool {
+        let prefilter = match (self.mode, self.ingest.input, &self.prefilters) {
+            (Mode::Tag, _, _) | (_, InputKind::Azure, _) | (_, _, None) => return false,
+            (_, InputKind::Ecs, Some((ecs, _))) => ecs,
+            (_, InputKind::Auto, Some((_, auto))) => auto,
+        };
+        let trimmed = text.trim();
+        trimmed.starts_with('{') && trimmed.ends_with('}') && !prefilter.may_match(text.as_bytes())
     }
 
     /// Whether any rule alerts on `text`, read lazily; `None` when the lazy

@@ -28,8 +28,10 @@ use crate::exception::{CompiledExceptions, ValueLists};
 use crate::explain::{Explanation, RuleExplanation};
 use crate::ids::{self, SourceIdentity, DEFAULT_SPACE};
 use crate::ingest::{
-    IngestOptions, InputKind, EMBEDDING_FIELDS, NON_ECS_KEY_PREFIXES, NON_ECS_TOP_LEVEL_KEYS,
+    IngestOptions, InputKind, EMBEDDING_FIELDS, NON_ECS_KEY_PREFIXES, NON_ECS_MARKERS,
+    NON_ECS_TOP_LEVEL_KEYS,
 };
+use crate::prefilter::Prefilter;
 use crate::rule::index::IndexPatterns;
 use crate::rule::load::{deduplicate, load, looks_like_toml, LoadedRule};
 use crate::rule::{azure_external_guest_user_invitation, Rule};
@@ -56,6 +58,10 @@ pub struct Engine {
     /// The fields the rules and their exceptions read, for the lazy reader;
     /// `None` when some rule needs whole objects (a nested query).
     fields: Option<FieldSet>,
+    /// The rules' literal requirements on raw text, for ECS input, and the
+    /// same with the markers of raw Azure input, for auto input; `None` when
+    /// some rule has no requirement.
+    prefilters: Option<(Prefilter, Prefilter)>,
 }
 
 #[derive(Clone, Debug)]
@@ -401,6 +407,7 @@ impl Engine {
             ingest: IngestOptions::default(),
             compiled_at: now,
             fields: None,
+            prefilters: None,
         }
         .recording_fields_read())
     }
@@ -433,8 +440,18 @@ impl Engine {
         self
     }
 
-    /// Records which fields the rules and exceptions read, for the lazy reader.
+    /// Records what the fast paths need: which fields the rules and
+    /// exceptions read (lazy reader) and which literals the rules require
+    /// (prefilter).
     fn record_fields_read(&mut self) {
+        let requirements = || {
+            self.rules
+                .iter()
+                .map(|compiled| compiled.query.required_literals())
+                .collect::<Vec<_>>()
+        };
+        self.prefilters = Prefilter::new(requirements(), &[])
+            .zip(Prefilter::new(requirements(), &NON_ECS_MARKERS));
         let queries = self.rules.iter().flat_map(|compiled| {
             std::iter::once(&compiled.query).chain(compiled.exceptions.queries())
         });

@@ -63,19 +63,16 @@ const CATEGORY_KEYS: [&str; 3] = ["category", "Category", "CategoryValue"];
 
 /// Keys of Azure Monitor's common schema for resource and activity logs; a
 /// raw record has one besides its category, which tells it apart from other
-/// JSON that happens to have a `category`.
-const COMMON_SCHEMA_KEYS: [&str; 5] = [
-    "time",
-    "operationName",
-    "resourceId",
-    "properties",
-    "EventTimeString",
-];
+/// JSON that happens to have a `category`. (`properties` is common too, but
+/// so frequent in other JSON that it does not tell a record apart, and every
+/// record Azure writes has a time and an operation besides.)
+pub(crate) const COMMON_SCHEMA_KEYS: [&str; 4] =
+    ["time", "operationName", "resourceId", "EventTimeString"];
 
 /// Whether `record` looks like a raw Azure Monitor diagnostic record: it has
 /// a category the integration routes by, and a field of Azure Monitor's
-/// common schema (`time`, `operationName`, `resourceId`, `properties`, or
-/// the `EventTimeString` some resource logs carry instead of `time`).
+/// common schema (`time`, `operationName`, `resourceId`, or the
+/// `EventTimeString` some resource logs carry instead of `time`).
 pub fn is_raw_record(record: &Map<String, Value>) -> bool {
     routing_category(record).is_some()
         && COMMON_SCHEMA_KEYS
