@@ -20,9 +20,13 @@
 //! - `event:` a JSON event, and `expect: match` or `expect: no match`;
 //! - `error:` `type/kind` of the error the query must raise (parsing, or
 //!   compiling for `fields:`), and `rendered:` its exact caret rendering;
-//! - `now:` what `now` means in date math (RFC 3339; default 2026-11-27T12:00:00Z).
+//! - `now:` what `now` means in date math (RFC 3339; default 2026-11-27T12:00:00Z);
+//! - `dsl:` the query DSL Kibana builds for the query and `fields:` (JSON, compared
+//!   key order and all), `legacy-dsl:` Kibana 7's, and `dsl-error:` the `type/kind`
+//!   of the error Kibana raises while translating.
 
 use kql_detect::compile::CompiledQuery;
+use kql_detect::dsl::{self, DataView, Form};
 use kql_detect::event::JsonEvent;
 use kql_detect::kql;
 use kql_detect::rule::azure_external_guest_user_invitation;
@@ -84,6 +88,14 @@ pub const CASE_FILES: &[(&str, &str)] = &[
         include_str!("../cases/eval/dates.cases"),
     ),
     ("eval/text.cases", include_str!("../cases/eval/text.cases")),
+    (
+        "dsl/current.cases",
+        include_str!("../cases/dsl/current.cases"),
+    ),
+    (
+        "dsl/legacy.cases",
+        include_str!("../cases/dsl/legacy.cases"),
+    ),
 ];
 
 /// One case: where it is, and its keys in order.
@@ -219,6 +231,7 @@ fn check_with_schema(case: &Case, query: &str, schema: &Schema) -> Result<(), St
     if let (Ok(ast), Some(expected)) = (&ast, case.get("ast")) {
         check_printed(ast, expected, grammar)?;
     }
+    check_dsl(case, query, schema)?;
     if case.get("event").is_none() && case.get("error").is_none() {
         // A grammar case: the query's meaning for some mapping is not its concern.
         return ast
@@ -268,6 +281,40 @@ fn check_with_schema(case: &Case, query: &str, schema: &Schema) -> Result<(), St
         }
     }
     Ok(())
+}
+
+/// The `dsl:`, `legacy-dsl:` and `dsl-error:` expectations.
+fn check_dsl(case: &Case, query: &str, schema: &Schema) -> Result<(), String> {
+    let data_view = DataView::of(schema);
+    for (key, form) in [("dsl", Form::Current), ("legacy-dsl", Form::Legacy)] {
+        let Some(expected) = case.get(key) else {
+            continue;
+        };
+        let expected: serde_json::Value =
+            serde_json::from_str(expected).map_err(|error| format!("bad {key}: {error}"))?;
+        let translated = dsl::to_elasticsearch_query(query, &data_view, form)
+            .map_err(|error| format!("{key}: unexpected error:\n{}", error.rendered()))?;
+        let (expected, actual) = (pretty(&expected), pretty(&translated.query));
+        if expected != actual {
+            return Err(format!(
+                "{key} differs:\n--- expected\n{expected}\n--- got\n{actual}"
+            ));
+        }
+    }
+    if let Some(expected) = case.get("dsl-error") {
+        return match dsl::to_elasticsearch_query(query, &data_view, Form::Current) {
+            Ok(translated) => Err(format!(
+                "expected dsl-error {expected}, got {}",
+                pretty(&translated.query)
+            )),
+            Err(error) => check_error(case, &error, expected),
+        };
+    }
+    Ok(())
+}
+
+fn pretty(value: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default()
 }
 
 /// Where Elastic's Azure detection rules are, when the shared corpus is present.

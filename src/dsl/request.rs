@@ -1,0 +1,1 @@
+//! The search request of one rule execution.
