@@ -12,10 +12,9 @@ mod value;
 
 use std::fmt::{self, Display, Formatter};
 
-pub(crate) use value::{java_round, parse_number};
+pub use value::{java_round, parse_number, round_to_width, FloatWidth, Number};
 pub(crate) use value::{
-    round_to_width, Comparison, DynamicTest, FloatWidth, IpTest, KeywordOp, KeywordTest, Number,
-    NumericTest, Test, TextTest,
+    Comparison, DynamicTest, IpTest, KeywordOp, KeywordTest, NumericTest, Test, TextTest,
 };
 
 use crate::date::Instant;
@@ -418,7 +417,7 @@ impl Compiler<'_> {
                 }),
             Resolution::FlattenedKey => {
                 let test = value::flattened_key_test(comparison).map_err(with_span)?;
-                if let (Some(Test::KeywordClauses { query, .. }), Some(root)) =
+                if let (Test::KeywordClauses { query, .. }, Some(root)) =
                     (&test, self.schema.flattened_parent(&full))
                 {
                     return Ok(MatcherKind::FlattenedKey(FlattenedKeyClause {
@@ -428,17 +427,11 @@ impl Compiler<'_> {
                         query: query.clone(),
                     }));
                 }
-                Ok(self.field_clause(
-                    &full,
-                    &full,
-                    "flattened",
-                    test,
-                    "a range on a key inside a flattened field matches nothing (Kibana does not know the field)",
-                ))
+                Ok(self.field_clause(&full, "flattened", test))
             }
             Resolution::Dynamic => {
                 let test = value::dynamic_test(comparison).map_err(with_span)?;
-                Ok(self.field_clause(&full, &full, "dynamic", Some(test), ""))
+                Ok(self.field_clause(&full, "dynamic", test))
             }
             Resolution::Unmapped => {
                 if let Comparison::Is(value) = comparison {
@@ -451,23 +444,14 @@ impl Compiler<'_> {
         }
     }
 
-    fn field_clause(
-        &self,
-        field: &str,
-        path: &str,
-        field_type: &str,
-        test: Option<Test>,
-        reason: &str,
-    ) -> MatcherKind {
-        match test {
-            Some(test) => MatcherKind::Field(FieldClause {
-                field: field.to_string(),
-                path: self.relative(path).to_string(),
-                field_type: field_type.to_string(),
-                test,
-            }),
-            None => MatcherKind::Nothing(reason.to_string()),
-        }
+    /// A clause on a field the schema does not declare, read at its own path.
+    fn field_clause(&self, field: &str, field_type: &str, test: Test) -> MatcherKind {
+        MatcherKind::Field(FieldClause {
+            field: field.to_string(),
+            path: self.relative(field).to_string(),
+            field_type: field_type.to_string(),
+            test,
+        })
     }
 
     /// A clause on a declared field. `from_pattern` is true when the field was

@@ -119,16 +119,21 @@ pub(crate) enum NumericTest {
 
 /// A query number: integers stay exact (up to `unsigned_long`), anything else is a double.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) enum Number {
+pub enum Number {
+    /// A whole number, exact.
     Integer(i128),
+    /// Any other number.
     Float(f64),
 }
 
 /// The precision a floating-point field stores.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum FloatWidth {
+pub enum FloatWidth {
+    /// `half_float`: 16 bits.
     Half,
+    /// `float`: 32 bits.
     Single,
+    /// `double`: 64 bits.
     Double,
 }
 
@@ -390,28 +395,27 @@ fn wildcard_parts(literal: &Literal) -> Vec<String> {
 }
 
 /// A key inside a flattened field. Kibana does not know such fields, so it sends
-/// `match` (or `query_string` for wildcards) on the raw name, and Elasticsearch
-/// reads the key's values as keywords; a range on an unknown field matches nothing.
-pub(crate) fn flattened_key_test(
-    comparison: Comparison<'_>,
-) -> Result<Option<Test>, CompileErrorKind> {
-    match comparison {
-        Comparison::Exists => Ok(Some(Test::Exists { ignore_above: None })),
-        Comparison::Range(..) => Ok(None),
-        Comparison::Is(literal) | Comparison::FreeText(literal) => {
-            if matches!(literal.value, Value::Wildcard { .. }) {
-                return Ok(Some(keyword_clauses(literal, None)));
-            }
-            let text = value_text(literal)?;
-            Ok(Some(Test::Keyword(keyword_test(
-                literal,
-                None,
-                text,
-                None,
-                FieldType::Flattened,
-            ))))
-        }
+/// `match`, `query_string` for wildcards, or `range` on the raw name, and
+/// Elasticsearch finds the key all the same (FieldTypeLookup's dynamic sub-key
+/// lookup gives a KeyedFlattenedFieldType), reading its values as keywords:
+/// ranges compare them as strings.
+pub(crate) fn flattened_key_test(comparison: Comparison<'_>) -> Result<Test, CompileErrorKind> {
+    let (literal, operator) = match comparison {
+        Comparison::Exists => return Ok(Test::Exists { ignore_above: None }),
+        Comparison::Range(operator, literal) => (literal, Some(operator)),
+        Comparison::Is(literal) | Comparison::FreeText(literal) => (literal, None),
+    };
+    if operator.is_none() && matches!(literal.value, Value::Wildcard { .. }) {
+        return Ok(keyword_clauses(literal, None));
     }
+    let text = value_text(literal)?;
+    Ok(Test::Keyword(keyword_test(
+        literal,
+        operator,
+        text,
+        None,
+        FieldType::Flattened,
+    )))
 }
 
 /// The test under dynamic mapping: strings as keywords (ignore_above 1024),
@@ -567,7 +571,7 @@ fn scaled_test(number: Number, operator: Option<RangeOperator>, factor: f64) -> 
 }
 
 /// Java's `Math.round`: halves round towards positive infinity.
-pub(crate) fn java_round(value: f64) -> f64 {
+pub fn java_round(value: f64) -> f64 {
     (value + 0.5).floor()
 }
 
@@ -580,7 +584,7 @@ fn boolean_test(value: bool, operator: Option<RangeOperator>) -> NumericTest {
 }
 
 /// Rounds to what a field of this width stores (round to nearest, ties to even).
-pub(crate) fn round_to_width(value: f64, width: FloatWidth) -> f64 {
+pub fn round_to_width(value: f64, width: FloatWidth) -> f64 {
     match width {
         FloatWidth::Double => value,
         FloatWidth::Single => f64::from(value as f32),
@@ -624,7 +628,7 @@ fn round_ties_even(value: f64) -> f64 {
 
 /// Reads a decimal number the way Elasticsearch's numeric fields accept one:
 /// optional sign, digits, optional fraction and exponent (`007` is 7).
-pub(crate) fn parse_number(text: &str) -> Option<Number> {
+pub fn parse_number(text: &str) -> Option<Number> {
     let bytes = text.as_bytes();
     let mut index = usize::from(matches!(bytes.first(), Some(b'+' | b'-')));
     let digits_start = index;
@@ -678,7 +682,8 @@ fn parse_boolean(text: &str) -> Option<bool> {
 }
 
 impl Number {
-    pub(crate) fn as_f64(self) -> f64 {
+    /// The number as a double.
+    pub fn as_f64(self) -> f64 {
         match self {
             Number::Integer(value) => value as f64,
             Number::Float(value) => value,
@@ -686,7 +691,7 @@ impl Number {
     }
 
     /// Compares exactly when both are integers, as doubles otherwise.
-    pub(crate) fn compare(self, other: Number) -> Option<Ordering> {
+    pub fn compare(self, other: Number) -> Option<Ordering> {
         match (self, other) {
             (Number::Integer(left), Number::Integer(right)) => Some(left.cmp(&right)),
             (left, right) => left.as_f64().partial_cmp(&right.as_f64()),
