@@ -25,6 +25,9 @@
 //!   key order and all), `legacy-dsl:` Kibana 7's, and `dsl-error:` the `type/kind`
 //!   of the error Kibana raises while translating.
 
+#[path = "dsl_eval.rs"]
+mod dsl_eval;
+
 use kql_detect::compile::CompiledQuery;
 use kql_detect::dsl::{self, DataView, Form};
 use kql_detect::event::JsonEvent;
@@ -279,8 +282,41 @@ fn check_with_schema(case: &Case, query: &str, schema: &Schema) -> Result<(), St
                 if matched { "match" } else { "no match" }
             ));
         }
+        check_dsl_agrees(query, schema, &event, now, matched)?;
     }
     Ok(())
+}
+
+/// The consistency check: the query DSL Kibana builds (for the field list of
+/// an index holding the event, where templates and dynamic mapping have become
+/// fields), run by the DSL evaluator, must find what the compiled query finds.
+fn check_dsl_agrees(
+    query: &str,
+    schema: &Schema,
+    event: &serde_json::Value,
+    now: kql_detect::time::Timestamp,
+    matched: bool,
+) -> Result<(), String> {
+    let indexed = schema.after_indexing(event);
+    let translation = dsl::to_elasticsearch_query(query, &DataView::of(&indexed), Form::Current)
+        .map_err(|error| format!("the query does not translate:\n{}", error.rendered()))?;
+    let now = kql_detect::date::Instant::from_millis(now.0);
+    match dsl_eval::matches(&translation.query, &indexed, event, now) {
+        Ok(verdict) if verdict == matched => Ok(()),
+        // A search Elasticsearch rejects finds nothing, as a clause that cannot
+        // read the value finds nothing under kql-detect's dynamic mapping.
+        Err(_) if !matched => Ok(()),
+        verdict => Err(format!(
+            "the query DSL {} but evaluate() says {}:\n{}",
+            match verdict {
+                Ok(true) => "matches".to_string(),
+                Ok(false) => "does not match".to_string(),
+                Err(error) => format!("is rejected ({error})"),
+            },
+            if matched { "match" } else { "no match" },
+            pretty(&translation.query)
+        )),
+    }
 }
 
 /// The `dsl:`, `legacy-dsl:` and `dsl-error:` expectations.
@@ -301,16 +337,20 @@ fn check_dsl(case: &Case, query: &str, schema: &Schema) -> Result<(), String> {
             ));
         }
     }
-    if let Some(expected) = case.get("dsl-error") {
-        return match dsl::to_elasticsearch_query(query, &data_view, Form::Current) {
-            Ok(translated) => Err(format!(
-                "expected dsl-error {expected}, got {}",
-                pretty(&translated.query)
-            )),
-            Err(error) => check_error(case, &error, expected),
-        };
+    let translated = dsl::to_elasticsearch_query(query, &data_view, Form::Current);
+    match (translated, case.get("dsl-error")) {
+        (Ok(translated), Some(expected)) => Err(format!(
+            "expected dsl-error {expected}, got {}",
+            pretty(&translated.query)
+        )),
+        (Err(error), Some(expected)) => check_error(case, &error, expected),
+        // Every query that parses, and that the evaluator accepts, translates.
+        (Err(error), None) if case.get("error").is_none() => Err(format!(
+            "the query does not translate:\n{}",
+            error.rendered()
+        )),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 fn pretty(value: &serde_json::Value) -> String {
