@@ -292,6 +292,15 @@ impl Compiler<'_> {
                     Comparison::Is(value)
                 };
                 match field {
+                    // Inside `path:{ … }` Kibana prefixes even a missing field name
+                    // (getFullFieldNameNode): the value is sought in `path.null`.
+                    None if self.nested_path.is_some() => {
+                        let null = Value::Text {
+                            text: "null".to_string(),
+                            quoted: false,
+                        };
+                        self.field(&Literal::new(value.span, null), comparison)?
+                    }
                     // `*` alone, `*:*` and the empty query match everything (Kibana is.ts:
                     // match_all; query_string `*` over all fields is match_all too).
                     None if value.value.is_lone_wildcard() => MatcherKind::All,
@@ -503,13 +512,19 @@ impl Compiler<'_> {
         match (parent, self.nested_path.as_deref()) {
             (Some(parent), Some(inside)) if parent == inside => Ok(clause(self.relative(source))),
             (None, _) => Ok(clause(self.relative(source))),
-            (Some(parent), None) if from_pattern => Ok(MatcherKind::Nested {
-                path: parent.to_string(),
-                query: Box::new(Matcher {
-                    span: Span::default(),
-                    kind: clause(&source[parent.len() + 1..]),
-                }),
-            }),
+            // A field-less value is a `multi_match` at the top level, which
+            // never sees inside nested objects; only a field-name `*` is wrapped.
+            (Some(parent), None)
+                if from_pattern && !matches!(comparison, Comparison::FreeText(_)) =>
+            {
+                Ok(MatcherKind::Nested {
+                    path: parent.to_string(),
+                    query: Box::new(Matcher {
+                        span: Span::default(),
+                        kind: clause(&source[parent.len() + 1..]),
+                    }),
+                })
+            }
             (Some(parent), _) => Err(CompileErrorKind::NestedPathMismatch {
                 field: full.to_string(),
                 nested_path: parent.to_string(),
