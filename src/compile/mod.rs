@@ -567,11 +567,9 @@ impl Compiler<'_> {
             // paths (flattened), so those get clauses of their own.
             let found_by_walk = mapping.source_path.is_none()
                 && mapping.single_type() != Some(FieldType::Flattened);
-            if !matches(name)
-                || (walks && found_by_walk)
-                || is_object_or_nested(mapping)
-                || !mapping.searchable
-            {
+            // A field that cannot be searched is an error like any other when the
+            // pattern names it: Kibana sends it a clause, and Elasticsearch fails.
+            if !matches(name) || (walks && found_by_walk) || is_object_or_nested(mapping) {
                 continue;
             }
             match self.declared_field(name, mapping, comparison, true) {
