@@ -65,6 +65,16 @@ impl DataView {
             .map(|index| &self.fields[index])
     }
 
+    /// True when `name` is a key inside a flattened field: `_field_caps` lists
+    /// only the flattened field itself, so Kibana never knows such names, and
+    /// Elasticsearch finds them all the same.
+    pub fn is_flattened_key(&self, name: &str) -> bool {
+        name.match_indices('.').any(|(dot, _)| {
+            self.field(&name[..dot])
+                .is_some_and(|field| field.es_types == ["flattened"])
+        })
+    }
+
     /// True when the schema this came from maps fields it cannot list (through
     /// templates or dynamic mapping): an index may then have fields this data
     /// view lacks, and Kibana, which reads the index's `_field_caps`, would

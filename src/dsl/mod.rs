@@ -332,7 +332,12 @@ impl<'d> Translator<'d> {
         }
         if fields.is_empty() {
             let written = name.written();
-            if data_view.knows_more() && !matches!(name, FieldName::Unlisted(_)) {
+            let exact = match name {
+                FieldName::Literal(name) => data_view.is_flattened_key(name),
+                FieldName::Pattern(_) => false,
+                FieldName::Unlisted(_) => true,
+            };
+            if data_view.knows_more() && !exact {
                 self.unlisted_fields.push(written.clone());
             }
             return Ok(vec![Target {
@@ -453,11 +458,14 @@ fn should(clauses: Vec<Value>) -> Value {
 
 /// `{kind: {field: body}}`.
 fn keyed(kind: &str, field: &str, body: Value) -> Value {
-    let mut inner = Map::new();
-    inner.insert(field.to_string(), body);
-    let mut outer = Map::new();
-    outer.insert(kind.to_string(), Value::Object(inner));
-    Value::Object(outer)
+    entry(kind, entry(field, body))
+}
+
+/// `{key: value}`, for keys that are field names.
+fn entry(key: &str, value: Value) -> Value {
+    let mut object = Map::new();
+    object.insert(key.to_string(), value);
+    Value::Object(object)
 }
 
 fn operator_name(operator: RangeOperator) -> &'static str {

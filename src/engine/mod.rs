@@ -18,6 +18,8 @@ use serde_json::Value;
 use crate::alert::{build_alert, tag_event, AlertContext};
 use crate::compile::CompiledQuery;
 use crate::dispatch::RuleDispatch;
+use crate::dsl::request::{search_request, RuleSearch};
+use crate::dsl::{DataView, Form};
 use crate::error::{Error, ErrorType};
 use crate::event::JsonEvent;
 use crate::explain::{Explanation, RuleExplanation};
@@ -359,6 +361,17 @@ impl Engine {
     /// The rules, in order.
     pub fn rules(&self) -> impl Iterator<Item = &Rule> {
         self.rules.iter().map(|compiled| &compiled.rule)
+    }
+
+    /// The search request of each rule's execution at `now`, with its KQL
+    /// translated as Kibana does (`form`) for the engine's mapping, read as a
+    /// data view. Exception items are not applied yet: none are passed.
+    pub fn search_requests(&self, form: Form, now: Timestamp) -> Result<Vec<RuleSearch>, Error> {
+        let data_view = DataView::of(&self.schema);
+        self.rules
+            .iter()
+            .map(|compiled| search_request(&compiled.rule, &data_view, form, now, &[]))
+            .collect()
     }
 
     /// What loading reported without failing: unsupported rules, ignored duplicates.
