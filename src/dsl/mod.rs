@@ -64,6 +64,14 @@ pub struct Translation {
     pub unlisted_fields: Vec<String>,
 }
 
+/// What to tell a user about a field name the field list lacks (see
+/// [`Translation::unlisted_fields`]).
+pub fn unlisted_field_warning(name: &str) -> String {
+    format!(
+        "`{name}` is not in the field list, so it is sent as Kibana sends unknown fields; an index may still have it (the mapping's templates or dynamic mapping would create it): for Kibana's exact query, give the index's `_field_caps` as the field types"
+    )
+}
+
 /// Parses `query` with the form's grammar and translates it for `data_view`.
 pub fn to_elasticsearch_query(
     query: &str,

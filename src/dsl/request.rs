@@ -14,7 +14,7 @@
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::{entry, keyed, to_elasticsearch_query, DataView, Form};
+use super::{entry, keyed, to_elasticsearch_query, unlisted_field_warning, DataView, Form};
 use crate::error::{Error, ErrorType};
 use crate::rule::Rule;
 use crate::time::Timestamp;
@@ -95,7 +95,7 @@ pub fn search_request(
     let mut warnings: Vec<String> = translation
         .unlisted_fields
         .iter()
-        .map(|name| unlisted_warning(name))
+        .map(|name| unlisted_field_warning(name))
         .collect();
     if let Some(id) = &rule.data_view_id {
         warnings.push(format!(
@@ -135,12 +135,6 @@ fn indices(rule: &Rule) -> Vec<String> {
     } else {
         rule.index.clone()
     }
-}
-
-fn unlisted_warning(name: &str) -> String {
-    format!(
-        "`{name}` is not in the field list, so it is sent as Kibana sends unknown fields; an index may still have it (the mapping's templates or dynamic mapping would create it): for Kibana's exact query, give the index's `_field_caps` as the field types"
-    )
 }
 
 /// The fields an execution is timed by (create_security_rule_type_wrapper.ts).

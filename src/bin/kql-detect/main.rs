@@ -6,6 +6,7 @@
 //! Every subcommand is a thin shell over the library: it reads files, calls
 //! one engine function and prints the result.
 
+mod dsl;
 mod evaluate;
 mod inputs;
 mod replay;
@@ -16,6 +17,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use dsl::DslArguments;
 use evaluate::EvaluateArguments;
 use replay::ReplayArguments;
 use rule_test::TestArguments;
@@ -46,14 +48,15 @@ enum Command {
     /// NAME.negative.ndjson beside NAME.toml) and report per rule: text, JSON
     /// or JUnit XML. Exit code 1 when a rule fails, for CI.
     Test(TestArguments),
+    /// Print the Elasticsearch query DSL Kibana builds from each --query, or,
+    /// for --rules, each rule's search request of one execution (at --now),
+    /// ready for _search.
+    Dsl(DslArguments),
 }
 
-/// What every subcommand needs: the rules and how to read events.
+/// The rules to run and the mapping they are read against.
 #[derive(Args, Debug, Clone)]
 pub struct RuleArguments {
-    /// Input files; stdin when none is given, or for `-`.
-    pub files: Vec<std::path::PathBuf>,
-
     /// Rules to run instead of the built-in rule (repeatable): detection-rules TOML,
     /// rules API JSON, a Kibana export (NDJSON), or a directory of them (searched
     /// recursively). Unsupported rules are reported and skipped.
@@ -75,14 +78,21 @@ pub struct RuleArguments {
     #[arg(long, value_name = "FILE")]
     pub extra_field_types: Option<std::path::PathBuf>,
 
+    /// What `now` means in date math and the alerts' creation time (RFC 3339), instead of the clock.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+}
+
+/// Where events come from.
+#[derive(Args, Debug, Clone)]
+pub struct InputArguments {
+    /// Input files; stdin when none is given, or for `-`.
+    pub files: Vec<std::path::PathBuf>,
+
     /// The index or data stream the input belongs to, for the rules' index
     /// patterns (a search hit's own `_index` wins).
     #[arg(long, value_name = "NAME")]
     pub index: Option<String>,
-
-    /// What `now` means in date math and the alerts' creation time (RFC 3339), instead of the clock.
-    #[arg(long, value_name = "TIME")]
-    pub now: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -90,6 +100,7 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Replay(arguments)) => replay::run(&arguments),
         Some(Command::Test(arguments)) => rule_test::run(&arguments),
+        Some(Command::Dsl(arguments)) => dsl::run(&arguments),
         None => evaluate::run(&cli.evaluate),
     }
 }
