@@ -345,7 +345,7 @@ impl<'d> Translator<'d> {
                 FieldName::Pattern(_) => false,
                 FieldName::Unlisted(_) => true,
             };
-            if data_view.knows_more() && !exact {
+            if data_view.knows_more() && !exact && !self.unlisted_fields.contains(&written) {
                 self.unlisted_fields.push(written.clone());
             }
             return Ok(vec![Target {

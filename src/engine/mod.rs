@@ -2,9 +2,11 @@
 //! compiled once, then events in and alerts (or filtered or tagged events) out.
 //! The command line and the wasm API are thin shells around it.
 
+mod dsl;
 mod recent;
 mod replay;
 
+pub use dsl::{data_view, query_dsl, QueryDslOptions, SearchRequestOptions};
 pub use recent::{RecentAlerts, RECENT_ALERTS_CAPACITY};
 
 pub use replay::{
@@ -18,8 +20,6 @@ use serde_json::Value;
 use crate::alert::{build_alert, tag_event, AlertContext};
 use crate::compile::CompiledQuery;
 use crate::dispatch::RuleDispatch;
-use crate::dsl::request::{search_request, RuleSearch};
-use crate::dsl::{DataView, Form};
 use crate::error::{Error, ErrorType};
 use crate::event::JsonEvent;
 use crate::explain::{Explanation, RuleExplanation};
@@ -99,14 +99,23 @@ pub struct EngineOptions {
 impl EngineOptions {
     /// Reads options from JSON text; unknown keys are refused, so typos do not pass silently.
     pub fn from_json(text: &str) -> Result<EngineOptions, Error> {
-        serde_json::from_str(text).map_err(|error| {
-            let message = error.to_string();
-            let message = message
-                .rsplit_once(" at line ")
-                .map_or(message.as_str(), |(message, _)| message);
-            options_error(format!("invalid engine options: {message}"))
-        })
+        options_from_json(text, "engine options")
     }
+}
+
+/// Options of type `T` from JSON text, with serde's complaint (without its
+/// position, which means nothing to a JavaScript caller) as the message.
+pub(crate) fn options_from_json<T: serde::de::DeserializeOwned>(
+    text: &str,
+    what: &str,
+) -> Result<T, Error> {
+    serde_json::from_str(text).map_err(|error| {
+        let message = error.to_string();
+        let message = message
+            .rsplit_once(" at line ")
+            .map_or(message.as_str(), |(message, _)| message);
+        options_error(format!("invalid {what}: {message}"))
+    })
 }
 
 /// One rule's verdict on one event, with the reason in words.
@@ -136,13 +145,7 @@ pub struct RunOptions {
 impl RunOptions {
     /// Reads options from JSON text; unknown keys and malformed times are refused.
     pub fn from_json(text: &str) -> Result<RunOptions, Error> {
-        serde_json::from_str(text).map_err(|error| {
-            let message = error.to_string();
-            let message = message
-                .rsplit_once(" at line ")
-                .map_or(message.as_str(), |(message, _)| message);
-            options_error(format!("invalid run options: {message}"))
-        })
+        options_from_json(text, "run options")
     }
 }
 
@@ -158,6 +161,30 @@ fn optional_time<'de, D: serde::Deserializer<'de>>(
         })
     })
     .transpose()
+}
+
+/// The built-in mapping, or `field_types`, extended by `extra_field_types` (JS options).
+fn schema_of(
+    field_types: Option<&Value>,
+    extra_field_types: Option<&Value>,
+) -> Result<Schema, Error> {
+    let schema = match field_types {
+        Some(field_types) => Schema::from_value(field_types)?,
+        None => Schema::builtin(),
+    };
+    match extra_field_types {
+        Some(extra) => Ok(schema.extend(Schema::from_value(extra)?)),
+        None => Ok(schema),
+    }
+}
+
+/// A `now` option: an RFC 3339 time.
+fn now_option(text: &str) -> Result<Timestamp, Error> {
+    Timestamp::parse_rfc3339(text).ok_or_else(|| {
+        options_error(format!(
+            "`now` must be an RFC 3339 time such as 2026-11-27T12:00:00Z, not `{text}`"
+        ))
+    })
 }
 
 fn options_error(message: String) -> Error {
@@ -183,23 +210,12 @@ pub enum RuleSource {
 impl Engine {
     /// The engine `options` describe; `clock` is "now" unless the options fix it.
     pub fn from_options(options: &EngineOptions, clock: Timestamp) -> Result<Engine, Error> {
-        let fixed_now = match &options.now {
-            Some(text) => Some(Timestamp::parse_rfc3339(text).ok_or_else(|| {
-                options_error(format!(
-                    "`now` must be an RFC 3339 time such as 2026-11-27T12:00:00Z, not `{text}`"
-                ))
-            })?),
-            None => None,
-        };
+        let fixed_now = options.now.as_deref().map(now_option).transpose()?;
         let now = fixed_now.unwrap_or(clock);
-        let schema = match &options.field_types {
-            Some(field_types) => Schema::from_value(field_types)?,
-            None => Schema::builtin(),
-        };
-        let schema = match &options.extra_field_types {
-            Some(extra) => schema.extend(Schema::from_value(extra)?),
-            None => schema,
-        };
+        let schema = schema_of(
+            options.field_types.as_ref(),
+            options.extra_field_types.as_ref(),
+        )?;
         let mut engine = match &options.rules {
             None => Engine::new(vec![azure_external_guest_user_invitation()], &schema, now)?,
             Some(rules) => {
@@ -361,17 +377,6 @@ impl Engine {
     /// The rules, in order.
     pub fn rules(&self) -> impl Iterator<Item = &Rule> {
         self.rules.iter().map(|compiled| &compiled.rule)
-    }
-
-    /// The search request of each rule's execution at `now`, with its KQL
-    /// translated as Kibana does (`form`) for the engine's mapping, read as a
-    /// data view. Exception items are not applied yet: none are passed.
-    pub fn search_requests(&self, form: Form, now: Timestamp) -> Result<Vec<RuleSearch>, Error> {
-        let data_view = DataView::of(&self.schema);
-        self.rules
-            .iter()
-            .map(|compiled| search_request(&compiled.rule, &data_view, form, now, &[]))
-            .collect()
     }
 
     /// What loading reported without failing: unsupported rules, ignored duplicates.
