@@ -3,7 +3,9 @@
 //! `@cybernetex/kbn-es-query` 1.0.2, `src/kuery/ast/kuery.peg` and
 //! `src/kuery/node_types/wildcard.js`).
 
-use serde_json::Value;
+use serde_json::{json, Value};
+
+use crate::kql::{Piece, WildcardPattern};
 
 /// Kibana 7's `UnquotedLiteral`: text that JavaScript's `Number(sequence)`
 /// reads becomes a number (`007` is 7, `1e3` is 1000, `0x10` is 16). In JSON,
@@ -91,6 +93,21 @@ fn js_number_text(number: f64) -> String {
         let dot = if rest.is_empty() { "" } else { "." };
         format!("{first}{dot}{rest}e{sign}{}", (n - 1).abs())
     }
+}
+
+/// A wildcard as a range bound in Kibana 7: `namedArg.buildNode` wraps any
+/// node that is not a literal in a literal, so the bound sent is the wildcard
+/// node itself, `*`s written as Kibana's marker (Elasticsearch rejects it).
+pub(super) fn wildcard_node(pattern: &WildcardPattern) -> Value {
+    let value: String = pattern
+        .pieces()
+        .iter()
+        .map(|piece| match piece {
+            Piece::Text(text) => text.as_str(),
+            Piece::AnySequence => "@kuery-wildcard@",
+        })
+        .collect();
+    json!({"type": "wildcard", "value": value})
 }
 
 /// Kibana 7.3's `escapeQueryString`: the character class

@@ -218,7 +218,12 @@ impl<'d> Translator<'d> {
     ) -> Result<Value, CompileError> {
         let name = self.field_name(field);
         let targets = self.targets(&name, field.span)?;
-        let bound = self.value(value);
+        let bound = match (&value.value, self.form) {
+            (crate::kql::Value::Wildcard { pattern }, Form::Legacy) => {
+                legacy::wildcard_node(pattern)
+            }
+            _ => self.value(value),
+        };
         let clauses = targets
             .iter()
             .map(|target| {
