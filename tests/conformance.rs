@@ -143,6 +143,18 @@ fn every_azure_rule_compiles_and_has_positive_and_negative_cases() {
     assert_eq!(total, 68, "the corpus holds 68 Azure query rules");
 }
 
+/// One engine holding every rule of the corpus.
+fn corpus_engine(corpus: &Path, schema: &Schema) -> Engine {
+    let sources = rule_files(corpus)
+        .iter()
+        .map(|path| RuleSource::Text {
+            origin: relative(corpus, path),
+            text: std::fs::read_to_string(path).expect("readable rule"),
+        })
+        .collect();
+    Engine::from_sources(sources, schema, Timestamp(0)).expect("the corpus loads")
+}
+
 /// Every `event:` of the rule case files.
 fn rule_case_events() -> Vec<(String, Value)> {
     let directory = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/rules");
@@ -179,14 +191,7 @@ fn one_engine_over_all_rules_agrees_with_each_rule_alone() {
         return;
     };
     let schema = Schema::builtin();
-    let sources = rule_files(&corpus)
-        .iter()
-        .map(|path| RuleSource::Text {
-            origin: relative(&corpus, path),
-            text: std::fs::read_to_string(path).expect("readable rule"),
-        })
-        .collect();
-    let engine = Engine::from_sources(sources, &schema, Timestamp(0)).expect("the corpus loads");
+    let engine = corpus_engine(&corpus, &schema);
     let alone: Vec<CompiledQuery> = engine
         .rules()
         .map(|rule| rule.compile(&schema, Timestamp(0)).expect("compiles"))
@@ -243,15 +248,7 @@ fn every_azure_rule_becomes_a_search_request() {
         eprintln!("SKIPPED: ../shared/corpus/detection-rules-azure is absent, so the rules' query DSL was not checked");
         return;
     };
-    let sources = rule_files(&corpus)
-        .iter()
-        .map(|path| RuleSource::Text {
-            origin: relative(&corpus, path),
-            text: std::fs::read_to_string(path).expect("readable rule"),
-        })
-        .collect();
-    let engine =
-        Engine::from_sources(sources, &Schema::builtin(), Timestamp(0)).expect("the corpus loads");
+    let engine = corpus_engine(&corpus, &Schema::builtin());
     let mut snapshot = String::from(
         "# Written by tests/conformance.rs; do not edit (UPDATE_SNAPSHOTS=1 rewrites it).\n\
          # Elastic's Azure query rules as the search requests Kibana's detection engine sends,\n\

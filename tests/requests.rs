@@ -7,6 +7,10 @@
 
 use std::path::Path;
 
+#[path = "common/json_cases.rs"]
+mod json_cases;
+
+use json_cases::json_case_files;
 use kql_detect::dsl::request::search_request;
 use kql_detect::dsl::{DataView, Form};
 use kql_detect::rule::Rule;
@@ -17,30 +21,20 @@ use serde_json::Value;
 #[test]
 fn requests_match_their_case_files() {
     let directory = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/requests");
-    let mut paths: Vec<_> = std::fs::read_dir(&directory)
-        .expect("tests/cases/requests exists")
-        .map(|entry| entry.expect("readable directory").path())
-        .filter(|path| {
-            path.extension()
-                .is_some_and(|extension| extension == "json")
-        })
-        .collect();
-    paths.sort();
-    assert!(!paths.is_empty());
-    let failures: Vec<String> = paths
+    let cases = json_case_files("requests");
+    assert!(!cases.is_empty());
+    let failures: Vec<String> = cases
         .iter()
-        .filter_map(|path| {
-            check(path)
+        .filter_map(|(name, case)| {
+            check(&directory.join(name), case)
                 .err()
-                .map(|error| format!("{}: {error}", path.display()))
+                .map(|error| format!("{name}: {error}"))
         })
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-fn check(path: &Path) -> Result<(), String> {
-    let text = std::fs::read_to_string(path).map_err(|error| error.to_string())?;
-    let case: Value = serde_json::from_str(&text).map_err(|error| error.to_string())?;
+fn check(path: &Path, case: &Value) -> Result<(), String> {
     let rule = Rule::from_api_json(&case["rule"]).map_err(|error| error.to_string())?;
     let schema = match case.get("fields") {
         Some(fields) => Schema::from_value(fields).map_err(|error| error.to_string())?,

@@ -569,7 +569,7 @@ impl Compiler<'_> {
                 && mapping.single_type() != Some(FieldType::Flattened);
             // A field that cannot be searched is an error like any other when the
             // pattern names it: Kibana sends it a clause, and Elasticsearch fails.
-            if !matches(name) || (walks && found_by_walk) || is_object_or_nested(mapping) {
+            if !matches(name) || (walks && found_by_walk) || mapping.is_container() {
                 continue;
             }
             match self.declared_field(name, mapping, comparison, true) {
@@ -614,7 +614,7 @@ impl Compiler<'_> {
             let Some(relative_name) = relative(name) else {
                 continue;
             };
-            if mapping.source_path.is_some() || is_object_or_nested(mapping) {
+            if mapping.source_path.is_some() || mapping.is_container() {
                 continue;
             }
             if mapping.single_type() == Some(FieldType::Flattened) {
@@ -684,7 +684,7 @@ impl Compiler<'_> {
         let below: Vec<Matcher> = self
             .schema
             .fields()
-            .filter(|(name, mapping)| name.starts_with(&prefix) && !is_object_or_nested(mapping))
+            .filter(|(name, mapping)| name.starts_with(&prefix) && !mapping.is_container())
             .filter_map(|(name, mapping)| {
                 self.declared_field(name, mapping, Comparison::Exists, true)
                     .ok()
@@ -726,13 +726,6 @@ fn constant_outcome(
             "`{name}` is the constant \"{constant}\" in this index"
         ))
     }))
-}
-
-fn is_object_or_nested(mapping: &FieldMapping) -> bool {
-    mapping
-        .types
-        .iter()
-        .any(|field_type| matches!(field_type, FieldType::Object | FieldType::Nested))
 }
 
 /// A field name literal as text (`true`/`false` name fields of those names).

@@ -38,7 +38,7 @@ impl DataView {
     pub fn of(schema: &Schema) -> DataView {
         let fields = schema
             .fields()
-            .filter(|(_, mapping)| !is_container(mapping))
+            .filter(|(_, mapping)| !mapping.is_container())
             .map(|(name, mapping)| DataViewField {
                 name: name.to_string(),
                 es_types: mapping.type_names.clone(),
@@ -116,13 +116,6 @@ impl DataViewField {
     pub fn is_date(&self) -> bool {
         self.kibana_type == "date"
     }
-}
-
-fn is_container(mapping: &FieldMapping) -> bool {
-    mapping
-        .types
-        .iter()
-        .any(|field_type| matches!(field_type, FieldType::Object | FieldType::Nested))
 }
 
 /// `castEsToKbnFieldTypeName` over a field's types; a field whose indices

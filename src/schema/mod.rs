@@ -210,6 +210,13 @@ impl FieldMapping {
         }
     }
 
+    /// True for an `object` or `nested` field: a container of fields, with no values of its own.
+    pub fn is_container(&self) -> bool {
+        self.types
+            .iter()
+            .any(|field_type| matches!(field_type, FieldType::Object | FieldType::Nested))
+    }
+
     /// The mapping's types for people: `keyword`, or `keyword, text` for a conflict.
     pub fn describe(&self) -> String {
         self.type_names.join(", ")

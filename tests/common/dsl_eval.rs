@@ -160,7 +160,7 @@ impl Search<'_> {
         Ok(self
             .schema
             .fields()
-            .filter(|(_, mapping)| mapping.searchable && !is_container(mapping))
+            .filter(|(_, mapping)| mapping.searchable && !mapping.is_container())
             .any(|(name, _)| query(name).unwrap_or(false)))
     }
 
@@ -261,7 +261,7 @@ impl Search<'_> {
         let prefix = format!("{object}.");
         self.schema
             .fields()
-            .filter(|(name, mapping)| name.starts_with(&prefix) && !is_container(mapping))
+            .filter(|(name, mapping)| name.starts_with(&prefix) && !mapping.is_container())
             .any(|(name, _)| self.exists(name, doc))
     }
 
@@ -715,13 +715,6 @@ fn texts(values: &[Stored], ignore_above: Option<usize>) -> Vec<String> {
         .filter(|text| !exceeds(text, ignore_above))
         .map(str::to_string)
         .collect()
-}
-
-fn is_container(mapping: &FieldMapping) -> bool {
-    mapping
-        .types
-        .iter()
-        .any(|field_type| matches!(field_type, FieldType::Object | FieldType::Nested))
 }
 
 fn invalid(text: &str) -> String {
