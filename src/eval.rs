@@ -1,5 +1,9 @@
 //! Runs a compiled query against one event.
 //!
+//! Its public functions say what Elasticsearch indexes for a document value
+//! under each field type (`keyword_text`, `integer_value`, `date_value`, …),
+//! facts the tests' query-DSL evaluator shares.
+//!
 //! Evaluation cannot fail: everything that could go wrong was decided when the
 //! query was compiled. It allocates nothing for ordinary queries: values are
 //! visited in place, field paths are built on the stack, and numbers are read
@@ -231,7 +235,7 @@ impl KeywordTest {
 }
 
 /// The string a keyword field indexes for a value.
-pub(crate) fn keyword_text(value: Scalar<'_>) -> &str {
+pub fn keyword_text(value: Scalar<'_>) -> &str {
     match value {
         Scalar::Text(text) | Scalar::Number(text) => text,
         Scalar::Boolean(true) => "true",
@@ -267,7 +271,7 @@ impl IpTest {
 
 /// An ip field indexes strings that parse as addresses; anything else would
 /// have been rejected with the document.
-fn ip_value(value: Scalar<'_>) -> Option<IpAddress> {
+pub fn ip_value(value: Scalar<'_>) -> Option<IpAddress> {
     match value {
         Scalar::Text(text) => crate::ip::parse(text),
         _ => None,
@@ -275,7 +279,7 @@ fn ip_value(value: Scalar<'_>) -> Option<IpAddress> {
 }
 
 /// A date field indexes strings in its default format and numbers as epoch milliseconds.
-fn date_value(value: Scalar<'_>, resolution: Resolution) -> Option<Instant> {
+pub fn date_value(value: Scalar<'_>, resolution: Resolution) -> Option<Instant> {
     match value {
         Scalar::Text(text) => crate::date::parse_document_text(text, resolution),
         Scalar::Number(text) => crate::date::parse_document_number(text, resolution),
@@ -295,7 +299,8 @@ impl NumericTest {
     }
 }
 
-pub(crate) fn satisfies(ordering: Ordering, operator: RangeOperator) -> bool {
+/// Whether a value ordered `ordering` against a bound passes the range operator.
+pub fn satisfies(ordering: Ordering, operator: RangeOperator) -> bool {
     match operator {
         RangeOperator::Lt => ordering == Ordering::Less,
         RangeOperator::Lte => ordering != Ordering::Greater,
@@ -306,7 +311,7 @@ pub(crate) fn satisfies(ordering: Ordering, operator: RangeOperator) -> bool {
 
 /// True when a string is longer than `ignore_above`, which Elasticsearch
 /// counts in UTF-16 code units; such a string is not indexed at all.
-pub(crate) fn exceeds(text: &str, ignore_above: Option<usize>) -> bool {
+pub fn exceeds(text: &str, ignore_above: Option<usize>) -> bool {
     ignore_above.is_some_and(|limit| text.len() > limit && text.encode_utf16().count() > limit)
 }
 
@@ -316,7 +321,7 @@ fn is_integer_syntax(text: &str) -> bool {
 
 /// The value an integer field stores: numbers and numeric strings, with any
 /// fraction truncated (Elasticsearch coerces `5.7` to 5).
-fn integer_value(value: Scalar<'_>) -> Option<Number> {
+pub fn integer_value(value: Scalar<'_>) -> Option<Number> {
     let (Scalar::Text(text) | Scalar::Number(text)) = value else {
         return None;
     };
@@ -329,12 +334,13 @@ fn integer_value(value: Scalar<'_>) -> Option<Number> {
     }
 }
 
-fn is_unsigned_long(number: Number) -> bool {
+/// Whether an integer fits an `unsigned_long` field.
+pub fn is_unsigned_long(number: Number) -> bool {
     matches!(number, Number::Integer(value) if (0..=i128::from(u64::MAX)).contains(&value))
 }
 
 /// The value a floating-point field stores, rounded to its precision.
-fn float_value(value: Scalar<'_>, width: FloatWidth) -> Option<Number> {
+pub fn float_value(value: Scalar<'_>, width: FloatWidth) -> Option<Number> {
     let (Scalar::Text(text) | Scalar::Number(text)) = value else {
         return None;
     };
@@ -343,7 +349,7 @@ fn float_value(value: Scalar<'_>, width: FloatWidth) -> Option<Number> {
 }
 
 /// The long a scaled_float stores: `round(value × factor)`.
-fn scaled_value(value: Scalar<'_>, factor: f64) -> Option<Number> {
+pub fn scaled_value(value: Scalar<'_>, factor: f64) -> Option<Number> {
     let (Scalar::Text(text) | Scalar::Number(text)) = value else {
         return None;
     };
@@ -355,7 +361,7 @@ fn scaled_value(value: Scalar<'_>, factor: f64) -> Option<Number> {
 
 /// A boolean field's value as 0 or 1; it accepts `true`, `false` and the
 /// strings `"true"`, `"false"` and `""` (false).
-fn boolean_value(value: Scalar<'_>) -> Option<Number> {
+pub fn boolean_value(value: Scalar<'_>) -> Option<Number> {
     let value = match value {
         Scalar::Boolean(value) => value,
         Scalar::Text("true") => true,

@@ -34,6 +34,7 @@ pub mod compile;
 pub mod date;
 pub mod diagnostic;
 pub mod dispatch;
+pub mod dsl;
 pub mod engine;
 mod error;
 pub mod eval;

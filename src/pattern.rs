@@ -51,6 +51,9 @@ impl Glob {
                         last.extend_from_slice(text.as_bytes());
                     }
                 }
+                // `**` means what `*` means: no empty segment between two stars.
+                Piece::AnySequence
+                    if segments.len() > 1 && segments.last().is_some_and(Vec::is_empty) => {}
                 Piece::AnySequence => segments.push(Vec::new()),
             }
         }

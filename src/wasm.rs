@@ -12,7 +12,8 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use crate::engine::{
-    Engine as CoreEngine, EngineOptions, InputOutcome, RecentAlerts, ReplayOptions, RunOptions,
+    Engine as CoreEngine, EngineOptions, InputOutcome, QueryDslOptions, RecentAlerts,
+    ReplayOptions, RunOptions, SearchRequestOptions,
 };
 use crate::error::{Error, ErrorType};
 use crate::ingest::{self, IngestOptions};
@@ -116,6 +117,47 @@ export interface ClauseExplanation {
   note?: string;
 }
 
+/** Options for `toElasticsearchQuery(query, options)` and `dataView(options)`. */
+export interface QueryDslOptions {
+  /** Translate as Kibana 7.x did: its grammar; `match`, `match_phrase` and `query_string` only; numbers for numeric text. */
+  legacy?: boolean;
+  /** The field list, in any mapping format `EngineOptions.fieldTypes` takes (an index's `_field_caps` gives Kibana's exact query). */
+  fieldTypes?: object;
+  /** A mapping added to the built-in one, or to `fieldTypes`. */
+  extraFieldTypes?: object;
+}
+
+/** Options for `engine.toElasticsearchQuery(options)`. */
+export interface SearchRequestOptions {
+  /** Translate the queries as Kibana 7.x did. */
+  legacy?: boolean;
+  /** The execution's time, which places the search window. Default: the engine's `now`, else the clock. */
+  now?: string | Date;
+}
+
+/** A query in Elasticsearch's query DSL, as Kibana's `toElasticsearchQuery` builds it. */
+export type QueryDsl = { [kind: string]: unknown };
+
+/** One rule's execution as Elasticsearch receives it. */
+export interface RuleSearch {
+  rule_id: string;
+  name: string;
+  /** The rule's KQL alone, as query DSL. */
+  query: QueryDsl;
+  /**
+   * The whole search request of the execution's first page (`index`, `size`, `query`, `fields`, `runtime_mappings`,
+   * `sort`, `allow_no_indices`, `ignore_unavailable`): the argument of a JavaScript client's `search()`.
+   */
+  request: { index: string[]; size: number; query: QueryDsl; [key: string]: unknown };
+  /** What Kibana would know and kql-detect does not (field names missing from the field list, a data view). */
+  warnings: string[];
+}
+
+/** Kibana's `DataViewBase`: the fields `toElasticsearchQuery` knows. */
+export interface DataView {
+  fields: Array<{ name: string; type: string; esTypes: string[]; scripted: false; subType?: { nested: { path: string } } }>;
+}
+
 /** Every error thrown by kql-detect is an `Error` with these properties. */
 export interface KqlDetectError extends Error {
   /** Stable category: "kql_syntax", "kql_query", "field_types_invalid", "event_invalid", "options_invalid", "rule_invalid", "rule_unsupported", "exception_invalid". */
@@ -175,6 +217,29 @@ pub fn explain(
     BUILTIN.with(|engine| explain_with(engine, &event))
 }
 
+/// The query DSL Kibana builds from a KQL query, for the field list of the options' mapping (default: the built-in one).
+#[wasm_bindgen(js_name = toElasticsearchQuery, unchecked_return_type = "QueryDsl")]
+pub fn to_elasticsearch_query(
+    query: &str,
+    #[wasm_bindgen(unchecked_param_type = "QueryDslOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let dsl = query_dsl_options(&options)
+        .and_then(|options| crate::engine::query_dsl(query, &options))
+        .map_err(|error| to_js_error(&error))?;
+    to_js(&dsl)
+}
+
+/// The data view (Kibana's field list) the options' mapping amounts to.
+#[wasm_bindgen(js_name = dataView, unchecked_return_type = "DataView")]
+pub fn data_view(
+    #[wasm_bindgen(unchecked_param_type = "QueryDslOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let data_view = query_dsl_options(&options)
+        .and_then(|options| crate::engine::data_view(&options))
+        .map_err(|error| to_js_error(&error))?;
+    to_js(&data_view.to_json())
+}
+
 thread_local! {
     static BUILTIN: CoreEngine = CoreEngine::builtin();
 }
@@ -194,17 +259,13 @@ impl Engine {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "EngineOptions")] options: JsValue,
     ) -> Result<Engine, JsValue> {
-        let options = if options.is_undefined() || options.is_null() {
-            EngineOptions::default()
-        } else {
-            let text = json_text(
-                &options,
-                ErrorType::OptionsInvalid,
-                "engine options must be an object",
-            )
+        let options = optional_json(&options, "engine options")
+            .and_then(|text| {
+                text.map_or(Ok(EngineOptions::default()), |text| {
+                    EngineOptions::from_json(&text)
+                })
+            })
             .map_err(|error| to_js_error(&error))?;
-            EngineOptions::from_json(&text).map_err(|error| to_js_error(&error))?
-        };
         let clock = Timestamp(js_sys::Date::now() as i64);
         let inner =
             CoreEngine::from_options(&options, clock).map_err(|error| to_js_error(&error))?;
@@ -277,6 +338,27 @@ impl Engine {
             .into()
     }
 
+    /// Each rule's search request of one execution, as Kibana's detection engine sends it.
+    #[wasm_bindgen(js_name = toElasticsearchQuery, unchecked_return_type = "RuleSearch[]")]
+    pub fn to_elasticsearch_query(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SearchRequestOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let options = optional_json(&options, "search request options")
+            .and_then(|text| {
+                text.map_or(Ok(SearchRequestOptions::default()), |text| {
+                    SearchRequestOptions::from_json(&text)
+                })
+            })
+            .map_err(|error| to_js_error(&error))?;
+        let clock = Timestamp(js_sys::Date::now() as i64);
+        let searches = self
+            .inner
+            .search_requests_with(&options, clock)
+            .map_err(|error| to_js_error(&error))?;
+        to_js(&searches)
+    }
+
     /// Explains, rule by rule and clause by clause, why an event does or does not match.
     #[wasm_bindgen(unchecked_return_type = "Explanation | Explanation[]")]
     pub fn explain(
@@ -301,16 +383,31 @@ fn outputs_to_js(outcome: InputOutcome) -> Result<JsValue, JsValue> {
     alerts_to_js(outcome.outputs)
 }
 
-/// `{start, end, now}` of `engine.run`; `now` stands for `end` when `end` is absent.
-fn run_options(options: &JsValue) -> Result<ReplayOptions, Error> {
-    if options.is_undefined() || options.is_null() {
-        return Ok(ReplayOptions::default());
+fn query_dsl_options(options: &JsValue) -> Result<QueryDslOptions, Error> {
+    match optional_json(options, "query DSL options")? {
+        Some(text) => QueryDslOptions::from_json(&text),
+        None => Ok(QueryDslOptions::default()),
     }
-    let text = json_text(
+}
+
+/// Options given as an object, as JSON text; `None` when absent (undefined or null).
+fn optional_json(options: &JsValue, what: &str) -> Result<Option<String>, Error> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(None);
+    }
+    json_text(
         options,
         ErrorType::OptionsInvalid,
-        "run options must be an object",
-    )?;
+        &format!("{what} must be an object"),
+    )
+    .map(Some)
+}
+
+/// `{start, end, now}` of `engine.run`; `now` stands for `end` when `end` is absent.
+fn run_options(options: &JsValue) -> Result<ReplayOptions, Error> {
+    let Some(text) = optional_json(options, "run options")? else {
+        return Ok(ReplayOptions::default());
+    };
     let options = RunOptions::from_json(&text)?;
     Ok(ReplayOptions {
         start: options.start,

@@ -608,3 +608,82 @@ fn a_rule_export_carries_its_exception_lists_to_its_own_rules() {
     std::fs::remove_file(rules).ok();
     std::fs::remove_file(lonely).ok();
 }
+
+#[test]
+fn dsl_prints_the_query_kibana_builds_for_the_field_types() {
+    let field_types =
+        std::env::temp_dir().join(format!("kql-detect-dsl-{}.json", std::process::id()));
+    std::fs::write(&field_types, r#"{"user.name":"keyword","message":"text"}"#).unwrap();
+    let field_types = field_types.to_str().unwrap().to_string();
+    let query = |extra: &[&str]| {
+        let mut arguments = vec![
+            "dsl",
+            "--field-types",
+            &field_types,
+            "--query",
+            "user.name:adm* or message:\"disk error\"",
+        ];
+        arguments.extend_from_slice(extra);
+        let output = kql_detect(&arguments, "");
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+        text(&output.stdout)
+    };
+    assert_eq!(
+        query(&[]),
+        r#"{"bool":{"should":[{"bool":{"should":[{"wildcard":{"user.name":{"value":"adm*"}}}],"minimum_should_match":1}},{"bool":{"should":[{"match_phrase":{"message":"disk error"}}],"minimum_should_match":1}}],"minimum_should_match":1}}"#.to_string() + "\n"
+    );
+    // Kibana 7: query_string for the wildcard, on keyword fields too.
+    assert!(query(&["--legacy"])
+        .contains(r#"{"query_string":{"fields":["user.name"],"query":"adm*"}}"#));
+    assert!(query(&["--pretty"]).starts_with("{\n  \"bool\": {\n"));
+    std::fs::remove_file(&field_types).ok();
+}
+
+#[test]
+fn dsl_prints_each_rules_search_request() {
+    let output = kql_detect(
+        &[
+            "dsl",
+            "--rules",
+            "examples/rules",
+            "--now",
+            "2026-11-27T12:00:00Z",
+        ],
+        "",
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let lines: Vec<serde_json::Value> = text(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON document per line"))
+        .collect();
+    assert_eq!(lines.len(), 1);
+    let request = &lines[0]["request"];
+    assert_eq!(lines[0]["rule_id"], "5b0b8f9e-2d4a-4c61-9a57-0e3c2f1d7a10");
+    assert_eq!(
+        request["index"],
+        serde_json::json!(["logs-azure.auditlogs-*", "filebeat-*"])
+    );
+    assert_eq!(request["size"], 100);
+    // timestamp_override event.ingested, falling back to @timestamp; from now-9m.
+    assert_eq!(request["sort"][0]["event.ingested"]["order"], "asc");
+    assert_eq!(request["sort"][1]["@timestamp"]["order"], "asc");
+    let window =
+        &request["query"]["bool"]["filter"][1]["bool"]["should"][0]["range"]["event.ingested"];
+    assert_eq!(window["gte"], "2026-11-27T11:51:00.000Z");
+    assert_eq!(window["lte"], "2026-11-27T12:00:00.000Z");
+    assert!(request["runtime_mappings"]["kibana.combined_timestamp"].is_object());
+}
+
+#[test]
+fn dsl_takes_queries_or_rules_not_both() {
+    let output = kql_detect(&["dsl", "--query", "a:b", "--rules", "examples/rules"], "");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("give --query or --rules, not both"));
+    let output = kql_detect(&["dsl", "--query", "a:(b"], "");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output.stderr).contains("^"),
+        "{}",
+        text(&output.stderr)
+    );
+}

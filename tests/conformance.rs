@@ -13,6 +13,7 @@ mod cases;
 use std::path::{Path, PathBuf};
 
 use kql_detect::compile::CompiledQuery;
+use kql_detect::dsl::Form;
 use kql_detect::engine::{Engine, RuleSource};
 use kql_detect::event::JsonEvent;
 use kql_detect::kql;
@@ -142,6 +143,18 @@ fn every_azure_rule_compiles_and_has_positive_and_negative_cases() {
     assert_eq!(total, 68, "the corpus holds 68 Azure query rules");
 }
 
+/// One engine holding every rule of the corpus.
+fn corpus_engine(corpus: &Path, schema: &Schema) -> Engine {
+    let sources = rule_files(corpus)
+        .iter()
+        .map(|path| RuleSource::Text {
+            origin: relative(corpus, path),
+            text: std::fs::read_to_string(path).expect("readable rule"),
+        })
+        .collect();
+    Engine::from_sources(sources, schema, Timestamp(0)).expect("the corpus loads")
+}
+
 /// Every `event:` of the rule case files.
 fn rule_case_events() -> Vec<(String, Value)> {
     let directory = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/rules");
@@ -178,14 +191,7 @@ fn one_engine_over_all_rules_agrees_with_each_rule_alone() {
         return;
     };
     let schema = Schema::builtin();
-    let sources = rule_files(&corpus)
-        .iter()
-        .map(|path| RuleSource::Text {
-            origin: relative(&corpus, path),
-            text: std::fs::read_to_string(path).expect("readable rule"),
-        })
-        .collect();
-    let engine = Engine::from_sources(sources, &schema, Timestamp(0)).expect("the corpus loads");
+    let engine = corpus_engine(&corpus, &schema);
     let alone: Vec<CompiledQuery> = engine
         .rules()
         .map(|rule| rule.compile(&schema, Timestamp(0)).expect("compiles"))
@@ -230,4 +236,86 @@ fn one_engine_over_all_rules_agrees_with_each_rule_alone() {
         evaluated * 4 < events.len() * rules,
         "dispatch should skip most rules"
     );
+}
+
+/// Every Azure rule becomes the search request of an execution, in today's
+/// form and in Kibana 7's; the snapshot counts the queries the corpus asks of
+/// Elasticsearch, and lists the field names the built-in field list lacks
+/// (sent as written, as Kibana sends names its data view lacks).
+#[test]
+fn every_azure_rule_becomes_a_search_request() {
+    let Some(corpus) = corpus() else {
+        eprintln!("SKIPPED: ../shared/corpus/detection-rules-azure is absent, so the rules' query DSL was not checked");
+        return;
+    };
+    let engine = corpus_engine(&corpus, &Schema::builtin());
+    let mut snapshot = String::from(
+        "# Written by tests/conformance.rs; do not edit (UPDATE_SNAPSHOTS=1 rewrites it).\n\
+         # Elastic's Azure query rules as the search requests Kibana's detection engine sends,\n\
+         # with the built-in mapping as the field list.\n",
+    );
+    for (label, form) in [
+        ("current", Form::Current),
+        ("legacy (Kibana 7)", Form::Legacy),
+    ] {
+        let searches = engine
+            .search_requests(form, Timestamp(0))
+            .unwrap_or_else(|error| panic!("{label}: {}", error.rendered()));
+        let mut kinds = std::collections::BTreeMap::new();
+        for search in &searches {
+            count_query_kinds(&search.query, &mut kinds);
+        }
+        let kinds: Vec<String> = kinds
+            .iter()
+            .map(|(kind, count)| format!("{kind} {count}"))
+            .collect();
+        snapshot.push_str(&format!(
+            "{label}: {} of {} rules translated; queries: {}\n",
+            searches.len(),
+            engine.rules().count(),
+            kinds.join(", ")
+        ));
+        if form == Form::Current {
+            let mut unlisted: Vec<String> = searches
+                .iter()
+                .flat_map(|search| search.warnings.iter())
+                .filter_map(|warning| warning.split('`').nth(1).map(str::to_string))
+                .collect();
+            unlisted.sort();
+            unlisted.dedup();
+            snapshot.push_str("Field names the built-in field list lacks:\n");
+            for name in unlisted {
+                snapshot.push_str(&format!("- {name}\n"));
+            }
+        }
+    }
+    let snapshot_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/dsl.snap");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&snapshot_path, &snapshot).expect("writable snapshot");
+    }
+    let committed = std::fs::read_to_string(&snapshot_path).unwrap_or_default();
+    assert_eq!(
+        committed, snapshot,
+        "the rules' query DSL changed; review, then rerun with UPDATE_SNAPSHOTS=1"
+    );
+}
+
+/// Counts the leaf queries (`term`, `match`, …) of a query DSL tree.
+fn count_query_kinds(query: &Value, kinds: &mut std::collections::BTreeMap<String, usize>) {
+    let Some(object) = query.as_object() else {
+        if let Some(items) = query.as_array() {
+            items.iter().for_each(|item| count_query_kinds(item, kinds));
+        }
+        return;
+    };
+    for (key, inner) in object {
+        match key.as_str() {
+            "bool" => ["filter", "must", "should", "must_not"]
+                .iter()
+                .filter_map(|clause| inner.get(clause))
+                .for_each(|clauses| count_query_kinds(clauses, kinds)),
+            "nested" => count_query_kinds(&inner["query"], kinds),
+            leaf => *kinds.entry(leaf.to_string()).or_default() += 1,
+        }
+    }
 }

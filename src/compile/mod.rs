@@ -12,10 +12,9 @@ mod value;
 
 use std::fmt::{self, Display, Formatter};
 
-pub(crate) use value::{java_round, parse_number};
+pub use value::{java_round, parse_number, round_to_width, FloatWidth, Number};
 pub(crate) use value::{
-    round_to_width, Comparison, DynamicTest, FloatWidth, IpTest, KeywordOp, KeywordTest, Number,
-    NumericTest, Test, TextTest,
+    Comparison, DynamicTest, IpTest, KeywordOp, KeywordTest, NumericTest, Test, TextTest,
 };
 
 use crate::date::Instant;
@@ -314,6 +313,15 @@ impl<'s> Compiler<'s> {
                     Comparison::Is(value)
                 };
                 match field {
+                    // Inside `path:{ … }` Kibana prefixes even a missing field name
+                    // (getFullFieldNameNode): the value is sought in `path.null`.
+                    None if self.nested_path.is_some() => {
+                        let null = Value::Text {
+                            text: "null".to_string(),
+                            quoted: false,
+                        };
+                        self.field(&Literal::new(value.span, null), comparison)?
+                    }
                     // `*` alone, `*:*` and the empty query match everything (Kibana is.ts:
                     // match_all; query_string `*` over all fields is match_all too).
                     None if value.value.is_lone_wildcard() => MatcherKind::All,
@@ -442,7 +450,7 @@ impl<'s> Compiler<'s> {
                 }),
             Resolution::FlattenedKey => {
                 let test = value::flattened_key_test(&full, comparison).map_err(with_span)?;
-                if let (Some(Test::KeywordClauses { query, .. }), Some(root)) =
+                if let (Test::KeywordClauses { query, .. }, Some(root)) =
                     (&test, self.schema.flattened_parent(&full))
                 {
                     return Ok(MatcherKind::FlattenedKey(FlattenedKeyClause {
@@ -452,17 +460,11 @@ impl<'s> Compiler<'s> {
                         query: query.clone(),
                     }));
                 }
-                Ok(self.field_clause(
-                    &full,
-                    &full,
-                    "flattened",
-                    test,
-                    "a range on a key inside a flattened field matches nothing (Kibana does not know the field)",
-                ))
+                Ok(self.field_clause(&full, "flattened", test))
             }
             Resolution::Dynamic => {
                 let test = value::dynamic_test(comparison).map_err(with_span)?;
-                Ok(self.field_clause(&full, &full, "dynamic", Some(test), ""))
+                Ok(self.field_clause(&full, "dynamic", test))
             }
             Resolution::Unmapped => {
                 if let Comparison::Is(value) = comparison {
@@ -475,23 +477,14 @@ impl<'s> Compiler<'s> {
         }
     }
 
-    fn field_clause(
-        &self,
-        field: &str,
-        path: &str,
-        field_type: &str,
-        test: Option<Test>,
-        reason: &str,
-    ) -> MatcherKind {
-        match test {
-            Some(test) => MatcherKind::Field(FieldClause {
-                field: field.to_string(),
-                path: self.relative(path).to_string(),
-                field_type: field_type.to_string(),
-                test,
-            }),
-            None => MatcherKind::Nothing(reason.to_string()),
-        }
+    /// A clause on a field the schema does not declare, read at its own path.
+    fn field_clause(&self, field: &str, field_type: &str, test: Test) -> MatcherKind {
+        MatcherKind::Field(FieldClause {
+            field: field.to_string(),
+            path: self.relative(field).to_string(),
+            field_type: field_type.to_string(),
+            test,
+        })
     }
 
     /// A clause on a declared field. `from_pattern` is true when the field was
@@ -543,13 +536,19 @@ impl<'s> Compiler<'s> {
         match (parent, self.nested_path.as_deref()) {
             (Some(parent), Some(inside)) if parent == inside => Ok(clause(self.relative(source))),
             (None, _) => Ok(clause(self.relative(source))),
-            (Some(parent), None) if from_pattern => Ok(MatcherKind::Nested {
-                path: parent.to_string(),
-                query: Box::new(Matcher {
-                    span: Span::default(),
-                    kind: clause(&source[parent.len() + 1..]),
-                }),
-            }),
+            // A field-less value is a `multi_match` at the top level, which
+            // never sees inside nested objects; only a field-name `*` is wrapped.
+            (Some(parent), None)
+                if from_pattern && !matches!(comparison, Comparison::FreeText(_)) =>
+            {
+                Ok(MatcherKind::Nested {
+                    path: parent.to_string(),
+                    query: Box::new(Matcher {
+                        span: Span::default(),
+                        kind: clause(&source[parent.len() + 1..]),
+                    }),
+                })
+            }
             (Some(parent), _) => Err(CompileErrorKind::NestedPathMismatch {
                 field: full.to_string(),
                 nested_path: parent.to_string(),
@@ -592,11 +591,9 @@ impl<'s> Compiler<'s> {
             // paths (flattened), so those get clauses of their own.
             let found_by_walk = mapping.source_path.is_none()
                 && mapping.single_type() != Some(FieldType::Flattened);
-            if !matches(name)
-                || (walks && found_by_walk)
-                || is_object_or_nested(mapping)
-                || !mapping.searchable
-            {
+            // A field that cannot be searched is an error like any other when the
+            // pattern names it: Kibana sends it a clause, and Elasticsearch fails.
+            if !matches(name) || (walks && found_by_walk) || mapping.is_container() {
                 continue;
             }
             match self.declared_field(name, mapping, comparison, true) {
@@ -641,7 +638,7 @@ impl<'s> Compiler<'s> {
             let Some(relative_name) = relative(name) else {
                 continue;
             };
-            if mapping.source_path.is_some() || is_object_or_nested(mapping) {
+            if mapping.source_path.is_some() || mapping.is_container() {
                 continue;
             }
             if mapping.single_type() == Some(FieldType::Flattened) {
@@ -711,7 +708,7 @@ impl<'s> Compiler<'s> {
         let below: Vec<Matcher> = self
             .schema
             .fields()
-            .filter(|(name, mapping)| name.starts_with(&prefix) && !is_object_or_nested(mapping))
+            .filter(|(name, mapping)| name.starts_with(&prefix) && !mapping.is_container())
             .filter_map(|(name, mapping)| {
                 self.declared_field(name, mapping, Comparison::Exists, true)
                     .ok()
@@ -753,13 +750,6 @@ fn constant_outcome(
             "`{name}` is the constant \"{constant}\" in this index"
         ))
     }))
-}
-
-fn is_object_or_nested(mapping: &FieldMapping) -> bool {
-    mapping
-        .types
-        .iter()
-        .any(|field_type| matches!(field_type, FieldType::Object | FieldType::Nested))
 }
 
 /// A field name literal as text (`true`/`false` name fields of those names).

@@ -134,16 +134,21 @@ pub(crate) enum NumericTest {
 
 /// A query number: integers stay exact (up to `unsigned_long`), anything else is a double.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) enum Number {
+pub enum Number {
+    /// A whole number, exact.
     Integer(i128),
+    /// Any other number.
     Float(f64),
 }
 
 /// The precision a floating-point field stores.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum FloatWidth {
+pub enum FloatWidth {
+    /// `half_float`: 16 bits.
     Half,
+    /// `float`: 32 bits.
     Single,
+    /// `double`: 64 bits.
     Double,
 }
 
@@ -506,15 +511,17 @@ fn wildcard_parts(literal: &Literal) -> Vec<String> {
 }
 
 /// A key inside a flattened field. Kibana does not know such fields, so it sends
-/// `match` (or `query_string` for wildcards) on the raw name, and Elasticsearch
-/// reads the key's values as keywords; a KQL range on an unknown field matches
-/// nothing. Of the term-level queries, `wildcard` fails the search
+/// `match`, `query_string` for wildcards, or `range` on the raw name, and
+/// Elasticsearch finds the key all the same (FieldTypeLookup's dynamic sub-key
+/// lookup gives a KeyedFlattenedFieldType), reading its values as keywords:
+/// ranges compare them as strings. Of the term-level queries (from
+/// exceptions), `wildcard` fails the search
 /// (KeyedFlattenedFieldType: "[wildcard] queries are not currently supported
 /// on keyed [flattened] fields"), `terms` and `range` compare keywords.
 pub(crate) fn flattened_key_test(
     name: &str,
     comparison: Comparison<'_>,
-) -> Result<Option<Test>, CompileErrorKind> {
+) -> Result<Test, CompileErrorKind> {
     let keyword = |literal: &Literal, operator| -> Result<Test, CompileErrorKind> {
         let text = value_text(literal)?;
         Ok(Test::Keyword(keyword_test(
@@ -526,28 +533,28 @@ pub(crate) fn flattened_key_test(
         )))
     };
     match comparison {
-        Comparison::Exists => Ok(Some(Test::Exists { ignore_above: None })),
-        Comparison::Range(..) => Ok(None),
+        Comparison::Exists => Ok(Test::Exists { ignore_above: None }),
+        Comparison::Range(operator, literal) => keyword(literal, Some(operator)),
         Comparison::Is(literal) | Comparison::FreeText(literal) => {
             if matches!(literal.value, Value::Wildcard { .. }) {
-                return Ok(Some(keyword_clauses(literal, None)));
+                return Ok(keyword_clauses(literal, None));
             }
-            keyword(literal, None).map(Some)
+            keyword(literal, None)
         }
         Comparison::Wildcard(_) => Err(CompileErrorKind::WildcardOnNonText {
             field: name.to_string(),
             field_type: FieldType::Flattened,
         }),
-        Comparison::Terms(values) => Ok(Some(Test::AnyOf(
+        Comparison::Terms(values) => Ok(Test::AnyOf(
             values
                 .iter()
                 .map(|value| keyword(value, None))
                 .collect::<Result<_, _>>()?,
-        ))),
-        Comparison::Between(low, high) => Ok(Some(Test::AllOf(vec![
+        )),
+        Comparison::Between(low, high) => Ok(Test::AllOf(vec![
             keyword(low, Some(RangeOperator::Gte))?,
             keyword(high, Some(RangeOperator::Lte))?,
-        ]))),
+        ])),
     }
 }
 
@@ -738,7 +745,7 @@ fn scaled_test(number: Number, operator: Option<RangeOperator>, factor: f64) -> 
 }
 
 /// Java's `Math.round`: halves round towards positive infinity.
-pub(crate) fn java_round(value: f64) -> f64 {
+pub fn java_round(value: f64) -> f64 {
     (value + 0.5).floor()
 }
 
@@ -751,7 +758,7 @@ fn boolean_test(value: bool, operator: Option<RangeOperator>) -> NumericTest {
 }
 
 /// Rounds to what a field of this width stores (round to nearest, ties to even).
-pub(crate) fn round_to_width(value: f64, width: FloatWidth) -> f64 {
+pub fn round_to_width(value: f64, width: FloatWidth) -> f64 {
     match width {
         FloatWidth::Double => value,
         FloatWidth::Single => f64::from(value as f32),
@@ -795,7 +802,7 @@ fn round_ties_even(value: f64) -> f64 {
 
 /// Reads a decimal number the way Elasticsearch's numeric fields accept one:
 /// optional sign, digits, optional fraction and exponent (`007` is 7).
-pub(crate) fn parse_number(text: &str) -> Option<Number> {
+pub fn parse_number(text: &str) -> Option<Number> {
     let bytes = text.as_bytes();
     let mut index = usize::from(matches!(bytes.first(), Some(b'+' | b'-')));
     let digits_start = index;
@@ -849,7 +856,8 @@ fn parse_boolean(text: &str) -> Option<bool> {
 }
 
 impl Number {
-    pub(crate) fn as_f64(self) -> f64 {
+    /// The number as a double.
+    pub fn as_f64(self) -> f64 {
         match self {
             Number::Integer(value) => value as f64,
             Number::Float(value) => value,
@@ -857,7 +865,7 @@ impl Number {
     }
 
     /// Compares exactly when both are integers, as doubles otherwise.
-    pub(crate) fn compare(self, other: Number) -> Option<Ordering> {
+    pub fn compare(self, other: Number) -> Option<Ordering> {
         match (self, other) {
             (Number::Integer(left), Number::Integer(right)) => Some(left.cmp(&right)),
             (left, right) => left.as_f64().partial_cmp(&right.as_f64()),

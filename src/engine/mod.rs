@@ -2,11 +2,13 @@
 //! compiled once, then events in and alerts (or filtered or tagged events) out.
 //! The command line and the wasm API are thin shells around it.
 
+mod dsl;
 mod exceptions;
 mod input;
 mod recent;
 mod replay;
 
+pub use dsl::{data_view, query_dsl, QueryDslOptions, SearchRequestOptions};
 pub use exceptions::ExceptionSource;
 pub use input::InputOutcome;
 pub use recent::{RecentAlerts, RECENT_ALERTS_CAPACITY};
@@ -137,14 +139,23 @@ pub struct EngineOptions {
 impl EngineOptions {
     /// Reads options from JSON text; unknown keys are refused, so typos do not pass silently.
     pub fn from_json(text: &str) -> Result<EngineOptions, Error> {
-        serde_json::from_str(text).map_err(|error| {
-            let message = error.to_string();
-            let message = message
-                .rsplit_once(" at line ")
-                .map_or(message.as_str(), |(message, _)| message);
-            options_error(format!("invalid engine options: {message}"))
-        })
+        options_from_json(text, "engine options")
     }
+}
+
+/// Options of type `T` from JSON text, with serde's complaint (without its
+/// position, which means nothing to a JavaScript caller) as the message.
+pub(crate) fn options_from_json<T: serde::de::DeserializeOwned>(
+    text: &str,
+    what: &str,
+) -> Result<T, Error> {
+    serde_json::from_str(text).map_err(|error| {
+        let message = error.to_string();
+        let message = message
+            .rsplit_once(" at line ")
+            .map_or(message.as_str(), |(message, _)| message);
+        options_error(format!("invalid {what}: {message}"))
+    })
 }
 
 /// One rule's verdict on one event, with the reason in words.
@@ -174,13 +185,7 @@ pub struct RunOptions {
 impl RunOptions {
     /// Reads options from JSON text; unknown keys and malformed times are refused.
     pub fn from_json(text: &str) -> Result<RunOptions, Error> {
-        serde_json::from_str(text).map_err(|error| {
-            let message = error.to_string();
-            let message = message
-                .rsplit_once(" at line ")
-                .map_or(message.as_str(), |(message, _)| message);
-            options_error(format!("invalid run options: {message}"))
-        })
+        options_from_json(text, "run options")
     }
 }
 
@@ -196,6 +201,30 @@ fn optional_time<'de, D: serde::Deserializer<'de>>(
         })
     })
     .transpose()
+}
+
+/// The built-in mapping, or `field_types`, extended by `extra_field_types` (JS options).
+fn schema_of(
+    field_types: Option<&Value>,
+    extra_field_types: Option<&Value>,
+) -> Result<Schema, Error> {
+    let schema = match field_types {
+        Some(field_types) => Schema::from_value(field_types)?,
+        None => Schema::builtin(),
+    };
+    match extra_field_types {
+        Some(extra) => Ok(schema.extend(Schema::from_value(extra)?)),
+        None => Ok(schema),
+    }
+}
+
+/// A `now` option: an RFC 3339 time.
+fn now_option(text: &str) -> Result<Timestamp, Error> {
+    Timestamp::parse_rfc3339(text).ok_or_else(|| {
+        options_error(format!(
+            "`now` must be an RFC 3339 time such as 2026-11-27T12:00:00Z, not `{text}`"
+        ))
+    })
 }
 
 fn options_error(message: String) -> Error {
@@ -221,23 +250,12 @@ pub enum RuleSource {
 impl Engine {
     /// The engine `options` describe; `clock` is "now" unless the options fix it.
     pub fn from_options(options: &EngineOptions, clock: Timestamp) -> Result<Engine, Error> {
-        let fixed_now = match &options.now {
-            Some(text) => Some(Timestamp::parse_rfc3339(text).ok_or_else(|| {
-                options_error(format!(
-                    "`now` must be an RFC 3339 time such as 2026-11-27T12:00:00Z, not `{text}`"
-                ))
-            })?),
-            None => None,
-        };
+        let fixed_now = options.now.as_deref().map(now_option).transpose()?;
         let now = fixed_now.unwrap_or(clock);
-        let schema = match &options.field_types {
-            Some(field_types) => Schema::from_value(field_types)?,
-            None => Schema::builtin(),
-        };
-        let schema = match &options.extra_field_types {
-            Some(extra) => schema.extend(Schema::from_value(extra)?),
-            None => schema,
-        };
+        let schema = schema_of(
+            options.field_types.as_ref(),
+            options.extra_field_types.as_ref(),
+        )?;
         let sources = match &options.rules {
             None => vec![RuleSource::Object(
                 serde_json::to_value(azure_external_guest_user_invitation())

@@ -25,7 +25,7 @@ use serde_json::Value;
 use super::{data_stream_name, CompiledRule, Engine};
 use crate::alert::{build_alert, AlertContext};
 use crate::compile::CompiledQuery;
-use crate::date::{self, Instant, Resolution, Rounding};
+use crate::date::{self, Resolution};
 use crate::error::{Error, ErrorType};
 use crate::event::{Event, JsonEvent, Scalar};
 use crate::ids::{self, SourceIdentity};
@@ -297,7 +297,7 @@ impl<'a> RuleReplay<'a> {
         let mut previous_window: Option<(i64, i64)> = None;
         let mut time = span.start;
         loop {
-            let window = window_at(rule, time)?;
+            let window = rule.window_at(time)?;
             if let Some((_, previous_to)) = previous_window {
                 if window.0 > previous_to + 1 {
                     replay.gaps.push(self.gap(previous_to + 1, window.0 - 1));
@@ -428,7 +428,7 @@ impl<'a> RuleReplay<'a> {
 /// How long after an event's time a Kibana execution of `rule` may still
 /// search it: the window's length plus one interval.
 pub(super) fn reach_millis(rule: &Rule) -> Option<i64> {
-    let (from, to) = window_at(rule, 0).ok()?;
+    let (from, to) = rule.window_at(0).ok()?;
     Some((to - from).saturating_add(rule.interval_millis()?))
 }
 
@@ -443,27 +443,6 @@ fn interval_of(rule: &Rule) -> Result<i64, Error> {
             ),
         )
     })
-}
-
-/// The window an execution at `time` searches: `from` rounded down, `to`
-/// rounded up, both inclusive (Kibana's range is `gte from`, `lte to`).
-fn window_at(rule: &Rule, time: i64) -> Result<(i64, i64), Error> {
-    let now = Instant::from_millis(time);
-    let bound = |text: &str, rounding| {
-        date::parse_query(text, now, rounding, Resolution::Milliseconds)
-            .map(|instant| instant.0.div_euclid(1_000_000) as i64)
-            .map_err(|error| {
-                Error::new(
-                    ErrorType::RuleInvalid,
-                    "invalid_date_math",
-                    format!("rule {}: {error}", rule.rule_id),
-                )
-            })
-    };
-    Ok((
-        bound(&rule.from, Rounding::Down)?,
-        bound(&rule.to, Rounding::Up)?,
-    ))
 }
 
 /// The times by which `rule` finds `event`: its `timestamp_override` values,

@@ -202,13 +202,14 @@ impl WildcardPattern {
         }
     }
 
-    /// A pattern from its pieces; adjacent texts are joined and repeated `*` collapsed.
+    /// A pattern from its pieces; adjacent texts are joined. Repeated `*`s are
+    /// kept, as Kibana keeps them: `**` is not a lone wildcard (`isLoneWildcard`
+    /// removes one `*` and finds another), and its query string is `**`.
     pub fn from_pieces(pieces: impl IntoIterator<Item = Piece>) -> WildcardPattern {
         let mut pattern = WildcardPattern::default();
         for piece in pieces {
             match (pattern.pieces.last_mut(), piece) {
                 (Some(Piece::Text(last)), Piece::Text(text)) => last.push_str(&text),
-                (Some(Piece::AnySequence), Piece::AnySequence) => {}
                 (_, Piece::Text(text)) if text.is_empty() => {}
                 (_, piece) => pattern.pieces.push(piece),
             }

@@ -20,9 +20,28 @@ use crate::span::Span;
 /// from exhausting the stack of every later (recursive) stage too.
 pub const MAX_NESTING: usize = 100;
 
-/// Parses a KQL query into its syntax tree.
+/// Parses a KQL query into its syntax tree, with the current grammar.
 pub fn parse(query: &str) -> Result<Node, ParseError> {
-    let mut parser = Parser::new(query);
+    parse_with(query, Grammar::Current)
+}
+
+/// Which version of Kibana's KQL grammar to read a query with.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Grammar {
+    /// Today's `grammar.peggy` in `@kbn/es-query`.
+    #[default]
+    Current,
+    /// Kibana 7.x's `kuery.peg` (as in the npm copy `@cybernetex/kbn-es-query`,
+    /// Kibana 7.3): `{` and `}` are ordinary characters, so there is no nested
+    /// query; there are no `\uXXXX` escapes; and U+00A0 is not a space. Its
+    /// binary `or`/`and` nodes and its numeric literals are a matter of
+    /// translation, not of the tree (see `dsl`).
+    Kibana7,
+}
+
+/// Parses a KQL query into its syntax tree, with the grammar of a given Kibana version.
+pub fn parse_with(query: &str, grammar: Grammar) -> Result<Node, ParseError> {
+    let mut parser = Parser::new(query, grammar);
     match parser.start() {
         Some(node) => Ok(node),
         None => Err(parser.error()),
@@ -31,6 +50,7 @@ pub fn parse(query: &str) -> Result<Node, ParseError> {
 
 struct Parser<'q> {
     text: &'q str,
+    grammar: Grammar,
     pos: usize,
     depth: usize,
     furthest: usize,
@@ -46,9 +66,10 @@ struct RawLiteral {
 }
 
 impl<'q> Parser<'q> {
-    fn new(text: &'q str) -> Parser<'q> {
+    fn new(text: &'q str, grammar: Grammar) -> Parser<'q> {
         Parser {
             text,
+            grammar,
             pos: 0,
             depth: 0,
             furthest: 0,
@@ -136,7 +157,7 @@ impl<'q> Parser<'q> {
         let after_field = self.pos;
 
         self.skip_spaces();
-        if self.eat(':') {
+        if self.grammar == Grammar::Current && self.eat(':') {
             self.skip_spaces();
             if self.eat('{') {
                 self.skip_spaces();
@@ -316,13 +337,13 @@ impl<'q> Parser<'q> {
     }
 
     fn infix_keyword(&mut self, word: &str, expected: Expected) -> bool {
-        match infix_keyword_end(self.text, self.pos, word) {
+        match self.grammar.infix_keyword_end(self.text, self.pos, word) {
             Some(end) => {
                 self.pos = end;
                 true
             }
             None => {
-                self.record(skip_spaces_from(self.text, self.pos), expected);
+                self.record(self.grammar.skip_spaces(self.text, self.pos), expected);
                 false
             }
         }
@@ -330,7 +351,7 @@ impl<'q> Parser<'q> {
 
     /// `Not = "not"i Space+`
     fn not_keyword(&mut self) -> bool {
-        match not_keyword_end(self.text, self.pos) {
+        match self.grammar.not_keyword_end(self.text, self.pos) {
             Some(end) => {
                 self.pos = end;
                 true
@@ -387,7 +408,7 @@ impl<'q> Parser<'q> {
                 break;
             }
             if c == '\\' {
-                if let Some((decoded, length)) = quoted_escape(rest) {
+                if let Some((decoded, length)) = self.grammar.quoted_escape(rest) {
                     text.push_str(&decoded);
                     rest = &rest[length..];
                     continue;
@@ -416,7 +437,7 @@ impl<'q> Parser<'q> {
             let rest = &self.text[pos..];
             let c = rest.chars().next().unwrap_or_default();
             if c == '\\' {
-                let Some((decoded, length)) = unquoted_escape(rest) else {
+                let Some((decoded, length)) = self.grammar.unquoted_escape(rest) else {
                     break;
                 };
                 text.push_str(&decoded);
@@ -432,15 +453,22 @@ impl<'q> Parser<'q> {
                 last_non_space_end = pos;
                 continue;
             }
-            if is_special(c) || not_keyword_end(self.text, pos).is_some() {
+            if self.grammar.is_special(c) || self.grammar.not_keyword_end(self.text, pos).is_some()
+            {
                 break;
             }
-            if is_space(c) {
+            if self.grammar.is_space(c) {
                 // Every position in a run of spaces sees the same operator (or none)
                 // after it, so the run is taken or left whole: linear, not quadratic.
-                let run_end = skip_spaces_from(self.text, pos);
-                if infix_keyword_end(self.text, pos, "or").is_some()
-                    || infix_keyword_end(self.text, pos, "and").is_some()
+                let run_end = self.grammar.skip_spaces(self.text, pos);
+                if self
+                    .grammar
+                    .infix_keyword_end(self.text, pos, "or")
+                    .is_some()
+                    || self
+                        .grammar
+                        .infix_keyword_end(self.text, pos, "and")
+                        .is_some()
                 {
                     break;
                 }
@@ -484,7 +512,7 @@ impl<'q> Parser<'q> {
     // ---- bookkeeping ---------------------------------------------------
 
     fn skip_spaces(&mut self) {
-        self.pos = skip_spaces_from(self.text, self.pos);
+        self.pos = self.grammar.skip_spaces(self.text, self.pos);
     }
 
     fn eat(&mut self, c: char) -> bool {
@@ -543,7 +571,7 @@ impl<'q> Parser<'q> {
                 kind: ParseErrorKind::InvalidEscape,
             };
         }
-        if not_keyword_end(self.text, pos).is_some() {
+        if self.grammar.not_keyword_end(self.text, pos).is_some() {
             return ParseError {
                 span: Span::new(pos, pos + 3),
                 kind: ParseErrorKind::MisplacedNot {
@@ -570,13 +598,13 @@ impl<'q> Parser<'q> {
     fn not_context(&self, pos: usize) -> NotContext {
         let before = &self.text[..pos];
         if self.expected.contains(Expected::AND) {
-            return if before.ends_with(is_space) {
+            return if before.ends_with(|c| self.grammar.is_space(c)) {
                 NotContext::BetweenConditions
             } else {
                 NotContext::InsideWord
             };
         }
-        let previous = before.trim_end_matches(is_space);
+        let previous = before.trim_end_matches(|c| self.grammar.is_space(c));
         let previous_word = previous.get(previous.len().saturating_sub(3)..);
         if previous_word.is_some_and(|word| word.eq_ignore_ascii_case("not")) {
             NotContext::AfterNot
@@ -604,40 +632,83 @@ fn field_name(field: &RawLiteral) -> Option<Literal> {
     }
 }
 
-/// Decodes an escape in a quoted string: `\t \r \n \uXXXX \\ \"`. Anything else
-/// is not an escape, and the backslash stands for itself.
-fn quoted_escape(rest: &str) -> Option<(String, usize)> {
-    let escaped = rest[1..].chars().next()?;
-    match escaped {
-        't' => Some(("\t".to_string(), 2)),
-        'r' => Some(("\r".to_string(), 2)),
-        'n' => Some(("\n".to_string(), 2)),
-        'u' => unicode_escape(rest),
-        '\\' | '"' => Some((escaped.to_string(), 2)),
-        _ => None,
+impl Grammar {
+    /// Decodes an escape in a quoted string: `\t \r \n \uXXXX \\ \"` (no
+    /// `\u` in Kibana 7). Anything else is not an escape, and the backslash
+    /// stands for itself.
+    fn quoted_escape(self, rest: &str) -> Option<(String, usize)> {
+        let escaped = rest[1..].chars().next()?;
+        match escaped {
+            't' => Some(("\t".to_string(), 2)),
+            'r' => Some(("\r".to_string(), 2)),
+            'n' => Some(("\n".to_string(), 2)),
+            'u' if self == Grammar::Current => unicode_escape(rest),
+            '\\' | '"' => Some((escaped.to_string(), 2)),
+            _ => None,
+        }
     }
-}
 
-/// Decodes an escape in an unquoted literal, trying Kibana's alternatives in
-/// order: `\t \r \n`, an escaped special character, `\uXXXX`, an escaped
-/// `or`/`and`/`not`. `None` means the backslash cannot start a character here.
-fn unquoted_escape(rest: &str) -> Option<(String, usize)> {
-    let escaped = rest[1..].chars().next()?;
-    match escaped {
-        't' => return Some(("\t".to_string(), 2)),
-        'r' => return Some(("\r".to_string(), 2)),
-        'n' => return Some(("\n".to_string(), 2)),
-        c if is_special(c) => return Some((c.to_string(), 2)),
-        _ => {}
+    /// Decodes an escape in an unquoted literal, trying Kibana's alternatives in
+    /// order: `\t \r \n`, an escaped special character, `\uXXXX`, an escaped
+    /// `or`/`and`/`not`. `None` means the backslash cannot start a character here.
+    fn unquoted_escape(self, rest: &str) -> Option<(String, usize)> {
+        let escaped = rest[1..].chars().next()?;
+        match escaped {
+            't' => return Some(("\t".to_string(), 2)),
+            'r' => return Some(("\r".to_string(), 2)),
+            'n' => return Some(("\n".to_string(), 2)),
+            c if self.is_special(c) => return Some((c.to_string(), 2)),
+            _ => {}
+        }
+        if self == Grammar::Current {
+            if let Some(decoded) = unicode_escape(rest) {
+                return Some(decoded);
+            }
+        }
+        ["or", "and", "not"].iter().find_map(|keyword| {
+            let word = rest.get(1..1 + keyword.len())?;
+            word.eq_ignore_ascii_case(keyword)
+                .then(|| (word.to_string(), 1 + keyword.len()))
+        })
     }
-    if let Some(decoded) = unicode_escape(rest) {
-        return Some(decoded);
+
+    /// `SpecialCharacter = [\\():<>"*{}]` (Kibana 7: without `{}`)
+    fn is_special(self, c: char) -> bool {
+        matches!(c, '\\' | '(' | ')' | ':' | '<' | '>' | '"' | '*')
+            || (self == Grammar::Current && matches!(c, '{' | '}'))
     }
-    ["or", "and", "not"].iter().find_map(|keyword| {
-        let word = rest.get(1..1 + keyword.len())?;
-        word.eq_ignore_ascii_case(keyword)
-            .then(|| (word.to_string(), 1 + keyword.len()))
-    })
+
+    /// `Space = [\ \t\r\n\u00A0]` (Kibana 7: without U+00A0)
+    fn is_space(self, c: char) -> bool {
+        matches!(c, ' ' | '\t' | '\r' | '\n') || (self == Grammar::Current && c == '\u{a0}')
+    }
+
+    fn skip_spaces(self, text: &str, pos: usize) -> usize {
+        text.len() - text[pos..].trim_start_matches(|c| self.is_space(c)).len()
+    }
+
+    /// Where `Space+ word Space+` ends, if it starts at `pos`.
+    fn infix_keyword_end(self, text: &str, pos: usize, word: &str) -> Option<usize> {
+        let word_start = self.skip_spaces(text, pos);
+        if word_start == pos {
+            return None;
+        }
+        self.keyword_then_spaces(text, word_start, word)
+    }
+
+    /// Where `"not"i Space+` ends, if it starts at `pos`.
+    fn not_keyword_end(self, text: &str, pos: usize) -> Option<usize> {
+        self.keyword_then_spaces(text, pos, "not")
+    }
+
+    fn keyword_then_spaces(self, text: &str, pos: usize, word: &str) -> Option<usize> {
+        let candidate = text.get(pos..pos + word.len())?;
+        if !candidate.eq_ignore_ascii_case(word) {
+            return None;
+        }
+        let end = self.skip_spaces(text, pos + word.len());
+        (end > pos + word.len()).then_some(end)
+    }
 }
 
 /// Decodes `\uXXXX` (and a following low surrogate, as JavaScript strings would
@@ -667,46 +738,6 @@ fn hex4(digits: &str) -> Option<u32> {
     } else {
         None
     }
-}
-
-/// `SpecialCharacter = [\\():<>"*{}]`
-fn is_special(c: char) -> bool {
-    matches!(
-        c,
-        '\\' | '(' | ')' | ':' | '<' | '>' | '"' | '*' | '{' | '}'
-    )
-}
-
-/// `Space = [\ \t\r\n\u00A0]`
-fn is_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\r' | '\n' | '\u{a0}')
-}
-
-fn skip_spaces_from(text: &str, pos: usize) -> usize {
-    text.len() - text[pos..].trim_start_matches(is_space).len()
-}
-
-/// Where `Space+ word Space+` ends, if it starts at `pos`.
-fn infix_keyword_end(text: &str, pos: usize, word: &str) -> Option<usize> {
-    let word_start = skip_spaces_from(text, pos);
-    if word_start == pos {
-        return None;
-    }
-    keyword_then_spaces(text, word_start, word)
-}
-
-/// Where `"not"i Space+` ends, if it starts at `pos`.
-fn not_keyword_end(text: &str, pos: usize) -> Option<usize> {
-    keyword_then_spaces(text, pos, "not")
-}
-
-fn keyword_then_spaces(text: &str, pos: usize, word: &str) -> Option<usize> {
-    let candidate = text.get(pos..pos + word.len())?;
-    if !candidate.eq_ignore_ascii_case(word) {
-        return None;
-    }
-    let end = skip_spaces_from(text, pos + word.len());
-    (end > pos + word.len()).then_some(end)
 }
 
 /// JavaScript's `String.prototype.trim` on the joined pieces: whitespace and

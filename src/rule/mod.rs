@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::compile::CompiledQuery;
+use crate::date::{self, Instant, Resolution, Rounding};
 use crate::error::{Error, ErrorType};
 use crate::kql;
 use crate::schema::Schema;
@@ -325,6 +326,26 @@ impl Rule {
         let digits_only = !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit());
         let count: i64 = number.parse().ok().filter(|_| digits_only)?;
         count.checked_mul(unit_millis).filter(|millis| *millis > 0)
+    }
+
+    /// The window an execution at `time` (milliseconds) searches, both ends
+    /// inclusive: `from` and `to` as date math relative to `time`, each rounded
+    /// down (Kibana's `getRuleRangeTuples` parses both with `dateMath.parse`
+    /// and no `roundUp`; the search then uses `gte from`, `lte to`).
+    pub fn window_at(&self, time: i64) -> Result<(i64, i64), Error> {
+        let now = Instant::from_millis(time);
+        let bound = |text: &str| {
+            date::parse_query(text, now, Rounding::Down, Resolution::Milliseconds)
+                .map(|instant| instant.0.div_euclid(1_000_000) as i64)
+                .map_err(|error| {
+                    Error::new(
+                        ErrorType::RuleInvalid,
+                        "invalid_date_math",
+                        format!("rule {}: {error}", self.rule_id),
+                    )
+                })
+        };
+        Ok((bound(&self.from)?, bound(&self.to)?))
     }
 
     /// Checks what Kibana's rules API would refuse.

@@ -210,6 +210,13 @@ impl FieldMapping {
         }
     }
 
+    /// True for an `object` or `nested` field: a container of fields, with no values of its own.
+    pub fn is_container(&self) -> bool {
+        self.types
+            .iter()
+            .any(|field_type| matches!(field_type, FieldType::Object | FieldType::Nested))
+    }
+
     /// The mapping's types for people: `keyword`, or `keyword, text` for a conflict.
     pub fn describe(&self) -> String {
         self.type_names.join(", ")
@@ -387,6 +394,70 @@ impl Schema {
                     self.fields.remove(&alias);
                 }
             }
+        }
+    }
+
+    /// The complete mapping an index mapped by this schema has once `document`
+    /// is indexed: every field of the document that a template or the dynamic
+    /// mapping covers becomes a declared field (strings `keyword` with
+    /// ignore_above 1024, integers `long`, decimals `float`, booleans
+    /// `boolean`, each typed by its first value, as Elasticsearch's dynamic
+    /// mapping does), and every object on the way an `object`. This is the
+    /// field list `_field_caps` would then report, which Kibana expands
+    /// field-name `*`s against.
+    pub fn after_indexing(&self, document: &serde_json::Value) -> Schema {
+        let mut indexed = Schema {
+            fields: self.fields.clone(),
+            templates: self.templates.clone(),
+            dynamic: false,
+        };
+        let mut leaves: Vec<(String, FieldMapping)> = Vec::new();
+        let every_field = Glob::new(&WildcardPattern::lone());
+        crate::event::Event::any_value_matching(
+            &crate::event::JsonEvent(document),
+            &every_field,
+            &mut |path, value| {
+                if !leaves.iter().any(|(name, _)| name == path) {
+                    if let Some(mapping) = self.mapping_when_indexed(path, value) {
+                        leaves.push((path.to_string(), mapping));
+                    }
+                }
+                false
+            },
+        );
+        for (path, mapping) in leaves {
+            for (dot, _) in path.match_indices('.') {
+                indexed
+                    .fields
+                    .entry(path[..dot].to_string())
+                    .or_insert_with(|| FieldMapping::of(FieldType::Object));
+            }
+            indexed.fields.entry(path).or_insert(mapping);
+        }
+        indexed
+    }
+
+    /// The mapping a document value at `path` is indexed under, if any.
+    fn mapping_when_indexed(
+        &self,
+        path: &str,
+        value: crate::event::Scalar<'_>,
+    ) -> Option<FieldMapping> {
+        use crate::event::Scalar;
+        match self.resolve(path) {
+            Resolution::Mapped(mapping) => Some(mapping.clone()),
+            Resolution::Dynamic => Some(match value {
+                Scalar::Text(_) => FieldMapping {
+                    ignore_above: Some(DYNAMIC_KEYWORD_IGNORE_ABOVE),
+                    ..FieldMapping::of(FieldType::Keyword)
+                },
+                Scalar::Number(text) if !text.contains(['.', 'e', 'E']) => {
+                    FieldMapping::of(FieldType::Long)
+                }
+                Scalar::Number(_) => FieldMapping::of(FieldType::Float),
+                Scalar::Boolean(_) => FieldMapping::of(FieldType::Boolean),
+            }),
+            Resolution::FlattenedKey | Resolution::Unmapped => None,
         }
     }
 

@@ -11,6 +11,8 @@
 //!   `rule: seed` for the built-in rule's query, or `rule-file: NAME.toml` for the
 //!   query of a rule in `../shared/corpus/detection-rules-azure/` (native only);
 //! - `ast:` the parsed query printed back as fully parenthesised KQL;
+//! - `grammar: kibana7` reads the query with Kibana 7's grammar (for `ast:` and
+//!   `error:`; the tree is printed back in today's syntax);
 //! - `fields:` a mapping in any format `Schema::from_json` reads (complete: unlisted
 //!   fields are unmapped), or `schema: builtin` (ECS + Azure integration) or
 //!   `schema: dynamic` (`logs-*-*` dynamic mapping only). The default is `dynamic`,
@@ -34,8 +36,15 @@
 //! excepted`, `explain:` the exact rendered explanation, and `error:` with
 //! `rendered:` for exceptions that do not load or compile. `now:` is the
 //! execution's start, which `expire_time` is compared with.
+//! - `dsl:` the query DSL Kibana builds for the query and `fields:` (JSON, compared
+//!   key order and all), `legacy-dsl:` Kibana 7's, and `dsl-error:` the `type/kind`
+//!   of the error Kibana raises while translating.
+
+#[path = "dsl_eval.rs"]
+mod dsl_eval;
 
 use kql_detect::compile::CompiledQuery;
+use kql_detect::dsl::{self, DataView, Form};
 use kql_detect::event::JsonEvent;
 use kql_detect::exception::{
     CompiledExceptions, ExceptionItem, ExceptionListReference, ExceptionSet, ValueLists,
@@ -67,6 +76,10 @@ pub const CASE_FILES: &[(&str, &str)] = &[
     (
         "parse/errors.cases",
         include_str!("../cases/parse/errors.cases"),
+    ),
+    (
+        "parse/kibana7.cases",
+        include_str!("../cases/parse/kibana7.cases"),
     ),
     (
         "eval/seed-rule.cases",
@@ -132,6 +145,14 @@ pub const CASE_FILES: &[(&str, &str)] = &[
     (
         "exceptions/load.cases",
         include_str!("../cases/exceptions/load.cases"),
+    ),
+    (
+        "dsl/current.cases",
+        include_str!("../cases/dsl/current.cases"),
+    ),
+    (
+        "dsl/legacy.cases",
+        include_str!("../cases/dsl/legacy.cases"),
     ),
 ];
 
@@ -270,10 +291,12 @@ fn now_of(case: &Case) -> Result<kql_detect::time::Timestamp, String> {
 
 fn check_with_schema(case: &Case, query: &str, schema: &Schema) -> Result<(), String> {
     let now = now_of(case)?;
-    let ast = kql::parse(query).map_err(|error| Error::from((error, query)));
+    let grammar = grammar_of(case)?;
+    let ast = kql::parse_with(query, grammar).map_err(|error| Error::from((error, query)));
     if let (Ok(ast), Some(expected)) = (&ast, case.get("ast")) {
-        check_printed(ast, expected)?;
+        check_printed(ast, expected, grammar)?;
     }
+    check_dsl(case, query, schema)?;
     if case.get("event").is_none() && case.get("error").is_none() {
         // A grammar case: the query's meaning for some mapping is not its concern.
         return ast
@@ -305,6 +328,7 @@ fn check_with_schema(case: &Case, query: &str, schema: &Schema) -> Result<(), St
                     explanation.render()
                 ));
             }
+            check_dsl_agrees(query, schema, &document, now, matched)?;
             matching += usize::from(matched);
         }
         if let Some(count) = case.get("matches") {
@@ -470,6 +494,76 @@ fn expectation(case: &Case, yes: &str, no: &str) -> Result<bool, String> {
     }
 }
 
+/// The consistency check: the query DSL Kibana builds (for the field list of
+/// an index holding the event, where templates and dynamic mapping have become
+/// fields), run by the DSL evaluator, must find what the compiled query finds.
+fn check_dsl_agrees(
+    query: &str,
+    schema: &Schema,
+    event: &serde_json::Value,
+    now: kql_detect::time::Timestamp,
+    matched: bool,
+) -> Result<(), String> {
+    let indexed = schema.after_indexing(event);
+    let translation = dsl::to_elasticsearch_query(query, &DataView::of(&indexed), Form::Current)
+        .map_err(|error| format!("the query does not translate:\n{}", error.rendered()))?;
+    let now = kql_detect::date::Instant::from_millis(now.0);
+    match dsl_eval::matches(&translation.query, &indexed, event, now) {
+        Ok(verdict) if verdict == matched => Ok(()),
+        // A search Elasticsearch rejects finds nothing, as a clause that cannot
+        // read the value finds nothing under kql-detect's dynamic mapping.
+        Err(_) if !matched => Ok(()),
+        verdict => Err(format!(
+            "the query DSL {} but evaluate() says {}:\n{}",
+            match verdict {
+                Ok(true) => "matches".to_string(),
+                Ok(false) => "does not match".to_string(),
+                Err(error) => format!("is rejected ({error})"),
+            },
+            if matched { "match" } else { "no match" },
+            pretty(&translation.query)
+        )),
+    }
+}
+
+/// The `dsl:`, `legacy-dsl:` and `dsl-error:` expectations.
+fn check_dsl(case: &Case, query: &str, schema: &Schema) -> Result<(), String> {
+    let data_view = DataView::of(schema);
+    for (key, form) in [("dsl", Form::Current), ("legacy-dsl", Form::Legacy)] {
+        let Some(expected) = case.get(key) else {
+            continue;
+        };
+        let expected: serde_json::Value =
+            serde_json::from_str(expected).map_err(|error| format!("bad {key}: {error}"))?;
+        let translated = dsl::to_elasticsearch_query(query, &data_view, form)
+            .map_err(|error| format!("{key}: unexpected error:\n{}", error.rendered()))?;
+        let (expected, actual) = (pretty(&expected), pretty(&translated.query));
+        if expected != actual {
+            return Err(format!(
+                "{key} differs:\n--- expected\n{expected}\n--- got\n{actual}"
+            ));
+        }
+    }
+    let translated = dsl::to_elasticsearch_query(query, &data_view, Form::Current);
+    match (translated, case.get("dsl-error")) {
+        (Ok(translated), Some(expected)) => Err(format!(
+            "expected dsl-error {expected}, got {}",
+            pretty(&translated.query)
+        )),
+        (Err(error), Some(expected)) => check_error(case, &error, expected),
+        // Every query that parses, and that the evaluator accepts, translates.
+        (Err(error), None) if case.get("error").is_none() => Err(format!(
+            "the query does not translate:\n{}",
+            error.rendered()
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn pretty(value: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default()
+}
+
 /// Where Elastic's Azure detection rules are, when the shared corpus is present.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn corpus_rules_directory() -> Option<std::path::PathBuf> {
@@ -499,11 +593,26 @@ fn corpus_rule_query(file: &str) -> Result<String, String> {
     ))
 }
 
-/// The tree printed back must read as expected, and parse again to itself.
-fn check_printed(ast: &kql::Node, expected: &str) -> Result<(), String> {
+/// The grammar a case reads its query with.
+fn grammar_of(case: &Case) -> Result<kql::Grammar, String> {
+    match case.get("grammar") {
+        None | Some("current") => Ok(kql::Grammar::Current),
+        Some("kibana7") => Ok(kql::Grammar::Kibana7),
+        Some(other) => Err(format!(
+            "grammar must be `current` or `kibana7`, not {other:?}"
+        )),
+    }
+}
+
+/// The tree printed back must read as expected, and (in today's grammar, the
+/// one it is printed in) parse again to itself.
+fn check_printed(ast: &kql::Node, expected: &str, grammar: kql::Grammar) -> Result<(), String> {
     let printed = ast.to_string();
     if printed != expected {
         return Err(format!("ast:\n  expected {expected}\n  got      {printed}"));
+    }
+    if grammar != kql::Grammar::Current {
+        return Ok(());
     }
     match kql::parse(&printed) {
         Ok(reparsed) if reparsed.to_string() == printed => Ok(()),

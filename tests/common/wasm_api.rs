@@ -207,3 +207,59 @@ fn explanations_say_which_clause_failed_and_why() {
     assert_eq!(get(&field, "type").as_string().unwrap(), "keyword");
     assert_eq!(get(&field, "test").as_string().unwrap(), "term \"guest\"");
 }
+
+#[wasm_bindgen_test]
+fn queries_translate_to_the_dsl_kibana_builds() {
+    let options = JSON::parse(r#"{"fieldTypes":{"user.name":"keyword"}}"#).unwrap();
+    let dsl = kql_detect::wasm::to_elasticsearch_query("user.name:adm*", options).unwrap();
+    assert_eq!(
+        JSON::stringify(&dsl).unwrap().as_string().unwrap(),
+        r#"{"bool":{"should":[{"wildcard":{"user.name":{"value":"adm*"}}}],"minimum_should_match":1}}"#
+    );
+    let legacy = JSON::parse(r#"{"fieldTypes":{"user.name":"keyword"},"legacy":true}"#).unwrap();
+    let dsl = kql_detect::wasm::to_elasticsearch_query("user.name:007", legacy).unwrap();
+    assert_eq!(
+        JSON::stringify(&dsl).unwrap().as_string().unwrap(),
+        r#"{"bool":{"should":[{"match":{"user.name":7}}],"minimum_should_match":1}}"#
+    );
+    let data_view =
+        kql_detect::wasm::data_view(JSON::parse(r#"{"fieldTypes":{"a":"date_nanos"}}"#).unwrap())
+            .unwrap();
+    assert_eq!(
+        JSON::stringify(&data_view).unwrap().as_string().unwrap(),
+        r#"{"fields":[{"name":"a","type":"date","esTypes":["date_nanos"],"scripted":false}]}"#
+    );
+    let error = thrown(kql_detect::wasm::to_elasticsearch_query(
+        "a:(b",
+        JsValue::UNDEFINED,
+    ));
+    assert_eq!(get(&error, "type").as_string().unwrap(), "kql_syntax");
+}
+
+#[wasm_bindgen_test]
+fn engines_give_each_rules_search_request() {
+    let options =
+        JSON::parse(r#"{"rules":["event.action:login"],"fieldTypes":{"event.action":"keyword"}}"#)
+            .unwrap();
+    let engine = Engine::new(options).unwrap();
+    let searches = engine
+        .to_elasticsearch_query(JSON::parse(r#"{"now":"2026-11-27T12:00:00Z"}"#).unwrap())
+        .unwrap();
+    let search = Reflect::get(&searches, &JsValue::from(0)).unwrap();
+    assert_eq!(get(&search, "rule_id").as_string().unwrap(), "ad-hoc-1");
+    assert_eq!(get(&search, "request.size").as_f64(), Some(100.0));
+    let window = get(&search, "request.query.bool.filter.1.range.@timestamp");
+    assert_eq!(
+        get(&window, "gte").as_string().unwrap(),
+        "2026-11-27T11:54:00.000Z"
+    );
+    assert_eq!(
+        JSON::stringify(&get(&search, "query"))
+            .unwrap()
+            .as_string()
+            .unwrap(),
+        r#"{"bool":{"should":[{"term":{"event.action":{"value":"login"}}}],"minimum_should_match":1}}"#
+    );
+    let error = thrown(engine.to_elasticsearch_query(JSON::parse(r#"{"legacy":1}"#).unwrap()));
+    assert_eq!(get(&error, "type").as_string().unwrap(), "options_invalid");
+}

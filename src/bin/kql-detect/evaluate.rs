@@ -10,11 +10,14 @@ use kql_detect::time::Timestamp;
 use serde_json::Value;
 
 use crate::inputs::{for_each_document, output_failure, report_invalid};
-use crate::{setup, RuleArguments};
+use crate::{setup, InputArguments, RuleArguments};
 
 /// Arguments of the default command.
 #[derive(Args, Debug)]
 pub struct EvaluateArguments {
+    #[command(flatten)]
+    inputs: InputArguments,
+
     #[command(flatten)]
     rules: RuleArguments,
 
@@ -64,7 +67,7 @@ struct Run<'e> {
 
 /// Runs the default command.
 pub fn run(arguments: &EvaluateArguments) -> ExitCode {
-    let (engine, now) = match setup::engine(&arguments.rules) {
+    let (engine, now) = match setup::engine(&arguments.rules, &arguments.inputs) {
         Ok(setup) => setup,
         Err(error) => {
             eprintln!("{}", error.rendered());
@@ -86,7 +89,7 @@ pub fn run(arguments: &EvaluateArguments) -> ExitCode {
     };
     let stdout = io::stdout();
     let mut output = BufWriter::new(stdout.lock());
-    let result = for_each_document(&arguments.rules.files, |name, document| {
+    let result = for_each_document(&arguments.inputs.files, |name, document| {
         run.document(name, document, &mut output)
     })
     .and_then(|()| output.flush());

@@ -6,6 +6,7 @@
 //! Every subcommand is a thin shell over the library: it reads files, calls
 //! one engine function and prints the result.
 
+mod dsl;
 mod evaluate;
 mod inputs;
 mod normalize;
@@ -17,6 +18,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use dsl::DslArguments;
 use evaluate::EvaluateArguments;
 use replay::ReplayArguments;
 use rule_test::TestArguments;
@@ -47,18 +49,19 @@ enum Command {
     /// NAME.negative.ndjson beside NAME.toml) and report per rule: text, JSON
     /// or JUnit XML. Exit code 1 when a rule fails, for CI.
     Test(TestArguments),
+    /// Print the Elasticsearch query DSL Kibana builds from each --query, or,
+    /// for --rules, each rule's search request of one execution (at --now),
+    /// ready for _search.
+    Dsl(DslArguments),
     /// Print the ECS documents the inputs become (NDJSON): raw Azure records
     /// normalised as Elastic's Azure integration would, search hits unwrapped,
     /// ECS documents unchanged.
     Normalize(normalize::NormalizeArguments),
 }
 
-/// What every subcommand needs: the rules and how to read events.
+/// The rules to run and the mapping they are read against.
 #[derive(Args, Debug, Clone)]
 pub struct RuleArguments {
-    /// Input files; stdin when none is given, or for `-`.
-    pub files: Vec<std::path::PathBuf>,
-
     /// Rules to run instead of the built-in rule (repeatable): detection-rules TOML,
     /// rules API JSON, a Kibana export (NDJSON), or a directory of them (searched
     /// recursively). Unsupported rules are reported and skipped.
@@ -92,22 +95,29 @@ pub struct RuleArguments {
     #[arg(long, value_name = "FILE")]
     pub extra_field_types: Option<std::path::PathBuf>,
 
+    /// What `now` means in date math and the alerts' creation time (RFC 3339), instead of the clock.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+}
+
+/// Where events come from.
+#[derive(Args, Debug, Clone)]
+pub struct InputArguments {
+    /// Input files; stdin when none is given, or for `-`.
+    pub files: Vec<std::path::PathBuf>,
+
     /// The index or data stream the input belongs to, for the rules' index
     /// patterns (a search hit's own `_index` wins).
     #[arg(long, value_name = "NAME")]
     pub index: Option<String>,
 
-    /// What `now` means in date math and the alerts' creation time (RFC 3339), instead of the clock.
-    #[arg(long, value_name = "TIME")]
-    pub now: Option<String>,
-
     #[command(flatten)]
-    pub input: InputArguments,
+    pub read: ReadArguments,
 }
 
 /// How events are read.
 #[derive(Args, Debug, Clone)]
-pub struct InputArguments {
+pub struct ReadArguments {
     /// How to read events: `auto` normalises raw Azure records (alone, in
     /// {"records": [...]} envelopes, Graph API items or pages, or inside a
     /// Filebeat `message`) as Elastic's Azure integration would and passes ECS
@@ -130,7 +140,7 @@ pub enum InputChoice {
     Azure,
 }
 
-impl InputArguments {
+impl ReadArguments {
     /// The library's ingest options.
     pub fn options(&self) -> kql_detect::ingest::IngestOptions {
         use kql_detect::ingest::InputKind;
@@ -151,6 +161,7 @@ fn main() -> ExitCode {
         Some(Command::Replay(arguments)) => replay::run(&arguments),
         Some(Command::Test(arguments)) => rule_test::run(&arguments),
         Some(Command::Normalize(arguments)) => normalize::run(&arguments),
+        Some(Command::Dsl(arguments)) => dsl::run(&arguments),
         None => evaluate::run(&cli.evaluate),
     }
 }

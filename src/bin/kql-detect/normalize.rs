@@ -9,7 +9,7 @@ use kql_detect::ingest;
 use kql_detect::input::Document;
 
 use crate::inputs::{for_each_document, output_failure, report_invalid};
-use crate::InputArguments;
+use crate::ReadArguments;
 
 /// Arguments of `normalize`.
 #[derive(Args, Debug)]
@@ -18,12 +18,12 @@ pub struct NormalizeArguments {
     files: Vec<PathBuf>,
 
     #[command(flatten)]
-    input: InputArguments,
+    read: ReadArguments,
 }
 
 /// Runs `normalize`: documents on stdout, invalid inputs and a summary on stderr.
 pub fn run(arguments: &NormalizeArguments) -> ExitCode {
-    let options = arguments.input.options();
+    let options = arguments.read.options();
     let stdout = io::stdout();
     let mut output = BufWriter::new(stdout.lock());
     let (mut documents, mut invalid) = (0usize, 0usize);

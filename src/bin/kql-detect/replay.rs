@@ -10,11 +10,14 @@ use kql_detect::input::Document;
 use kql_detect::Error;
 
 use crate::inputs::{for_each_document, report_invalid};
-use crate::{setup, RuleArguments};
+use crate::{setup, InputArguments, RuleArguments};
 
 /// Arguments of `replay`.
 #[derive(Args, Debug)]
 pub struct ReplayArguments {
+    #[command(flatten)]
+    inputs: InputArguments,
+
     #[command(flatten)]
     rules: RuleArguments,
 
@@ -45,7 +48,7 @@ pub fn run(arguments: &ReplayArguments) -> ExitCode {
 
 /// Replays, prints, and returns how many input documents were invalid.
 fn replay(arguments: &ReplayArguments) -> Result<usize, Error> {
-    let (engine, _) = setup::engine(&arguments.rules)?;
+    let (engine, _) = setup::engine(&arguments.rules, &arguments.inputs)?;
     let time = |flag: &str, value: &Option<String>| {
         value
             .as_deref()
@@ -58,7 +61,7 @@ fn replay(arguments: &ReplayArguments) -> Result<usize, Error> {
     };
     let mut events = Vec::new();
     let mut invalid = 0;
-    for_each_document(&arguments.rules.files, |name, document| {
+    for_each_document(&arguments.inputs.files, |name, document| {
         let (line, value, raw) = match document {
             Document::Event { line, value, raw } => (line, value, raw),
             Document::Invalid { line, error } => {

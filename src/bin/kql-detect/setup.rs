@@ -11,11 +11,24 @@ use kql_detect::schema::Schema;
 use kql_detect::time::Timestamp;
 use kql_detect::{Error, ErrorType};
 
-use crate::RuleArguments;
+use crate::{InputArguments, RuleArguments};
 
-/// The engine the arguments describe, and what `now` is. Loading diagnostics
-/// (unsupported rules, ignored duplicates) are printed as warnings.
-pub fn engine(arguments: &RuleArguments) -> Result<(Engine, Timestamp), Error> {
+/// The engine the arguments describe, for events of `inputs`, and what `now`
+/// is. Loading diagnostics (unsupported rules, ignored duplicates) are printed
+/// as warnings.
+pub fn engine(
+    arguments: &RuleArguments,
+    inputs: &InputArguments,
+) -> Result<(Engine, Timestamp), Error> {
+    let (engine, now) = rules_engine(arguments)?;
+    let engine = engine
+        .with_index(inputs.index.clone())
+        .with_ingest(inputs.read.options());
+    Ok((engine, now))
+}
+
+/// The engine of the rules alone, and what `now` is.
+pub fn rules_engine(arguments: &RuleArguments) -> Result<(Engine, Timestamp), Error> {
     let schema = schema(&arguments.field_types, &arguments.extra_field_types)?;
     let now = match &arguments.now {
         Some(text) => time_argument("--now", text)?,
@@ -55,9 +68,6 @@ pub fn engine(arguments: &RuleArguments) -> Result<(Engine, Timestamp), Error> {
             diagnostic.rendered().replacen("error:", "warning:", 1)
         );
     }
-    let engine = engine
-        .with_index(arguments.index.clone())
-        .with_ingest(arguments.input.options());
     Ok((engine, now))
 }
 
