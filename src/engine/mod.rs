@@ -4,11 +4,13 @@
 
 mod exceptions;
 mod input;
+mod ndjson;
 mod recent;
 mod replay;
 
 pub use exceptions::ExceptionSource;
 pub use input::InputOutcome;
+pub use ndjson::{BatchOptions, InvalidInput, LineExplanation, NdjsonOutcome, OutputFormat};
 pub use recent::{RecentAlerts, RECENT_ALERTS_CAPACITY};
 
 pub use replay::{
@@ -22,7 +24,7 @@ use serde_json::Value;
 use crate::alert::{build_alert, tag_event, AlertContext};
 use crate::compile::CompiledQuery;
 use crate::dispatch::RuleDispatch;
-use crate::error::{Error, ErrorType};
+use crate::error::{options_from_json, Error, ErrorType};
 use crate::event::JsonEvent;
 use crate::exception::{CompiledExceptions, ValueLists};
 use crate::explain::{Explanation, RuleExplanation};
@@ -67,6 +69,16 @@ impl CompiledRule {
     fn alerts_on(&self, event: &dyn crate::event::Event, now: Timestamp) -> bool {
         self.query.matches(event) && self.exceptions.excepting_item(event, now).is_none()
     }
+}
+
+/// What evaluating one document gave.
+struct Evaluation {
+    /// Alerts, the passed event or the tagged event, per the engine's mode.
+    outputs: Vec<Value>,
+    /// Whether any rule matched (alerts created earlier included).
+    matched: bool,
+    /// Alerts not created again because the engine created them recently.
+    deduplicated: usize,
 }
 
 /// What the engine emits for each event.
@@ -125,13 +137,7 @@ pub struct EngineOptions {
 impl EngineOptions {
     /// Reads options from JSON text; unknown keys are refused, so typos do not pass silently.
     pub fn from_json(text: &str) -> Result<EngineOptions, Error> {
-        serde_json::from_str(text).map_err(|error| {
-            let message = error.to_string();
-            let message = message
-                .rsplit_once(" at line ")
-                .map_or(message.as_str(), |(message, _)| message);
-            options_error(format!("invalid engine options: {message}"))
-        })
+        options_from_json(text, "engine")
     }
 }
 
@@ -157,18 +163,15 @@ pub struct RunOptions {
     /// The last execution's time, when `end` is absent.
     #[serde(default, deserialize_with = "optional_time")]
     pub now: Option<Timestamp>,
+    /// How the alerts are handed back.
+    #[serde(default)]
+    pub output: OutputFormat,
 }
 
 impl RunOptions {
     /// Reads options from JSON text; unknown keys and malformed times are refused.
     pub fn from_json(text: &str) -> Result<RunOptions, Error> {
-        serde_json::from_str(text).map_err(|error| {
-            let message = error.to_string();
-            let message = message
-                .rsplit_once(" at line ")
-                .map_or(message.as_str(), |(message, _)| message);
-            options_error(format!("invalid run options: {message}"))
-        })
+        options_from_json(text, "run")
     }
 }
 
@@ -491,7 +494,7 @@ impl Engine {
         stored: Option<&SourceIdentity>,
         now: Timestamp,
     ) -> Result<Vec<Value>, Error> {
-        self.evaluate_remembering(event, stored, now, None)
+        Ok(self.evaluate_remembering(event, stored, now, None)?.outputs)
     }
 
     /// [`Engine::evaluate_in`] for a stream: alerts whose id `recent` already
@@ -503,7 +506,9 @@ impl Engine {
         now: Timestamp,
         recent: &mut RecentAlerts,
     ) -> Result<Vec<Value>, Error> {
-        self.evaluate_remembering(event, stored, now, Some(recent))
+        Ok(self
+            .evaluate_remembering(event, stored, now, Some(recent))?
+            .outputs)
     }
 
     /// A memory of recent alert ids that covers this engine's rules: kept for
@@ -524,12 +529,17 @@ impl Engine {
         stored: Option<&SourceIdentity>,
         now: Timestamp,
         mut recent: Option<&mut RecentAlerts>,
-    ) -> Result<Vec<Value>, Error> {
+    ) -> Result<Evaluation, Error> {
         require_object(event)?;
         let index = stored.map(|stored| stored.index.as_str());
         let matched: Vec<&Rule> = self.matching_rules(event, index, now).collect();
-        Ok(match self.mode {
-            Mode::Alerts if matched.is_empty() => Vec::new(),
+        let mut evaluation = Evaluation {
+            outputs: Vec::new(),
+            matched: !matched.is_empty(),
+            deduplicated: 0,
+        };
+        match self.mode {
+            Mode::Alerts if matched.is_empty() => {}
             Mode::Alerts => {
                 let source = self.source_identity(event, stored);
                 let context = AlertContext {
@@ -537,20 +547,24 @@ impl Engine {
                     source: &source,
                     space_id: &self.space_id,
                 };
-                matched
-                    .iter()
-                    .filter(|rule| match recent.as_deref_mut() {
+                for rule in matched {
+                    let is_new = match recent.as_deref_mut() {
                         Some(recent) => recent
                             .admit(&ids::alert_uuid(&source, &self.space_id, &rule.uuid()), now),
                         None => true,
-                    })
-                    .map(|rule| build_alert(event, rule, &context))
-                    .collect()
+                    };
+                    if is_new {
+                        evaluation.outputs.push(build_alert(event, rule, &context));
+                    } else {
+                        evaluation.deduplicated += 1;
+                    }
+                }
             }
-            Mode::Filter if matched.is_empty() => Vec::new(),
-            Mode::Filter => vec![event.clone()],
-            Mode::Tag => vec![tag_event(event, &matched)],
-        })
+            Mode::Filter if matched.is_empty() => {}
+            Mode::Filter => evaluation.outputs.push(event.clone()),
+            Mode::Tag => evaluation.outputs.push(tag_event(event, &matched)),
+        }
+        Ok(evaluation)
     }
 
     /// Where an event is stored: where the input said (a search hit), else
