@@ -245,11 +245,14 @@ impl Engine {
             .iter()
             .flatten()
             .enumerate()
-            .map(|(index, exceptions)| ExceptionSource {
-                origin: format!("exceptions[{index}]"),
-                text: match exceptions {
-                    Value::String(text) => text.clone(),
-                    other => other.to_string(),
+            .map(|(index, exceptions)| match named_text(exceptions) {
+                Some((origin, text)) => ExceptionSource { origin, text },
+                None => ExceptionSource {
+                    origin: format!("exceptions[{index}]"),
+                    text: match exceptions {
+                        Value::String(text) => text.clone(),
+                        other => other.to_string(),
+                    },
                 },
             })
             .collect();
@@ -694,6 +697,9 @@ fn exception_source_of(source: &RuleSource) -> Option<ExceptionSource> {
 
 /// How a rule source given as a JSON value (JS options) is read.
 fn source_of(index: usize, rule: &Value) -> RuleSource {
+    if let Some((origin, text)) = named_text(rule) {
+        return RuleSource::Text { origin, text };
+    }
     match rule {
         Value::String(text) if looks_like_toml(text) || is_json_text(text) => RuleSource::Text {
             origin: format!("rules[{index}]"),
@@ -702,6 +708,16 @@ fn source_of(index: usize, rule: &Value) -> RuleSource {
         Value::String(query) => RuleSource::Query(query.clone()),
         other => RuleSource::Object(other.clone()),
     }
+}
+
+/// A file's text with its name, as hosts that read files pass it:
+/// `{"origin": "rules/a.toml", "text": "…"}` (no rule or exception has
+/// exactly these two fields).
+fn named_text(value: &Value) -> Option<(String, String)> {
+    let object = value.as_object().filter(|object| object.len() == 2)?;
+    let origin = object.get("origin")?.as_str()?;
+    let text = object.get("text")?.as_str()?;
+    Some((origin.to_string(), text.to_string()))
 }
 
 fn is_json_text(text: &str) -> bool {

@@ -13,7 +13,7 @@ use super::{Engine, RecentAlerts};
 use crate::error::{options_from_json, Error};
 use crate::explain::Explanation;
 use crate::ingest::Ingested;
-use crate::input::{read_batch, Document, Framing};
+use crate::input::{read_batch, Batch, Document, Framing};
 use crate::time::Timestamp;
 
 /// What a host passes with a batch (the JavaScript `engine.evaluateNdjson(chunk, options)`).
@@ -26,6 +26,8 @@ pub struct BatchOptions {
     /// last line is left unread for the next batch.
     #[serde(rename = "final")]
     pub end_of_input: Option<bool>,
+    /// Lines longer than this many bytes are invalid (`too_long`); no limit by default.
+    pub max_line_bytes: Option<usize>,
     /// The input's name in messages, as the command line names files.
     pub origin: Option<String>,
     /// How the outputs are handed back.
@@ -37,6 +39,16 @@ impl BatchOptions {
     /// Reads options from JSON text; unknown keys are refused.
     pub fn from_json(text: &str) -> Result<BatchOptions, Error> {
         options_from_json(text, "batch")
+    }
+
+    /// The batch of `bytes` these options describe.
+    pub fn batch<'b>(&self, bytes: &'b [u8]) -> Batch<'b> {
+        Batch {
+            bytes,
+            first_line: self.first_line.unwrap_or(1),
+            end_of_input: self.end_of_input.unwrap_or(true),
+            max_line_bytes: self.max_line_bytes.unwrap_or(usize::MAX),
+        }
     }
 }
 
@@ -113,96 +125,67 @@ pub struct LineExplanation {
 
 impl Engine {
     /// Evaluates the documents of a batch of input (see [`read_batch`] for
-    /// `first_line`, `end_of_input` and what is left unread); with `recent`,
-    /// alerts created recently are not created again.
+    /// what is read and what is left unread); with `recent`, alerts created
+    /// recently are not created again.
     pub fn evaluate_ndjson(
         &self,
-        bytes: &[u8],
-        first_line: usize,
-        end_of_input: bool,
+        batch: Batch,
         now: Timestamp,
         mut recent: Option<&mut RecentAlerts>,
     ) -> NdjsonOutcome {
-        read_ndjson(
-            bytes,
-            first_line,
-            end_of_input,
-            |outcome, line, value, raw| {
-                let evaluated = self.evaluate_input(value, raw, now, recent.as_deref_mut());
-                outcome.events += evaluated.documents;
-                outcome.matched += evaluated.matched;
-                outcome.deduplicated += evaluated.deduplicated;
-                outcome.outputs.extend(evaluated.outputs);
-                let invalid = evaluated.errors.into_iter();
-                outcome
-                    .invalid
-                    .extend(invalid.map(|error| InvalidInput { line, error }));
-            },
-        )
+        read_ndjson(batch, |outcome, line, value, raw| {
+            let evaluated = self.evaluate_input(value, raw, now, recent.as_deref_mut());
+            outcome.events += evaluated.documents;
+            outcome.matched += evaluated.matched;
+            outcome.deduplicated += evaluated.deduplicated;
+            outcome.outputs.extend(evaluated.outputs);
+            let invalid = evaluated.errors.into_iter();
+            outcome
+                .invalid
+                .extend(invalid.map(|error| InvalidInput { line, error }));
+        })
     }
 
     /// Explains every document of a batch of input, rule by rule.
-    pub fn explain_ndjson(
-        &self,
-        bytes: &[u8],
-        first_line: usize,
-        end_of_input: bool,
-    ) -> NdjsonOutcome<LineExplanation> {
-        read_ndjson(
-            bytes,
-            first_line,
-            end_of_input,
-            |outcome, line, value, raw| {
-                for ingested in self.ingest(value, raw) {
-                    match ingested.and_then(|ingested| self.explain(&ingested.document)) {
-                        Ok(explanation) => {
-                            outcome.events += 1;
-                            outcome.matched += usize::from(explanation.matched);
-                            outcome.outputs.push(LineExplanation { line, explanation });
-                        }
-                        Err(error) => outcome.invalid.push(InvalidInput { line, error }),
+    pub fn explain_ndjson(&self, batch: Batch) -> NdjsonOutcome<LineExplanation> {
+        read_ndjson(batch, |outcome, line, value, raw| {
+            for ingested in self.ingest(value, raw) {
+                match ingested.and_then(|ingested| self.explain(&ingested.document)) {
+                    Ok(explanation) => {
+                        outcome.events += 1;
+                        outcome.matched += usize::from(explanation.matched);
+                        outcome.outputs.push(LineExplanation { line, explanation });
                     }
+                    Err(error) => outcome.invalid.push(InvalidInput { line, error }),
                 }
-            },
-        )
+            }
+        })
     }
 
     /// The documents a batch of input holds, read with the engine's input options.
-    pub fn ingest_ndjson(
-        &self,
-        bytes: &[u8],
-        first_line: usize,
-        end_of_input: bool,
-    ) -> NdjsonOutcome<Ingested> {
-        read_ndjson(
-            bytes,
-            first_line,
-            end_of_input,
-            |outcome, line, value, raw| {
-                for ingested in self.ingest(value, raw) {
-                    match ingested {
-                        Ok(ingested) => {
-                            outcome.events += 1;
-                            outcome.outputs.push(ingested);
-                        }
-                        Err(error) => outcome.invalid.push(InvalidInput { line, error }),
+    pub fn ingest_ndjson(&self, batch: Batch) -> NdjsonOutcome<Ingested> {
+        read_ndjson(batch, |outcome, line, value, raw| {
+            for ingested in self.ingest(value, raw) {
+                match ingested {
+                    Ok(ingested) => {
+                        outcome.events += 1;
+                        outcome.outputs.push(ingested);
                     }
+                    Err(error) => outcome.invalid.push(InvalidInput { line, error }),
                 }
-            },
-        )
+            }
+        })
     }
 }
 
 /// Reads a batch, passing each event (its line, value and raw text) to `each`
 /// and recording every invalid document.
 fn read_ndjson<T>(
-    bytes: &[u8],
-    first_line: usize,
-    end_of_input: bool,
+    batch: Batch,
     mut each: impl FnMut(&mut NdjsonOutcome<T>, usize, Value, Option<&str>),
 ) -> NdjsonOutcome<T> {
     let mut outcome = NdjsonOutcome::default();
-    let framing = read_batch(bytes, first_line, end_of_input, |document| match document {
+    let framing = read_batch(batch, |document| match document {
         Document::Event { line, value, raw } => each(&mut outcome, line, value, raw.as_deref()),
         Document::Invalid { line, error } => outcome.invalid.push(InvalidInput { line, error }),
     });
@@ -228,18 +211,41 @@ mod tests {
         invalid: Vec<(usize, String)>,
     }
 
+    fn batch(bytes: &[u8], first_line: usize, end_of_input: bool) -> Batch<'_> {
+        Batch {
+            bytes,
+            first_line,
+            end_of_input,
+            max_line_bytes: usize::MAX,
+        }
+    }
+
     /// Feeds `input` in pieces cut at `cuts`, carrying each unread tail into the
-    /// next piece as a stream does.
-    fn stream(engine: &Engine, input: &[u8], cuts: &[usize]) -> Run {
+    /// next piece and skipping the rest of a line too long, as a stream does.
+    fn stream(engine: &Engine, input: &[u8], cuts: &[usize], max_line_bytes: usize) -> Run {
         let mut run = Run::default();
         let mut carried = Vec::new();
+        let mut skipping = false;
         let ends = cuts.iter().copied().chain([input.len()]);
         let mut start = 0;
         for end in ends {
             carried.extend_from_slice(&input[start..end]);
             start = end;
-            let last = end == input.len();
-            let outcome = engine.evaluate_ndjson(&carried, run.lines + 1, last, NOW, None);
+            if skipping {
+                let Some(newline) = carried.iter().position(|&b| b == b'\n') else {
+                    carried.clear();
+                    continue;
+                };
+                carried.drain(..=newline);
+            }
+            let batch = Batch {
+                bytes: &carried,
+                first_line: run.lines + 1,
+                end_of_input: end == input.len(),
+                max_line_bytes,
+            };
+            let outcome = engine.evaluate_ndjson(batch, NOW, None);
+            skipping = outcome.framing.rest_of_line_skipped;
             run.lines += outcome.framing.lines;
             run.blank += outcome.framing.blank;
             run.events += outcome.events;
@@ -278,22 +284,52 @@ mod tests {
             b"{\"event\":{\"outcome\":\"success\"},\"n\":2}",
         ];
         let input = lines.concat();
-        let whole = stream(&engine, &input, &[]);
+        let whole = stream(&engine, &input, &[], usize::MAX);
         assert_eq!((whole.lines, whole.blank, whole.events), (8, 2, 4));
         assert_eq!(whole.matched, 2);
         let invalid: Vec<usize> = whole.invalid.iter().map(|(line, _)| *line).collect();
         assert_eq!(invalid, [4, 7]);
         for cut in 0..=input.len() {
-            assert_eq!(stream(&engine, &input, &[cut]), whole, "cut at byte {cut}");
+            assert_eq!(
+                stream(&engine, &input, &[cut], usize::MAX),
+                whole,
+                "cut at byte {cut}"
+            );
         }
         let every_byte: Vec<usize> = (1..input.len()).collect();
-        assert_eq!(stream(&engine, &input, &every_byte), whole);
+        assert_eq!(stream(&engine, &input, &every_byte, usize::MAX), whole);
+    }
+
+    #[test]
+    fn lines_too_long_are_invalid_however_they_arrive() {
+        let schema = crate::schema::Schema::builtin();
+        let engine = Engine::from_queries(["a:1"], &schema, NOW).unwrap();
+        let input = format!("{{\"a\":1}}\n{{\"a\":\"{}\"}}\n{{\"a\":1}}", "x".repeat(40));
+        let input = input.as_bytes();
+        let whole = stream(&engine, input, &[], 20);
+        assert_eq!((whole.lines, whole.events, whole.matched), (3, 2, 2));
+        assert_eq!(
+            whole.invalid,
+            [(
+                2,
+                "the line is longer than 20 bytes, the most a line may hold".to_string()
+            )]
+        );
+        for cut in 0..=input.len() {
+            assert_eq!(
+                stream(&engine, input, &[cut], 20),
+                whole,
+                "cut at byte {cut}"
+            );
+        }
+        let every_byte: Vec<usize> = (1..input.len()).collect();
+        assert_eq!(stream(&engine, input, &every_byte, 20), whole);
     }
 
     #[test]
     fn the_sample_alerts_whatever_the_chunks() {
         let engine = Engine::builtin();
-        let whole = stream(&engine, SAMPLES.as_bytes(), &[]);
+        let whole = stream(&engine, SAMPLES.as_bytes(), &[], usize::MAX);
         assert_eq!(
             original_times(&whole),
             [
@@ -305,14 +341,17 @@ mod tests {
         );
         assert_eq!((whole.lines, whole.events, whole.matched), (12, 12, 4));
         let cuts: Vec<usize> = (1..SAMPLES.len()).step_by(997).collect();
-        assert_eq!(stream(&engine, SAMPLES.as_bytes(), &cuts), whole);
+        assert_eq!(
+            stream(&engine, SAMPLES.as_bytes(), &cuts, usize::MAX),
+            whole
+        );
     }
 
     #[test]
     fn every_line_is_an_event_invalid_or_blank() {
         let engine = Engine::builtin();
         let input = b"{\"a\":1}\n\n  \n{\"s\":\"\xff\"}\n[1]\n{\"b\":\n{\"c\":2}";
-        let outcome = engine.evaluate_ndjson(input, 3, false, NOW, None);
+        let outcome = engine.evaluate_ndjson(batch(input, 3, false), NOW, None);
         let invalid: Vec<usize> = outcome.invalid.iter().map(|invalid| invalid.line).collect();
         assert_eq!(invalid, [6, 7, 8], "bad UTF-8, not an object, malformed");
         assert_eq!(outcome.events, 1);
@@ -322,7 +361,7 @@ mod tests {
             b"{\"c\":2}",
             "the incomplete last line is left for the next chunk"
         );
-        let end = engine.evaluate_ndjson(b"{\"c\":2}", 9, true, NOW, None);
+        let end = engine.evaluate_ndjson(batch(b"{\"c\":2}", 9, true), NOW, None);
         assert_eq!(
             (end.framing.lines, end.events, end.framing.consumed),
             (1, 1, 7)
@@ -334,23 +373,23 @@ mod tests {
         let engine = Engine::builtin();
         let lines: Vec<&str> = SAMPLES.lines().collect();
         let array = format!("\n[\n{},\n{}\n]\n", lines[0], lines[1]);
-        let early = engine.evaluate_ndjson(array.as_bytes(), 1, false, NOW, None);
+        let early = engine.evaluate_ndjson(batch(array.as_bytes(), 1, false), NOW, None);
         assert!(early.framing.whole_input_needed);
         assert_eq!((early.framing.consumed, early.events), (0, 0));
-        let whole = engine.evaluate_ndjson(array.as_bytes(), 1, true, NOW, None);
+        let whole = engine.evaluate_ndjson(batch(array.as_bytes(), 1, true), NOW, None);
         assert_eq!((whole.events, whole.outputs.len()), (2, 1));
         assert_eq!(whole.framing.consumed, array.len());
         // Later in an input the shape is settled: a `[` line is an invalid NDJSON line.
-        let later = engine.evaluate_ndjson(b"[\n", 5, false, NOW, None);
+        let later = engine.evaluate_ndjson(batch(b"[\n", 5, false), NOW, None);
         assert_eq!(later.invalid[0].line, 5);
     }
 
     #[test]
     fn nothing_is_read_before_the_first_line_is_complete() {
         let engine = Engine::builtin();
-        let outcome = engine.evaluate_ndjson(b"\n\n{\"a\":", 1, false, NOW, None);
+        let outcome = engine.evaluate_ndjson(batch(b"\n\n{\"a\":", 1, false), NOW, None);
         assert_eq!(outcome.framing, Framing::default());
-        let outcome = engine.evaluate_ndjson(b"\n\n", 1, true, NOW, None);
+        let outcome = engine.evaluate_ndjson(batch(b"\n\n", 1, true), NOW, None);
         assert_eq!((outcome.framing.lines, outcome.framing.blank), (2, 2));
     }
 
@@ -358,8 +397,10 @@ mod tests {
     fn matches_and_re_sent_alerts_are_counted() {
         let engine = Engine::builtin();
         let mut recent = engine.recent_alerts();
-        let first = engine.evaluate_ndjson(SAMPLES.as_bytes(), 1, true, NOW, Some(&mut recent));
-        let again = engine.evaluate_ndjson(SAMPLES.as_bytes(), 1, true, NOW, Some(&mut recent));
+        let first =
+            engine.evaluate_ndjson(batch(SAMPLES.as_bytes(), 1, true), NOW, Some(&mut recent));
+        let again =
+            engine.evaluate_ndjson(batch(SAMPLES.as_bytes(), 1, true), NOW, Some(&mut recent));
         assert_eq!(
             (first.matched, first.outputs.len(), first.deduplicated),
             (4, 4, 0)
@@ -373,7 +414,7 @@ mod tests {
     #[test]
     fn explanations_and_documents_keep_their_lines() {
         let engine = Engine::builtin();
-        let explained = engine.explain_ndjson(SAMPLES.as_bytes(), 1, true);
+        let explained = engine.explain_ndjson(batch(SAMPLES.as_bytes(), 1, true));
         let matched: Vec<usize> = explained
             .outputs
             .iter()
@@ -381,7 +422,7 @@ mod tests {
             .map(|output| output.line)
             .collect();
         assert_eq!(matched, [1, 8, 9, 10]);
-        let ingested = engine.ingest_ndjson(b"{\"records\":[{},{}]}\n", 1, true);
+        let ingested = engine.ingest_ndjson(batch(b"{\"records\":[{},{}]}\n", 1, true));
         assert_eq!((ingested.events, ingested.invalid.len()), (0, 2));
         assert_eq!(
             ingested.invalid[0]
