@@ -17,43 +17,33 @@ const build = require('pino-abstract-transport');
 const { Engine } = require('../pkg/node/kql_detect.js');
 
 module.exports = async function kqlDetectTransport(options = {}) {
-  const { destination = 1, pipeline = false, ...engineOptions } = options;
-  const engine = new Engine(engineOptions);
+  const { destination = 1, pipeline = false, ...rest } = options;
+  // pino adds `pinoWillSendConfig`, and its worker (thread-stream) `$context`, to a transport's options.
+  const ours = ([key]) => key !== 'pinoWillSendConfig' && !key.startsWith('$');
+  const engine = new Engine(Object.fromEntries(Object.entries(rest).filter(ours)));
   let line = 0;
-  const alertsOf = (text) => {
-    line += 1;
-    return engine.evaluateNdjson(text, { firstLine: line, output: 'ndjson' }).outputs;
-  };
+  // Log lines in, the alerts they raise out as NDJSON text.
+  const alerts = () => new Transform({
+    writableObjectMode: true,
+    transform(text, _encoding, callback) {
+      line += 1;
+      const { outputs } = engine.evaluateNdjson(text, { firstLine: line, output: 'ndjson' });
+      callback(null, outputs === '' ? undefined : outputs);
+    },
+  });
   const lines = { parse: 'lines', parseLine: (text) => text, metadata: false };
-  if (pipeline) {
-    return build((source) => source.pipe(new Transform({
-      writableObjectMode: true,
-      transform(text, _encoding, callback) {
-        callback(null, alertsOf(text) || undefined);
-      },
-    })), { ...lines, enablePipelining: true });
-  }
+  if (pipeline) return build((source) => source.pipe(alerts()), { ...lines, enablePipelining: true });
   const out = typeof destination === 'number'
     ? createWriteStream('', { fd: destination, autoClose: false })
     : createWriteStream(destination, { flags: 'a' });
-  let written = Promise.resolve();
-  const write = async (source) => {
-    try {
-      for await (const text of source) {
-        const alerts = alertsOf(text);
-        if (alerts !== '' && !out.write(alerts)) await once(out, 'drain');
-      }
-    } finally {
-      out.end();
-      await once(out, 'finish');
-    }
-  };
+  const finished = once(out, 'finish');
   return build((source) => {
-    written = write(source);
-    return written;
+    source.pipe(alerts()).pipe(out);
   }, {
     ...lines,
     // pino waits for this before the process exits: every alert is written by then.
-    close: () => written,
+    async close() {
+      await finished;
+    },
   });
 };
