@@ -98,9 +98,9 @@ export interface RunOptions {
 }
 
 /** What `engine.run` returns: the alerts Kibana's scheduled executions would have created, and how each went. */
-export interface RunResult {
+export interface RunResult<Alerts = Alert[]> {
   /** One NDJSON string with `output: "ndjson"`. */
-  alerts: Alert[] | string;
+  alerts: Alerts;
   executions: Array<{
     rule_id: string; rule_name: string; time: string; window: { from: string; to: string };
     matched: number; created: number; deduplicated: number; truncated: number; warnings: string[];
@@ -185,6 +185,32 @@ export interface NamedInput {
   origin?: string;
   /** NDJSON, a JSON array, or pretty-printed documents. */
   data: Uint8Array | ArrayBuffer | string;
+}
+
+/** What `engine.runNdjson` returns: `run`'s result, and what the inputs held. */
+export type InputsRunResult<Alerts = Alert[]> = RunResult<Alerts> & {
+  /** Events read. */
+  events: number;
+  /** Documents of the inputs that are not events, as errors naming their input and line. */
+  invalid: KqlDetectError[];
+};
+
+/** Input of the batch methods: bytes of UTF-8 text, or a string. */
+export type NdjsonInput = Uint8Array | ArrayBuffer | string;
+
+/** Options asking for NDJSON text out. */
+export type AsNdjson<Options> = Options & { output: "ndjson" };
+
+/**
+ * The batch methods and `run` with objects out (the default). Their declarations in the class are those for
+ * `output: "ndjson"`, which TypeScript tries first; these overloads come next.
+ */
+export interface Engine {
+  evaluateNdjson(input: NdjsonInput, options?: NdjsonOptions & { output?: "objects" }): NdjsonResult<Alert[]>;
+  explainNdjson(input: NdjsonInput, options?: NdjsonOptions & { output?: "objects" }): NdjsonResult<Explanation[]>;
+  normalizeNdjson(input: NdjsonInput, options?: NdjsonOptions & { output?: "objects" }): NdjsonResult<object[]>;
+  run(events: Iterable<object | string>, options?: RunOptions & { output?: "objects" }): RunResult;
+  runNdjson(inputs: NamedInput[], options?: RunOptions & { output?: "objects" }): InputsRunResult;
 }
 
 /** Every error thrown by kql-detect is an `Error` with these properties. */
@@ -315,11 +341,11 @@ impl Engine {
     /// Replays the rules' scheduled executions over `events` (objects or JSON
     /// strings) as Kibana would have run them, from the earliest event time
     /// (or `start`) until an execution reaches the latest (or `end`, or `now`).
-    #[wasm_bindgen(unchecked_return_type = "RunResult")]
+    #[wasm_bindgen(unchecked_return_type = "RunResult<string>")]
     pub fn run(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Iterable<object | string>")] events: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RunOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "AsNdjson<RunOptions>")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let texts = Array::from(&events)
             .iter()
@@ -338,12 +364,12 @@ impl Engine {
     /// every line accounted for; invalid lines are reported, not thrown.
     #[wasm_bindgen(
         js_name = evaluateNdjson,
-        unchecked_return_type = "NdjsonResult<Alert[] | string>"
+        unchecked_return_type = "NdjsonResult<string>"
     )]
     pub fn evaluate_ndjson(
         &mut self,
-        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] input: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "NdjsonOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "NdjsonInput")] input: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "AsNdjson<NdjsonOptions>")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let (bytes, options) = batch_arguments(&input, &options)?;
         let now = now_for(&self.inner);
@@ -357,12 +383,12 @@ impl Engine {
     /// Explains every document of a batch of input (see `evaluateNdjson`).
     #[wasm_bindgen(
         js_name = explainNdjson,
-        unchecked_return_type = "NdjsonResult<Explanation[] | string>"
+        unchecked_return_type = "NdjsonResult<string>"
     )]
     pub fn explain_ndjson(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] input: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "NdjsonOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "NdjsonInput")] input: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "AsNdjson<NdjsonOptions>")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let (bytes, options) = batch_arguments(&input, &options)?;
         let outcome = self.inner.explain_ndjson(options.batch(&bytes));
@@ -388,12 +414,12 @@ impl Engine {
     /// `input` and `keepOriginal` options (see `evaluateNdjson`).
     #[wasm_bindgen(
         js_name = normalizeNdjson,
-        unchecked_return_type = "NdjsonResult<object[] | string>"
+        unchecked_return_type = "NdjsonResult<string>"
     )]
     pub fn normalize_ndjson(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | string")] input: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "NdjsonOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "NdjsonInput")] input: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "AsNdjson<NdjsonOptions>")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let (bytes, options) = batch_arguments(&input, &options)?;
         let mut outcome = self.inner.ingest_ndjson(options.batch(&bytes));
@@ -410,12 +436,12 @@ impl Engine {
     /// in `invalid` instead of failing the replay.
     #[wasm_bindgen(
         js_name = runNdjson,
-        unchecked_return_type = "RunResult & { events: number; invalid: KqlDetectError[] }"
+        unchecked_return_type = "InputsRunResult<string>"
     )]
     pub fn run_ndjson(
         &self,
         #[wasm_bindgen(unchecked_param_type = "NamedInput[]")] inputs: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RunOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "AsNdjson<RunOptions>")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let options = run_options(&options).map_err(|error| to_js_error(&error))?;
         let mut events = Vec::new();
