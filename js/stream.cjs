@@ -28,12 +28,21 @@ function createFilterStream(options = {}) {
     ...engineOptions
   } = options;
   const engine = new Engine(engineOptions);
-  if (objectMode) return new ObjectFilterStream(engine, { output, origin });
-  return new ByteFilterStream(engine, { output, maxLineBytes, origin });
+  const readableObjectMode = output === 'objects';
+  if (objectMode) return new FilterStream(new EventReader(engine, { output, origin }), { writableObjectMode: true, readableObjectMode });
+  const read = (input, batchOptions) => engine.evaluateNdjson(input, batchOptions);
+  return new FilterStream(new ChunkReader(read, { output, maxLineBytes, origin }), { readableObjectMode });
 }
 
+/** A Transform around a reader that turns what is written into batch results (`push`, then `end`). */
 class FilterStream extends Transform {
+  #reader;
   #counters = { lines: 0, blank: 0, events: 0, matched: 0, alerts: 0, deduplicated: 0, invalid: 0, truncated: 0 };
+
+  constructor(reader, streamOptions) {
+    super(streamOptions);
+    this.#reader = reader;
+  }
 
   /**
    * What the stream has seen so far. `alerts` counts what it emitted (in
@@ -45,8 +54,17 @@ class FilterStream extends Transform {
     return { ...this.#counters };
   }
 
+  _transform(chunk, _encoding, callback) {
+    settle(callback, () => this.#take(this.#reader.push(chunk)));
+  }
+
+  _flush(callback) {
+    settle(callback, () => this.#take(this.#reader.end()));
+  }
+
   /** Counts a batch result, reports its invalid inputs and emits its outputs. */
-  take(result) {
+  #take(result) {
+    if (!result) return;
     const counters = this.#counters;
     counters.lines += result.lines;
     counters.blank += result.blank;
@@ -65,49 +83,28 @@ class FilterStream extends Transform {
   }
 }
 
-/** Bytes in (raw chunks of NDJSON); NDJSON out, or objects with `output: "objects"`. */
-class ByteFilterStream extends FilterStream {
-  #reader;
-
-  constructor(engine, { output, maxLineBytes, origin }) {
-    super({ readableObjectMode: output === 'objects' });
-    const read = (input, options) => engine.evaluateNdjson(input, options);
-    this.#reader = new ChunkReader(read, { output, maxLineBytes, origin });
-  }
-
-  _transform(chunk, _encoding, callback) {
-    settle(callback, () => {
-      const result = this.#reader.push(chunk);
-      if (result) this.take(result);
-    });
-  }
-
-  _flush(callback) {
-    settle(callback, () => this.take(this.#reader.end()));
-  }
-}
-
-/** Events in (objects, or JSON strings); objects out, or NDJSON with `output: "ndjson"`. */
-class ObjectFilterStream extends FilterStream {
+/** Events one at a time (objects, or JSON strings), each evaluated as one batch. */
+class EventReader {
   #engine;
   #options;
   #line = 1;
 
-  constructor(engine, { output, origin }) {
-    super({ writableObjectMode: true, readableObjectMode: output === 'objects' });
+  constructor(engine, options) {
     this.#engine = engine;
-    this.#options = { output, origin };
+    this.#options = options;
   }
 
-  _transform(event, _encoding, callback) {
-    settle(callback, () => {
-      const text = jsonText(event, this.#line);
-      const result = text instanceof Error
-        ? { outputs: [], lines: 1, blank: 0, events: 0, matched: 0, deduplicated: 0, invalid: [text] }
-        : this.#engine.evaluateNdjson(text, { ...this.#options, firstLine: this.#line });
-      this.#line += result.lines;
-      this.take(result);
-    });
+  push(event) {
+    const text = jsonText(event, this.#line);
+    const result = text instanceof Error
+      ? { outputs: [], lines: 1, blank: 0, events: 0, matched: 0, deduplicated: 0, invalid: [text] }
+      : this.#engine.evaluateNdjson(text, { ...this.#options, firstLine: this.#line });
+    this.#line += result.lines;
+    return result;
+  }
+
+  end() {
+    return null;
   }
 }
 
