@@ -298,7 +298,7 @@ fn read_lines(batch: Batch, mut each: impl FnMut(Document)) -> Framing {
             None if batch.end_of_input || rest.len() > batch.max_line_bytes => (rest, rest.len()),
             None => break,
         };
-        let number = batch.first_line + framing.lines;
+        let number = batch.first_line.saturating_add(framing.lines);
         framing.lines += 1;
         framing.consumed += length;
         let line = line_content(line, number);
