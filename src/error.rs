@@ -158,3 +158,23 @@ impl From<(crate::kql::ParseError, &str)> for Error {
             .at(error.span, query)
     }
 }
+
+/// Reads a host's options object (`what` names it in messages, e.g. `engine`)
+/// from JSON text; serde's position suffix is dropped, since the text is the
+/// host's serialisation rather than anything the user wrote.
+pub(crate) fn options_from_json<T: serde::de::DeserializeOwned>(
+    text: &str,
+    what: &str,
+) -> Result<T, Error> {
+    serde_json::from_str(text).map_err(|error| {
+        let message = error.to_string();
+        let message = message
+            .rsplit_once(" at line ")
+            .map_or(message.as_str(), |(message, _)| message);
+        Error::new(
+            ErrorType::OptionsInvalid,
+            "malformed_options",
+            format!("invalid {what} options: {message}"),
+        )
+    })
+}

@@ -10,6 +10,9 @@
 //!
 //! Every line of NDJSON input has exactly one outcome: an event, an invalid
 //! line (with its number and reason), or a blank line.
+//!
+//! [`DocumentReader`] pulls from a reader; [`read_batch`] is pushed pieces of
+//! an input (a stream's chunks) and reads the complete lines each one holds.
 
 use std::io::BufRead;
 
@@ -113,10 +116,8 @@ impl<R: BufRead> DocumentReader<R> {
             }
         }
         let first_line = self.line;
-        let trimmed = trim_ascii_start(&self.buffer);
         let whole_line = serde_json::from_slice::<Value>(&self.buffer);
-        let incomplete = matches!(&whole_line, Err(error) if error.is_eof());
-        if trimmed.starts_with(b"[") || incomplete {
+        if opens_whole_input(&self.buffer, &whole_line) {
             let mut text = std::mem::take(&mut self.buffer);
             text.push(b'\n');
             let documents = match self.reader.read_to_end(&mut text) {
@@ -165,6 +166,171 @@ impl<R: BufRead> Iterator for DocumentReader<R> {
                 }
             },
         }
+    }
+}
+
+/// Whether an input whose first non-blank line is `line` (parsed as
+/// `parsed`) can only be read whole: it opens a JSON array, or a document
+/// spread over several lines.
+fn opens_whole_input(line: &[u8], parsed: &serde_json::Result<Value>) -> bool {
+    trim_ascii_start(line).starts_with(b"[") || matches!(parsed, Err(error) if error.is_eof())
+}
+
+/// A piece of an input, as a stream delivers it, and where it sits in the whole input.
+#[derive(Clone, Copy, Debug)]
+pub struct Batch<'b> {
+    /// The bytes: complete lines, and perhaps the start of an incomplete one.
+    pub bytes: &'b [u8],
+    /// The line of the input `bytes` starts on; 1 is the start of the input.
+    pub first_line: usize,
+    /// Whether no bytes follow: an incomplete last line is then read as it is.
+    pub end_of_input: bool,
+    /// Lines longer than this are invalid (`too_long`) without being parsed,
+    /// even before they are complete, so a stream need not hold them.
+    pub max_line_bytes: usize,
+}
+
+impl Batch<'_> {
+    /// A whole input, with no limit on its lines.
+    pub fn whole(bytes: &[u8]) -> Batch<'_> {
+        Batch {
+            bytes,
+            first_line: 1,
+            end_of_input: true,
+            max_line_bytes: usize::MAX,
+        }
+    }
+}
+
+/// How much of a [`Batch`] [`read_batch`] read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Framing {
+    /// Lines read, blank and too long ones included.
+    pub lines: usize,
+    /// Blank lines among them.
+    pub blank: usize,
+    /// Bytes read; the rest (an incomplete last line) belongs to the next batch.
+    pub consumed: usize,
+    /// The input is a JSON array or pretty-printed documents: nothing is read
+    /// until the batch holds the whole input.
+    pub whole_input_needed: bool,
+    /// The last line read was too long and incomplete: the bytes up to its
+    /// newline, which the next batches bring, are not part of any line.
+    pub rest_of_line_skipped: bool,
+}
+
+/// Reads the documents of a batch and passes each to `each`.
+///
+/// Only complete lines are read, unless the batch ends the input: a caller
+/// streaming chunks keeps `bytes[consumed..]` and puts it in front of the next
+/// chunk. At the start of the input nothing is read until the first non-blank
+/// line is complete, since that line decides the shape exactly as
+/// [`DocumentReader`] decides it; an array or pretty-printed documents are
+/// read once the batch is the whole input.
+pub fn read_batch(batch: Batch, each: impl FnMut(Document)) -> Framing {
+    let batch = Batch {
+        first_line: batch.first_line.max(1),
+        ..batch
+    };
+    if batch.first_line == 1 {
+        match needs_whole_input(batch.bytes, batch.end_of_input) {
+            None => return Framing::default(),
+            Some(true) if !batch.end_of_input => {
+                return Framing {
+                    whole_input_needed: true,
+                    ..Framing::default()
+                }
+            }
+            Some(true) => return read_whole(batch.bytes, each),
+            Some(false) => {}
+        }
+    }
+    read_lines(batch, each)
+}
+
+/// Whether the input `bytes` starts must be read whole; `None` while its
+/// first non-blank line is incomplete.
+fn needs_whole_input(bytes: &[u8], end_of_input: bool) -> Option<bool> {
+    let (mut start, mut number) = (0, 1);
+    loop {
+        let rest = &bytes[start..];
+        let (line, next) = match rest.iter().position(|&b| b == b'\n') {
+            Some(end) => (&rest[..end], start + end + 1),
+            None if end_of_input => (rest, bytes.len()),
+            None => return None,
+        };
+        let line = line_content(line, number);
+        if !is_blank(line) {
+            return Some(opens_whole_input(line, &serde_json::from_slice(line)));
+        }
+        if next >= bytes.len() {
+            // Only blank lines so far: NDJSON if nothing follows.
+            return end_of_input.then_some(false);
+        }
+        (start, number) = (next, number + 1);
+    }
+}
+
+/// An array or pretty-printed documents, read as [`DocumentReader`] reads them.
+fn read_whole(bytes: &[u8], each: impl FnMut(Document)) -> Framing {
+    DocumentReader::new(bytes).for_each(each);
+    let lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
+    let lines = match lines.split_last() {
+        Some((&[], complete)) => complete,
+        _ => &lines,
+    };
+    Framing {
+        lines: lines.len(),
+        blank: lines.iter().filter(|line| is_blank(line)).count(),
+        consumed: bytes.len(),
+        ..Framing::default()
+    }
+}
+
+/// NDJSON: every complete line (and, at the end of the input, the last one) on its own.
+fn read_lines(batch: Batch, mut each: impl FnMut(Document)) -> Framing {
+    let mut framing = Framing::default();
+    while framing.consumed < batch.bytes.len() {
+        let rest = &batch.bytes[framing.consumed..];
+        let newline = rest.iter().position(|&b| b == b'\n');
+        let (line, length) = match newline {
+            Some(end) => (&rest[..end], end + 1),
+            None if batch.end_of_input || rest.len() > batch.max_line_bytes => (rest, rest.len()),
+            None => break,
+        };
+        let number = batch.first_line.saturating_add(framing.lines);
+        framing.lines += 1;
+        framing.consumed += length;
+        let line = line_content(line, number);
+        if line.len() > batch.max_line_bytes {
+            framing.rest_of_line_skipped = newline.is_none() && !batch.end_of_input;
+            each(too_long(number, batch.max_line_bytes));
+        } else if is_blank(line) {
+            framing.blank += 1;
+        } else {
+            each(line_document(number, line, serde_json::from_slice(line)));
+        }
+    }
+    framing
+}
+
+fn too_long(line: usize, max_line_bytes: usize) -> Document {
+    Document::Invalid {
+        line,
+        error: Error::new(
+            ErrorType::EventInvalid,
+            "too_long",
+            format!("the line is longer than {max_line_bytes} bytes, the most a line may hold"),
+        ),
+    }
+}
+
+/// A line without its `\r` terminator, and without the byte order mark on line 1.
+fn line_content(line: &[u8], number: usize) -> &[u8] {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    match line.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) if number == 1 => rest,
+        _ => line,
     }
 }
 

@@ -7,16 +7,20 @@
 //! names be refused. Errors become real `Error`
 //! objects carrying `type`, `kind`, `span`, `line`, `column` and `rendered`.
 
-use js_sys::{Array, Reflect, JSON};
+use js_sys::{Array, Object, Reflect, Uint8Array, JSON};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::engine::{
-    Engine as CoreEngine, EngineOptions, InputOutcome, QueryDslOptions, RecentAlerts,
-    ReplayOptions, RunOptions, SearchRequestOptions,
+    BatchOptions, Engine as CoreEngine, EngineOptions, InputOutcome, InvalidInput, NdjsonOutcome,
+    OutputFormat, QueryDslOptions, RecentAlerts, Replay, ReplayEvent, ReplayOptions, RunOptions,
+    SearchRequestOptions,
 };
 use crate::error::{Error, ErrorType};
+use crate::explain::Explanation;
 use crate::ingest::{self, IngestOptions};
+use crate::input::Batch;
 use crate::output::protect_large_integers;
 use crate::time::Timestamp;
 
@@ -28,14 +32,21 @@ const TYPES: &'static str = r#"
  */
 export type Alert = { "@timestamp": string; event: { kind: "signal"; [field: string]: unknown }; kibana: { alert: { [field: string]: unknown } }; [field: string]: unknown };
 
+/** A file's text and its name, for messages. */
+export interface NamedText {
+  origin: string;
+  text: string;
+}
+
 /** Options for `new Engine(options)`. */
 export interface EngineOptions {
   /**
    * Rules: KQL queries (each run as an ad-hoc rule), rule texts (detection-rules TOML, rules API JSON, a Kibana
-   * export NDJSON) or rule objects in the rules API's shape. Default: the built-in rule. Unsupported rules are
-   * skipped and listed in `engine.diagnostics`; malformed ones throw.
+   * export NDJSON) or rule objects in the rules API's shape; a file's text may come as `{ origin, text }`, so
+   * messages name the file. Default: the built-in rule. Unsupported rules are skipped and listed in
+   * `engine.diagnostics`; malformed ones throw.
    */
-  rules?: Array<string | object>;
+  rules?: Array<string | NamedText | object>;
   /**
    * The mapping to use instead of the built-in one (ECS + Elastic's Azure integration over the logs-*-* dynamic
    * mapping): `{ field: "keyword" }`, a `GET _mapping` or `_field_caps` response, or a Kibana data view's field
@@ -62,8 +73,9 @@ export interface EngineOptions {
   /**
    * Rule exceptions: Kibana exception list exports (NDJSON text), API JSON texts, or list and item objects. Items of
    * lists a rule's `exceptions_list` names apply to that rule; items of lists no rule names apply to every rule.
+   * A file's text may come as `{ origin, text }`.
    */
-  exceptions?: Array<string | object>;
+  exceptions?: Array<string | NamedText | object>;
   /** The value lists `is in list` exception entries name: `{ "list id": ["value", ...] }`. */
   valueLists?: { [listId: string]: string[] };
 }
@@ -82,11 +94,14 @@ export interface RunOptions {
   end?: string | Date;
   /** The time of the last execution, when `end` is not given. */
   now?: string | Date;
+  /** "objects" (default) or "ndjson": `alerts` as one string of JSON lines, exactly as the command line prints them. */
+  output?: "objects" | "ndjson";
 }
 
 /** What `engine.run` returns: the alerts Kibana's scheduled executions would have created, and how each went. */
-export interface RunResult {
-  alerts: Alert[];
+export interface RunResult<Alerts = Alert[]> {
+  /** One NDJSON string with `output: "ndjson"`. */
+  alerts: Alerts;
   executions: Array<{
     rule_id: string; rule_name: string; time: string; window: { from: string; to: string };
     matched: number; created: number; deduplicated: number; truncated: number; warnings: string[];
@@ -100,6 +115,10 @@ export interface RunResult {
 /** Why an event did or did not match, rule by rule and clause by clause. */
 export interface Explanation {
   matched: boolean;
+  /** The explanation as the command line prints it. */
+  rendered: string;
+  /** From `explainNdjson`: the input line the document starts on. */
+  line?: number;
   rules: Array<{ rule_id: string; name: string; query: string; matched: boolean; clause: ClauseExplanation }>;
 }
 
@@ -156,6 +175,83 @@ export interface RuleSearch {
 /** Kibana's `DataViewBase`: the fields `toElasticsearchQuery` knows. */
 export interface DataView {
   fields: Array<{ name: string; type: string; esTypes: string[]; scripted: false; subType?: { nested: { path: string } } }>;
+
+/** Options for the batch methods: `engine.evaluateNdjson(input, options)`, `explainNdjson`, `normalizeNdjson`. */
+export interface NdjsonOptions {
+  /** The line of the whole input the batch starts on. Default 1: the start of the input. */
+  firstLine?: number;
+  /**
+   * Whether the batch ends the input. Default true. When false, an incomplete last line is left unread
+   * (`consumed` says how many bytes were read) for the caller to put in front of the next chunk.
+   */
+  final?: boolean;
+  /** Lines longer than this many bytes are invalid (kind "too_long") without being parsed. Default: no limit. */
+  maxLineBytes?: number;
+  /** The input's name in the errors' `rendered` text, as the command line names files. */
+  origin?: string;
+  /** "objects" (default) or "ndjson": the outputs as one string of JSON lines, exactly as the command line prints them. */
+  output?: "objects" | "ndjson";
+}
+
+/** What a batch method returns. Lines are counted as read: lines = events + invalid + blank when each line holds one event. */
+export interface NdjsonResult<Output> {
+  /** Alerts (or passed or tagged events), explanations or documents; one NDJSON string with `output: "ndjson"`. */
+  outputs: Output;
+  /** Lines read, blank ones included. */
+  lines: number;
+  /** Blank lines among them. */
+  blank: number;
+  /** Events read; a line holding an envelope of records counts each record. */
+  events: number;
+  /** Events that matched at least one rule. */
+  matched: number;
+  /** Alerts not created again because this engine created them recently. */
+  deduplicated: number;
+  /** Lines and documents that are not events, as errors whose `line` is the input line. */
+  invalid: KqlDetectError[];
+  /** Bytes of the (UTF-8) input read; the rest is an incomplete last line. */
+  consumed: number;
+  /**
+   * The input opens a JSON array or pretty-printed documents, which are read only once the batch is the whole
+   * input (`final: true`); nothing was read.
+   */
+  wholeInputNeeded: boolean;
+  /** The last line was longer than `maxLineBytes` and incomplete: drop what follows up to its newline. */
+  restOfLineSkipped: boolean;
+}
+
+/** One input of `engine.runNdjson`. */
+export interface NamedInput {
+  /** The input's name in errors, as the command line names files. */
+  origin?: string;
+  /** NDJSON, a JSON array, or pretty-printed documents. */
+  data: Uint8Array | ArrayBuffer | string;
+}
+
+/** What `engine.runNdjson` returns: `run`'s result, and what the inputs held. */
+export type InputsRunResult<Alerts = Alert[]> = RunResult<Alerts> & {
+  /** Events read. */
+  events: number;
+  /** Documents of the inputs that are not events, as errors naming their input and line. */
+  invalid: KqlDetectError[];
+};
+
+/** Input of the batch methods: bytes of UTF-8 text, or a string. */
+export type NdjsonInput = Uint8Array | ArrayBuffer | string;
+
+/** Options asking for NDJSON text out. */
+export type AsNdjson<Options> = Options & { output: "ndjson" };
+
+/**
+ * The batch methods and `run` with objects out (the default). Their declarations in the class are those for
+ * `output: "ndjson"`, which TypeScript tries first; these overloads come next.
+ */
+export interface Engine {
+  evaluateNdjson(input: NdjsonInput, options?: NdjsonOptions & { output?: "objects" }): NdjsonResult<Alert[]>;
+  explainNdjson(input: NdjsonInput, options?: NdjsonOptions & { output?: "objects" }): NdjsonResult<Explanation[]>;
+  normalizeNdjson(input: NdjsonInput, options?: NdjsonOptions & { output?: "objects" }): NdjsonResult<object[]>;
+  run(events: Iterable<object | string>, options?: RunOptions & { output?: "objects" }): RunResult;
+  runNdjson(inputs: NamedInput[], options?: RunOptions & { output?: "objects" }): InputsRunResult;
 }
 
 /** Every error thrown by kql-detect is an `Error` with these properties. */
@@ -305,25 +401,132 @@ impl Engine {
     /// Replays the rules' scheduled executions over `events` (objects or JSON
     /// strings) as Kibana would have run them, from the earliest event time
     /// (or `start`) until an execution reaches the latest (or `end`, or `now`).
-    #[wasm_bindgen(unchecked_return_type = "RunResult")]
+    #[wasm_bindgen(unchecked_return_type = "RunResult<string>")]
     pub fn run(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Iterable<object | string>")] events: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RunOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "AsNdjson<RunOptions>")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let texts = Array::from(&events)
             .iter()
             .map(|event| event_text(&event))
             .collect::<Result<Vec<String>, JsValue>>()?;
-        let options = run_options(&options).map_err(|error| to_js_error(&error))?;
+        let (options, output) = run_options(&options).map_err(|error| to_js_error(&error))?;
         let replay = self
             .inner
             .replay_json(&texts, options)
             .map_err(|error| to_js_error(&error))?;
-        let mut replay = serde_json::to_value(&replay)
-            .map_err(|error| JsValue::from(js_sys::Error::new(&error.to_string())))?;
-        protect_large_integers(&mut replay);
-        to_js(&replay)
+        replay_to_js(&replay, output)
+    }
+
+    /// Evaluates a batch of input: the complete lines of a chunk of NDJSON
+    /// (or, as a whole input, a JSON array or pretty-printed documents), with
+    /// every line accounted for; invalid lines are reported, not thrown.
+    #[wasm_bindgen(
+        js_name = evaluateNdjson,
+        unchecked_return_type = "NdjsonResult<string>"
+    )]
+    pub fn evaluate_ndjson(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "NdjsonInput")] input: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "AsNdjson<NdjsonOptions>")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let (bytes, options) = batch_arguments(&input, &options)?;
+        let now = now_for(&self.inner);
+        let outcome =
+            self.inner
+                .evaluate_ndjson(options.batch(&bytes), now, Some(&mut self.recent));
+        let outputs = values_to_js(&outcome.outputs, options.output)?;
+        Ok(batch_result(&outcome, outputs, options.origin.as_deref()))
+    }
+
+    /// Explains every document of a batch of input (see `evaluateNdjson`).
+    #[wasm_bindgen(
+        js_name = explainNdjson,
+        unchecked_return_type = "NdjsonResult<string>"
+    )]
+    pub fn explain_ndjson(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "NdjsonInput")] input: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "AsNdjson<NdjsonOptions>")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let (bytes, options) = batch_arguments(&input, &options)?;
+        let outcome = self.inner.explain_ndjson(options.batch(&bytes));
+        let outputs = match options.output {
+            OutputFormat::Objects => {
+                let explanations = Array::new();
+                for output in &outcome.outputs {
+                    let explanation = explanation_to_js(&output.explanation)?;
+                    set(&explanation, "line", JsValue::from(output.line as u32));
+                    explanations.push(&explanation);
+                }
+                explanations.into()
+            }
+            OutputFormat::Ndjson => {
+                let explanations = outcome.outputs.iter().map(|output| &output.explanation);
+                lines_of(explanations)?.into()
+            }
+        };
+        Ok(batch_result(&outcome, outputs, options.origin.as_deref()))
+    }
+
+    /// The ECS documents a batch of input holds, read with this engine's
+    /// `input` and `keepOriginal` options (see `evaluateNdjson`).
+    #[wasm_bindgen(
+        js_name = normalizeNdjson,
+        unchecked_return_type = "NdjsonResult<string>"
+    )]
+    pub fn normalize_ndjson(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "NdjsonInput")] input: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "AsNdjson<NdjsonOptions>")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let (bytes, options) = batch_arguments(&input, &options)?;
+        let mut outcome = self.inner.ingest_ndjson(options.batch(&bytes));
+        let documents: Vec<Value> = std::mem::take(&mut outcome.outputs)
+            .into_iter()
+            .map(|ingested| ingested.document)
+            .collect();
+        let outputs = values_to_js(&documents, options.output)?;
+        Ok(batch_result(&outcome, outputs, options.origin.as_deref()))
+    }
+
+    /// `run` over whole inputs read as the command line reads files (NDJSON, a
+    /// JSON array or pretty-printed documents): invalid documents are reported
+    /// in `invalid` instead of failing the replay.
+    #[wasm_bindgen(
+        js_name = runNdjson,
+        unchecked_return_type = "InputsRunResult<string>"
+    )]
+    pub fn run_ndjson(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "NamedInput[]")] inputs: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "AsNdjson<RunOptions>")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let options = run_options(&options).map_err(|error| to_js_error(&error))?;
+        let mut events = Vec::new();
+        let invalid = Array::new();
+        for input in Array::from(&inputs).iter() {
+            let origin = Reflect::get(&input, &JsValue::from_str("origin"))?.as_string();
+            let bytes = input_bytes(&Reflect::get(&input, &JsValue::from_str("data"))?)?;
+            let outcome = self.inner.ingest_ndjson(Batch::whole(&bytes));
+            for bad in outcome.invalid {
+                invalid.push(&invalid_to_js(bad, origin.as_deref()));
+            }
+            events.extend(outcome.outputs.into_iter().map(|ingested| ReplayEvent {
+                document: ingested.document,
+                stored: ingested.identity,
+            }));
+        }
+        let (replay_options, output) = options;
+        let replay = self
+            .inner
+            .replay(&events, replay_options)
+            .map_err(|error| to_js_error(&error))?;
+        let result = replay_to_js(&replay, output)?;
+        set(&result, "events", JsValue::from(events.len() as u32));
+        set(&result, "invalid", invalid.into());
+        Ok(result)
     }
 
     /// What loading the rules reported without failing (unsupported rules, ignored
@@ -403,16 +606,138 @@ fn optional_json(options: &JsValue, what: &str) -> Result<Option<String>, Error>
     .map(Some)
 }
 
-/// `{start, end, now}` of `engine.run`; `now` stands for `end` when `end` is absent.
-fn run_options(options: &JsValue) -> Result<ReplayOptions, Error> {
+/// `{start, end, now, output}` of `engine.run`; `now` stands for `end` when `end` is absent.
+fn run_options(options: &JsValue) -> Result<(ReplayOptions, OutputFormat), Error> {
     let Some(text) = optional_json(options, "run options")? else {
-        return Ok(ReplayOptions::default());
+        return Ok((ReplayOptions::default(), OutputFormat::Objects));
     };
     let options = RunOptions::from_json(&text)?;
-    Ok(ReplayOptions {
+    let replay = ReplayOptions {
         start: options.start,
         end: options.end.or(options.now),
-    })
+    };
+    Ok((replay, options.output))
+}
+
+/// A replay's result; with NDJSON output, the alerts are one string of JSON lines.
+fn replay_to_js(replay: &Replay, output: OutputFormat) -> Result<JsValue, JsValue> {
+    let mut value = serde_json::to_value(replay).map_err(|error| plain_js_error(&error))?;
+    if output == OutputFormat::Ndjson {
+        value["alerts"] = Value::String(lines_of(&replay.alerts)?);
+    }
+    protect_large_integers(&mut value);
+    to_js(&value)
+}
+
+/// The input and options of a batch method.
+fn batch_arguments(input: &JsValue, options: &JsValue) -> Result<(Vec<u8>, BatchOptions), JsValue> {
+    let bytes = input_bytes(input)?;
+    if options.is_undefined() || options.is_null() {
+        return Ok((bytes, BatchOptions::default()));
+    }
+    let options = json_text(
+        options,
+        ErrorType::OptionsInvalid,
+        "batch options must be an object",
+    )
+    .and_then(|text| BatchOptions::from_json(&text))
+    .map_err(|error| to_js_error(&error))?;
+    Ok((bytes, options))
+}
+
+/// The bytes of a string (as UTF-8), a `Uint8Array` (a Node `Buffer` too) or an `ArrayBuffer`.
+fn input_bytes(input: &JsValue) -> Result<Vec<u8>, JsValue> {
+    if let Some(text) = input.as_string() {
+        return Ok(text.into_bytes());
+    }
+    if let Some(bytes) = input.dyn_ref::<Uint8Array>() {
+        return Ok(bytes.to_vec());
+    }
+    if let Some(buffer) = input.dyn_ref::<js_sys::ArrayBuffer>() {
+        return Ok(Uint8Array::new(buffer).to_vec());
+    }
+    Err(to_js_error(&Error::new(
+        ErrorType::EventInvalid,
+        "not_text",
+        "input must be a Uint8Array, an ArrayBuffer or a string",
+    )))
+}
+
+/// A batch's result object: the outputs, the counts, and the invalid inputs as errors.
+fn batch_result<T>(outcome: &NdjsonOutcome<T>, outputs: JsValue, origin: Option<&str>) -> JsValue {
+    let result: JsValue = Object::new().into();
+    let count = |value: usize| JsValue::from(value as u32);
+    let framing = &outcome.framing;
+    set(&result, "outputs", outputs);
+    set(&result, "lines", count(framing.lines));
+    set(&result, "blank", count(framing.blank));
+    set(&result, "events", count(outcome.events));
+    set(&result, "matched", count(outcome.matched));
+    set(&result, "deduplicated", count(outcome.deduplicated));
+    let invalid = outcome.invalid.iter().cloned();
+    let invalid: Array = invalid.map(|bad| invalid_to_js(bad, origin)).collect();
+    set(&result, "invalid", invalid.into());
+    set(&result, "consumed", count(framing.consumed));
+    set(
+        &result,
+        "wholeInputNeeded",
+        framing.whole_input_needed.into(),
+    );
+    set(
+        &result,
+        "restOfLineSkipped",
+        framing.rest_of_line_skipped.into(),
+    );
+    result
+}
+
+/// An invalid line or document as an `Error`; its `line` is the input line
+/// when the error does not point into the text itself.
+fn invalid_to_js(invalid: InvalidInput, origin: Option<&str>) -> JsValue {
+    let line = invalid.line;
+    let error = match origin {
+        Some(origin) => invalid.in_input(origin),
+        None => invalid.error,
+    };
+    let js_error = to_js_error(&error);
+    if error.line_column().is_none() {
+        set(&js_error, "line", JsValue::from(line as u32));
+    }
+    js_error
+}
+
+/// Values as objects, or as NDJSON text.
+fn values_to_js(values: &[Value], output: OutputFormat) -> Result<JsValue, JsValue> {
+    match output {
+        OutputFormat::Objects => alerts_to_js(values.to_vec()),
+        OutputFormat::Ndjson => Ok(lines_of(values)?.into()),
+    }
+}
+
+/// One JSON line per value, as the command line writes them.
+fn lines_of<T: serde::Serialize>(values: impl IntoIterator<Item = T>) -> Result<String, JsValue> {
+    let mut text = String::new();
+    for value in values {
+        text.push_str(&serde_json::to_string(&value).map_err(|error| plain_js_error(&error))?);
+        text.push('\n');
+    }
+    Ok(text)
+}
+
+/// An explanation as an object, with the text the command line prints as `rendered`.
+fn explanation_to_js(explanation: &Explanation) -> Result<JsValue, JsValue> {
+    let object = to_js(explanation)?;
+    set(&object, "rendered", explanation.render().into());
+    Ok(object)
+}
+
+fn plain_js_error(error: &impl std::fmt::Display) -> JsValue {
+    js_sys::Error::new(&error.to_string()).into()
+}
+
+/// Sets a property of an object this module created (which cannot fail).
+fn set(object: &JsValue, name: &str, value: JsValue) {
+    let _ = Reflect::set(object, &JsValue::from_str(name), &value);
 }
 
 /// The engine's fixed `now`, else the clock.
@@ -434,8 +759,12 @@ fn explain_with(engine: &CoreEngine, event: &JsValue) -> Result<JsValue, JsValue
         .explain_input_json(&text)
         .map_err(|error| to_js_error(&error))?;
     match explanations.as_slice() {
-        [explanation] => to_js(explanation),
-        _ => to_js(&explanations),
+        [explanation] => explanation_to_js(explanation),
+        _ => explanations
+            .iter()
+            .map(explanation_to_js)
+            .collect::<Result<Array, JsValue>>()
+            .map(JsValue::from),
     }
 }
 
@@ -450,8 +779,7 @@ fn event_text(event: &JsValue) -> Result<String, JsValue> {
 
 /// A serialisable value as a JavaScript object, through JSON text.
 fn to_js(value: &impl serde::Serialize) -> Result<JsValue, JsValue> {
-    let json = serde_json::to_string(value)
-        .map_err(|error| JsValue::from(js_sys::Error::new(&error.to_string())))?;
+    let json = serde_json::to_string(value).map_err(|error| plain_js_error(&error))?;
     JSON::parse(&json)
 }
 
@@ -498,8 +826,7 @@ fn to_js_error(error: &Error) -> JsValue {
         ("rendered", error.rendered().into()),
     ];
     for (name, value) in properties {
-        // Setting a property on a fresh Error object cannot fail.
-        let _ = Reflect::set(object, &JsValue::from_str(name), &value);
+        set(object, name, value);
     }
     js_error.into()
 }

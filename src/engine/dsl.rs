@@ -4,9 +4,10 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{now_option, options_from_json, schema_of, Engine};
+use super::{now_option, schema_of, Engine};
 use crate::dsl::request::{search_request, RuleSearch};
 use crate::dsl::{to_elasticsearch_query, DataView, Form};
+use crate::error::options_from_json;
 use crate::error::Error;
 use crate::time::Timestamp;
 
@@ -25,7 +26,7 @@ pub struct QueryDslOptions {
 impl QueryDslOptions {
     /// Reads options from JSON text; unknown keys are refused.
     pub fn from_json(text: &str) -> Result<QueryDslOptions, Error> {
-        options_from_json(text, "query DSL options")
+        options_from_json(text, "query DSL")
     }
 }
 
@@ -42,7 +43,7 @@ pub struct SearchRequestOptions {
 impl SearchRequestOptions {
     /// Reads options from JSON text; unknown keys are refused.
     pub fn from_json(text: &str) -> Result<SearchRequestOptions, Error> {
-        options_from_json(text, "search request options")
+        options_from_json(text, "search request")
     }
 }
 

@@ -25,6 +25,10 @@ pub struct InputOutcome {
     pub outputs: Vec<Value>,
     /// How many documents the input held and were evaluated.
     pub documents: usize,
+    /// How many of them matched at least one rule.
+    pub matched: usize,
+    /// Alerts not created again because the engine created them recently.
+    pub deduplicated: usize,
     /// Parts of the input that are not documents (or the whole input, when
     /// it is not JSON), each with its reason.
     pub errors: Vec<Error>,
@@ -68,11 +72,13 @@ impl Engine {
                 recent.as_deref_mut(),
             );
             match evaluated {
-                Ok(outputs) => {
+                Ok(evaluation) => {
                     outcome.documents += 1;
+                    outcome.matched += usize::from(evaluation.matched);
+                    outcome.deduplicated += evaluation.deduplicated;
                     outcome
                         .outputs
-                        .extend(self.as_passed(outputs, ingested.record));
+                        .extend(self.as_passed(evaluation.outputs, ingested.record));
                 }
                 Err(error) => outcome.errors.push(error),
             }

@@ -5,12 +5,14 @@
 mod dsl;
 mod exceptions;
 mod input;
+mod ndjson;
 mod recent;
 mod replay;
 
 pub use dsl::{data_view, query_dsl, QueryDslOptions, SearchRequestOptions};
 pub use exceptions::ExceptionSource;
 pub use input::InputOutcome;
+pub use ndjson::{BatchOptions, InvalidInput, LineExplanation, NdjsonOutcome, OutputFormat};
 pub use recent::{RecentAlerts, RECENT_ALERTS_CAPACITY};
 
 pub use replay::{
@@ -24,7 +26,7 @@ use serde_json::Value;
 use crate::alert::{build_alert, tag_event, AlertContext};
 use crate::compile::CompiledQuery;
 use crate::dispatch::RuleDispatch;
-use crate::error::{Error, ErrorType};
+use crate::error::{options_from_json, Error, ErrorType};
 use crate::event::JsonEvent;
 use crate::exception::{CompiledExceptions, ValueLists};
 use crate::explain::{Explanation, RuleExplanation};
@@ -83,6 +85,16 @@ impl CompiledRule {
     }
 }
 
+/// What evaluating one document gave.
+struct Evaluation {
+    /// Alerts, the passed event or the tagged event, per the engine's mode.
+    outputs: Vec<Value>,
+    /// Whether any rule matched (alerts created earlier included).
+    matched: bool,
+    /// Alerts not created again because the engine created them recently.
+    deduplicated: usize,
+}
+
 /// What the engine emits for each event.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Mode {
@@ -139,23 +151,8 @@ pub struct EngineOptions {
 impl EngineOptions {
     /// Reads options from JSON text; unknown keys are refused, so typos do not pass silently.
     pub fn from_json(text: &str) -> Result<EngineOptions, Error> {
-        options_from_json(text, "engine options")
+        options_from_json(text, "engine")
     }
-}
-
-/// Options of type `T` from JSON text, with serde's complaint (without its
-/// position, which means nothing to a JavaScript caller) as the message.
-pub(crate) fn options_from_json<T: serde::de::DeserializeOwned>(
-    text: &str,
-    what: &str,
-) -> Result<T, Error> {
-    serde_json::from_str(text).map_err(|error| {
-        let message = error.to_string();
-        let message = message
-            .rsplit_once(" at line ")
-            .map_or(message.as_str(), |(message, _)| message);
-        options_error(format!("invalid {what}: {message}"))
-    })
 }
 
 /// One rule's verdict on one event, with the reason in words.
@@ -180,12 +177,15 @@ pub struct RunOptions {
     /// The last execution's time, when `end` is absent.
     #[serde(default, deserialize_with = "optional_time")]
     pub now: Option<Timestamp>,
+    /// How the alerts are handed back.
+    #[serde(default)]
+    pub output: OutputFormat,
 }
 
 impl RunOptions {
     /// Reads options from JSON text; unknown keys and malformed times are refused.
     pub fn from_json(text: &str) -> Result<RunOptions, Error> {
-        options_from_json(text, "run options")
+        options_from_json(text, "run")
     }
 }
 
@@ -272,11 +272,14 @@ impl Engine {
             .iter()
             .flatten()
             .enumerate()
-            .map(|(index, exceptions)| ExceptionSource {
-                origin: format!("exceptions[{index}]"),
-                text: match exceptions {
-                    Value::String(text) => text.clone(),
-                    other => other.to_string(),
+            .map(|(index, exceptions)| match named_text(exceptions) {
+                Some((origin, text)) => ExceptionSource { origin, text },
+                None => ExceptionSource {
+                    origin: format!("exceptions[{index}]"),
+                    text: match exceptions {
+                        Value::String(text) => text.clone(),
+                        other => other.to_string(),
+                    },
                 },
             })
             .collect();
@@ -566,7 +569,7 @@ impl Engine {
         stored: Option<&SourceIdentity>,
         now: Timestamp,
     ) -> Result<Vec<Value>, Error> {
-        self.evaluate_remembering(event, stored, now, None)
+        Ok(self.evaluate_remembering(event, stored, now, None)?.outputs)
     }
 
     /// [`Engine::evaluate_in`] for a stream: alerts whose id `recent` already
@@ -578,7 +581,9 @@ impl Engine {
         now: Timestamp,
         recent: &mut RecentAlerts,
     ) -> Result<Vec<Value>, Error> {
-        self.evaluate_remembering(event, stored, now, Some(recent))
+        Ok(self
+            .evaluate_remembering(event, stored, now, Some(recent))?
+            .outputs)
     }
 
     /// A memory of recent alert ids that covers this engine's rules: kept for
@@ -599,12 +604,17 @@ impl Engine {
         stored: Option<&SourceIdentity>,
         now: Timestamp,
         mut recent: Option<&mut RecentAlerts>,
-    ) -> Result<Vec<Value>, Error> {
+    ) -> Result<Evaluation, Error> {
         require_object(event)?;
         let index = stored.map(|stored| stored.index.as_str());
         let matched: Vec<&Rule> = self.matching_rules(event, index, now).collect();
-        Ok(match self.mode {
-            Mode::Alerts if matched.is_empty() => Vec::new(),
+        let mut evaluation = Evaluation {
+            outputs: Vec::new(),
+            matched: !matched.is_empty(),
+            deduplicated: 0,
+        };
+        match self.mode {
+            Mode::Alerts if matched.is_empty() => {}
             Mode::Alerts => {
                 let source = self.source_identity(event, stored);
                 let context = AlertContext {
@@ -612,20 +622,24 @@ impl Engine {
                     source: &source,
                     space_id: &self.space_id,
                 };
-                matched
-                    .iter()
-                    .filter(|rule| match recent.as_deref_mut() {
+                for rule in matched {
+                    let is_new = match recent.as_deref_mut() {
                         Some(recent) => recent
                             .admit(&ids::alert_uuid(&source, &self.space_id, &rule.uuid()), now),
                         None => true,
-                    })
-                    .map(|rule| build_alert(event, rule, &context))
-                    .collect()
+                    };
+                    if is_new {
+                        evaluation.outputs.push(build_alert(event, rule, &context));
+                    } else {
+                        evaluation.deduplicated += 1;
+                    }
+                }
             }
-            Mode::Filter if matched.is_empty() => Vec::new(),
-            Mode::Filter => vec![event.clone()],
-            Mode::Tag => vec![tag_event(event, &matched)],
-        })
+            Mode::Filter if matched.is_empty() => {}
+            Mode::Filter => evaluation.outputs.push(event.clone()),
+            Mode::Tag => evaluation.outputs.push(tag_event(event, &matched)),
+        }
+        Ok(evaluation)
     }
 
     /// Where an event is stored: where the input said (a search hit), else
@@ -764,6 +778,9 @@ fn exception_source_of(source: &RuleSource) -> Option<ExceptionSource> {
 
 /// How a rule source given as a JSON value (JS options) is read.
 fn source_of(index: usize, rule: &Value) -> RuleSource {
+    if let Some((origin, text)) = named_text(rule) {
+        return RuleSource::Text { origin, text };
+    }
     match rule {
         Value::String(text) if looks_like_toml(text) || is_json_text(text) => RuleSource::Text {
             origin: format!("rules[{index}]"),
@@ -772,6 +789,16 @@ fn source_of(index: usize, rule: &Value) -> RuleSource {
         Value::String(query) => RuleSource::Query(query.clone()),
         other => RuleSource::Object(other.clone()),
     }
+}
+
+/// A file's text with its name, as hosts that read files pass it:
+/// `{"origin": "rules/a.toml", "text": "…"}` (no rule or exception has
+/// exactly these two fields).
+fn named_text(value: &Value) -> Option<(String, String)> {
+    let object = value.as_object().filter(|object| object.len() == 2)?;
+    let origin = object.get("origin")?.as_str()?;
+    let text = object.get("text")?.as_str()?;
+    Some((origin.to_string(), text.to_string()))
 }
 
 fn is_json_text(text: &str) -> bool {

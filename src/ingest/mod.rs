@@ -111,13 +111,7 @@ impl IngestOptions {
         }
         let invalid =
             |message: String| Error::new(ErrorType::OptionsInvalid, "malformed_options", message);
-        let given: Given = serde_json::from_str(text).map_err(|error| {
-            let message = error.to_string();
-            let message = message
-                .rsplit_once(" at line ")
-                .map_or(message.as_str(), |(message, _)| message);
-            invalid(format!("invalid normalize options: {message}"))
-        })?;
+        let given: Given = crate::error::options_from_json(text, "normalize")?;
         let input = match given.input.as_deref() {
             None => InputKind::Auto,
             Some(name) => InputKind::from_name(name).ok_or_else(|| {

@@ -39,11 +39,8 @@ pub fn for_each_document(
 
 /// Prints an invalid document's error, naming the input and line.
 pub fn report_invalid(name: &str, line: usize, error: kql_detect::Error) {
-    let origin = match error.source() {
-        Some(_) => name.to_string(),
-        None => format!("{name}, line {line}"),
-    };
-    eprintln!("{}", error.in_origin(origin).rendered());
+    let invalid = kql_detect::engine::InvalidInput { line, error };
+    eprintln!("{}", invalid.in_input(name).rendered());
 }
 
 /// The exit code for a failed write of the output, if it failed: a closed

@@ -1,0 +1,66 @@
+'use strict';
+// Feeds a stream's raw chunks to one of the engine's batch methods
+// (evaluateNdjson, explainNdjson, normalizeNdjson). Lines are framed and
+// parsed inside WebAssembly; this side only carries the bytes of an
+// incomplete last line into the next call. It looks for a newline before
+// calling, so a long line split over many chunks is copied once, not once per
+// chunk, and drops what is left of a line the engine found too long.
+
+const NEWLINE = 0x0a;
+
+class ChunkReader {
+  /**
+   * @param {(input: Uint8Array, options: object) => object} read a batch method, bound to its engine
+   * @param {object} options passed with every batch: `origin`, `output`, `maxLineBytes`
+   */
+  constructor(read, options = {}) {
+    this.read = read;
+    this.options = options;
+    this.maxLineBytes = options.maxLineBytes ?? Infinity;
+    this.line = 1;
+    this.pending = [];
+    this.pendingBytes = 0;
+    // The input is an array or pretty-printed documents: it is read whole, at the end.
+    this.wholeInput = false;
+    // The rest of a line the engine found too long, up to its newline, is dropped.
+    this.skipping = false;
+  }
+
+  /** Takes a chunk; returns the batch result it completed, or null. */
+  push(chunk) {
+    if (this.skipping) {
+      const newline = chunk.indexOf(NEWLINE);
+      if (newline === -1) return null;
+      this.skipping = false;
+      chunk = chunk.subarray(newline + 1);
+    }
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.wholeInput) return null;
+    if (chunk.indexOf(NEWLINE) === -1 && this.pendingBytes <= this.maxLineBytes) return null;
+    return this.#readPending(false);
+  }
+
+  /** Reads what is left at the end of the input. */
+  end() {
+    return this.#readPending(true);
+  }
+
+  #readPending(final) {
+    const input = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+    const result = this.read(input, { ...this.options, firstLine: this.line, final });
+    this.line += result.lines;
+    this.wholeInput = result.wholeInputNeeded;
+    this.skipping = result.restOfLineSkipped;
+    if (result.wholeInputNeeded) {
+      this.pending = [input];
+    } else {
+      // A copy, so the rest of a large chunk is not kept alive by its tail.
+      this.pending = result.consumed === input.length ? [] : [Buffer.from(input.subarray(result.consumed))];
+    }
+    this.pendingBytes = this.pending.reduce((bytes, buffer) => bytes + buffer.length, 0);
+    return result;
+  }
+}
+
+module.exports = { ChunkReader };

@@ -1,0 +1,66 @@
+// Throwaway consumer projects for the packaging tests: the package is packed
+// with `npm pack` and its tarball installed into each project, as a user
+// installs the published package. Installs use npm's cache (the repository's
+// `npm ci` filled it), so they need the registry only on a cold cache.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = fileURLToPath(new URL('../..', import.meta.url));
+export const NOW = '2026-11-27T10:00:00Z';
+export const samplesPath = path.join(root, 'examples/azure-auditlogs.ndjson');
+
+const npm = (args, cwd) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+/** A temporary directory, removed after the test. */
+export function workDirectory(t, name) {
+  const work = mkdtempSync(path.join(tmpdir(), `kql-detect-${name}-`));
+  t.after(() => rmSync(work, { recursive: true, force: true }));
+  return work;
+}
+
+/** Packs the package into `work`; returns `npm pack`'s report (files, sizes) and the tarball's path. */
+export function pack(work) {
+  const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', work], root));
+  return { ...packed, tarball: path.join(work, packed.filename) };
+}
+
+/**
+ * A project in `work/name` with `files` (name → text) and the tarball installed, plus `dependencies`
+ * (exact versions, taken from npm's cache). Returns its directory.
+ */
+export function consumer(work, name, tarball, { files = {}, type = 'module', dependencies = [] } = {}) {
+  const directory = path.join(work, name);
+  mkdirSync(directory, { recursive: true });
+  writeFileSync(path.join(directory, 'package.json'), JSON.stringify({ name, version: '1.0.0', private: true, type }));
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(directory, file)), { recursive: true });
+    writeFileSync(path.join(directory, file), text);
+  }
+  npm(['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, ...dependencies], directory);
+  return directory;
+}
+
+/** The version of a development dependency the repository has installed, to install the same in a consumer. */
+export function installed(name) {
+  return `${name}@${JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')).version}`;
+}
+
+/** Copies a directory of the repository into a consumer project. */
+export function copy(from, directory) {
+  cpSync(path.join(root, from), directory, { recursive: true });
+}
+
+/** What every consumer prints for the sample: each alert's id and source event time, in order. */
+export function summary(alerts) {
+  return alerts.map((alert) => [alert.kibana.alert.uuid, alert.kibana.alert.original_time]);
+}
+
+/** The sample's alerts, computed here with the repository's own build. */
+export function expectedAlerts() {
+  const { Engine } = createRequire(import.meta.url)('kql-detect');
+  return summary(new Engine({ now: NOW }).evaluateNdjson(readFileSync(samplesPath)).outputs);
+}

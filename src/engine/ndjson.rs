@@ -1,0 +1,436 @@
+//! Input in batches, as streams deliver it: the complete lines of a chunk of
+//! NDJSON (or, given whole, an input of any shape [`crate::input`] reads),
+//! evaluated, explained or ingested in one call, every line accounted for.
+//!
+//! A JavaScript stream hands over raw chunks and receives only results: it
+//! frames no lines and parses no JSON itself, and crosses into WebAssembly
+//! once per chunk rather than once per line (performance.md).
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{Engine, RecentAlerts};
+use crate::error::{options_from_json, Error};
+use crate::explain::Explanation;
+use crate::ingest::Ingested;
+use crate::input::{read_batch, Batch, Document, Framing};
+use crate::time::Timestamp;
+
+/// What a host passes with a batch (the JavaScript `engine.evaluateNdjson(chunk, options)`).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BatchOptions {
+    /// The line of the input the batch starts on; 1 (the default) is the start of the input.
+    pub first_line: Option<usize>,
+    /// Whether the batch ends the input (the default); when not, an incomplete
+    /// last line is left unread for the next batch.
+    #[serde(rename = "final")]
+    pub end_of_input: Option<bool>,
+    /// Lines longer than this many bytes are invalid (`too_long`); no limit by default.
+    pub max_line_bytes: Option<usize>,
+    /// The input's name in messages, as the command line names files.
+    pub origin: Option<String>,
+    /// How the outputs are handed back.
+    #[serde(default)]
+    pub output: OutputFormat,
+}
+
+impl BatchOptions {
+    /// Reads options from JSON text; unknown keys are refused.
+    pub fn from_json(text: &str) -> Result<BatchOptions, Error> {
+        options_from_json(text, "batch")
+    }
+
+    /// The batch of `bytes` these options describe.
+    pub fn batch<'b>(&self, bytes: &'b [u8]) -> Batch<'b> {
+        Batch {
+            bytes,
+            first_line: self.first_line.unwrap_or(1),
+            end_of_input: self.end_of_input.unwrap_or(true),
+            max_line_bytes: self.max_line_bytes.unwrap_or(usize::MAX),
+        }
+    }
+}
+
+/// How a host receives outputs.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputFormat {
+    /// As objects (integers beyond 2^53 as strings of their digits).
+    #[default]
+    Objects,
+    /// As NDJSON text, exactly as the command line prints them.
+    Ndjson,
+}
+
+/// What a batch of input produced.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NdjsonOutcome<T = Value> {
+    /// Alerts (or passed or tagged events), explanations or documents, in input order.
+    pub outputs: Vec<T>,
+    /// How much of the batch was read: lines, blank lines, bytes.
+    pub framing: Framing,
+    /// Documents read; a line holding an envelope of records counts each record.
+    pub events: usize,
+    /// Documents that matched at least one rule.
+    pub matched: usize,
+    /// Alerts not created again because the engine created them recently.
+    pub deduplicated: usize,
+    /// Lines and documents that are not events, each with its reason.
+    pub invalid: Vec<InvalidInput>,
+}
+
+impl<T> Default for NdjsonOutcome<T> {
+    fn default() -> Self {
+        NdjsonOutcome {
+            outputs: Vec::new(),
+            framing: Framing::default(),
+            events: 0,
+            matched: 0,
+            deduplicated: 0,
+            invalid: Vec::new(),
+        }
+    }
+}
+
+/// A line or document of the input that is not an event.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InvalidInput {
+    /// The line of the input it starts on.
+    pub line: usize,
+    /// Why it is not an event.
+    pub error: Error,
+}
+
+impl InvalidInput {
+    /// The error, naming the input it came from (`name`) and, when the error
+    /// does not point into the line's text itself, the line.
+    pub fn in_input(self, name: &str) -> Error {
+        let origin = match self.error.source() {
+            Some(_) => name.to_string(),
+            None => format!("{name}, line {}", self.line),
+        };
+        self.error.in_origin(origin)
+    }
+}
+
+/// One document's explanation, and the line of the input it starts on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LineExplanation {
+    /// Where the document starts.
+    pub line: usize,
+    /// Why it does or does not match each rule.
+    pub explanation: Explanation,
+}
+
+impl Engine {
+    /// Evaluates the documents of a batch of input (see [`read_batch`] for
+    /// what is read and what is left unread); with `recent`, alerts created
+    /// recently are not created again.
+    pub fn evaluate_ndjson(
+        &self,
+        batch: Batch,
+        now: Timestamp,
+        mut recent: Option<&mut RecentAlerts>,
+    ) -> NdjsonOutcome {
+        read_ndjson(batch, |outcome, line, value, raw| {
+            let evaluated = self.evaluate_input(value, raw, now, recent.as_deref_mut());
+            outcome.events += evaluated.documents;
+            outcome.matched += evaluated.matched;
+            outcome.deduplicated += evaluated.deduplicated;
+            outcome.outputs.extend(evaluated.outputs);
+            let invalid = evaluated.errors.into_iter();
+            outcome
+                .invalid
+                .extend(invalid.map(|error| InvalidInput { line, error }));
+        })
+    }
+
+    /// Explains every document of a batch of input, rule by rule.
+    pub fn explain_ndjson(&self, batch: Batch) -> NdjsonOutcome<LineExplanation> {
+        read_ndjson(batch, |outcome, line, value, raw| {
+            for ingested in self.ingest(value, raw) {
+                match ingested.and_then(|ingested| self.explain(&ingested.document)) {
+                    Ok(explanation) => {
+                        outcome.events += 1;
+                        outcome.matched += usize::from(explanation.matched);
+                        outcome.outputs.push(LineExplanation { line, explanation });
+                    }
+                    Err(error) => outcome.invalid.push(InvalidInput { line, error }),
+                }
+            }
+        })
+    }
+
+    /// The documents a batch of input holds, read with the engine's input options.
+    pub fn ingest_ndjson(&self, batch: Batch) -> NdjsonOutcome<Ingested> {
+        read_ndjson(batch, |outcome, line, value, raw| {
+            for ingested in self.ingest(value, raw) {
+                match ingested {
+                    Ok(ingested) => {
+                        outcome.events += 1;
+                        outcome.outputs.push(ingested);
+                    }
+                    Err(error) => outcome.invalid.push(InvalidInput { line, error }),
+                }
+            }
+        })
+    }
+}
+
+/// Reads a batch, passing each event (its line, value and raw text) to `each`
+/// and recording every invalid document.
+fn read_ndjson<T>(
+    batch: Batch,
+    mut each: impl FnMut(&mut NdjsonOutcome<T>, usize, Value, Option<&str>),
+) -> NdjsonOutcome<T> {
+    let mut outcome = NdjsonOutcome::default();
+    let framing = read_batch(batch, |document| match document {
+        Document::Event { line, value, raw } => each(&mut outcome, line, value, raw.as_deref()),
+        Document::Invalid { line, error } => outcome.invalid.push(InvalidInput { line, error }),
+    });
+    outcome.framing = framing;
+    outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLES: &str = include_str!("../../examples/azure-auditlogs.ndjson");
+    const NOW: Timestamp = Timestamp(1_795_000_000_000);
+
+    /// What a whole run gave: outputs, counts and invalid lines, comparable across chunkings.
+    #[derive(Debug, Default, PartialEq)]
+    struct Run {
+        outputs: Vec<Value>,
+        lines: usize,
+        blank: usize,
+        events: usize,
+        matched: usize,
+        invalid: Vec<(usize, String)>,
+    }
+
+    fn batch(bytes: &[u8], first_line: usize, end_of_input: bool) -> Batch<'_> {
+        Batch {
+            bytes,
+            first_line,
+            end_of_input,
+            max_line_bytes: usize::MAX,
+        }
+    }
+
+    /// Feeds `input` in pieces cut at `cuts`, carrying each unread tail into the
+    /// next piece and skipping the rest of a line too long, as a stream does.
+    fn stream(engine: &Engine, input: &[u8], cuts: &[usize], max_line_bytes: usize) -> Run {
+        let mut run = Run::default();
+        let mut carried = Vec::new();
+        let mut skipping = false;
+        let ends = cuts.iter().copied().chain([input.len()]);
+        let mut start = 0;
+        for end in ends {
+            carried.extend_from_slice(&input[start..end]);
+            start = end;
+            if skipping {
+                let Some(newline) = carried.iter().position(|&b| b == b'\n') else {
+                    carried.clear();
+                    continue;
+                };
+                carried.drain(..=newline);
+            }
+            let batch = Batch {
+                bytes: &carried,
+                first_line: run.lines + 1,
+                end_of_input: end == input.len(),
+                max_line_bytes,
+            };
+            let outcome = engine.evaluate_ndjson(batch, NOW, None);
+            skipping = outcome.framing.rest_of_line_skipped;
+            run.lines += outcome.framing.lines;
+            run.blank += outcome.framing.blank;
+            run.events += outcome.events;
+            run.matched += outcome.matched;
+            run.outputs.extend(outcome.outputs);
+            let invalid = outcome.invalid.into_iter();
+            run.invalid
+                .extend(invalid.map(|invalid| (invalid.line, invalid.error.message)));
+            carried.drain(..outcome.framing.consumed);
+        }
+        assert!(carried.is_empty(), "the end of the input reads everything");
+        run
+    }
+
+    fn original_times(run: &Run) -> Vec<&str> {
+        run.outputs
+            .iter()
+            .map(|alert| alert["kibana"]["alert"]["original_time"].as_str().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn chunks_cut_anywhere_give_the_same_outputs_as_one_batch() {
+        let schema = crate::schema::Schema::builtin();
+        let engine = Engine::from_queries(["event.outcome:success"], &schema, NOW).unwrap();
+        // A byte order mark, CRLF, blank lines, multi-byte characters, bad
+        // UTF-8, a malformed line and no newline at the end.
+        let lines: [&[u8]; 8] = [
+            "\u{feff}{\"event\":{\"outcome\":\"success\"},\"user\":\"zoë\"}\r\n".as_bytes(),
+            b"\r\n",
+            b"{\"event\":{\"outcome\":\"failure\"}}\n",
+            b"{\"bad\":\"\xff\"}\n",
+            b"  \n",
+            "{\"s\":\"\u{1F600}\"}\n".as_bytes(),
+            b"{\"event\":{\"outcome\":\n",
+            b"{\"event\":{\"outcome\":\"success\"},\"n\":2}",
+        ];
+        let input = lines.concat();
+        let whole = stream(&engine, &input, &[], usize::MAX);
+        assert_eq!((whole.lines, whole.blank, whole.events), (8, 2, 4));
+        assert_eq!(whole.matched, 2);
+        let invalid: Vec<usize> = whole.invalid.iter().map(|(line, _)| *line).collect();
+        assert_eq!(invalid, [4, 7]);
+        for cut in 0..=input.len() {
+            assert_eq!(
+                stream(&engine, &input, &[cut], usize::MAX),
+                whole,
+                "cut at byte {cut}"
+            );
+        }
+        let every_byte: Vec<usize> = (1..input.len()).collect();
+        assert_eq!(stream(&engine, &input, &every_byte, usize::MAX), whole);
+    }
+
+    #[test]
+    fn lines_too_long_are_invalid_however_they_arrive() {
+        let schema = crate::schema::Schema::builtin();
+        let engine = Engine::from_queries(["a:1"], &schema, NOW).unwrap();
+        let input = format!("{{\"a\":1}}\n{{\"a\":\"{}\"}}\n{{\"a\":1}}", "x".repeat(40));
+        let input = input.as_bytes();
+        let whole = stream(&engine, input, &[], 20);
+        assert_eq!((whole.lines, whole.events, whole.matched), (3, 2, 2));
+        assert_eq!(
+            whole.invalid,
+            [(
+                2,
+                "the line is longer than 20 bytes, the most a line may hold".to_string()
+            )]
+        );
+        for cut in 0..=input.len() {
+            assert_eq!(
+                stream(&engine, input, &[cut], 20),
+                whole,
+                "cut at byte {cut}"
+            );
+        }
+        let every_byte: Vec<usize> = (1..input.len()).collect();
+        assert_eq!(stream(&engine, input, &every_byte, 20), whole);
+    }
+
+    #[test]
+    fn the_sample_alerts_whatever_the_chunks() {
+        let engine = Engine::builtin();
+        let whole = stream(&engine, SAMPLES.as_bytes(), &[], usize::MAX);
+        assert_eq!(
+            original_times(&whole),
+            [
+                "2026-11-26T09:02:11.418Z",
+                "2026-11-26T10:40:18.250Z",
+                "2026-11-26T10:52:09.661Z",
+                "2026-11-26T11:05:47.332Z"
+            ]
+        );
+        assert_eq!((whole.lines, whole.events, whole.matched), (12, 12, 4));
+        let cuts: Vec<usize> = (1..SAMPLES.len()).step_by(997).collect();
+        assert_eq!(
+            stream(&engine, SAMPLES.as_bytes(), &cuts, usize::MAX),
+            whole
+        );
+    }
+
+    #[test]
+    fn every_line_is_an_event_invalid_or_blank() {
+        let engine = Engine::builtin();
+        let input = b"{\"a\":1}\n\n  \n{\"s\":\"\xff\"}\n[1]\n{\"b\":\n{\"c\":2}";
+        let outcome = engine.evaluate_ndjson(batch(input, 3, false), NOW, None);
+        let invalid: Vec<usize> = outcome.invalid.iter().map(|invalid| invalid.line).collect();
+        assert_eq!(invalid, [6, 7, 8], "bad UTF-8, not an object, malformed");
+        assert_eq!(outcome.events, 1);
+        assert_eq!((outcome.framing.lines, outcome.framing.blank), (6, 2));
+        assert_eq!(
+            &input[outcome.framing.consumed..],
+            b"{\"c\":2}",
+            "the incomplete last line is left for the next chunk"
+        );
+        let end = engine.evaluate_ndjson(batch(b"{\"c\":2}", 9, true), NOW, None);
+        assert_eq!(
+            (end.framing.lines, end.events, end.framing.consumed),
+            (1, 1, 7)
+        );
+    }
+
+    #[test]
+    fn arrays_and_pretty_documents_wait_for_the_whole_input() {
+        let engine = Engine::builtin();
+        let lines: Vec<&str> = SAMPLES.lines().collect();
+        let array = format!("\n[\n{},\n{}\n]\n", lines[0], lines[1]);
+        let early = engine.evaluate_ndjson(batch(array.as_bytes(), 1, false), NOW, None);
+        assert!(early.framing.whole_input_needed);
+        assert_eq!((early.framing.consumed, early.events), (0, 0));
+        let whole = engine.evaluate_ndjson(batch(array.as_bytes(), 1, true), NOW, None);
+        assert_eq!((whole.events, whole.outputs.len()), (2, 1));
+        assert_eq!(whole.framing.consumed, array.len());
+        // Later in an input the shape is settled: a `[` line is an invalid NDJSON line.
+        let later = engine.evaluate_ndjson(batch(b"[\n", 5, false), NOW, None);
+        assert_eq!(later.invalid[0].line, 5);
+    }
+
+    #[test]
+    fn nothing_is_read_before_the_first_line_is_complete() {
+        let engine = Engine::builtin();
+        let outcome = engine.evaluate_ndjson(batch(b"\n\n{\"a\":", 1, false), NOW, None);
+        assert_eq!(outcome.framing, Framing::default());
+        let outcome = engine.evaluate_ndjson(batch(b"\n\n", 1, true), NOW, None);
+        assert_eq!((outcome.framing.lines, outcome.framing.blank), (2, 2));
+    }
+
+    #[test]
+    fn matches_and_re_sent_alerts_are_counted() {
+        let engine = Engine::builtin();
+        let mut recent = engine.recent_alerts();
+        let first =
+            engine.evaluate_ndjson(batch(SAMPLES.as_bytes(), 1, true), NOW, Some(&mut recent));
+        let again =
+            engine.evaluate_ndjson(batch(SAMPLES.as_bytes(), 1, true), NOW, Some(&mut recent));
+        assert_eq!(
+            (first.matched, first.outputs.len(), first.deduplicated),
+            (4, 4, 0)
+        );
+        assert_eq!(
+            (again.matched, again.outputs.len(), again.deduplicated),
+            (4, 0, 4)
+        );
+    }
+
+    #[test]
+    fn explanations_and_documents_keep_their_lines() {
+        let engine = Engine::builtin();
+        let explained = engine.explain_ndjson(batch(SAMPLES.as_bytes(), 1, true));
+        let matched: Vec<usize> = explained
+            .outputs
+            .iter()
+            .filter(|output| output.explanation.matched)
+            .map(|output| output.line)
+            .collect();
+        assert_eq!(matched, [1, 8, 9, 10]);
+        let ingested = engine.ingest_ndjson(batch(b"{\"records\":[{},{}]}\n", 1, true));
+        assert_eq!((ingested.events, ingested.invalid.len()), (0, 2));
+        assert_eq!(
+            ingested.invalid[0]
+                .clone()
+                .in_input("in.ndjson")
+                .origin
+                .as_deref(),
+            Some("in.ndjson, line 1")
+        );
+    }
+}
