@@ -1,0 +1,54 @@
+// Building DOM nodes. Everything that comes from logs, rules or queries is put
+// on the page as text (text nodes, textContent, attributes), never parsed as
+// HTML, so a log line holding markup or a script shows as the characters it is.
+
+/**
+ * An element: `el('td', { className: 'x', title: 't', onclick: f }, 'text', child)`.
+ * Keys starting with `on` add listeners, `dataset` sets data-*, `className` the
+ * class; any other key is an attribute (skipped when null, undefined or false).
+ */
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else if (key === 'className') node.className = value;
+    else if (key === 'dataset') Object.assign(node.dataset, value);
+    else node.setAttribute(key, value === true ? '' : String(value));
+  }
+  append(node, children);
+  return node;
+}
+
+/** Replaces a node's children. */
+export function replace(node, ...children) {
+  node.replaceChildren();
+  append(node, children);
+  return node;
+}
+
+function append(node, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** A link that only ever points to an http(s) address (rule files may hold anything). */
+export function safeLink(url, text = url) {
+  let parsed = null;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // Not an absolute URL: shown as text below.
+  }
+  if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+    return el('span', {}, text);
+  }
+  return el('a', { href: parsed.href, target: '_blank', rel: 'noopener noreferrer' }, text);
+}
+
+/** `12,345` in the page's locale. */
+export function count(number) {
+  return number.toLocaleString('en-US');
+}
