@@ -9,6 +9,7 @@ import { test } from 'node:test';
 
 import kqlDetect from 'kql-detect';
 
+import { EventColumns, Events } from '../../www/js/events.js';
 import { flips, RuleHealth } from '../../www/js/health.js';
 import { shareUrl, sharedState } from '../../www/js/share.js';
 import { splitInput } from '../../www/js/split.js';
@@ -74,6 +75,19 @@ test('a clause decides its parent when flipping it alone flips the parent', () =
   assert.equal(flips(clause('or', false, false), 1), true);
   assert.equal(flips(clause('or', true, false), 1), false);
   assert.equal(flips(clause('not', true), 0), true);
+});
+
+test('events cross from the worker as columns and read back as objects', () => {
+  const columns = new EventColumns();
+  columns.push({ input: 0, doc: 0, line: 1, shape: 'ecs', fired: [] });
+  columns.push({ input: 1, doc: 0, line: 2, shape: 'azure_records', fired: [0, 2] });
+  columns.push({ input: 1, doc: 1, line: 2, shape: 'azure_records', fired: [1] });
+  const events = new Events(structuredClone(columns.pack()));
+  assert.equal(events.length, 3);
+  assert.deepEqual(events.at(1), { index: 1, input: 1, doc: 0, line: 2, shape: 'azure_records', fired: [0, 2] });
+  assert.deepEqual([0, 1, 2].map((index) => events.hasFired(index)), [false, true, true]);
+  assert.deepEqual(events.ofInput(1), [1, 2]);
+  assert.equal(new Events().length, 0);
 });
 
 test('dotted paths read nested objects, dotted keys and mixes of both', () => {

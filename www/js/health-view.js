@@ -54,7 +54,7 @@ function blockerItem(row, events, onSelect) {
     ` alone kept the rule silent on ${count(row.decisive)} event${row.decisive === 1 ? ' (line ' : 's (lines '}`,
     listed.map((index, position) => [
       position > 0 ? ', ' : '',
-      el('button', { type: 'button', className: 'link', onclick: () => onSelect(index), 'aria-label': `Explain line ${eventPlace(events[index])}` }, eventPlace(events[index])),
+      el('button', { type: 'button', className: 'link', onclick: () => onSelect(index), 'aria-label': `Explain line ${eventPlace(events.at(index))}` }, eventPlace(events.at(index))),
     ]),
     `${more})`,
     row.values.length > 0 && [`; there it saw `, row.values.map(([value, times], position) => [position > 0 ? ', ' : '', `“${value}”`, times > 1 ? ` ×${times}` : ''])],

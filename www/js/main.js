@@ -11,6 +11,7 @@ import { formatLabel, shapeLabel } from './labels.js';
 import { RuleSources } from './rules.js';
 import { ruleCard } from './rules-view.js';
 import { MAX_LINK, shareUrl, sharedState } from './share.js';
+import { Events } from './events.js';
 import { errorData } from './values.js';
 import { EngineWorker } from './worker-client.js';
 import { EventsTable, ExplainPanel } from './why-view.js';
@@ -30,7 +31,7 @@ class Playground {
     this.run = null; // the run in progress: {id, done}
     this.results = null; // the last finished run's summary, with its runId
     this.timer = null;
-    this.alerts = new AlertsTable({
+    this.alertsTable = new AlertsTable({
       table: $('alerts'),
       filter: $('alert-filter'),
       severity: $('alert-severity'),
@@ -38,7 +39,7 @@ class Playground {
       fetchAlert: (index) => this.ask('alert', { index }),
       onWhy: (row) => this.explainAlert(row),
     });
-    this.events = new EventsTable({
+    this.eventsTable = new EventsTable({
       table: $('events'),
       filter: $('event-filter'),
       pager: $('events-pager'),
@@ -244,17 +245,17 @@ class Playground {
 
   /** Shows a run's summary, or clears the results (null). */
   showResults(summary) {
-    this.results = summary;
-    const events = summary?.events ?? [];
+    const events = new Events(summary?.events);
+    this.results = summary && { ...summary, events };
     $('event-count').textContent = count(events.length);
     $('matched-count').textContent = count(summary?.matched ?? 0);
     $('alert-count').textContent = count(summary?.alerts.length ?? 0);
     $('invalid-count').textContent = count(summary?.invalidCount ?? 0);
-    $('detected').textContent = summary ? detected(summary) : '';
+    $('detected').textContent = summary ? detected(this.results) : '';
     this.showInvalid(summary);
     this.showDiagnostics(summary?.diagnostics ?? []);
-    this.alerts.show(summary?.alerts ?? []);
-    this.events.show(events, summary?.rules ?? []);
+    this.alertsTable.show(summary?.alerts ?? []);
+    this.eventsTable.show(events, summary?.rules ?? []);
     this.explain.clear(EXPLAIN_HINT);
     replace($('health'), summary ? healthView(summary.health, events, (index) => this.selectEvent(index)) : []);
   }
@@ -282,16 +283,16 @@ class Playground {
   }
 
   selectEvent(index) {
-    this.events.select(index);
-    this.explain.show(this.results.events[index]).catch((error) => this.explain.clear(error.message));
+    this.eventsTable.select(index);
+    this.explain.show(this.results.events.at(index)).catch((error) => this.explain.clear(error.message));
     $('explain').scrollIntoView({ block: 'nearest' });
   }
 
   /** Explains the event an alert came from: the first of its input the alert's rule fired on. */
   explainAlert(row) {
     const { events, rules } = this.results;
-    const fromInput = events.map((event, index) => ({ event, index })).filter(({ event }) => event.input === row.input);
-    const fired = fromInput.find(({ event }) => event.fired.some((position) => rules[position]?.name === row.rule));
+    const fromInput = events.ofInput(row.input).map((index) => events.at(index));
+    const fired = fromInput.find((event) => event.fired.some((position) => rules[position]?.name === row.rule));
     this.selectEvent((fired ?? fromInput[0]).index);
   }
 
@@ -306,8 +307,10 @@ class Playground {
     const text = await this.alertsNdjson();
     if (text === null) return;
     const url = URL.createObjectURL(new Blob([text], { type: 'application/x-ndjson' }));
-    const link = el('a', { href: url, download: 'alerts.ndjson' });
+    const link = el('a', { href: url, download: 'alerts.ndjson', hidden: true });
+    document.body.append(link);
     link.click();
+    link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 0);
   }
 

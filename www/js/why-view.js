@@ -5,6 +5,7 @@
 // and the verdicts.
 
 import { count, el, replace } from './dom.js';
+import { Events } from './events.js';
 import { shapeLabel } from './labels.js';
 import { segments, spanIndices } from './text.js';
 import { valueText } from './values.js';
@@ -16,7 +17,7 @@ export class EventsTable {
   /** `fetchSummaries(events)` resolves to a `{label, verdicts}` per event; `onSelect(index)` explains one. */
   constructor({ table, filter, pager, fetchSummaries, onSelect }) {
     Object.assign(this, { table, filter, pager, fetchSummaries, onSelect });
-    this.events = [];
+    this.events = new Events();
     this.rules = [];
     this.page = 0;
     this.selected = null;
@@ -42,9 +43,9 @@ export class EventsTable {
   /** Indexes of the events the filter lets through. */
   visible() {
     const wanted = this.filter.value;
-    const indexes = this.events.map((_, index) => index);
+    const indexes = Array.from({ length: this.events.length }, (_, index) => index);
     if (wanted === 'all') return indexes;
-    return indexes.filter((index) => (this.events[index].fired.length > 0) === (wanted === 'fired'));
+    return indexes.filter((index) => this.events.hasFired(index) === (wanted === 'fired'));
   }
 
   render() {
@@ -55,7 +56,7 @@ export class EventsTable {
     const rows = shown.map((index) => this.row(index));
     replace(this.table.tBodies[0], rows.length ? rows.map(({ node }) => node) : el('tr', {}, el('td', { colspan: 5, className: 'empty' }, 'No events.')));
     this.renderPager(visible.length, pages);
-    const wanted = shown.map((index) => this.events[index]);
+    const wanted = shown.map((index) => this.events.at(index));
     if (wanted.length === 0) return;
     this.fetchSummaries(wanted).then(
       (summaries) => summaries.forEach((summary, position) => rows[position].fill(summary)),
@@ -64,7 +65,7 @@ export class EventsTable {
   }
 
   row(index) {
-    const event = this.events[index];
+    const event = this.events.at(index);
     const label = el('td', { className: 'label' }, '…');
     const verdict = el('td', {}, firedVerdict(event, this.rules));
     const name = `Explain line ${event.line}${event.doc > 0 ? `, event ${event.doc + 1}` : ''}`;

@@ -8,6 +8,7 @@
 // Messages in: {id, type, ...}. Messages out: {id, kind: 'progress' | 'result' | 'error', value}.
 
 import init, { Engine, inputShape } from '../pkg/kql_detect.js';
+import { EventColumns } from './events.js';
 import { RuleHealth } from './health.js';
 import { splitInput } from './split.js';
 import { alertRow, eventLabel, verdicts } from './summaries.js';
@@ -70,7 +71,7 @@ class Batch {
     this.inputs = inputs;
     this.rules = engine.rules.map(({ rule_id, name, severity }) => ({ rule_id, name, severity }));
     this.shapes = {};
-    this.events = [];
+    this.events = new EventColumns();
     this.matched = 0;
     this.alerts = [];
     this.rows = [];
@@ -123,7 +124,7 @@ class Batch {
       inputs: this.inputs.length,
       rules: this.rules,
       shapes: this.shapes,
-      events: this.events,
+      events: this.events.pack(),
       matched: this.matched,
       alerts: this.rows,
       invalid: this.invalid,
