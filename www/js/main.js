@@ -5,14 +5,13 @@
 import init from '../pkg/kql_detect.js';
 import { AlertsTable } from './alerts-view.js';
 import { count, el, replace } from './dom.js';
+import { Events } from './events.js';
 import { healthView } from './health-view.js';
 import { kqlEditor } from './kql-editor.js';
 import { formatLabel, shapeLabel } from './labels.js';
 import { RuleSources } from './rules.js';
 import { ruleCard } from './rules-view.js';
 import { MAX_LINK, shareUrl, sharedState } from './share.js';
-import { Events } from './events.js';
-import { errorData } from './values.js';
 import { EngineWorker } from './worker-client.js';
 import { EventsTable, ExplainPanel } from './why-view.js';
 
@@ -140,6 +139,8 @@ class Playground {
   addRule(name, text) {
     const errorBox = $('rule-error');
     try {
+      // An empty text would be an empty KQL query, which matches every event.
+      if (text.trim() === '') throw new Error('Paste a rule, or open a rule file, first.');
       this.rules.addFile(name, text);
     } catch (error) {
       errorBox.textContent = error.rendered || error.message;
@@ -373,7 +374,7 @@ async function main() {
   try {
     await init();
   } catch (error) {
-    status.textContent = `The engine could not load: ${errorData(error).message}`;
+    status.textContent = `The engine could not load: ${error.message ?? error}`;
     status.classList.add('error');
     return;
   }
