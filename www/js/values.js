@@ -25,16 +25,3 @@ function valueAt(value, parts) {
 export function valueText(value) {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
-
-/** An engine error (or any error) as data that survives postMessage. */
-export function errorData(error) {
-  return {
-    message: error.message ?? String(error),
-    type: error.type ?? null,
-    kind: error.kind ?? null,
-    span: error.span ?? null,
-    line: error.line ?? null,
-    column: error.column ?? null,
-    rendered: error.rendered ?? error.message ?? String(error),
-  };
-}

@@ -12,7 +12,6 @@ import { EventColumns } from './events.js';
 import { RuleHealth } from './health.js';
 import { splitInput } from './split.js';
 import { alertRow, eventLabel, verdicts } from './summaries.js';
-import { errorData } from './values.js';
 
 const SLICE_MS = 40;
 const MAX_INVALID = 1000;
@@ -176,4 +175,17 @@ function events({ run: runId, events: wanted }) {
 
 function nextTask() {
   return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** An engine error (or any error) as data that survives postMessage. */
+function errorData(error) {
+  return {
+    message: error.message ?? String(error),
+    type: error.type ?? null,
+    kind: error.kind ?? null,
+    span: error.span ?? null,
+    line: error.line ?? null,
+    column: error.column ?? null,
+    rendered: error.rendered ?? error.message ?? String(error),
+  };
 }
