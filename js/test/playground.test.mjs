@@ -272,6 +272,11 @@ test('50,000 lines finish without the page becoming unresponsive, with progress,
   assert.ok(longestGap < MAX_BUSY_MS, `the main thread was never busy for ${MAX_BUSY_MS} ms (longest: ${Math.round(longestGap)} ms)`);
   assert.ok(Math.max(...clicks) < MAX_BUSY_MS * 2, `typing answered within ${MAX_BUSY_MS * 2} ms (${clicks})`);
   assert.match(await page.locator('#logs-note').innerText(), /big\.ndjson: 50,000 lines/);
+  // Tables show a page at a time.
+  assert.equal(await testId(page, 'alert-row').count(), 100);
+  await page.getByRole('button', { name: 'Next page of alerts' }).click();
+  assert.match(await text(page, '#alerts-pager'), /^101–200 of 1,000 alerts/);
+  assert.match(await text(page, '#events-pager'), /^page 1 of 2,000 · 50,000 events/);
 
   // Run again and cancel: the run stops and the last results stay.
   await afterRun(page, async () => {

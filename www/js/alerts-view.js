@@ -2,7 +2,7 @@
 // a page at a time. Expanding a row fetches the alert's whole document from
 // the worker.
 
-import { el, replace, count } from './dom.js';
+import { count, el, pager, replace } from './dom.js';
 import { severityBadge } from './rules-view.js';
 
 const PAGE = 100;
@@ -137,16 +137,7 @@ export class AlertsTable {
   renderPager(total, pages) {
     const first = total === 0 ? 0 : this.page * PAGE + 1;
     const last = Math.min(total, (this.page + 1) * PAGE);
-    const go = (page) => () => {
-      this.page = page;
-      this.render();
-    };
-    replace(
-      this.pager,
-      el('span', {}, `${count(first)}–${count(last)} of ${count(total)} alerts`),
-      pages > 1 && el('button', { type: 'button', disabled: this.page === 0, onclick: go(this.page - 1) }, 'Previous page'),
-      pages > 1 && el('button', { type: 'button', disabled: this.page >= pages - 1, onclick: go(this.page + 1) }, 'Next page'),
-    );
+    pager(this.pager, this, { summary: `${count(first)}–${count(last)} of ${count(total)} alerts`, what: 'alerts', pages });
   }
 }
 

@@ -54,3 +54,18 @@ const NUMBERS = new Intl.NumberFormat('en-US');
 export function count(number) {
   return NUMBERS.format(number);
 }
+
+/**
+ * The pager of `table` (which has a `page` and a `render()`): `summary`, then
+ * buttons to the previous and next of `pages` pages when there are several.
+ */
+export function pager(node, table, { summary, what, pages }) {
+  const turn = (to, text) => {
+    const onclick = () => {
+      table.page = to;
+      table.render();
+    };
+    return el('button', { type: 'button', disabled: to < 0 || to >= pages, 'aria-label': `${text} of ${what}`, onclick }, text);
+  };
+  replace(node, el('span', {}, summary), pages > 1 && [turn(table.page - 1, 'Previous page'), turn(table.page + 1, 'Next page')]);
+}

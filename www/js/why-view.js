@@ -4,7 +4,7 @@
 // `*` expansion), their types, the query run on them, every value compared,
 // and the verdicts.
 
-import { count, el, replace } from './dom.js';
+import { count, el, pager, replace } from './dom.js';
 import { Events } from './events.js';
 import { shapeLabel } from './labels.js';
 import { segments, spanIndices } from './text.js';
@@ -86,16 +86,7 @@ export class EventsTable {
   }
 
   renderPager(total, pages) {
-    const go = (page) => () => {
-      this.page = page;
-      this.render();
-    };
-    replace(
-      this.pager,
-      el('span', {}, `page ${this.page + 1} of ${pages} · ${count(total)} events`),
-      pages > 1 && el('button', { type: 'button', disabled: this.page === 0, onclick: go(this.page - 1) }, 'Previous page'),
-      pages > 1 && el('button', { type: 'button', disabled: this.page >= pages - 1, onclick: go(this.page + 1) }, 'Next page'),
-    );
+    pager(this.pager, this, { summary: `page ${count(this.page + 1)} of ${count(pages)} · ${count(total)} events`, what: 'events', pages });
   }
 }
 
