@@ -289,17 +289,7 @@ pub fn normalize(
     #[wasm_bindgen(unchecked_param_type = "NormalizeOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let text = event_text(&record)?;
-    let options = if options.is_undefined() || options.is_null() {
-        IngestOptions::default()
-    } else {
-        let options = json_text(
-            &options,
-            ErrorType::OptionsInvalid,
-            "normalize options must be an object",
-        )
-        .map_err(|error| to_js_error(&error))?;
-        IngestOptions::from_json(&options).map_err(|error| to_js_error(&error))?
-    };
+    let options = ingest_options(&options).map_err(|error| to_js_error(&error))?;
     let documents = ingest::normalize_json(&text, options).map_err(|error| to_js_error(&error))?;
     alerts_to_js(documents)
 }
@@ -829,4 +819,42 @@ fn to_js_error(error: &Error) -> JsValue {
         set(object, name, value);
     }
     js_error.into()
+}
+
+/// `{input, keepOriginal}` of `normalize` and `inputShape`.
+fn ingest_options(options: &JsValue) -> Result<IngestOptions, Error> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(IngestOptions::default());
+    }
+    let text = json_text(
+        options,
+        ErrorType::OptionsInvalid,
+        "normalize options must be an object",
+    )?;
+    IngestOptions::from_json(&text)
+}
+
+/// What an input is, as `normalize` and engines read it: "ecs", "azure_record",
+/// "azure_records", "graph_item", "graph_page", "wrapped_record", "search_hit",
+/// "search_response" or "not_an_object". The playground shows it.
+#[wasm_bindgen(js_name = inputShape)]
+pub fn input_shape(
+    #[wasm_bindgen(unchecked_param_type = "object | string")] record: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "NormalizeOptions")] options: JsValue,
+) -> Result<String, JsValue> {
+    let text = event_text(&record)?;
+    let options = ingest_options(&options).map_err(|error| to_js_error(&error))?;
+    let value: Value = serde_json::from_str(&text)
+        .map_err(|error| to_js_error(&crate::input::invalid_json(&error, &text)))?;
+    Ok(ingest::shape(&value, options).name().to_string())
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// The rules this engine runs, in the rules API's shape (what the
+    /// playground shows of each rule, and can hand back as `rules`).
+    #[wasm_bindgen(getter, unchecked_return_type = "object[]")]
+    pub fn rules(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.rules().collect::<Vec<_>>())
+    }
 }

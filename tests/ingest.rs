@@ -18,7 +18,7 @@ use fixtures::Normalize;
 use kql_detect::ingest::azure::{
     activitylogs, auditlogs, graphactivitylogs, identity_protection, platformlogs, signinlogs,
 };
-use kql_detect::ingest::{ingest, Identity, IngestOptions, Ingested, InputKind};
+use kql_detect::ingest::{ingest, shape, Identity, IngestOptions, Ingested, InputKind};
 use serde_json::{json, Map, Value};
 
 /// Each stream's fixture folder (under `../shared/corpus`), dataset and
@@ -2445,6 +2445,44 @@ mod inputs {
         }
         let both = json!({"time": "2026-11-27T10:00:00Z", "category": "AuditLogs", "Category": "SignInLogs"});
         assert_eq!(dataset(&single(both, InputKind::Auto)), "azure.auditlogs");
+    }
+
+    #[test]
+    fn shapes_are_named_as_ingest_reads_them() {
+        let wrapper = json!({"message": audit_record().to_string(), "agent": {"type": "filebeat"}});
+        let hit = json!({"_index": "logs-azure.auditlogs-default", "_id": "1", "_source": {}});
+        let cases = [
+            (json!([]), InputKind::Auto, "not_an_object"),
+            (
+                json!({"hits": {"hits": [hit.clone()]}}),
+                InputKind::Auto,
+                "search_response",
+            ),
+            (hit, InputKind::Auto, "search_hit"),
+            (
+                json!({"records": [audit_record()]}),
+                InputKind::Auto,
+                "azure_records",
+            ),
+            (
+                json!({"@odata.context": "x", "value": []}),
+                InputKind::Auto,
+                "graph_page",
+            ),
+            (wrapper, InputKind::Auto, "wrapped_record"),
+            (sign_in_record(), InputKind::Auto, "azure_record"),
+            (invite_item("guest"), InputKind::Auto, "graph_item"),
+            (json!({"event": {"dataset": "x"}}), InputKind::Auto, "ecs"),
+            (
+                json!({"event": {"dataset": "x"}}),
+                InputKind::Azure,
+                "azure_record",
+            ),
+            (sign_in_record(), InputKind::Ecs, "ecs"),
+        ];
+        for (value, input, name) in cases {
+            assert_eq!(shape(&value, options(input)).name(), name, "{value}");
+        }
     }
 }
 

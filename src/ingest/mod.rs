@@ -151,6 +151,93 @@ pub struct Ingested {
 /// A document's place in Elasticsearch (a search hit's `_index` and `_id`).
 pub use crate::ids::SourceIdentity as Identity;
 
+/// What an input value is, as [`ingest`] reads it (in this order: the first
+/// shape that fits wins).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Shape<'a> {
+    /// Not a JSON object: nothing to ingest.
+    NotAnObject,
+    /// An Elasticsearch `_search` response: its hits.
+    SearchResponse(&'a [Value]),
+    /// One search hit (`_index` and `_source`).
+    SearchHit,
+    /// A diagnostic-settings envelope: `{"records": [...]}`.
+    AzureRecords(&'a [Value]),
+    /// A Microsoft Graph list page: `{"value": [...]}`.
+    GraphPage(&'a [Value]),
+    /// A Filebeat or Agent document whose `message` holds a raw record.
+    Wrapped {
+        /// The wrapper document, whose own fields stay on the result.
+        wrapper: &'a Map<String, Value>,
+        /// The record parsed from the wrapper.
+        record: Value,
+        /// The record's JSON text.
+        text: String,
+    },
+    /// One raw Azure diagnostic record (or anything, with `--input azure`).
+    AzureRecord,
+    /// One Microsoft Graph `directoryAudit` item.
+    GraphItem,
+    /// An ECS document, passed through unchanged.
+    Document,
+}
+
+impl Shape<'_> {
+    /// The shape's stable name (the JavaScript `inputShape` returns it).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Shape::NotAnObject => "not_an_object",
+            Shape::SearchResponse(_) => "search_response",
+            Shape::SearchHit => "search_hit",
+            Shape::AzureRecords(_) => "azure_records",
+            Shape::GraphPage(_) => "graph_page",
+            Shape::Wrapped { .. } => "wrapped_record",
+            Shape::AzureRecord => "azure_record",
+            Shape::GraphItem => "graph_item",
+            Shape::Document => "ecs",
+        }
+    }
+}
+
+/// Recognises what `value` is, without ingesting it.
+pub fn shape(value: &Value, options: IngestOptions) -> Shape<'_> {
+    let Value::Object(object) = value else {
+        return Shape::NotAnObject;
+    };
+    if let Some(hits) = search_hits(object) {
+        return Shape::SearchResponse(hits);
+    }
+    if object.contains_key("_source") && object.contains_key("_index") {
+        return Shape::SearchHit;
+    }
+    if options.input == InputKind::Ecs {
+        return Shape::Document;
+    }
+    if let Some(Value::Array(records)) = object.get("records") {
+        return Shape::AzureRecords(records);
+    }
+    if let Some(Value::Array(items)) = object.get("value").filter(|_| is_graph_page(object)) {
+        return Shape::GraphPage(items);
+    }
+    if let Some((record, text)) = embedded_record(object) {
+        return Shape::Wrapped {
+            wrapper: object,
+            record,
+            text,
+        };
+    }
+    if azure::is_raw_record(object) {
+        return Shape::AzureRecord;
+    }
+    if azure::is_graph_directory_audit(object) {
+        return Shape::GraphItem;
+    }
+    if options.input == InputKind::Azure {
+        return Shape::AzureRecord;
+    }
+    Shape::Document
+}
+
 /// The documents one input value holds; `raw` is its exact JSON text when known.
 ///
 /// Each element is one document or the reason one part of the input is not a
@@ -160,35 +247,21 @@ pub fn ingest(
     raw: Option<&str>,
     options: IngestOptions,
 ) -> Vec<Result<Ingested, Error>> {
-    let Value::Object(object) = value else {
-        return vec![Err(not_an_object(&value, "an event"))];
-    };
-    if let Some(hits) = search_hits(&object) {
-        return hits.iter().map(|hit| unwrap_hit(hit, options)).collect();
+    match shape(&value, options) {
+        Shape::NotAnObject => vec![Err(not_an_object(&value, "an event"))],
+        Shape::SearchResponse(hits) => hits.iter().map(|hit| unwrap_hit(hit, options)).collect(),
+        Shape::SearchHit => vec![unwrap_hit(&value, options)],
+        Shape::AzureRecords(records) => raw_records(records, "records", options),
+        Shape::GraphPage(items) => raw_records(items, "value", options),
+        Shape::Wrapped {
+            wrapper,
+            record,
+            text,
+        } => vec![raw_record(&record, Some(&text), options)
+            .map(|ingested| with_wrapper_fields(ingested, wrapper))],
+        Shape::AzureRecord | Shape::GraphItem => vec![raw_record(&value, raw, options)],
+        Shape::Document => vec![Ok(passed_through(value))],
     }
-    if object.contains_key("_source") && object.contains_key("_index") {
-        return vec![unwrap_hit(&Value::Object(object), options)];
-    }
-    if options.input == InputKind::Ecs {
-        return vec![Ok(passed_through(Value::Object(object)))];
-    }
-    if let Some(Value::Array(records)) = object.get("records") {
-        return raw_records(records, "records", options);
-    }
-    if let Some(Value::Array(items)) = object.get("value").filter(|_| is_graph_page(&object)) {
-        return raw_records(items, "value", options);
-    }
-    if let Some((record, text)) = embedded_record(&object) {
-        return vec![raw_record(&record, Some(&text), options)
-            .map(|ingested| with_wrapper_fields(ingested, &object))];
-    }
-    if azure::is_raw_record(&object)
-        || azure::is_graph_directory_audit(&object)
-        || options.input == InputKind::Azure
-    {
-        return vec![raw_record(&Value::Object(object), raw, options)];
-    }
-    vec![Ok(passed_through(Value::Object(object)))]
 }
 
 fn passed_through(document: Value) -> Ingested {

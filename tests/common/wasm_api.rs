@@ -263,3 +263,26 @@ fn engines_give_each_rules_search_request() {
     let error = thrown(engine.to_elasticsearch_query(JSON::parse(r#"{"legacy":1}"#).unwrap()));
     assert_eq!(get(&error, "type").as_string().unwrap(), "options_invalid");
 }
+
+#[wasm_bindgen_test]
+fn input_shapes_and_rules_are_shown_to_the_playground() {
+    let shape =
+        |text: &str| kql_detect::wasm::input_shape(JsValue::from_str(text), JsValue::UNDEFINED);
+    assert_eq!(shape(GUEST_INVITE).unwrap(), "ecs");
+    assert_eq!(shape(r#"{"records": []}"#).unwrap(), "azure_records");
+    let error = thrown(shape("{"));
+    assert_eq!(get(&error, "type").as_string().unwrap(), "event_invalid");
+
+    let rules = Engine::new(JsValue::UNDEFINED).unwrap().rules().unwrap();
+    let rule = Reflect::get(&rules, &JsValue::from(0)).unwrap();
+    assert_eq!(get(&rule, "severity").as_string().unwrap(), "low");
+    assert_eq!(get(&rule, "risk_score").as_f64(), Some(21.0));
+    // A rule object goes back in as it came out.
+    let options = Object::new();
+    Reflect::set(&options, &"rules".into(), &Array::of1(&rule)).unwrap();
+    let again = Engine::new(options.into()).unwrap().rules().unwrap();
+    assert_eq!(
+        JSON::stringify(&again).unwrap(),
+        JSON::stringify(&rules).unwrap()
+    );
+}
