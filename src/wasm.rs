@@ -175,6 +175,7 @@ export interface RuleSearch {
 /** Kibana's `DataViewBase`: the fields `toElasticsearchQuery` knows. */
 export interface DataView {
   fields: Array<{ name: string; type: string; esTypes: string[]; scripted: false; subType?: { nested: { path: string } } }>;
+}
 
 /** Options for the batch methods: `engine.evaluateNdjson(input, options)`, `explainNdjson`, `normalizeNdjson`. */
 export interface NdjsonOptions {
