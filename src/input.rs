@@ -227,7 +227,35 @@ pub struct Framing {
 /// line is complete, since that line decides the shape exactly as
 /// [`DocumentReader`] decides it; an array or pretty-printed documents are
 /// read once the batch is the whole input.
-pub fn read_batch(batch: Batch, each: impl FnMut(Document)) -> Framing {
+pub fn read_batch(batch: Batch, mut each: impl FnMut(Document)) -> Framing {
+    read_batch_lazily(batch, |piece| match piece {
+        Piece::Line { line, text } => each(line_document(
+            line,
+            text.as_bytes(),
+            serde_json::from_str(text),
+        )),
+        Piece::Document(document) => each(document),
+    })
+}
+
+/// A piece of a batch as [`read_batch_lazily`] hands it over.
+#[derive(Debug)]
+pub enum Piece<'a> {
+    /// A complete NDJSON line (UTF-8, not blank), not yet parsed: a reader
+    /// that can answer without parsing it saves the cost.
+    Line {
+        /// The line's number in the input.
+        line: usize,
+        /// Its text, without the line terminator (or the byte order mark on line 1).
+        text: &'a str,
+    },
+    /// A document read otherwise (from an array or pretty-printed input), or
+    /// a line that is not an event (invalid UTF-8, too long).
+    Document(Document),
+}
+
+/// [`read_batch`], handing over NDJSON lines as text rather than parsed.
+pub fn read_batch_lazily(batch: Batch, each: impl FnMut(Piece<'_>)) -> Framing {
     let batch = Batch {
         first_line: batch.first_line.max(1),
         ..batch
@@ -272,8 +300,8 @@ fn needs_whole_input(bytes: &[u8], end_of_input: bool) -> Option<bool> {
 }
 
 /// An array or pretty-printed documents, read as [`DocumentReader`] reads them.
-fn read_whole(bytes: &[u8], each: impl FnMut(Document)) -> Framing {
-    DocumentReader::new(bytes).for_each(each);
+fn read_whole(bytes: &[u8], mut each: impl FnMut(Piece<'_>)) -> Framing {
+    DocumentReader::new(bytes).for_each(|document| each(Piece::Document(document)));
     let lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
     let lines = match lines.split_last() {
         Some((&[], complete)) => complete,
@@ -288,7 +316,7 @@ fn read_whole(bytes: &[u8], each: impl FnMut(Document)) -> Framing {
 }
 
 /// NDJSON: every complete line (and, at the end of the input, the last one) on its own.
-fn read_lines(batch: Batch, mut each: impl FnMut(Document)) -> Framing {
+fn read_lines(batch: Batch, mut each: impl FnMut(Piece<'_>)) -> Framing {
     let mut framing = Framing::default();
     while framing.consumed < batch.bytes.len() {
         let rest = &batch.bytes[framing.consumed..];
@@ -304,11 +332,18 @@ fn read_lines(batch: Batch, mut each: impl FnMut(Document)) -> Framing {
         let line = line_content(line, number);
         if line.len() > batch.max_line_bytes {
             framing.rest_of_line_skipped = newline.is_none() && !batch.end_of_input;
-            each(too_long(number, batch.max_line_bytes));
+            each(Piece::Document(too_long(number, batch.max_line_bytes)));
         } else if is_blank(line) {
             framing.blank += 1;
         } else {
-            each(line_document(number, line, serde_json::from_slice(line)));
+            match std::str::from_utf8(line) {
+                Ok(text) => each(Piece::Line { line: number, text }),
+                Err(_) => each(Piece::Document(line_document(
+                    number,
+                    line,
+                    serde_json::from_slice(line),
+                ))),
+            }
         }
     }
     framing

@@ -222,3 +222,28 @@ fn raw_inputs_always_carry_a_marker() {
     }
     assert!(raw > 20, "only {raw} raw inputs checked");
 }
+
+/// A line no rule can match is not read, yet a malformed one is still
+/// reported as invalid, whichever fast path it meets.
+#[test]
+fn malformed_lines_are_reported_on_every_path() {
+    use kql_detect::engine::Engine;
+    use kql_detect::ingest::{IngestOptions, InputKind};
+    let now = Timestamp(1_764_244_800_000);
+    for input in [InputKind::Auto, InputKind::Ecs] {
+        let engine = Engine::builtin().with_ingest(IngestOptions {
+            input,
+            keep_original: false,
+        });
+        for text in [
+            r#"{"event": broken}"#,
+            r#"{"event": {"action": "Add user"}"#,
+            r#"{"a": "Invite external user", "b": tru}"#,
+            r#"{"a": 1} trailing"#,
+        ] {
+            let outcome = engine.evaluate_input_json(text, now, None);
+            assert_eq!(outcome.errors.len(), 1, "{input:?}: {text}");
+            assert_eq!(outcome.documents, 0, "{input:?}: {text}");
+        }
+    }
+}

@@ -15,7 +15,7 @@ use crate::explain::Explanation;
 use crate::ingest::{self, Ingested};
 use crate::ingest::{may_embed_record, InputKind, EMBEDDING_FIELDS};
 use crate::input::invalid_json;
-use crate::scan::{Projected, Scanner};
+use crate::scan::{well_formed_object, Projected, Scanner};
 use crate::time::Timestamp;
 
 /// What one input produced.
@@ -132,8 +132,9 @@ impl Engine {
             (_, InputKind::Ecs, Some((ecs, _))) => ecs,
             (_, InputKind::Auto, Some((_, auto))) => auto,
         };
-        let trimmed = text.trim();
-        trimmed.starts_with('{') && trimmed.ends_with('}') && !prefilter.may_match(text.as_bytes())
+        // A line no rule can match is not read, but it must still be a JSON
+        // object: a malformed one is reported (by the full path) as invalid.
+        !prefilter.may_match(text.as_bytes()) && well_formed_object(text.as_bytes())
     }
 
     /// Whether any rule alerts on `text`, read lazily; `None` when the lazy

@@ -13,7 +13,7 @@ use super::{Engine, RecentAlerts};
 use crate::error::{options_from_json, Error};
 use crate::explain::Explanation;
 use crate::ingest::Ingested;
-use crate::input::{read_batch, Batch, Document, Framing};
+use crate::input::{read_batch, read_batch_lazily, Batch, Document, Framing, Piece};
 use crate::time::Timestamp;
 
 /// What a host passes with a batch (the JavaScript `engine.evaluateNdjson(chunk, options)`).
@@ -133,8 +133,30 @@ impl Engine {
         now: Timestamp,
         mut recent: Option<&mut RecentAlerts>,
     ) -> NdjsonOutcome {
-        read_ndjson(batch, |outcome, line, value, raw| {
-            let evaluated = self.evaluate_input(value, raw, now, recent.as_deref_mut());
+        let mut outcome = NdjsonOutcome::default();
+        // Lines are handed over as text: most never need parsing (see
+        // `Engine::evaluate_input_json`).
+        outcome.framing = read_batch_lazily(batch, |piece| {
+            let (line, evaluated) = match piece {
+                Piece::Line { line, text } => {
+                    let mut evaluated = self.evaluate_input_json(text, now, recent.as_deref_mut());
+                    // Errors point into the line's text: number it as the input's line.
+                    evaluated.errors = evaluated
+                        .errors
+                        .into_iter()
+                        .map(|error| error.starting_at_line(line))
+                        .collect();
+                    (line, evaluated)
+                }
+                Piece::Document(Document::Event { line, value, raw }) => (
+                    line,
+                    self.evaluate_input(value, raw.as_deref(), now, recent.as_deref_mut()),
+                ),
+                Piece::Document(Document::Invalid { line, error }) => {
+                    outcome.invalid.push(InvalidInput { line, error });
+                    return;
+                }
+            };
             outcome.events += evaluated.documents;
             outcome.matched += evaluated.matched;
             outcome.deduplicated += evaluated.deduplicated;
@@ -143,7 +165,8 @@ impl Engine {
             outcome
                 .invalid
                 .extend(invalid.map(|error| InvalidInput { line, error }));
-        })
+        });
+        outcome
     }
 
     /// Explains every document of a batch of input, rule by rule.
