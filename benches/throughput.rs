@@ -47,11 +47,15 @@ fn report(label: &str, bytes: usize, events: usize, runs: &[Measured], baseline:
     }
 }
 
+/// Elastic's Azure query rules (top level and building blocks), when the shared corpus is present.
 fn corpus_engine(now: Timestamp) -> Option<Engine> {
     let directory = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/corpus/detection-rules-azure");
-    let sources: Vec<RuleSource> = std::fs::read_dir(&directory)
-        .ok()?
+    let folders = [directory.clone(), directory.join("rules_building_block")];
+    let sources: Vec<RuleSource> = folders
+        .iter()
+        .filter_map(|folder| std::fs::read_dir(folder).ok())
+        .flatten()
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
         .filter(|path| {
             path.extension()

@@ -1,0 +1,140 @@
+// The Node benchmark of the npm package (the wasm build): `npm run bench [-- --quick]`.
+//
+// Every figure is measured in this process next to its baselines, on the
+// same bytes: JSON.parse of each line, JSON.parse plus a hand-written
+// predicate for the seed rule, that predicate alone on parsed objects, and a
+// Buffer.indexOf('\n') line scan (the cost of looking at the bytes at all).
+// The data is generated deterministically by `cargo run --example bench-data`
+// (benches/data.rs): ~1.3 KB Azure audit and sign-in events, 1% seed-rule
+// invitations of which half match (the mix), and every line an invitation
+// (the worst case, where no line can be skipped unread). The last line
+// printed is one JSON object with the headline ratios (higher is faster).
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const quick = process.argv.includes('--quick');
+const lines = quick ? 5000 : 20000;
+const budgetMs = quick ? 400 : 2000;
+
+const dataDir = path.join(root, 'target', 'bench-data');
+execFileSync('cargo', ['run', '--quiet', '--release', '--example', 'bench-data', '--', dataDir, String(lines)], {
+  cwd: root,
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+const { Engine } = require(path.join(root, 'pkg', 'node', 'kql_detect.js'));
+const now = '2026-11-26T12:00:00Z';
+
+/** Best seconds per run of `work` over about `budgetMs` (at least 3 runs). */
+function best(work) {
+  let bestSeconds = Infinity;
+  const started = performance.now();
+  for (let runs = 0; runs < 3 || performance.now() - started < budgetMs; runs++) {
+    const start = performance.now();
+    work();
+    bestSeconds = Math.min(bestSeconds, (performance.now() - start) / 1000);
+  }
+  return bestSeconds;
+}
+
+/** The seed rule, written by hand over a parsed event (dotted or nested keys). */
+function seedRule(event) {
+  const get = (object, key) => (object == null ? undefined : object[key]);
+  const dataset = get(event.event, 'dataset') ?? event['event.dataset'];
+  const audit = get(event.azure, 'auditlogs') ?? event['azure.auditlogs'];
+  const outcome = get(event.event, 'outcome') ?? event['event.outcome'];
+  if (dataset !== 'azure.auditlogs' || get(audit, 'operation_name') !== 'Invite external user') return false;
+  if (outcome !== 'Success' && outcome !== 'success') return false;
+  const targets = get(get(audit, 'properties'), 'target_resources') ?? {};
+  return Object.values(targets).some((target) => get(target, 'display_name') === 'guest');
+}
+
+/** Elastic's Azure query rules (top level and building blocks), when the shared corpus is present. */
+function corpusRules() {
+  const directory = path.join(root, '..', 'shared', 'corpus', 'detection-rules-azure');
+  if (!existsSync(directory)) return null;
+  return [directory, path.join(directory, 'rules_building_block')].flatMap((folder) =>
+    readdirSync(folder)
+      .filter((name) => name.endsWith('.toml'))
+      .map((name) => ({ origin: name, text: readFileSync(path.join(folder, name), 'utf8') })),
+  );
+}
+
+function measureFile(name, rules68) {
+  const buffer = readFileSync(path.join(dataDir, `${name}.ndjson`));
+  const text = buffer.toString('utf8');
+  const strings = text.split('\n').filter((line) => line !== '');
+  const objects = strings.map((line) => JSON.parse(line));
+  const bytes = buffer.length;
+  const events = strings.length;
+  const rows = [];
+  const add = (label, seconds) => rows.push({ label, seconds });
+
+  const parse = best(() => { for (const line of strings) JSON.parse(line); });
+  add('JSON.parse (baseline)', parse);
+  add('JSON.parse + hand-written predicate', best(() => { for (const line of strings) seedRule(JSON.parse(line)); }));
+  const handwritten = best(() => { for (const event of objects) seedRule(event); });
+  add('hand-written predicate on objects', handwritten);
+  const lineScan = best(() => {
+    for (let at = buffer.indexOf(10); at !== -1; at = buffer.indexOf(10, at + 1));
+  });
+  add("Buffer.indexOf('\\n') line scan", lineScan);
+
+  const seed = new Engine({ now });
+  const ecs = new Engine({ now, input: 'ecs' });
+  const ndjson = best(() => seed.evaluateNdjson(buffer, { output: 'ndjson' }));
+  add('engine.evaluateNdjson, seed rule', ndjson);
+  const ndjsonEcs = best(() => ecs.evaluateNdjson(buffer, { output: 'ndjson' }));
+  add('engine.evaluateNdjson, seed rule, input ecs', ndjsonEcs);
+  const evaluateString = best(() => { for (const line of strings) seed.evaluate(line); });
+  add('engine.evaluate(string), seed rule', evaluateString);
+  const evaluateObject = best(() => { for (const event of objects) seed.evaluate(event); });
+  add('engine.evaluate(object), seed rule', evaluateObject);
+  let rules = null;
+  if (rules68) {
+    const engine = new Engine({ now, rules: rules68 });
+    rules = best(() => engine.evaluateNdjson(buffer, { output: 'ndjson' }));
+    add(`engine.evaluateNdjson, ${rules68.length} rules`, rules);
+  }
+
+  console.log(`\n${name}: ${events} events, ${(bytes / 1e6).toFixed(1)} MB`);
+  for (const { label, seconds } of rows) {
+    const mbPerSecond = bytes / seconds / 1e6;
+    console.log(
+      `  ${label.padEnd(46)} ${mbPerSecond.toFixed(1).padStart(9)} MB/s ${(events / seconds / 1e3).toFixed(0).padStart(7)} k events/s` +
+        `  ${(parse / seconds).toFixed(2).padStart(6)}x JSON.parse  ${(lineScan / seconds).toFixed(3).padStart(6)}x line scan`,
+    );
+  }
+  return { parse, handwritten, lineScan, ndjson, ndjsonEcs, evaluateString, evaluateObject, rules };
+}
+
+/** Median milliseconds to load the package and compile the seed rule, in fresh processes. */
+function instantiateMs() {
+  const script = `const t = performance.now(); const { Engine } = require(${JSON.stringify(path.join(root, 'pkg', 'node', 'kql_detect.js'))}); new Engine(); console.log(performance.now() - t);`;
+  const times = Array.from({ length: 5 }, () => Number(execFileSync(process.execPath, ['-e', script]).toString()));
+  return times.sort((a, b) => a - b)[2];
+}
+
+const rules68 = corpusRules();
+if (!rules68) console.log('SKIPPED: ../shared/corpus is absent, so the 68-rule run is not measured');
+const mix = measureFile('mix', rules68);
+const worst = measureFile('worst', null);
+const wasm = readFileSync(path.join(root, 'pkg', 'web', 'kql_detect_bg.wasm'));
+const summary = {
+  ndjson_mix_vs_json_parse: +(mix.parse / mix.ndjson).toFixed(2),
+  ndjson_mix_ecs_vs_json_parse: +(mix.parse / mix.ndjsonEcs).toFixed(2),
+  ndjson_worst_vs_json_parse: +(worst.parse / worst.ndjson).toFixed(2),
+  ndjson_mix_vs_line_scan: +(mix.lineScan / mix.ndjson).toFixed(3),
+  evaluate_object_vs_handwritten: +(mix.handwritten / mix.evaluateObject).toFixed(3),
+  evaluate_string_vs_json_parse: +(mix.parse / mix.evaluateString).toFixed(2),
+  rules68_mix_vs_json_parse: mix.rules ? +(mix.parse / mix.rules).toFixed(2) : null,
+  wasm_gzip_bytes: gzipSync(wasm, { level: 9 }).length,
+  instantiate_ms: +instantiateMs().toFixed(1),
+};
+console.log(`\nwasm: ${wasm.length} bytes, ${summary.wasm_gzip_bytes} gzipped; load + compile the seed rule: ${summary.instantiate_ms} ms`);
+console.log(JSON.stringify(summary));
