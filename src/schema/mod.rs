@@ -268,6 +268,12 @@ impl Default for Schema {
 impl Schema {
     /// ECS and Elastic's Azure integration, over the `logs-*-*` dynamic mapping.
     pub fn builtin() -> Schema {
+        // Read once per process: every engine a host creates starts from it.
+        static BUILTIN: std::sync::OnceLock<Schema> = std::sync::OnceLock::new();
+        BUILTIN.get_or_init(Schema::read_builtin).clone()
+    }
+
+    fn read_builtin() -> Schema {
         let mut schema = Schema::dynamic();
         for (origin, text) in [
             ("ecs.fields", include_str!("ecs.fields")),
