@@ -72,6 +72,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::time::Timestamp;
 
+pub(crate) use compile::list_values_in_query;
 pub use compile::{
     CompiledExceptions, EntryExplanation, ExceptionExplanation, ItemExplanation, ItemSummary,
 };
