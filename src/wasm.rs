@@ -150,7 +150,10 @@ export interface QueryDslOptions {
 export interface SearchRequestOptions {
   /** Translate the queries as Kibana 7.x did. */
   legacy?: boolean;
-  /** The execution's time, which places the search window. Default: the engine's `now`, else the clock. */
+  /**
+   * The execution's time, which places the search window and leaves out exception items expired before it. Default:
+   * the engine's `now`, else the clock.
+   */
   now?: string | Date;
 }
 
@@ -165,7 +168,8 @@ export interface RuleSearch {
   query: QueryDsl;
   /**
    * The whole search request of the execution's first page (`index`, `size`, `query`, `fields`, `runtime_mappings`,
-   * `sort`, `allow_no_indices`, `ignore_unavailable`): the argument of a JavaScript client's `search()`.
+   * `sort`, `allow_no_indices`, `ignore_unavailable`): the argument of a JavaScript client's `search()`. The rule's
+   * exception items are in `query.bool.filter[0].bool.must_not`, as Kibana's lists plugin writes them.
    */
   request: { index: string[]; size: number; query: QueryDsl; [key: string]: unknown };
   /** What Kibana would know and kql-detect does not (field names missing from the field list, a data view). */
@@ -532,7 +536,7 @@ impl Engine {
             .into()
     }
 
-    /// Each rule's search request of one execution, as Kibana's detection engine sends it.
+    /// Each rule's search request of one execution, as Kibana's detection engine sends it, exception items included.
     #[wasm_bindgen(js_name = toElasticsearchQuery, unchecked_return_type = "RuleSearch[]")]
     pub fn to_elasticsearch_query(
         &self,

@@ -687,3 +687,72 @@ fn dsl_takes_queries_or_rules_not_both() {
         text(&output.stderr)
     );
 }
+
+#[test]
+fn dsl_puts_each_rules_exception_items_in_must_not() {
+    // A rule export: one rule names Alice's list; items of lists no rule names
+    // apply to both rules, except the one expired at --now.
+    let rule = |rule_id: &str, lists: &str| {
+        format!(
+            r#"{{"rule_id":"{rule_id}","name":"{rule_id}","description":"d","type":"query","language":"kuery","query":"event.dataset:azure.auditlogs","severity":"low","risk_score":21,"index":["logs-*"],"exceptions_list":{lists}}}"#
+        )
+    };
+    let rules = temporary_file(
+        "dsl-rules.ndjson",
+        &format!(
+            "{}\n{}\n",
+            rule(
+                "with-list",
+                r#"[{"id":"2f7b","list_id":"guest-invite-exceptions","type":"detection","namespace_type":"single"}]"#
+            ),
+            rule("without-list", "[]")
+        ),
+    );
+    let alice = temporary_file("dsl-alice.ndjson", ALICE_EXCEPTIONS);
+    let shared = temporary_file(
+        "dsl-shared.ndjson",
+        concat!(
+            r#"{"item_id":"scanners","list_id":"shared","entries":[{"field":"source.ip","operator":"included","type":"list","list":{"id":"scanners","type":"ip"}}]}"#,
+            "\n",
+            r#"{"item_id":"migration","list_id":"shared","expire_time":"2026-11-01T00:00:00Z","entries":[{"field":"user.name","operator":"included","type":"match","value":"svc-migrate"}]}"#,
+            "\n",
+        ),
+    );
+    let lists = temporary_file("dsl-lists.json", r#"{"scanners":["192.0.2.0/24"]}"#);
+    let output = kql_detect(
+        &[
+            "dsl",
+            "--rules",
+            rules.to_str().unwrap(),
+            "--exceptions",
+            alice.to_str().unwrap(),
+            "--exceptions",
+            shared.to_str().unwrap(),
+            "--value-lists",
+            lists.to_str().unwrap(),
+            "--now",
+            "2026-11-27T12:00:00Z",
+        ],
+        "",
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let must_not: Vec<String> = text(&output.stdout)
+        .lines()
+        .map(|line| {
+            let search: serde_json::Value = serde_json::from_str(line).unwrap();
+            search["request"]["query"]["bool"]["filter"][0]["bool"]["must_not"].to_string()
+        })
+        .collect();
+    let alice_clause = r#"{"bool":{"minimum_should_match":1,"should":[{"match_phrase":{"user.name":"alice.admin@contoso.onmicrosoft.com"}}]}}"#;
+    let scanners_clause = r#"{"bool":{"filter":{"terms":{"source.ip":["192.0.2.0/24"]}}}}"#;
+    assert_eq!(
+        must_not,
+        [
+            format!(r#"[{{"bool":{{"should":[{alice_clause},{scanners_clause}]}}}}]"#),
+            format!(r#"[{{"bool":{{"should":[{scanners_clause}]}}}}]"#),
+        ]
+    );
+    for path in [rules, alice, shared, lists] {
+        std::fs::remove_file(path).ok();
+    }
+}

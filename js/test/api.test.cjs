@@ -248,3 +248,26 @@ test('exceptions given as an option suppress alerts, and explain names the item'
   assert.equal(explanation.rules[0].exceptions.excepted_by.item_id, 'bob-invites');
   assert.throws(() => new Engine({ exceptions: ['{"item_id":'] }), (error) => error.type === 'exception_invalid');
 });
+
+test('engine.toElasticsearchQuery excludes the exception items in must_not, as Kibana writes them', () => {
+  const item = (itemId, entries, extra = {}) => ({ item_id: itemId, list_id: 'ops', namespace_type: 'single', type: 'simple', name: itemId, entries, ...extra });
+  const engine = new Engine({
+    exceptions: [
+      item('bob-invites', [{ field: 'user.name', operator: 'excluded', type: 'match_any', value: ['bob.ops@contoso.onmicrosoft.com', 'eve'] }]),
+      item('scanners', [{ field: 'source.ip', operator: 'included', type: 'list', list: { id: 'scanners', type: 'ip' } }]),
+      item('expired', [{ field: 'user.name', operator: 'included', type: 'exists' }], { expire_time: '2026-11-01T00:00:00Z' }),
+    ],
+    valueLists: { scanners: ['192.0.2.0/24'] },
+    now: '2026-11-27T10:00:00Z',
+  });
+  const [search] = engine.toElasticsearchQuery();
+  const phrase = (value) => ({ bool: { minimum_should_match: 1, should: [{ match_phrase: { 'user.name': value } }] } });
+  const expected = [{ bool: { should: [
+    { bool: { must_not: { bool: { minimum_should_match: 1, should: [phrase('bob.ops@contoso.onmicrosoft.com'), phrase('eve')] } } } },
+    { bool: { filter: { terms: { 'source.ip': ['192.0.2.0/24'] } } } },
+  ] } }];
+  assert.equal(JSON.stringify(search.request.query.bool.filter[0].bool.must_not), JSON.stringify(expected));
+  // Before the item expired, it is there too.
+  const [earlier] = engine.toElasticsearchQuery({ now: '2026-10-01T00:00:00Z' });
+  assert.equal(earlier.request.query.bool.filter[0].bool.must_not[0].bool.should.length, 3);
+});

@@ -13,13 +13,17 @@
 //! `@cybernetex/kbn-es-query`): `match`/`match_phrase` for every value,
 //! `query_string` for every wildcard, binary `and`/`or`, numeric literals, and
 //! Kibana 7's grammar. [`request`] wraps a rule's query into the search
-//! request the detection engine sends for one execution.
+//! request the detection engine sends for one execution, and
+//! [`exception_clauses`] writes the rule's exception items as the lists
+//! plugin does for that request's `must_not`.
 
 mod data_view;
+mod exceptions;
 mod legacy;
 pub mod request;
 
 pub use data_view::{DataView, DataViewField};
+pub use exceptions::exception_clauses;
 
 use serde_json::{json, Map, Value};
 

@@ -60,9 +60,10 @@ pub struct RuleSearch {
 
 /// The first search of the execution of `rule` at `now`, with the KQL
 /// translated for `data_view` in `form` (rules kql-detect does not run, such
-/// as those with DSL `filters`, are refused). `exception_clauses` are the rule's
-/// exception items, each already one query (as the lists plugin's
-/// `buildExceptionFilter` builds them); they exclude what they match.
+/// as those with DSL `filters`, are refused). `exception_clauses` are the
+/// clauses of the rule's exception filter as the lists plugin's
+/// `buildExceptionFilter` builds them ([`super::exception_clauses`]); they
+/// exclude what they match.
 pub fn search_request(
     rule: &Rule,
     data_view: &DataView,
@@ -117,12 +118,16 @@ fn es_query(kql: &Value, exception_clauses: &[Value]) -> Value {
     let filter: Vec<&Value> = std::iter::once(kql)
         .filter(|query| **query != json!({"match_all": {}}))
         .collect();
-    let must_not: Vec<Value> = if exception_clauses.is_empty() {
-        Vec::new()
-    } else {
-        vec![json!({"bool": {"should": exception_clauses}})]
-    };
+    let must_not: Vec<Value> = exception_filter(exception_clauses).into_iter().collect();
     json!({"bool": {"must": [], "filter": filter, "should": [], "must_not": must_not}})
+}
+
+/// The query of `buildExceptionFilter`'s filter, `{bool: {should: clauses}}`,
+/// which the search's `must_not` holds: it matches the documents some item
+/// excepts. `None` without clauses, when Kibana builds no filter (no item, or
+/// every item expired).
+pub fn exception_filter(exception_clauses: &[Value]) -> Option<Value> {
+    (!exception_clauses.is_empty()).then(|| json!({"bool": {"should": exception_clauses}}))
 }
 
 /// The rule's index patterns, or the Security app's default ones.

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::{now_option, schema_of, Engine};
 use crate::dsl::request::{search_request, RuleSearch};
-use crate::dsl::{to_elasticsearch_query, DataView, Form};
+use crate::dsl::{exception_clauses, to_elasticsearch_query, DataView, Form};
 use crate::error::options_from_json;
 use crate::error::Error;
 use crate::time::Timestamp;
@@ -73,12 +73,20 @@ pub fn data_view(options: &QueryDslOptions) -> Result<DataView, Error> {
 impl Engine {
     /// The search request of each rule's execution at `now`, with its KQL
     /// translated as Kibana does (`form`) for the engine's mapping, read as a
-    /// data view. Exception items are not applied yet: none are passed.
+    /// data view, and the exception items attached to the rule in `must_not`
+    /// as the lists plugin writes them (those expired at `now` left out).
     pub fn search_requests(&self, form: Form, now: Timestamp) -> Result<Vec<RuleSearch>, Error> {
         let data_view = DataView::of(&self.schema);
         self.rules
             .iter()
-            .map(|compiled| search_request(&compiled.rule, &data_view, form, now, &[]))
+            .map(|compiled| {
+                let exceptions = &compiled.exceptions;
+                // The items compiled, so their value lists are there and of a
+                // kind Kibana puts into the query: this does not fail.
+                let clauses = exception_clauses(exceptions.items(), now, exceptions.value_lists())
+                    .map_err(|error| error.in_origin(format!("rule {}", compiled.rule.rule_id)))?;
+                search_request(&compiled.rule, &data_view, form, now, &clauses)
+            })
             .collect()
     }
 

@@ -33,6 +33,9 @@ const MAXIMUM_SMALL_IP_RANGE_VALUE_LIST_DASH_SIZE: usize = 200;
 #[derive(Clone, Debug, Default)]
 pub struct CompiledExceptions {
     items: Vec<CompiledItem>,
+    /// The values of the value lists the items name, kept so the items can
+    /// also be written as the query DSL Kibana sends ([`crate::dsl::exception_clauses`]).
+    lists: ValueLists,
 }
 
 /// Which item an explanation or an excepted alert is about.
@@ -57,6 +60,8 @@ pub struct ItemSummary {
 
 #[derive(Clone, Debug)]
 struct CompiledItem {
+    /// The item as it was loaded.
+    source: ExceptionItem,
     summary: ItemSummary,
     expire_time: Option<Timestamp>,
     entries: Vec<CompiledEntry>,
@@ -105,11 +110,30 @@ impl CompiledExceptions {
         lists: &ValueLists,
     ) -> Result<CompiledExceptions, Error> {
         let context = Context { schema, now, lists };
-        let items = items
+        let items: Vec<CompiledItem> = items
             .into_iter()
             .map(|item| compile_item(item, &context))
             .collect::<Result<_, _>>()?;
-        Ok(CompiledExceptions { items })
+        // Compiling succeeded, so every list an item names was given.
+        let named: ValueLists = items
+            .iter()
+            .flat_map(|item| list_ids(&item.source.entries))
+            .filter_map(|id| Some((id.to_string(), lists.get(id)?.clone())))
+            .collect();
+        Ok(CompiledExceptions {
+            items,
+            lists: named,
+        })
+    }
+
+    /// The items, expired ones included, in the order they were compiled.
+    pub fn items(&self) -> impl Iterator<Item = &ExceptionItem> {
+        self.items.iter().map(|item| &item.source)
+    }
+
+    /// The values of the value lists the items name (`is in list` entries).
+    pub fn value_lists(&self) -> &ValueLists {
+        &self.lists
     }
 
     /// How many items there are, expired ones included.
@@ -194,27 +218,50 @@ impl CompiledItem {
     }
 }
 
-fn compile_item(item: &ExceptionItem, context: &Context<'_>) -> Result<CompiledItem, Error> {
-    let summary = ItemSummary {
+/// The ids of the value lists `entries` name, nested entries included.
+fn list_ids(entries: &[Entry]) -> Vec<&str> {
+    entries
+        .iter()
+        .flat_map(|entry| match entry {
+            Entry::List { list, .. } => vec![list.id.as_str()],
+            Entry::Nested { entries, .. } => list_ids(entries),
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+fn summary_of(item: &ExceptionItem) -> ItemSummary {
+    ItemSummary {
         id: item.id.clone(),
         item_id: item.item_id.clone(),
         name: item.name.clone(),
         list_id: item.list_id.clone(),
         namespace_type: item.namespace_type,
         expire_time: item.expire_time.map(|time| time.to_string()),
-    };
-    let failed = |description: String, error: EntryError| {
-        let error = Error::new(
-            ErrorType::ExceptionInvalid,
-            error.kind,
-            format!("{summary}, entry `{description}`: {}", error.message),
-        );
-        if item.origin.is_empty() {
-            error
-        } else {
-            error.in_origin(item.origin.clone())
-        }
-    };
+    }
+}
+
+/// The error about one entry of `item`, naming both.
+fn entry_failure(item: &ExceptionItem, description: &str, error: EntryError) -> Error {
+    let error = Error::new(
+        ErrorType::ExceptionInvalid,
+        error.kind,
+        format!(
+            "{}, entry `{description}`: {}",
+            summary_of(item),
+            error.message
+        ),
+    );
+    if item.origin.is_empty() {
+        error
+    } else {
+        error.in_origin(item.origin.clone())
+    }
+}
+
+fn compile_item(item: &ExceptionItem, context: &Context<'_>) -> Result<CompiledItem, Error> {
+    let summary = summary_of(item);
+    let failed = |description: String, error: EntryError| entry_failure(item, &description, error);
     let mut entries = Vec::with_capacity(item.entries.len() + 1);
     if !item.os_types.is_empty() {
         let (description, text) = os_types_clause(&item.os_types);
@@ -237,6 +284,7 @@ fn compile_item(item: &ExceptionItem, context: &Context<'_>) -> Result<CompiledI
         });
     }
     Ok(CompiledItem {
+        source: item.clone(),
         summary,
         expire_time: item.expire_time,
         entries,
@@ -393,7 +441,28 @@ fn list_entry(
     list: &ValueListReference,
     context: &Context<'_>,
 ) -> Result<(String, CompiledQuery), EntryError> {
-    let values = context.lists.get(&list.id).ok_or_else(|| EntryError {
+    let values = values_in_query(list, context.lists)?;
+    let positive = format!("{field} in list {:?}", list.id);
+    if list.list_type == "ip_range" {
+        return ip_range_entry(field, operator, values, positive, context);
+    }
+    term_level_entry(operator, positive, || {
+        let literals: Vec<Literal> = values.iter().map(|value| text_literal(value)).collect();
+        compile_comparison(field, Comparison::Terms(&literals), context)
+    })
+}
+
+/// The values of `list` that Kibana puts into the rule's query, or why it
+/// does not: the list is missing (`buildListClause` throws "Cannot find
+/// list"), or Kibana applies it after the search instead
+/// (`filterOutUnprocessableValueLists`: only keyword, ip and ip_range lists
+/// of at most `MAXIMUM_SMALL_VALUE_LIST_SIZE` values; `buildListClause`: at
+/// most `MAXIMUM_SMALL_IP_RANGE_VALUE_LIST_DASH_SIZE` `first-last` ranges).
+fn values_in_query<'l>(
+    list: &ValueListReference,
+    lists: &'l ValueLists,
+) -> Result<&'l [String], EntryError> {
+    let values = lists.get(&list.id).ok_or_else(|| EntryError {
         kind: "unknown_value_list",
         message: format!("no values were given for value list `{}`", list.id),
     })?;
@@ -404,18 +473,35 @@ fn list_entry(
             values.len()
         )));
     }
-    let positive = format!("{field} in list {:?}", list.id);
     match list.list_type.as_str() {
-        "keyword" | "ip" => term_level_entry(operator, positive, || {
-            let literals: Vec<Literal> = values.iter().map(|value| text_literal(value)).collect();
-            compile_comparison(field, Comparison::Terms(&literals), context)
-        }),
-        "ip_range" => ip_range_entry(field, operator, values, positive, context),
-        other => Err(after_the_search(format!(
-            "value list `{}` is of type {other}; Kibana only puts keyword, ip and ip_range lists into the query",
-            list.id
-        ))),
+        "keyword" | "ip" => {}
+        "ip_range" => {
+            let ranges = values.iter().filter(|value| value.contains('-')).count();
+            if ranges > MAXIMUM_SMALL_IP_RANGE_VALUE_LIST_DASH_SIZE {
+                return Err(after_the_search(format!(
+                    "value list has {ranges} ranges written first-last, more than the {MAXIMUM_SMALL_IP_RANGE_VALUE_LIST_DASH_SIZE} Kibana puts into the query"
+                )));
+            }
+        }
+        other => {
+            return Err(after_the_search(format!(
+                "value list `{}` is of type {other}; Kibana only puts keyword, ip and ip_range lists into the query",
+                list.id
+            )))
+        }
     }
+    Ok(values)
+}
+
+/// [`values_in_query`] for the `list` entry `entry` of `item`, with the error
+/// naming both: what the query DSL of an item's `is in list` entry is built from.
+pub(crate) fn list_values_in_query<'l>(
+    item: &ExceptionItem,
+    entry: &Entry,
+    list: &ValueListReference,
+    lists: &'l ValueLists,
+) -> Result<&'l [String], Error> {
+    values_in_query(list, lists).map_err(|error| entry_failure(item, &entry.to_string(), error))
 }
 
 fn after_the_search(reason: String) -> EntryError {
@@ -436,12 +522,6 @@ fn ip_range_entry(
 ) -> Result<(String, CompiledQuery), EntryError> {
     let (ranges, others): (Vec<&String>, Vec<&String>) =
         values.iter().partition(|value| value.contains('-'));
-    if ranges.len() > MAXIMUM_SMALL_IP_RANGE_VALUE_LIST_DASH_SIZE {
-        return Err(after_the_search(format!(
-            "value list has {} ranges written first-last, more than the {MAXIMUM_SMALL_IP_RANGE_VALUE_LIST_DASH_SIZE} Kibana puts into the query",
-            ranges.len()
-        )));
-    }
     let constant = |text: String, kind: MatcherKind| {
         let root = Matcher {
             span: Span::new(0, text.len()),

@@ -32,6 +32,9 @@
 //!   list index, with other semantics; kql-detect refuses those lists rather
 //!   than guess.
 //!
+//! [`crate::dsl::exception_clauses`] writes that filter as Kibana sends it; a
+//! test checks that it excludes exactly what these items except.
+//!
 //! So an entry compiles through the same stage as KQL ([`crate::compile`]):
 //! `match`, `match_any`, `exists` and `nested` entries are written as the KQL
 //! with the same meaning (a quoted value is a `match_phrase`: an exact term on
@@ -72,6 +75,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::time::Timestamp;
 
+pub(crate) use compile::list_values_in_query;
 pub use compile::{
     CompiledExceptions, EntryExplanation, ExceptionExplanation, ItemExplanation, ItemSummary,
 };

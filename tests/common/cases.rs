@@ -402,12 +402,62 @@ fn check_exceptions(case: &Case, text: &str) -> Result<(), String> {
             Some(error) => Err(error),
             None => CompiledExceptions::compile(items.iter().copied(), &schema, now, &lists),
         };
-        check_excepted(case, compiled, now).map_err(|message| match label {
-            Some(label) => format!("with the {label} schema: {message}"),
-            None => message,
-        })?;
+        check_excepted(case, compiled, now)
+            .and_then(|verdict| match verdict {
+                Some((event, excepted)) => {
+                    check_exception_dsl_agrees(&items, &lists, &schema, &event, now, excepted)
+                }
+                None => Ok(()),
+            })
+            .map_err(|message| match label {
+                Some(label) => format!("with the {label} schema: {message}"),
+                None => message,
+            })?;
     }
     Ok(())
+}
+
+/// The consistency check for exceptions: the clauses Kibana adds to the
+/// rule's search (`dsl::exception_clauses`, in the `must_not` that
+/// `dsl::request::exception_filter` makes of them), run by the DSL evaluator
+/// over the fields of an index holding the event, must match the event
+/// exactly when an item excepts it.
+fn check_exception_dsl_agrees(
+    items: &[&ExceptionItem],
+    lists: &ValueLists,
+    schema: &Schema,
+    event: &serde_json::Value,
+    now: kql_detect::time::Timestamp,
+    excepted: bool,
+) -> Result<(), String> {
+    let clauses = dsl::exception_clauses(items.iter().copied(), now, lists)
+        .map_err(|error| format!("the items do not translate:\n{}", error.rendered()))?;
+    let indexed = schema.after_indexing(event);
+    let instant = kql_detect::date::Instant::from_millis(now.0);
+    let must_not = dsl::request::exception_filter(&clauses);
+    let verdict = match &must_not {
+        Some(filter) => dsl_eval::matches(filter, &indexed, event, instant),
+        // No filter at all: nothing is excluded.
+        None => Ok(false),
+    };
+    match verdict {
+        Ok(verdict) if verdict == excepted => Ok(()),
+        // Elasticsearch rejects the search (a wildcard on a field that dynamic
+        // mapping made a long): the rule fails and raises no alert. kql-detect
+        // cannot refuse such an entry up front, since only the event decides the
+        // field's type, and reads it as not matching.
+        Err(_) if !excepted => Ok(()),
+        verdict => Err(format!(
+            "the exception filter {} but the items say {}:\n{}",
+            match verdict {
+                Ok(true) => "matches".to_string(),
+                Ok(false) => "does not match".to_string(),
+                Err(error) => format!("is rejected ({error})"),
+            },
+            if excepted { "excepted" } else { "not excepted" },
+            must_not.as_ref().map(pretty).unwrap_or_default()
+        )),
+    }
 }
 
 /// All items, or with `exceptions_list:` those of the lists it names.
@@ -431,13 +481,15 @@ fn selected_items<'s>(
     Ok(items)
 }
 
+/// Checks the verdict of the compiled items on the case's event; returns the
+/// event and whether it is excepted, for the consistency check.
 fn check_excepted(
     case: &Case,
     compiled: Result<CompiledExceptions, Error>,
     now: kql_detect::time::Timestamp,
-) -> Result<(), String> {
+) -> Result<Option<(serde_json::Value, bool)>, String> {
     let compiled = match (compiled, case.get("error")) {
-        (Err(error), Some(expected)) => return check_error(case, &error, expected),
+        (Err(error), Some(expected)) => return check_error(case, &error, expected).map(|()| None),
         (Err(error), None) => return Err(format!("unexpected error:\n{}", error.rendered())),
         (Ok(_), Some(expected)) => {
             return Err(format!(
@@ -447,7 +499,7 @@ fn check_excepted(
         (Ok(compiled), None) => compiled,
     };
     let Some(event) = case.get("event") else {
-        return Ok(());
+        return Ok(None);
     };
     let event: serde_json::Value =
         serde_json::from_str(event).map_err(|error| format!("bad event: {error}"))?;
@@ -482,7 +534,8 @@ fn check_excepted(
             ));
         }
     }
-    Ok(())
+    let excepted = by.is_some();
+    Ok(Some((event, excepted)))
 }
 
 /// The case's `expect:`: true for `yes`, false for `no`.

@@ -1,8 +1,8 @@
 //! A small evaluator of the query DSL over one event, for the consistency
-//! check: how Elasticsearch answers each query kind the translator emits
-//! (`bool`, `nested`, `term`, `wildcard`, `match`, `match_phrase`,
-//! `query_string`, `multi_match`, `range`, `exists`, `match_all`) on each
-//! field type of the index's mapping.
+//! checks: how Elasticsearch answers each query kind the translator and the
+//! exception clauses emit (`bool`, `nested`, `term`, `terms`, `wildcard`,
+//! `match`, `match_phrase`, `query_string`, `multi_match`, `range`, `exists`,
+//! `match_all`) on each field type of the index's mapping.
 //!
 //! It reads only the DSL and the mapping, never the KQL, so that it agreeing
 //! with `CompiledQuery::matches` on every case shows the translation and the
@@ -90,6 +90,21 @@ impl Search<'_> {
                 None if body["query"] == "*" => Ok(true),
                 None => self.every_field(|field| self.leaf(kind, field, &body["query"], doc)),
             },
+            // TermsQueryBuilder: a term query per value, any of which may match
+            // (none for no value); the field types read each value as their
+            // termQuery does (an ip field takes CIDR networks).
+            "terms" => {
+                let (field, values) = single_entry(body)?;
+                let values = values
+                    .as_array()
+                    .ok_or_else(|| format!("[terms] query needs an array, found {values}"))?;
+                for value in values {
+                    if self.leaf("term", field, value, doc)? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
             "term" | "wildcard" | "match" | "match_phrase" | "range" => {
                 let (field, parameters) = single_entry(body)?;
                 let parameters = match (kind, parameters) {
@@ -108,6 +123,15 @@ impl Search<'_> {
             Some(Value::Array(items)) => items.iter().collect(),
             Some(item) => vec![item],
         };
+        // BoolQueryBuilder.doToQuery: a bool without any clause is a
+        // MatchAllDocsQuery, whatever its minimum_should_match (Kibana sends one
+        // for an empty ip_range value list).
+        if ["must", "filter", "should", "must_not"]
+            .iter()
+            .all(|key| clauses(key).is_empty())
+        {
+            return Ok(true);
+        }
         let required = [clauses("must"), clauses("filter")].concat();
         for clause in &required {
             if !self.query(clause, doc)? {
@@ -460,7 +484,16 @@ impl Leaf {
     fn on_text(&self, values: &[String]) -> Result<bool, String> {
         let texts: Vec<&str> = values.iter().map(String::as_str).collect();
         let value = self.value();
+        // Term-level queries are not analysed: they meet single tokens as the
+        // analyzer indexed them, and a wildcard pattern is not lower-cased
+        // (StringFieldType.wildcardQuery without normalisation).
+        let tokens = || texts.iter().flat_map(|text| analyze(text));
         Ok(match self.kind.as_str() {
+            "term" => tokens().any(|token| token == value),
+            "wildcard" => {
+                let pattern = Wildcard::parse(value, false);
+                tokens().any(|token| pattern.matches(&token))
+            }
             "match" => TextQuery::match_query(value).matches(&texts),
             "match_phrase" => TextQuery::phrase(value).matches(&texts),
             "query_string" => TextQuery::query_string(value).matches(&texts),
