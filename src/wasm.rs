@@ -186,8 +186,15 @@ export interface NdjsonOptions {
    * (`consumed` says how many bytes were read) for the caller to put in front of the next chunk.
    */
   final?: boolean;
-  /** Lines longer than this many bytes are invalid (kind "too_long") without being parsed. Default: no limit. */
+  /** Lines longer than this many bytes are invalid (kind "too_long") without being parsed. Default 16 MiB. */
   maxLineBytes?: number;
+  /** Events whose arrays and objects nest deeper than this are invalid (kind "too_deep"). Default 512, at most 1024. */
+  maxJsonDepth?: number;
+  /**
+   * A JSON array or pretty-printed documents larger than this many bytes is read line by line instead of whole (its
+   * first line is invalid, kind "too_large"). Default 64 MiB.
+   */
+  maxWholeInputBytes?: number;
   /** The input's name in the errors' `rendered` text, as the command line names files. */
   origin?: string;
   /** "objects" (default) or "ndjson": the outputs as one string of JSON lines, exactly as the command line prints them. */
