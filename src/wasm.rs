@@ -188,7 +188,7 @@ export interface NdjsonOptions {
   final?: boolean;
   /** Lines longer than this many bytes are invalid (kind "too_long") without being parsed. Default 16 MiB. */
   maxLineBytes?: number;
-  /** Events whose arrays and objects nest deeper than this are invalid (kind "too_deep"). Default 512, at most 1024. */
+  /** Events whose arrays and objects nest deeper than this are invalid (kind "too_deep"). Default 512, the most allowed. */
   maxJsonDepth?: number;
   /**
    * A JSON array or pretty-printed documents larger than this many bytes is read line by line instead of whole (its
