@@ -13,6 +13,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use kql_detect::engine::{Engine, RuleSource};
+use kql_detect::limits::DEFAULT_MAX_JSON_DEPTH;
 use kql_detect::schema::Schema;
 use kql_detect::time::Timestamp;
 
@@ -147,7 +148,7 @@ fn main() {
         let evaluate = |engine: &Engine| {
             best_seconds(budget, || {
                 for line in &events {
-                    black_box(engine.evaluate_input_json(line, now, None));
+                    black_box(engine.evaluate_input_json(line, DEFAULT_MAX_JSON_DEPTH, now, None));
                 }
             })
         };

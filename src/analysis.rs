@@ -705,9 +705,19 @@ fn boolean_matches(clauses: &[Clause], test: impl Fn(&TermTest) -> bool) -> bool
 /// A wildcard pattern as Lucene's `WildcardQuery` reads it: `*` is any
 /// sequence of code points, `?` one code point, `\x` a literal `x` (a trailing
 /// `\` is a literal backslash).
+///
+/// Matching is linear in text and pattern when the pattern has no `?`, and
+/// never worse than their product: the pattern is cut at its stars into
+/// segments of fixed length, the first anchored at the start of the text,
+/// the last at its end, and each one between at its leftmost place after
+/// the one before (leftmost is always right when only stars separate them),
+/// found with a substring search. No backtracking, so `*a*a*a*…*b` against a
+/// long value costs no more than one pass per segment over what is left.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Wildcard {
     pieces: Vec<WildcardPiece>,
+    /// The pieces between stars: always one more than the stars.
+    segments: Vec<WildcardSegment>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -715,6 +725,14 @@ enum WildcardPiece {
     Literal(char),
     AnyChar,
     AnyString,
+}
+
+/// Literals and `?`, matching exactly as many code points as it has pieces.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct WildcardSegment {
+    pieces: Vec<WildcardPiece>,
+    /// The segment's text, when it has no `?`: found by substring search.
+    literal: Option<String>,
 }
 
 impl Wildcard {
@@ -739,36 +757,99 @@ impl Wildcard {
                 _ => WildcardPiece::Literal(c),
             });
         }
-        Wildcard { pieces }
+        let segments = pieces
+            .split(|piece| *piece == WildcardPiece::AnyString)
+            .map(WildcardSegment::new)
+            .collect();
+        Wildcard { pieces, segments }
     }
 
-    /// True when the whole of `text` matches (greedy with backtracking to the
-    /// last `*`: O(text × pattern) at worst).
+    /// True when the whole of `text` matches.
     pub fn matches(&self, text: &str) -> bool {
-        let text: Vec<char> = text.chars().collect();
-        let pattern = &self.pieces;
-        let (mut t, mut p) = (0, 0);
-        let mut last_star: Option<(usize, usize)> = None;
-        while t < text.len() {
-            match pattern.get(p) {
-                Some(WildcardPiece::AnyString) => {
-                    last_star = Some((p, t));
-                    p += 1;
-                }
-                Some(WildcardPiece::AnyChar) => (t, p) = (t + 1, p + 1),
-                Some(WildcardPiece::Literal(c)) if *c == text[t] => (t, p) = (t + 1, p + 1),
-                _ => match last_star {
-                    Some((star, star_t)) => {
-                        last_star = Some((star, star_t + 1));
-                        (t, p) = (star_t + 1, star + 1);
-                    }
-                    None => return false,
-                },
+        let (first, rest) = match self.segments.split_first() {
+            Some(split) => split,
+            None => return text.is_empty(),
+        };
+        let Some((last, middle)) = rest.split_last() else {
+            // No star: the one segment is the whole text.
+            return first.match_start(text) == Some(text.len());
+        };
+        let Some(after_first) = first.match_start(text) else {
+            return false;
+        };
+        let Some(last_start) = last.match_end(&text[after_first..]) else {
+            return false;
+        };
+        let mut between = &text[after_first..after_first + last_start];
+        for segment in middle {
+            match segment.find(between) {
+                Some(after) => between = &between[after..],
+                None => return false,
             }
         }
-        pattern[p..]
+        true
+    }
+}
+
+impl WildcardSegment {
+    fn new(pieces: &[WildcardPiece]) -> WildcardSegment {
+        let literal = pieces
             .iter()
-            .all(|piece| *piece == WildcardPiece::AnyString)
+            .map(|piece| match piece {
+                WildcardPiece::Literal(c) => Some(*c),
+                _ => None,
+            })
+            .collect();
+        WildcardSegment {
+            pieces: pieces.to_vec(),
+            literal,
+        }
+    }
+
+    /// Whether `c` is what `piece` matches.
+    fn fits(piece: WildcardPiece, c: char) -> bool {
+        match piece {
+            WildcardPiece::Literal(literal) => literal == c,
+            WildcardPiece::AnyChar | WildcardPiece::AnyString => true,
+        }
+    }
+
+    /// The byte length of the match at the start of `text`, if it starts with one.
+    fn match_start(&self, text: &str) -> Option<usize> {
+        let mut chars = text.char_indices();
+        for &piece in &self.pieces {
+            match chars.next() {
+                Some((_, c)) if Self::fits(piece, c) => {}
+                _ => return None,
+            }
+        }
+        Some(chars.next().map_or(text.len(), |(offset, _)| offset))
+    }
+
+    /// Where a match at the end of `text` starts, if it ends with one.
+    fn match_end(&self, text: &str) -> Option<usize> {
+        let mut chars = text.char_indices().rev();
+        let mut start = text.len();
+        for &piece in self.pieces.iter().rev() {
+            match chars.next() {
+                Some((offset, c)) if Self::fits(piece, c) => start = offset,
+                _ => return None,
+            }
+        }
+        Some(start)
+    }
+
+    /// Where the leftmost match in `text` ends, if there is one.
+    fn find(&self, text: &str) -> Option<usize> {
+        if let Some(literal) = &self.literal {
+            // UTF-8 text matches UTF-8 text only at character boundaries.
+            let start = memchr::memmem::find(text.as_bytes(), literal.as_bytes())?;
+            return Some(start + literal.len());
+        }
+        text.char_indices().find_map(|(start, _)| {
+            self.match_start(&text[start..])
+                .map(|length| start + length)
+        })
     }
 }
 
@@ -2365,6 +2446,32 @@ mod tests {
         assert!(matches("**a**", "xa"));
         assert!(matches("", ""));
         assert!(!matches("", "a"));
+        assert!(matches("a?c*", "abcdef"));
+        assert!(matches("*?b?*", "xxbx"));
+        assert!(!matches("*?b?*", "xxb"));
+        assert!(matches("*é?*ü", "aébcü"));
+        assert!(
+            !matches("ab*ba", "aba"),
+            "the last segment may not overlap the first"
+        );
+        assert!(matches("a*b*b", "abb"));
+        assert!(!matches("a*b*b", "ab"));
+    }
+
+    /// Backtracking to the last star costs text × pattern on `*aaa…ab`
+    /// against `aaa…a`; segments found by substring search cost one pass.
+    #[test]
+    fn adversarial_wildcards_stay_linear() {
+        let text = "a".repeat(1 << 20);
+        let many_stars = Wildcard::parse(&format!("{}b", "*a".repeat(5_000)), false);
+        let long_segment = Wildcard::parse(&format!("*{}b*", "a".repeat(5_000)), false);
+        let started = std::time::Instant::now();
+        assert!(!many_stars.matches(&text));
+        assert!(!long_segment.matches(&text));
+        assert!(many_stars.matches(&format!("{text}b")));
+        assert!(long_segment.matches(&format!("{text}b")));
+        // About a millisecond each in a debug build; backtracking takes minutes.
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 }
 

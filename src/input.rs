@@ -9,16 +9,21 @@
 //!   first line is an incomplete document), as pasted from a console.
 //!
 //! Every line of NDJSON input has exactly one outcome: an event, an invalid
-//! line (with its number and reason), or a blank line.
+//! line (with its number and reason), or a blank line. Lines longer than
+//! [`InputLimits::max_line_bytes`] are invalid without being held whole, and
+//! events nested deeper than [`InputLimits::max_json_depth`] without being
+//! parsed; an input to be read whole that is larger than
+//! [`InputLimits::max_whole_input_bytes`] is read line by line instead.
 //!
 //! [`DocumentReader`] pulls from a reader; [`read_batch`] is pushed pieces of
 //! an input (a stream's chunks) and reads the complete lines each one holds.
 
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 
 use serde_json::Value;
 
 use crate::error::{Error, ErrorType};
+use crate::limits::{parse_first_json, parse_json, InputLimits, JsonFault};
 
 /// One item of input.
 #[derive(Clone, Debug, PartialEq)]
@@ -46,8 +51,14 @@ pub enum Document {
 pub struct DocumentReader<R> {
     reader: R,
     state: State,
+    limits: InputLimits,
     line: usize,
+    blank: usize,
     buffer: Vec<u8>,
+    /// Bytes already taken from `reader` that are still to be read as lines:
+    /// the rest of an input too large to be read whole.
+    ahead: Vec<u8>,
+    ahead_read: usize,
 }
 
 enum State {
@@ -56,51 +67,115 @@ enum State {
     Buffered(std::vec::IntoIter<Document>),
 }
 
+/// What [`DocumentReader::next_line`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LineRead {
+    /// The end of the input.
+    End,
+    /// A line, now in the buffer without its terminator.
+    Line,
+    /// A line longer than the limit; the buffer holds none of it.
+    TooLong,
+}
+
 impl<R: BufRead> DocumentReader<R> {
-    /// A reader over `reader`; the shape is detected on the first read.
+    /// A reader over `reader` with the default [`InputLimits`]; the shape is detected on the first read.
     pub fn new(reader: R) -> DocumentReader<R> {
+        DocumentReader::with_limits(reader, InputLimits::default())
+    }
+
+    /// A reader over `reader` that holds its input to `limits`.
+    pub fn with_limits(reader: R, limits: InputLimits) -> DocumentReader<R> {
         DocumentReader {
             reader,
             state: State::Undetected,
+            limits,
             line: 0,
+            blank: 0,
             buffer: Vec::new(),
+            ahead: Vec::new(),
+            ahead_read: 0,
         }
     }
 
-    /// Reads the next line into `self.buffer` without its terminator; false at the end.
-    fn next_line(&mut self) -> Result<bool, Error> {
+    /// Lines read so far, blank and invalid ones included.
+    pub fn lines(&self) -> usize {
+        self.line
+    }
+
+    /// Blank lines read so far.
+    pub fn blank_lines(&self) -> usize {
+        self.blank
+    }
+
+    /// Reads the next line into `self.buffer` without its terminator (and,
+    /// on line 1, without a byte order mark). A line longer than the limit
+    /// is read to its end but not kept.
+    fn next_line(&mut self) -> Result<LineRead, Error> {
         self.buffer.clear();
-        let read = self
-            .reader
-            .read_until(b'\n', &mut self.buffer)
-            .map_err(|error| {
-                Error::new(
-                    ErrorType::EventInvalid,
-                    "read_failed",
-                    format!("cannot read input: {error}"),
-                )
-            })?;
-        if read == 0 {
-            return Ok(false);
+        // Room for the terminator, a `\r` and a byte order mark, which do not count.
+        let room = self.limits.max_line_bytes.saturating_add(5);
+        let (mut read_any, mut too_long) = (false, false);
+        loop {
+            let available = if self.ahead_read < self.ahead.len() {
+                &self.ahead[self.ahead_read..]
+            } else {
+                match self.reader.fill_buf() {
+                    Ok(available) => available,
+                    Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(error) => return Err(read_failed(&error)),
+                }
+            };
+            if available.is_empty() {
+                break;
+            }
+            read_any = true;
+            let newline = memchr::memchr(b'\n', available);
+            let take = newline.map_or(available.len(), |end| end + 1);
+            if !too_long && self.buffer.len() + take <= room {
+                self.buffer.extend_from_slice(&available[..take]);
+            } else if !too_long {
+                too_long = true;
+                self.buffer = Vec::new();
+            }
+            if self.ahead_read < self.ahead.len() {
+                self.ahead_read += take;
+            } else {
+                self.reader.consume(take);
+            }
+            if newline.is_some() {
+                break;
+            }
+        }
+        if self.ahead_read == self.ahead.len() && !self.ahead.is_empty() {
+            (self.ahead, self.ahead_read) = (Vec::new(), 0);
+        }
+        if !read_any {
+            return Ok(LineRead::End);
         }
         self.line += 1;
-        if self.buffer.last() == Some(&b'\n') {
-            self.buffer.pop();
+        if too_long {
+            return Ok(LineRead::TooLong);
         }
-        if self.buffer.last() == Some(&b'\r') {
-            self.buffer.pop();
+        let end = trim_terminator(&self.buffer).len();
+        let start = if self.line == 1 && self.buffer[..end].starts_with(BOM) {
+            BOM.len()
+        } else {
+            0
+        };
+        self.buffer.truncate(end);
+        self.buffer.drain(..start);
+        if self.buffer.len() > self.limits.max_line_bytes {
+            return Ok(LineRead::TooLong);
         }
-        if self.line == 1 && self.buffer.starts_with(b"\xEF\xBB\xBF") {
-            self.buffer.drain(..3);
-        }
-        Ok(true)
+        Ok(LineRead::Line)
     }
 
     /// Looks at the first non-blank line to choose a shape, and returns its first document.
     fn detect(&mut self) -> Option<Document> {
         loop {
             match self.next_line() {
-                Ok(false) => {
+                Ok(LineRead::End) => {
                     self.state = State::Buffered(Vec::new().into_iter());
                     return None;
                 }
@@ -111,34 +186,50 @@ impl<R: BufRead> DocumentReader<R> {
                         error,
                     });
                 }
-                Ok(true) if is_blank(&self.buffer) => continue,
-                Ok(true) => break,
+                Ok(LineRead::TooLong) => {
+                    self.state = State::Lines;
+                    return Some(too_long(self.line, self.limits.max_line_bytes));
+                }
+                Ok(LineRead::Line) if is_blank(&self.buffer) => self.blank += 1,
+                Ok(LineRead::Line) => break,
             }
         }
         let first_line = self.line;
-        let whole_line = serde_json::from_slice::<Value>(&self.buffer);
-        if opens_whole_input(&self.buffer, &whole_line) {
-            let mut text = std::mem::take(&mut self.buffer);
-            text.push(b'\n');
-            let documents = match self.reader.read_to_end(&mut text) {
-                Ok(_) if trimmed_starts_with_bracket(&text) => parse_documents(&text, first_line),
-                Ok(_) => pretty_or_lines(&text, first_line),
-                Err(error) => vec![Document::Invalid {
-                    line: first_line,
-                    error: Error::new(
-                        ErrorType::EventInvalid,
-                        "read_failed",
-                        format!("cannot read input: {error}"),
-                    ),
-                }],
-            };
-            let mut documents = documents.into_iter();
-            let first = documents.next();
-            self.state = State::Buffered(documents);
-            return first;
+        let whole_line = parse_json(&self.buffer, self.limits.max_json_depth);
+        if !opens_whole_input(&self.buffer, &whole_line) {
+            self.state = State::Lines;
+            return Some(line_document(first_line, &self.buffer, whole_line));
         }
-        self.state = State::Lines;
-        Some(line_document(first_line, &self.buffer, whole_line))
+        let mut text = std::mem::take(&mut self.buffer);
+        text.push(b'\n');
+        let room = self.limits.max_whole_input_bytes.saturating_sub(text.len());
+        let read = (&mut self.reader)
+            .take(room.saturating_add(1) as u64)
+            .read_to_end(&mut text);
+        if let Err(error) = read {
+            self.state = State::Lines;
+            return Some(Document::Invalid {
+                line: first_line,
+                error: read_failed(&error),
+            });
+        }
+        if text.len() > self.limits.max_whole_input_bytes {
+            // Too large to hold: the rest is read line by line, each judged alone.
+            let first_line_end = text
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(0, |end| end + 1);
+            self.ahead = text.split_off(first_line_end);
+            self.state = State::Lines;
+            return Some(too_large(first_line, self.limits.max_whole_input_bytes));
+        }
+        let (documents, framing) = read_whole_text(&text, first_line, self.limits);
+        self.line = first_line - 1 + framing.lines;
+        self.blank += framing.blank;
+        let mut documents = documents.into_iter();
+        let first = documents.next();
+        self.state = State::Buffered(documents);
+        first
     }
 }
 
@@ -151,16 +242,19 @@ impl<R: BufRead> Iterator for DocumentReader<R> {
             State::Buffered(documents) => documents.next(),
             State::Lines => loop {
                 match self.next_line() {
-                    Ok(false) => return None,
+                    Ok(LineRead::End) => return None,
                     Err(error) => {
                         return Some(Document::Invalid {
                             line: self.line,
                             error,
                         })
                     }
-                    Ok(true) if is_blank(&self.buffer) => continue,
-                    Ok(true) => {
-                        let parsed = serde_json::from_slice::<Value>(&self.buffer);
+                    Ok(LineRead::TooLong) => {
+                        return Some(too_long(self.line, self.limits.max_line_bytes))
+                    }
+                    Ok(LineRead::Line) if is_blank(&self.buffer) => self.blank += 1,
+                    Ok(LineRead::Line) => {
+                        let parsed = parse_json(&self.buffer, self.limits.max_json_depth);
                         return Some(line_document(self.line, &self.buffer, parsed));
                     }
                 }
@@ -169,11 +263,28 @@ impl<R: BufRead> Iterator for DocumentReader<R> {
     }
 }
 
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// A line without its `\n` and `\r` terminators.
+fn trim_terminator(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+fn read_failed(error: &std::io::Error) -> Error {
+    Error::new(
+        ErrorType::EventInvalid,
+        "read_failed",
+        format!("cannot read input: {error}"),
+    )
+}
+
 /// Whether an input whose first non-blank line is `line` (parsed as
 /// `parsed`) can only be read whole: it opens a JSON array, or a document
 /// spread over several lines.
-fn opens_whole_input(line: &[u8], parsed: &serde_json::Result<Value>) -> bool {
-    trim_ascii_start(line).starts_with(b"[") || matches!(parsed, Err(error) if error.is_eof())
+fn opens_whole_input(line: &[u8], parsed: &Result<Value, JsonFault>) -> bool {
+    trim_ascii_start(line).starts_with(b"[")
+        || matches!(parsed, Err(JsonFault::Malformed(error)) if error.is_eof())
 }
 
 /// A piece of an input, as a stream delivers it, and where it sits in the whole input.
@@ -185,19 +296,20 @@ pub struct Batch<'b> {
     pub first_line: usize,
     /// Whether no bytes follow: an incomplete last line is then read as it is.
     pub end_of_input: bool,
-    /// Lines longer than this are invalid (`too_long`) without being parsed,
-    /// even before they are complete, so a stream need not hold them.
-    pub max_line_bytes: usize,
+    /// What lines, events and inputs read whole may hold. A line longer than
+    /// the limit is invalid (`too_long`) even before it is complete, so a
+    /// stream need not hold it.
+    pub limits: InputLimits,
 }
 
 impl Batch<'_> {
-    /// A whole input, with no limit on its lines.
+    /// A whole input, with the default limits.
     pub fn whole(bytes: &[u8]) -> Batch<'_> {
         Batch {
             bytes,
             first_line: 1,
             end_of_input: true,
-            max_line_bytes: usize::MAX,
+            limits: InputLimits::default(),
         }
     }
 }
@@ -212,12 +324,17 @@ pub struct Framing {
     /// Bytes read; the rest (an incomplete last line) belongs to the next batch.
     pub consumed: usize,
     /// The input is a JSON array or pretty-printed documents: nothing is read
-    /// until the batch holds the whole input.
+    /// until the batch holds the whole input (or more than an input read whole may hold).
     pub whole_input_needed: bool,
     /// The last line read was too long and incomplete: the bytes up to its
     /// newline, which the next batches bring, are not part of any line.
     pub rest_of_line_skipped: bool,
 }
+
+/// Bytes a line may hold beyond its content: a byte order mark and a `\r`.
+/// An incomplete line is known to be too long once it is longer than the
+/// limit by more than this.
+const LINE_SLACK: usize = 4;
 
 /// Reads the documents of a batch and passes each to `each`.
 ///
@@ -226,13 +343,15 @@ pub struct Framing {
 /// chunk. At the start of the input nothing is read until the first non-blank
 /// line is complete, since that line decides the shape exactly as
 /// [`DocumentReader`] decides it; an array or pretty-printed documents are
-/// read once the batch is the whole input.
+/// read once the batch is the whole input, or line by line once it holds more
+/// than [`InputLimits::max_whole_input_bytes`].
 pub fn read_batch(batch: Batch, mut each: impl FnMut(Document)) -> Framing {
+    let max_json_depth = batch.limits.max_json_depth;
     read_batch_lazily(batch, |piece| match piece {
         Piece::Line { line, text } => each(line_document(
             line,
             text.as_bytes(),
-            serde_json::from_str(text),
+            parse_json(text.as_bytes(), max_json_depth),
         )),
         Piece::Document(document) => each(document),
     })
@@ -241,8 +360,8 @@ pub fn read_batch(batch: Batch, mut each: impl FnMut(Document)) -> Framing {
 /// A piece of a batch as [`read_batch_lazily`] hands it over.
 #[derive(Debug)]
 pub enum Piece<'a> {
-    /// A complete NDJSON line (UTF-8, not blank), not yet parsed: a reader
-    /// that can answer without parsing it saves the cost.
+    /// A complete NDJSON line (UTF-8, not blank, within the line limit), not
+    /// yet parsed: a reader that can answer without parsing it saves the cost.
     Line {
         /// The line's number in the input.
         line: usize,
@@ -250,7 +369,7 @@ pub enum Piece<'a> {
         text: &'a str,
     },
     /// A document read otherwise (from an array or pretty-printed input), or
-    /// a line that is not an event (invalid UTF-8, too long).
+    /// a line that is not an event (invalid UTF-8, too long, too large).
     Document(Document),
 }
 
@@ -260,88 +379,130 @@ pub fn read_batch_lazily(batch: Batch, each: impl FnMut(Piece<'_>)) -> Framing {
         first_line: batch.first_line.max(1),
         ..batch
     };
-    if batch.first_line == 1 {
-        match needs_whole_input(batch.bytes, batch.end_of_input) {
-            None => return Framing::default(),
-            Some(true) if !batch.end_of_input => {
-                return Framing {
-                    whole_input_needed: true,
-                    ..Framing::default()
-                }
-            }
-            Some(true) => return read_whole(batch.bytes, each),
-            Some(false) => {}
-        }
+    if batch.first_line > 1 {
+        return read_lines(batch, None, each);
     }
-    read_lines(batch, each)
+    match input_start(batch) {
+        Start::Incomplete => Framing::default(),
+        Start::Lines => read_lines(batch, None, each),
+        Start::Whole { line, size } if size > batch.limits.max_whole_input_bytes => {
+            read_lines(batch, Some(line), each)
+        }
+        Start::Whole { .. } if !batch.end_of_input => Framing {
+            whole_input_needed: true,
+            ..Framing::default()
+        },
+        Start::Whole { .. } => read_whole(batch, each),
+    }
 }
 
-/// Whether the input `bytes` starts must be read whole; `None` while its
-/// first non-blank line is incomplete.
-fn needs_whole_input(bytes: &[u8], end_of_input: bool) -> Option<bool> {
+/// How an input starts, as far as a batch at its start shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Start {
+    /// Its first non-blank line is not complete yet.
+    Incomplete,
+    /// NDJSON.
+    Lines,
+    /// An array or pretty-printed documents, from `line` on, `size` bytes so
+    /// far as [`DocumentReader`] counts them (from the first line's content on).
+    Whole { line: usize, size: usize },
+}
+
+/// The shape of the input `batch` starts, decided by its first non-blank line.
+fn input_start(batch: Batch) -> Start {
+    let bytes = batch.bytes;
+    let max_line_bytes = batch.limits.max_line_bytes;
     let (mut start, mut number) = (0, 1);
     loop {
         let rest = &bytes[start..];
-        let (line, next) = match rest.iter().position(|&b| b == b'\n') {
+        let (line, next) = match memchr::memchr(b'\n', rest) {
             Some(end) => (&rest[..end], start + end + 1),
-            None if end_of_input => (rest, bytes.len()),
-            None => return None,
+            None if batch.end_of_input => (rest, bytes.len()),
+            // Too long whatever follows: an invalid NDJSON line.
+            None if rest.len() > max_line_bytes.saturating_add(LINE_SLACK) => return Start::Lines,
+            None => return Start::Incomplete,
         };
         let line = line_content(line, number);
+        if line.len() > max_line_bytes {
+            return Start::Lines;
+        }
         if !is_blank(line) {
-            return Some(opens_whole_input(line, &serde_json::from_slice(line)));
+            let parsed = parse_json(line, batch.limits.max_json_depth);
+            if !opens_whole_input(line, &parsed) {
+                return Start::Lines;
+            }
+            let size = line.len() + 1 + (bytes.len() - next);
+            return Start::Whole { line: number, size };
         }
         if next >= bytes.len() {
             // Only blank lines so far: NDJSON if nothing follows.
-            return end_of_input.then_some(false);
+            return if batch.end_of_input {
+                Start::Lines
+            } else {
+                Start::Incomplete
+            };
         }
         (start, number) = (next, number + 1);
     }
 }
 
 /// An array or pretty-printed documents, read as [`DocumentReader`] reads them.
-fn read_whole(bytes: &[u8], mut each: impl FnMut(Piece<'_>)) -> Framing {
-    DocumentReader::new(bytes).for_each(|document| each(Piece::Document(document)));
-    let lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
-    let lines = match lines.split_last() {
-        Some((&[], complete)) => complete,
-        _ => &lines,
-    };
+fn read_whole(batch: Batch, mut each: impl FnMut(Piece<'_>)) -> Framing {
+    let mut reader = DocumentReader::with_limits(batch.bytes, batch.limits);
+    reader
+        .by_ref()
+        .for_each(|document| each(Piece::Document(document)));
     Framing {
-        lines: lines.len(),
-        blank: lines.iter().filter(|line| is_blank(line)).count(),
-        consumed: bytes.len(),
+        lines: reader.lines(),
+        blank: reader.blank_lines(),
+        consumed: batch.bytes.len(),
         ..Framing::default()
     }
 }
 
-/// NDJSON: every complete line (and, at the end of the input, the last one) on its own.
-fn read_lines(batch: Batch, mut each: impl FnMut(Piece<'_>)) -> Framing {
+/// NDJSON: every complete line (and, at the end of the input, the last one)
+/// on its own. `too_large` is the first line of an input that should have
+/// been read whole but is too large to be: it is reported, not read.
+fn read_lines(
+    batch: Batch,
+    too_large_line: Option<usize>,
+    mut each: impl FnMut(Piece<'_>),
+) -> Framing {
+    let limits = batch.limits;
     let mut framing = Framing::default();
     while framing.consumed < batch.bytes.len() {
         let rest = &batch.bytes[framing.consumed..];
-        let newline = rest.iter().position(|&b| b == b'\n');
+        let newline = memchr::memchr(b'\n', rest);
         let (line, length) = match newline {
             Some(end) => (&rest[..end], end + 1),
-            None if batch.end_of_input || rest.len() > batch.max_line_bytes => (rest, rest.len()),
+            None if batch.end_of_input => (rest, rest.len()),
+            None if rest.len() > limits.max_line_bytes.saturating_add(LINE_SLACK) => {
+                (rest, rest.len())
+            }
             None => break,
         };
         let number = batch.first_line.saturating_add(framing.lines);
         framing.lines += 1;
         framing.consumed += length;
+        let incomplete = newline.is_none() && !batch.end_of_input;
         let line = line_content(line, number);
-        if line.len() > batch.max_line_bytes {
-            framing.rest_of_line_skipped = newline.is_none() && !batch.end_of_input;
-            each(Piece::Document(too_long(number, batch.max_line_bytes)));
+        if incomplete || line.len() > limits.max_line_bytes {
+            framing.rest_of_line_skipped = incomplete;
+            each(Piece::Document(too_long(number, limits.max_line_bytes)));
         } else if is_blank(line) {
             framing.blank += 1;
+        } else if too_large_line == Some(number) {
+            each(Piece::Document(too_large(
+                number,
+                limits.max_whole_input_bytes,
+            )));
         } else {
             match std::str::from_utf8(line) {
                 Ok(text) => each(Piece::Line { line: number, text }),
                 Err(_) => each(Piece::Document(line_document(
                     number,
                     line,
-                    serde_json::from_slice(line),
+                    parse_json(line, limits.max_json_depth),
                 ))),
             }
         }
@@ -360,23 +521,59 @@ fn too_long(line: usize, max_line_bytes: usize) -> Document {
     }
 }
 
+fn too_large(line: usize, max_whole_input_bytes: usize) -> Document {
+    Document::Invalid {
+        line,
+        error: Error::new(
+            ErrorType::EventInvalid,
+            "too_large",
+            format!(
+                "the input opens a JSON array or a document spread over lines, and is larger than \
+                 {max_whole_input_bytes} bytes, the most an input read whole may hold: \
+                 each of its lines is read as NDJSON instead (`jq -c '.[]'` turns an array into NDJSON)"
+            ),
+        ),
+    }
+}
+
 /// A line without its `\r` terminator, and without the byte order mark on line 1.
 fn line_content(line: &[u8], number: usize) -> &[u8] {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
-    match line.strip_prefix(b"\xEF\xBB\xBF") {
+    match line.strip_prefix(BOM) {
         Some(rest) if number == 1 => rest,
         _ => line,
     }
 }
 
-fn trimmed_starts_with_bracket(text: &[u8]) -> bool {
-    trim_ascii_start(text).starts_with(b"[")
+/// The documents of an input read whole (`text` starts with its first
+/// non-blank line, on line `first_line`), and its lines.
+fn read_whole_text(
+    text: &[u8],
+    first_line: usize,
+    limits: InputLimits,
+) -> (Vec<Document>, Framing) {
+    let documents = if trim_ascii_start(text).starts_with(b"[") {
+        parse_documents(text, first_line, limits)
+    } else {
+        pretty_or_lines(text, first_line, limits)
+    };
+    let mut framing = Framing::default();
+    let mut lines = text.split(|&b| b == b'\n').peekable();
+    while let Some(line) = lines.next() {
+        if lines.peek().is_none() && line.is_empty() {
+            // What follows the last newline is no line.
+            break;
+        }
+        framing.lines += 1;
+        framing.blank += usize::from(is_blank(line));
+    }
+    (documents, framing)
 }
 
 /// Pretty-printed documents if the whole text reads as such; otherwise the text
 /// is NDJSON whose first line happens to be truncated, and each line is judged alone.
-fn pretty_or_lines(text: &[u8], first_line: usize) -> Vec<Document> {
-    let documents = parse_documents(text, first_line);
+fn pretty_or_lines(text: &[u8], first_line: usize, limits: InputLimits) -> Vec<Document> {
+    let documents = parse_documents(text, first_line, limits);
     if documents
         .iter()
         .all(|document| matches!(document, Document::Event { .. }))
@@ -388,34 +585,60 @@ fn pretty_or_lines(text: &[u8], first_line: usize) -> Vec<Document> {
         .filter(|(_, line)| !is_blank(line))
         .map(|(index, line)| {
             let line = line.strip_suffix(b"\r").unwrap_or(line);
-            line_document(first_line + index, line, serde_json::from_slice(line))
+            let number = first_line + index;
+            if line.len() > limits.max_line_bytes {
+                return too_long(number, limits.max_line_bytes);
+            }
+            line_document(number, line, parse_json(line, limits.max_json_depth))
         })
         .collect()
 }
 
-fn line_document(line: usize, bytes: &[u8], parsed: serde_json::Result<Value>) -> Document {
+fn line_document(line: usize, bytes: &[u8], parsed: Result<Value, JsonFault>) -> Document {
     match parsed {
         Ok(value) => Document::Event {
             line,
             value,
             raw: Some(String::from_utf8_lossy(bytes).into_owned()),
         },
-        Err(error) => Document::Invalid {
+        Err(fault) => Document::Invalid {
             line,
-            error: invalid_json(&error, &String::from_utf8_lossy(bytes)).starting_at_line(line),
+            error: fault
+                .into_error(&String::from_utf8_lossy(bytes))
+                .starting_at_line(line),
         },
+    }
+}
+
+/// The line of each offset of a text, counted incrementally: offsets asked
+/// for in increasing order cost one pass over the text in all.
+struct LineCounter<'t> {
+    text: &'t [u8],
+    first_line: usize,
+    offset: usize,
+    line: usize,
+}
+
+impl LineCounter<'_> {
+    fn line_at(&mut self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        if offset < self.offset {
+            (self.offset, self.line) = (0, self.first_line);
+        }
+        self.line += memchr::memchr_iter(b'\n', &self.text[self.offset..offset]).count();
+        self.offset = offset;
+        self.line
     }
 }
 
 /// Parses a whole buffered input: an array of events, or a sequence of
 /// (possibly pretty-printed) documents. `first_line` is the line `text` starts on.
-fn parse_documents(text: &[u8], first_line: usize) -> Vec<Document> {
-    let line_at = |offset: usize| {
-        first_line
-            + text[..offset.min(text.len())]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count()
+fn parse_documents(text: &[u8], first_line: usize, limits: InputLimits) -> Vec<Document> {
+    let mut lines = LineCounter {
+        text,
+        first_line,
+        offset: 0,
+        line: first_line,
     };
     let start = text.len() - trim_ascii_start(text).len();
     let (items_start, is_array) = if text[start..].starts_with(b"[") {
@@ -434,7 +657,7 @@ fn parse_documents(text: &[u8], first_line: usize) -> Vec<Document> {
                 documents.push(invalid_at(
                     text,
                     offset,
-                    &line_at,
+                    &mut lines,
                     "unexpected text after the closing `]`",
                 ));
             }
@@ -449,27 +672,27 @@ fn parse_documents(text: &[u8], first_line: usize) -> Vec<Document> {
                 documents.push(invalid_at(
                     text,
                     end,
-                    &line_at,
+                    &mut lines,
                     "the array is never closed with `]`",
                 ));
             }
             return documents;
         }
-        let mut stream = serde_json::Deserializer::from_slice(&text[offset..]).into_iter::<Value>();
-        match stream.next() {
-            Some(Ok(value)) => {
+        match parse_first_json(&text[offset..], limits.max_json_depth) {
+            Some(Ok((value, length))) => {
                 documents.push(Document::Event {
-                    line: line_at(offset),
+                    line: lines.line_at(offset),
                     value,
                     raw: None,
                 });
-                offset += stream.byte_offset();
+                offset += length;
             }
-            Some(Err(error)) => {
+            Some(Err(fault)) => {
+                let line = lines.line_at(offset);
                 let document_text = String::from_utf8_lossy(&text[offset..]);
                 documents.push(Document::Invalid {
-                    line: line_at(offset),
-                    error: invalid_json(&error, &document_text).starting_at_line(line_at(offset)),
+                    line,
+                    error: fault.into_error(&document_text).starting_at_line(line),
                 });
                 return documents;
             }
@@ -483,7 +706,7 @@ fn parse_documents(text: &[u8], first_line: usize) -> Vec<Document> {
                 documents.push(invalid_at(
                     text,
                     offset,
-                    &line_at,
+                    &mut lines,
                     "expected `,` or `]` after an array element",
                 ));
                 return documents;
@@ -492,13 +715,8 @@ fn parse_documents(text: &[u8], first_line: usize) -> Vec<Document> {
     }
 }
 
-fn invalid_at(
-    text: &[u8],
-    offset: usize,
-    line_at: &dyn Fn(usize) -> usize,
-    message: &str,
-) -> Document {
-    let line = line_at(offset);
+fn invalid_at(text: &[u8], offset: usize, lines: &mut LineCounter, message: &str) -> Document {
+    let line = lines.line_at(offset);
     let line_start = text[..offset.min(text.len())]
         .iter()
         .rposition(|&b| b == b'\n')

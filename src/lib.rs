@@ -46,6 +46,7 @@ pub mod ingest;
 pub mod input;
 pub mod ip;
 pub mod kql;
+pub mod limits;
 pub mod output;
 pub mod pattern;
 pub mod prefilter;

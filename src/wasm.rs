@@ -21,6 +21,7 @@ use crate::error::{Error, ErrorType};
 use crate::explain::Explanation;
 use crate::ingest::{self, IngestOptions};
 use crate::input::Batch;
+use crate::limits::DEFAULT_MAX_JSON_DEPTH;
 use crate::output::protect_large_integers;
 use crate::time::Timestamp;
 
@@ -190,8 +191,15 @@ export interface NdjsonOptions {
    * (`consumed` says how many bytes were read) for the caller to put in front of the next chunk.
    */
   final?: boolean;
-  /** Lines longer than this many bytes are invalid (kind "too_long") without being parsed. Default: no limit. */
+  /** Lines longer than this many bytes are invalid (kind "too_long") without being parsed. Default 16 MiB. */
   maxLineBytes?: number;
+  /** Events whose arrays and objects nest deeper than this are invalid (kind "too_deep"). Default 512, the most allowed. */
+  maxJsonDepth?: number;
+  /**
+   * A JSON array or pretty-printed documents larger than this many bytes is read line by line instead of whole (its
+   * first line is invalid, kind "too_large"). Default 64 MiB.
+   */
+  maxWholeInputBytes?: number;
   /** The input's name in the errors' `rendered` text, as the command line names files. */
   origin?: string;
   /** "objects" (default) or "ndjson": the outputs as one string of JSON lines, exactly as the command line prints them. */
@@ -373,9 +381,12 @@ impl Engine {
     ) -> Result<JsValue, JsValue> {
         let text = event_text(&event)?;
         let now = now_for(&self.inner);
-        let outcome = self
-            .inner
-            .evaluate_input_json(&text, now, Some(&mut self.recent));
+        let outcome = self.inner.evaluate_input_json(
+            &text,
+            DEFAULT_MAX_JSON_DEPTH,
+            now,
+            Some(&mut self.recent),
+        );
         outputs_to_js(outcome)
     }
 
@@ -569,7 +580,7 @@ impl Engine {
 
 fn evaluate_with(engine: &CoreEngine, event: &JsValue) -> Result<JsValue, JsValue> {
     let text = event_text(event)?;
-    outputs_to_js(engine.evaluate_input_json(&text, now_for(engine), None))
+    outputs_to_js(engine.evaluate_input_json(&text, DEFAULT_MAX_JSON_DEPTH, now_for(engine), None))
 }
 
 /// The outputs of one input, or its first error: JavaScript callers of

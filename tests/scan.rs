@@ -10,6 +10,7 @@ mod cases;
 use kql_detect::compile::CompiledQuery;
 use kql_detect::event::JsonEvent;
 use kql_detect::kql;
+use kql_detect::limits::DEFAULT_MAX_JSON_DEPTH;
 use kql_detect::scan::{FieldSet, Scanner};
 use kql_detect::schema::Schema;
 use kql_detect::time::Timestamp;
@@ -148,7 +149,7 @@ fn the_engine_answers_the_same_on_both_paths() {
             let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
                 continue;
             };
-            let lazy = engine.evaluate_input_json(text, now, None);
+            let lazy = engine.evaluate_input_json(text, DEFAULT_MAX_JSON_DEPTH, now, None);
             let full = engine.evaluate_input(value, Some(text), now, None);
             assert_eq!(lazy.outputs, full.outputs, "{text}");
             assert_eq!(lazy.errors.len(), full.errors.len(), "{text}");
@@ -241,7 +242,7 @@ fn malformed_lines_are_reported_on_every_path() {
             r#"{"a": "Invite external user", "b": tru}"#,
             r#"{"a": 1} trailing"#,
         ] {
-            let outcome = engine.evaluate_input_json(text, now, None);
+            let outcome = engine.evaluate_input_json(text, DEFAULT_MAX_JSON_DEPTH, now, None);
             assert_eq!(outcome.errors.len(), 1, "{input:?}: {text}");
             assert_eq!(outcome.documents, 0, "{input:?}: {text}");
         }

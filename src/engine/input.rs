@@ -14,8 +14,8 @@ use crate::event::{Event, Scalar};
 use crate::explain::Explanation;
 use crate::ingest::{self, Ingested};
 use crate::ingest::{may_embed_record, InputKind, EMBEDDING_FIELDS};
-use crate::input::invalid_json;
-use crate::scan::{well_formed_object, Projected, Scanner};
+use crate::limits::parse_json;
+use crate::scan::{self, well_formed_object, Projected, Scanner};
 use crate::time::Timestamp;
 
 /// What one input produced.
@@ -94,23 +94,28 @@ impl Engine {
     /// the rules read only; if no rule alerts on that, the answer is known
     /// without building the document.
     /// Everything else (matches, raw Azure records, envelopes, text the lazy
-    /// reader does not accept) takes the full path.
+    /// reader does not accept) takes the full path. The lazy reader answers
+    /// only for events nested at most [`scan::MAX_DEPTH`] levels: with a lower
+    /// `max_json_depth` every event takes the full path, which measures it.
     pub fn evaluate_input_json(
         &self,
         text: &str,
+        max_json_depth: usize,
         now: Timestamp,
         recent: Option<&mut RecentAlerts>,
     ) -> InputOutcome {
-        if self.cannot_match(text) || self.alerts_on_projection(text, now) == Some(false) {
+        let lazy = max_json_depth >= scan::MAX_DEPTH;
+        if lazy && (self.cannot_match(text) || self.alerts_on_projection(text, now) == Some(false))
+        {
             return InputOutcome {
                 documents: 1,
                 ..InputOutcome::default()
             };
         }
-        match serde_json::from_str(text) {
+        match parse_json(text.as_bytes(), max_json_depth) {
             Ok(value) => self.evaluate_input(value, Some(text), now, recent),
-            Err(error) => InputOutcome {
-                errors: vec![invalid_json(&error, text)],
+            Err(fault) => InputOutcome {
+                errors: vec![fault.into_error(text)],
                 ..InputOutcome::default()
             },
         }

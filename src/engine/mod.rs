@@ -399,6 +399,7 @@ impl Engine {
     }
 
     fn compile(rules: Vec<LoadedRule>, schema: &Schema, now: Timestamp) -> Result<Engine, Error> {
+        crate::limits::check_rule_count(rules.len())?;
         let rules = rules
             .into_iter()
             .map(|loaded| {

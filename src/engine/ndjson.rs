@@ -14,6 +14,7 @@ use crate::error::{options_from_json, Error};
 use crate::explain::Explanation;
 use crate::ingest::Ingested;
 use crate::input::{read_batch, read_batch_lazily, Batch, Document, Framing, Piece};
+use crate::limits::InputLimits;
 use crate::time::Timestamp;
 
 /// What a host passes with a batch (the JavaScript `engine.evaluateNdjson(chunk, options)`).
@@ -26,8 +27,13 @@ pub struct BatchOptions {
     /// last line is left unread for the next batch.
     #[serde(rename = "final")]
     pub end_of_input: Option<bool>,
-    /// Lines longer than this many bytes are invalid (`too_long`); no limit by default.
+    /// Lines longer than this many bytes are invalid (`too_long`); 16 MiB by default.
     pub max_line_bytes: Option<usize>,
+    /// Events nested deeper than this are invalid (`too_deep`); 512 levels by default.
+    pub max_json_depth: Option<usize>,
+    /// An array or pretty-printed documents larger than this many bytes is
+    /// read line by line (its first line `too_large`); 64 MiB by default.
+    pub max_whole_input_bytes: Option<usize>,
     /// The input's name in messages, as the command line names files.
     pub origin: Option<String>,
     /// How the outputs are handed back.
@@ -36,18 +42,34 @@ pub struct BatchOptions {
 }
 
 impl BatchOptions {
-    /// Reads options from JSON text; unknown keys are refused.
+    /// Reads options from JSON text; unknown keys and limits out of range are refused.
     pub fn from_json(text: &str) -> Result<BatchOptions, Error> {
-        options_from_json(text, "batch")
+        let options: BatchOptions = options_from_json(text, "batch")?;
+        options.limits()?;
+        Ok(options)
     }
 
-    /// The batch of `bytes` these options describe.
+    /// The limits these options set, the defaults for the others.
+    pub fn limits(&self) -> Result<InputLimits, Error> {
+        let defaults = InputLimits::default();
+        InputLimits {
+            max_line_bytes: self.max_line_bytes.unwrap_or(defaults.max_line_bytes),
+            max_json_depth: self.max_json_depth.unwrap_or(defaults.max_json_depth),
+            max_whole_input_bytes: self
+                .max_whole_input_bytes
+                .unwrap_or(defaults.max_whole_input_bytes),
+        }
+        .validated()
+    }
+
+    /// The batch of `bytes` these options describe (limits out of range, which
+    /// [`BatchOptions::from_json`] refuses, become the defaults).
     pub fn batch<'b>(&self, bytes: &'b [u8]) -> Batch<'b> {
         Batch {
             bytes,
             first_line: self.first_line.unwrap_or(1),
             end_of_input: self.end_of_input.unwrap_or(true),
-            max_line_bytes: self.max_line_bytes.unwrap_or(usize::MAX),
+            limits: self.limits().unwrap_or_default(),
         }
     }
 }
@@ -136,10 +158,12 @@ impl Engine {
         let mut outcome = NdjsonOutcome::default();
         // Lines are handed over as text: most never need parsing (see
         // `Engine::evaluate_input_json`).
+        let max_json_depth = batch.limits.max_json_depth;
         outcome.framing = read_batch_lazily(batch, |piece| {
             let (line, evaluated) = match piece {
                 Piece::Line { line, text } => {
-                    let mut evaluated = self.evaluate_input_json(text, now, recent.as_deref_mut());
+                    let recent = recent.as_deref_mut();
+                    let mut evaluated = self.evaluate_input_json(text, max_json_depth, now, recent);
                     // Errors point into the line's text: number it as the input's line.
                     evaluated.errors = evaluated
                         .errors
@@ -239,7 +263,7 @@ mod tests {
             bytes,
             first_line,
             end_of_input,
-            max_line_bytes: usize::MAX,
+            limits: InputLimits::default(),
         }
     }
 
@@ -265,7 +289,10 @@ mod tests {
                 bytes: &carried,
                 first_line: run.lines + 1,
                 end_of_input: end == input.len(),
-                max_line_bytes,
+                limits: InputLimits {
+                    max_line_bytes,
+                    ..InputLimits::default()
+                },
             };
             let outcome = engine.evaluate_ndjson(batch, NOW, None);
             skipping = outcome.framing.rest_of_line_skipped;

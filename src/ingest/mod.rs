@@ -12,6 +12,7 @@
 
 pub mod azure;
 
+use crate::limits::{parse_json, DEFAULT_MAX_JSON_DEPTH};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorType};
@@ -128,8 +129,8 @@ impl IngestOptions {
 /// Parses `text` and returns the documents it holds; the first part that is
 /// not a document fails the whole input.
 pub fn normalize_json(text: &str, options: IngestOptions) -> Result<Vec<Value>, Error> {
-    let value: Value =
-        serde_json::from_str(text).map_err(|error| crate::input::invalid_json(&error, text))?;
+    let value = parse_json(text.as_bytes(), DEFAULT_MAX_JSON_DEPTH)
+        .map_err(|fault| fault.into_error(text))?;
     ingest(value, Some(text), options)
         .into_iter()
         .map(|ingested| ingested.map(|ingested| ingested.document))

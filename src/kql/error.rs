@@ -43,6 +43,12 @@ pub enum ParseErrorKind {
         /// The nesting limit.
         limit: usize,
     },
+    /// Occurs when the query is longer than the parser reads; the span is
+    /// what lies beyond the limit.
+    TooLong {
+        /// The length limit, in bytes.
+        limit: usize,
+    },
 }
 
 /// Where a misplaced `not ` was found.
@@ -132,6 +138,7 @@ impl ParseErrorKind {
             ParseErrorKind::InvalidEscape => "invalid_escape",
             ParseErrorKind::MisplacedNot { .. } => "misplaced_not",
             ParseErrorKind::TooDeep { .. } => "too_deep",
+            ParseErrorKind::TooLong { .. } => "too_long",
         }
     }
 }
@@ -178,6 +185,9 @@ impl ParseError {
             },
             ParseErrorKind::TooDeep { limit } => {
                 format!("the query nests more than {limit} levels deep")
+            }
+            ParseErrorKind::TooLong { limit } => {
+                format!("the query is longer than {limit} bytes, the most a query may be")
             }
         }
     }

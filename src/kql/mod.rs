@@ -18,4 +18,4 @@ mod parser;
 
 pub use ast::{Literal, Node, Piece, RangeOperator, Value, WildcardPattern};
 pub use error::{Expected, NotContext, ParseError, ParseErrorKind};
-pub use parser::{parse, parse_with, Grammar, MAX_NESTING};
+pub use parser::{parse, parse_with, Grammar, MAX_NESTING, MAX_QUERY_BYTES};

@@ -20,6 +20,13 @@ use crate::span::Span;
 /// from exhausting the stack of every later (recursive) stage too.
 pub const MAX_NESTING: usize = 100;
 
+/// How long a query may be, in bytes.
+///
+/// The longest of Elastic's detection rules hold a few kilobytes of KQL; the
+/// limit bounds the time every later stage spends on a query (parsing,
+/// compiling and matching are linear in it) and the memory it takes.
+pub const MAX_QUERY_BYTES: usize = 256 * 1024;
+
 /// Parses a KQL query into its syntax tree, with the current grammar.
 pub fn parse(query: &str) -> Result<Node, ParseError> {
     parse_with(query, Grammar::Current)
@@ -41,6 +48,15 @@ pub enum Grammar {
 
 /// Parses a KQL query into its syntax tree, with the grammar of a given Kibana version.
 pub fn parse_with(query: &str, grammar: Grammar) -> Result<Node, ParseError> {
+    if query.len() > MAX_QUERY_BYTES {
+        let start = crate::span::floor_char_boundary(query, MAX_QUERY_BYTES);
+        return Err(ParseError {
+            span: Span::new(start, query.len()),
+            kind: ParseErrorKind::TooLong {
+                limit: MAX_QUERY_BYTES,
+            },
+        });
+    }
     let mut parser = Parser::new(query, grammar);
     match parser.start() {
         Some(node) => Ok(node),

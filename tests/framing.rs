@@ -1,0 +1,171 @@
+//! Every input line has exactly one outcome, however the input arrives: read
+//! from a reader (the command line) or pushed in chunks cut anywhere (streams,
+//! `evaluateNdjson`), with every limit in play.
+#![cfg(not(target_arch = "wasm32"))]
+
+#[path = "common/chunked.rs"]
+mod chunked;
+
+use chunked::{by_batches, by_reader, Reading};
+use kql_detect::limits::InputLimits;
+
+/// Inputs with every awkward thing a log holds: a byte order mark, CRLF,
+/// blank lines, bad UTF-8, NUL bytes, truncated JSON, no final newline,
+/// lines too long, nesting too deep, and the shapes read whole.
+const INPUTS: &[&[u8]] = &[
+    b"",
+    b"\n\n \r\n",
+    b"{\"a\":1}",
+    b"\xEF\xBB\xBF{\"a\":1}\r\n{\"b\":2}\r\n",
+    b"\xEF\xBB\xBF\n{\"a\":1}\n",
+    b"{\"a\":\"\xff\xfe\"}\n{\"a\":\"ok\"}\n",
+    b"{\"a\":\"\0\"}\n\0\n{\"a\":1}\0\n",
+    b"{\"a\":\n{\"b\":2}\n{\"c\":",
+    b"{\"a\":1}\n{\"long\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}\n{\"c\":3}",
+    b"{\"long\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}\n{\"c\":3}\n",
+    b"{\"long\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}",
+    b"{\"x\":[[[[[[[[[[1]]]]]]]]]]}\n{\"y\":[[1]]}\n",
+    b"[{\"a\":1},\n{\"b\":2}]\n",
+    b"\n[\n  {\"a\": 1},\n  {\"b\": 2}\n]\n",
+    b"[{\"a\":1} {\"b\":2}]",
+    b"{\n  \"a\": 1\n}\n{\n  \"b\": 2\n}",
+    b"{\n  \"a\": 1\n}\n\"b\": 2\n}\n",
+    b"[\n{\"a\":1},\n{\"b\":2},\n{\"c\":3},\n{\"d\":4},\n{\"e\":5},\n{\"f\":6}\n]\n",
+    b"[\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"]\n{\"a\":1}\n",
+    b"[[[[[[[[[[[[1]]]]]]]]]]]]\n",
+    b"{\"a\":1}\r\r\n\r{\"b\":2}\n",
+];
+
+/// The defaults, and limits small enough for the inputs above to hit them.
+fn limits() -> [InputLimits; 3] {
+    [
+        InputLimits::default(),
+        InputLimits {
+            max_line_bytes: 24,
+            max_json_depth: 8,
+            max_whole_input_bytes: 40,
+        },
+        InputLimits {
+            max_line_bytes: 1,
+            max_json_depth: 1,
+            max_whole_input_bytes: 1,
+        },
+    ]
+}
+
+fn check_all_ways(input: &[u8], limits: InputLimits) -> Reading {
+    let whole = by_batches(input, &[], limits);
+    let context = format!("{:?} with {limits:?}", String::from_utf8_lossy(input));
+    for capacity in [1, 2, 3, 7, 64, 8192] {
+        assert_eq!(
+            by_reader(input, capacity, limits),
+            whole,
+            "{context}, reader buffer {capacity}"
+        );
+    }
+    for cut in 0..=input.len() {
+        assert_eq!(
+            by_batches(input, &[cut], limits),
+            whole,
+            "{context}, cut at {cut}"
+        );
+    }
+    let every_byte: Vec<usize> = (1..input.len()).collect();
+    assert_eq!(
+        by_batches(input, &every_byte, limits),
+        whole,
+        "{context}, byte by byte"
+    );
+    whole
+}
+
+#[test]
+fn chunks_and_readers_agree_on_every_input_and_limit() {
+    for input in INPUTS {
+        for limits in limits() {
+            check_all_ways(input, limits);
+        }
+    }
+}
+
+#[test]
+fn ndjson_accounts_for_every_line() {
+    for input in INPUTS
+        .iter()
+        .filter(|input| !input.trim_ascii_start().starts_with(b"["))
+    {
+        let reading = check_all_ways(input, limits()[2]);
+        assert!(reading.accounts_for_every_line(), "{reading:#?}");
+    }
+}
+
+/// One input's documents and counts under the small limits.
+fn small(input: &[u8]) -> Reading {
+    check_all_ways(input, limits()[1])
+}
+
+#[test]
+fn a_line_too_long_is_invalid_and_the_next_one_is_read() {
+    let reading =
+        small(b"{\"a\":1}\n{\"long\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}\n{\"c\":3}");
+    assert_eq!(
+        reading.documents,
+        [
+            "1: {\"a\":1} raw=Some(\"{\\\"a\\\":1}\")",
+            "2: invalid too_long: the line is longer than 24 bytes, the most a line may hold",
+            "3: {\"c\":3} raw=Some(\"{\\\"c\\\":3}\")",
+        ]
+    );
+    assert_eq!((reading.lines, reading.blank), (3, 0));
+}
+
+#[test]
+fn a_first_line_too_long_decides_nothing_and_is_invalid() {
+    // An array on one line longer than a line may be: it is never held whole.
+    let reading =
+        small(b"[\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"]\n{\"a\":1}\n");
+    assert_eq!(reading.documents.len(), 2);
+    assert!(reading.documents[0].starts_with("1: invalid too_long"));
+    assert!(reading.documents[1].starts_with("2: {\"a\":1}"));
+}
+
+#[test]
+fn nesting_too_deep_is_invalid_with_the_limit_named() {
+    let reading = small(b"{\"x\":[[[[[[[[1]]]]]]]]}\n{\"y\":[[1]]}\n");
+    assert_eq!(
+        reading.documents[0],
+        "1: invalid too_deep: arrays and objects nest deeper than 8 levels, the most an event may"
+    );
+    assert!(reading.documents[1].starts_with("2: {\"y\":[[1]]}"));
+}
+
+#[test]
+fn an_input_too_large_to_read_whole_is_read_line_by_line() {
+    let reading =
+        small(b"[\n{\"a\":1},\n{\"b\":2},\n{\"c\":3},\n{\"d\":4},\n{\"e\":5},\n{\"f\":6}\n]\n");
+    assert_eq!(reading.lines, 8);
+    assert!(reading.documents[0].starts_with("1: invalid too_large: the input opens a JSON array"));
+    // Every other line is judged alone: `{"a":1},` is not a document.
+    assert_eq!(reading.documents.len(), 8);
+    assert!(reading.accounts_for_every_line());
+    let whole = check_all_ways(b"[\n{\"a\":1},\n{\"b\":2}\n]\n", limits()[1]);
+    assert_eq!(
+        whole.documents.len(),
+        2,
+        "a small array is read whole: {whole:#?}"
+    );
+}
+
+#[test]
+fn bad_bytes_are_invalid_lines_not_lost_lines() {
+    let reading = small(b"{\"a\":\"\xff\xfe\"}\n{\"a\":\"ok\"}\n");
+    assert!(reading.documents[0].starts_with("1: invalid malformed_json"));
+    let reading = small(b"{\"a\":\"\0\"}\n\0\n{\"a\":1}\0\n");
+    assert_eq!(reading.documents.len(), 3);
+    assert!(reading
+        .documents
+        .iter()
+        .all(|document| document.contains("invalid")));
+    let reading = small(b"{\"a\":1}\r\r\n\r{\"b\":2}\n");
+    assert_eq!((reading.lines, reading.documents.len()), (2, 2));
+}
