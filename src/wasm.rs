@@ -413,7 +413,7 @@ impl Engine {
         #[wasm_bindgen(unchecked_param_type = "Iterable<object | string>")] events: JsValue,
         #[wasm_bindgen(unchecked_param_type = "AsNdjson<RunOptions>")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let texts = Array::from(&events)
+        let texts = iterated(&events)?
             .iter()
             .map(|event| event_text(&event))
             .collect::<Result<Vec<String>, JsValue>>()?;
@@ -512,9 +512,9 @@ impl Engine {
         let options = run_options(&options).map_err(|error| to_js_error(&error))?;
         let mut events = Vec::new();
         let invalid = Array::new();
-        for input in Array::from(&inputs).iter() {
-            let origin = Reflect::get(&input, &JsValue::from_str("origin"))?.as_string();
-            let bytes = input_bytes(&Reflect::get(&input, &JsValue::from_str("data"))?)?;
+        for input in iterated(&inputs)?.iter() {
+            let origin = input_property(&input, "origin")?.as_string();
+            let bytes = input_bytes(&input_property(&input, "data")?)?;
             let outcome = self.inner.ingest_ndjson(Batch::whole(&bytes));
             for bad in outcome.invalid {
                 invalid.push(&invalid_to_js(bad, origin.as_deref()));
@@ -651,16 +651,52 @@ fn batch_arguments(input: &JsValue, options: &JsValue) -> Result<(Vec<u8>, Batch
     Ok((bytes, options))
 }
 
+/// The items of an iterable or array-like, or an `event_invalid` error naming
+/// what its iteration threw.
+fn iterated(values: &JsValue) -> Result<Array, JsValue> {
+    array_from(values).map_err(|thrown| {
+        to_js_error(&Error::new(
+            ErrorType::EventInvalid,
+            "not_iterable",
+            format!(
+                "events must be an array or an iterable: {}",
+                thrown_message(&thrown)
+            ),
+        ))
+    })
+}
+
+/// A property of one of `runNdjson`'s inputs, or a `not_text` error naming
+/// what reading it threw.
+fn input_property(input: &JsValue, name: &str) -> Result<JsValue, JsValue> {
+    Reflect::get(input, &JsValue::from_str(name)).map_err(|thrown| {
+        to_js_error(&Error::new(
+            ErrorType::EventInvalid,
+            "not_text",
+            format!(
+                "reading an input's `{name}` threw: {}",
+                thrown_message(&thrown)
+            ),
+        ))
+    })
+}
+
 /// The bytes of a string (as UTF-8), a `Uint8Array` (a Node `Buffer` too) or an `ArrayBuffer`.
 fn input_bytes(input: &JsValue) -> Result<Vec<u8>, JsValue> {
     if let Some(text) = string_of(input) {
         return Ok(text.into_bytes());
     }
-    if let Some(bytes) = input.dyn_ref::<Uint8Array>() {
-        return Ok(bytes.to_vec());
+    // `isView` reads an internal slot, so a Proxy posing as bytes (whose traps
+    // would run, and may throw, while the bytes are copied) is not one.
+    if js_sys::ArrayBuffer::is_view(input) {
+        if let Some(bytes) = input.dyn_ref::<Uint8Array>() {
+            return Ok(bytes.to_vec());
+        }
     }
-    if let Some(buffer) = input.dyn_ref::<js_sys::ArrayBuffer>() {
-        return Ok(Uint8Array::new(buffer).to_vec());
+    if input.is_instance_of::<js_sys::ArrayBuffer>() {
+        if let Ok(bytes) = BytesOver::new(input) {
+            return Ok(bytes.unchecked_into::<Uint8Array>().to_vec());
+        }
     }
     Err(to_js_error(&Error::new(
         ErrorType::EventInvalid,
@@ -796,10 +832,40 @@ fn json_text(value: &JsValue, error_type: ErrorType, what: &str) -> Result<Strin
     }
     let not_serializable =
         |reason: String| Error::new(error_type, "not_serializable", format!("{what}: {reason}"));
-    let json = JSON::stringify(value)
-        .map_err(|error| not_serializable(String::from(js_sys::Error::from(error).message())))?;
+    let json =
+        JSON::stringify(value).map_err(|thrown| not_serializable(thrown_message(&thrown)))?;
     json.as_string()
         .ok_or_else(|| not_serializable("JSON.stringify returned undefined".to_string()))
+}
+
+/// What the caller's code (a getter, a `toJSON`, a Proxy trap, an iterator)
+/// threw, in words. It may have thrown anything, even an object whose
+/// `message` getter throws, so nothing here may throw in turn: an exception
+/// unwinding through Rust would leave the engine borrowed for good.
+fn thrown_message(thrown: &JsValue) -> String {
+    thrown
+        .as_string()
+        .or_else(|| {
+            Reflect::get(thrown, &JsValue::from_str("message"))
+                .ok()
+                .and_then(|message| message.as_string())
+        })
+        .unwrap_or_else(|| "it threw something other than an Error".to_string())
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Array.from(value)`: iterating runs the caller's code, so what it
+    /// throws comes back as an `Err` instead of unwinding through Rust.
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = from)]
+    fn array_from(value: &JsValue) -> Result<Array, JsValue>;
+    /// `Uint8Array`, for a constructor whose exceptions are caught.
+    #[wasm_bindgen(js_name = Uint8Array)]
+    type BytesOver;
+    /// `new Uint8Array(buffer)`, for a value that claims to be an
+    /// `ArrayBuffer`: a Proxy of one runs the caller's traps, which may throw.
+    #[wasm_bindgen(constructor, catch, js_class = "Uint8Array")]
+    fn new(buffer: &JsValue) -> Result<BytesOver, JsValue>;
 }
 
 #[wasm_bindgen]

@@ -179,6 +179,63 @@ fn bad_options_throw_options_invalid() {
     );
 }
 
+/// A JavaScript value made by `body`, a function body: hostile objects only JavaScript can build.
+fn made_by(body: &str) -> JsValue {
+    js_sys::Function::new_no_args(body)
+        .call0(&JsValue::NULL)
+        .expect("the fixture builds")
+}
+
+fn kind_of(error: &JsValue) -> String {
+    format!(
+        "{}/{}",
+        get(error, "type").as_string().unwrap_or_default(),
+        get(error, "kind").as_string().unwrap_or_default()
+    )
+}
+
+/// Code of the caller's that throws (a `toJSON`, an iterator, a Proxy trap)
+/// must come back as an error: an exception unwinding through Rust would
+/// abort this test, and in the npm package leave the engine borrowed for good.
+#[wasm_bindgen_test]
+fn what_the_callers_code_throws_becomes_an_error_and_the_engine_goes_on() {
+    let mut engine = Engine::new(JsValue::UNDEFINED).unwrap();
+    let to_json_throws = made_by("return { toJSON() { throw 'a string'; } };");
+    let error = thrown(engine.evaluate(to_json_throws));
+    assert_eq!(kind_of(&error), "event_invalid/not_serializable");
+    assert!(get(&error, "message")
+        .as_string()
+        .unwrap()
+        .ends_with(": a string"));
+    let getter_throws = made_by("return { get rules() { throw null; } };");
+    assert_eq!(
+        kind_of(&thrown(Engine::new(getter_throws))),
+        "options_invalid/not_serializable"
+    );
+    let iterator_throws = made_by("return { [Symbol.iterator]() { throw new Error('no'); } };");
+    assert_eq!(
+        kind_of(&thrown(engine.run(iterator_throws, JsValue::UNDEFINED))),
+        "event_invalid/not_iterable"
+    );
+    let bytes_proxy = made_by("return new Proxy(new Uint8Array(4), { get() { throw 'trap'; } });");
+    assert_eq!(
+        kind_of(&thrown(
+            engine.evaluate_ndjson(bytes_proxy, JsValue::UNDEFINED)
+        )),
+        "event_invalid/not_text"
+    );
+    let buffer_proxy =
+        made_by("return new Proxy(new ArrayBuffer(4), { get() { throw 'trap'; } });");
+    assert_eq!(
+        kind_of(&thrown(
+            engine.evaluate_ndjson(buffer_proxy, JsValue::UNDEFINED)
+        )),
+        "event_invalid/not_text"
+    );
+    let guest = engine.evaluate(JsValue::from_str(GUEST_INVITE)).unwrap();
+    assert_eq!(alerts(guest).len(), 1);
+}
+
 #[wasm_bindgen_test]
 fn explanations_say_which_clause_failed_and_why() {
     let event = GUEST_INVITE.replace("\"guest\"", "\"Zeus Theboss\"");
