@@ -5,21 +5,11 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { once } from 'node:events';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 
-import { NOW, consumer, expectedAlerts, pack, root, samplesPath, workDirectory } from './consumers.mjs';
-
-/** Debian's Chromium, without the background connections a closed network refuses. */
-const launchOptions = {
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-};
+import { NOW, consumer, expectedAlerts, launchOptions, pack, root, samplesPath, serve, workDirectory } from './consumers.mjs';
 
 /** The README's browser example and the output it shows. */
 function readmeExample() {
@@ -35,24 +25,6 @@ const input = await (await fetch('azure-auditlogs.ndjson')).text();
 const { outputs } = new Engine({ now: '${NOW}' }).evaluateNdjson(input);
 window.auto = outputs.map((alert) => [alert.kibana.alert.uuid, alert.kibana.alert.original_time]);
 `;
-
-/** Serves `directory` on a loopback port, with the content types browsers need. */
-async function serve(directory) {
-  const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.ndjson': 'application/x-ndjson' };
-  const server = createServer((request, response) => {
-    const file = path.join(directory, path.normalize(new URL(request.url, 'http://host').pathname));
-    if (!file.startsWith(directory)) return response.writeHead(403).end();
-    try {
-      const body = readFileSync(file);
-      response.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' }).end(body);
-    } catch {
-      response.writeHead(404).end();
-    }
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return server;
-}
 
 test('a browser bundle finds the same alerts, initialised on import or explicitly', async (t) => {
   const work = workDirectory(t, 'browser');

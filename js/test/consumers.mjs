@@ -3,7 +3,9 @@
 // installs the published package. Installs use npm's cache (the repository's
 // `npm ci` filled it), so they need the registry only on a cold cache.
 import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -63,4 +65,30 @@ export function summary(alerts) {
 export function expectedAlerts() {
   const { Engine } = createRequire(import.meta.url)('kql-detect');
   return summary(new Engine({ now: NOW }).evaluateNdjson(readFileSync(samplesPath)).outputs);
+}
+
+/** Debian's Chromium, without the background connections a closed network refuses. */
+export const launchOptions = {
+  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+};
+
+/** Serves `directory` on a loopback port, with the content types browsers need. */
+export async function serve(directory) {
+  const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.ndjson': 'application/x-ndjson' };
+  const server = createServer((request, response) => {
+    const file = path.join(directory, path.normalize(new URL(request.url, 'http://host').pathname));
+    if (!file.startsWith(directory)) return response.writeHead(403).end();
+    try {
+      const body = readFileSync(file);
+      response.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' }).end(body);
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return server;
 }
