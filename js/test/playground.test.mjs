@@ -2,8 +2,10 @@
 // by playwright-core, never a downloaded browser. It builds www/dist (the wasm
 // build must exist: `npm run build`), serves it on 127.0.0.1, and checks the
 // issue's points through the page's data-testid hooks: the sample's alerts and
-// why the other events stayed silent, live KQL errors, logs shown as inert
-// text, 50,000 lines without freezing the page, no request leaving the
+// why the other events stayed silent, live KQL errors, script-injection
+// payloads in logs, rules and queries shown as inert text, a
+// Content-Security-Policy that allows no remote origin and no inline script
+// (read from the served page and provoked in it), 50,000 lines without freezing the page, no request leaving the
 // origin, labelled keyboard-reachable controls, rule files, input kinds and
 // share links. Screenshots for review: target/playground.png and
 // target/playground-dark.png.
@@ -56,9 +58,11 @@ after(async () => {
 /**
  * A fresh page on the playground, ready to use. Every request goes through a
  * route that records it and aborts anything for another origin; page errors,
- * console errors and Content-Security-Policy violations fail the test at `close`.
+ * console errors and Content-Security-Policy violations fail the test at `close`
+ * (with `refusalsExpected`, the console's reports of refused actions do not: the
+ * test provokes them and checks the violations itself).
  */
-async function openPage({ colorScheme = 'light', url = `${origin}/` } = {}) {
+async function openPage({ colorScheme = 'light', url = `${origin}/`, refusalsExpected = false } = {}) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, colorScheme, acceptDownloads: true });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
   await context.route('**/*', (route) => {
@@ -73,7 +77,10 @@ async function openPage({ colorScheme = 'light', url = `${origin}/` } = {}) {
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => message.type() === 'error' && problems.push(`console error: ${message.text()}`));
+  page.on('console', (message) => {
+    const refused = refusalsExpected && /violates the following Content Security Policy|Refused to connect/.test(message.text());
+    if (message.type() === 'error' && !refused) problems.push(`console error: ${message.text()}`);
+  });
   await page.addInitScript(() => {
     window.cspViolations = [];
     document.addEventListener('securitypolicyviolation', (event) => window.cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`));
@@ -200,9 +207,29 @@ test('a bad KQL query shows the caret message and marks the fault in place', asy
   await page.close();
 });
 
+// Script-injection payloads: markup that runs script if parsed as HTML, an
+// attribute break-out, and a javascript: URL (for places that make links).
+const PAYLOADS = [
+  '<img src=x onerror="window.pwned=1">',
+  '<script>window.pwned=2</script>',
+  '"><svg onload="window.pwned=3">',
+  'javascript:window.pwned=4',
+];
+const PAYLOAD = PAYLOADS.join(' ');
+
+/** Elements and attributes a payload would have added if it had been parsed as HTML. */
+function injected(page) {
+  return page.evaluate(() => ({
+    pwned: window.pwned ?? null,
+    elements: [...document.querySelectorAll('main img, main script, main svg, main iframe, main b, body > script:not([src])')].map((node) => node.outerHTML.slice(0, 60)),
+    handlers: [...document.querySelectorAll('*')].flatMap((node) => [...node.attributes].filter((attribute) => attribute.name.startsWith('on')).map((attribute) => attribute.name)),
+    scriptLinks: [...document.querySelectorAll('a[href]')].filter((link) => !/^(https?:|#)/.test(link.getAttribute('href'))).map((link) => link.getAttribute('href')),
+  }));
+}
+
 test('markup and scripts in logs, queries and rules are shown as text, never run', async () => {
   const page = await openPage();
-  const payload = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>';
+  const payload = PAYLOAD;
   const event = {
     '@timestamp': '2026-11-26T09:02:11.418Z',
     event: { dataset: 'azure.auditlogs', outcome: 'success', action: payload },
@@ -210,26 +237,88 @@ test('markup and scripts in logs, queries and rules are shown as text, never run
     user: { name: payload },
     [`<b>${payload}</b>`]: payload,
   };
-  await afterRun(page, () => testId(page, 'logs-input').fill(JSON.stringify(event)));
-  assert.equal(await testId(page, 'alert-count').innerText(), '1');
-  await page.getByRole('button', { name: /Show the document of the alert/ }).click();
+  // A raw Azure record goes through the Azure pipeline, and a line that is not JSON is listed as invalid.
+  const record = JSON.parse((await readFile(SAMPLE, 'utf8')).split('\n')[8]);
+  record.identity = payload;
+  await afterRun(page, () => testId(page, 'logs-input').fill(`${JSON.stringify(event)}\n${JSON.stringify(record)}\n${payload}\n`));
+  assert.equal(await testId(page, 'alert-count').innerText(), '2');
+  assert.ok((await page.locator('#invalid-list').textContent()).includes('line 3'), 'the payload line is listed as invalid');
+  await page.getByRole('button', { name: /Show the document of the alert from line 1/ }).click();
   await page.locator('#events').getByRole('button', { name: 'Explain line 1' }).click();
   await testId(page, 'explain').getByRole('heading', { name: /Line 1/ }).waitFor();
   await testId(page, 'explain').locator('details').evaluateAll((all) => all.forEach((details) => (details.open = true)));
-  await testId(page, 'query-input').fill(payload);
+  // The explanation's documents are JSON, where the payload's quotes are escaped.
+  assert.ok((await testId(page, 'explain').innerText()).includes('<script>window.pwned=2</script>'), 'the explanation shows the payload as text');
+  assert.deepEqual(await injected(page), { pwned: null, elements: [], handlers: [], scriptLinks: [] });
+
+  // A rule whose name, description, references, tags and ATT&CK entries are payloads.
+  const rule = (await readFile(TOML_RULE, 'utf8'))
+    .replace(/^name = .*$/m, `name = '${payload}'`)
+    .replace(/^description = .*$/m, `description = '${payload}'`)
+    .replace(/^tags = .*$/m, `tags = ['${payload}']\nreferences = ['${PAYLOADS[3]}', '${payload}']`)
+    .replace(/^name = "Initial Access"$/m, `name = '${payload}'`)
+    .replace(/^reference = "https:\/\/attack.mitre.org\/tactics\/TA0001\/"$/m, `reference = '${PAYLOADS[3]}'`);
   await page.getByText('Add a rule file').click();
+  await afterRun(page, async () => {
+    await page.getByLabel(/^Rule: detection-rules TOML/).fill(rule);
+    await page.getByRole('button', { name: 'Add rule' }).click();
+  });
+  const card = page.getByRole('article', { name: `Rule ${payload}` });
+  await card.waitFor();
+  const cardText = await card.innerText();
+  assert.equal(cardText.split(payload).length - 1 >= 5, true, 'the card shows the payload as text in its name, description, references, tags and tactic');
+  assert.equal(await card.locator('a').evaluateAll((links) => links.filter((link) => link.textContent.includes('TA0001')).length), 0, 'a javascript: reference is not a link');
+  const ruleNames = await testId(page, 'alert-row').evaluateAll((rows) => rows.map((row) => row.cells[2].textContent));
+  assert.ok(ruleNames.includes(payload), 'the alert rows name the rule as text');
+
+  // KQL: a valid query holding the payload, then a faulty one whose caret points into it.
+  await afterRun(page, () => testId(page, 'query-input').fill(`user.name:${JSON.stringify(payload)}`));
+  assert.ok(await testId(page, 'query-error').isHidden());
+  await testId(page, 'query-input').fill(`user.name:${JSON.stringify(payload)} and ${PAYLOADS[0]}`);
+  const error = await testId(page, 'query-error').innerText();
+  assert.ok(error.includes('<img src=x onerror="window.pwned=1">'), 'the caret message quotes the payload as text');
+  assert.match(error, /\n\s*\|\s+\^/, 'with a caret under the fault');
+  assert.ok((await page.locator('#query-backdrop').innerText()).includes(PAYLOADS[0]), 'the marked query shows the payload as text');
   await page.getByLabel(/^Rule: detection-rules TOML/).fill(payload);
   await page.getByRole('button', { name: 'Add rule' }).click();
 
-  assert.ok((await testId(page, 'alert-row').innerText()).includes(payload), 'the alert row shows the payload as text');
-  // The explanation's documents are JSON, where the payload's quotes are escaped.
-  assert.ok((await testId(page, 'explain').innerText()).includes('<script>window.pwned=2</script>'), 'the explanation shows the payload as text');
-  assert.ok((await testId(page, 'query-error').innerText()).includes('<img'), 'the query error quotes it as text');
-  const injected = await page.evaluate(() => ({
-    pwned: window.pwned ?? null,
-    elements: document.querySelectorAll('main img, main script, main b, body > script:not([src])').length,
-  }));
-  assert.deepEqual(injected, { pwned: null, elements: 0 });
+  assert.ok((await testId(page, 'alert-row').allInnerTexts()).some((row) => row.includes(payload)), 'an alert row shows the payload as text');
+  assert.ok((await text(page, '#rule-error')).includes('<img'), 'the rule error quotes it as text');
+  assert.deepEqual(await injected(page), { pwned: null, elements: [], handlers: [], scriptLinks: [] });
+  await page.close();
+});
+
+test('the Content-Security-Policy allows no remote origin and no inline script, and the page enforces it', async () => {
+  const response = await fetch(`${origin}/`);
+  const html = await response.text();
+  const policies = [response.headers.get('content-security-policy'), ...[...html.matchAll(/<meta http-equiv="Content-Security-Policy" content="([^"]*)">/gi)].map((match) => match[1])].filter(Boolean);
+  assert.equal(policies.length, 1, 'one policy, in the page');
+  const directives = Object.fromEntries(policies[0].split(';').map((part) => part.trim().split(/\s+/)).filter(([name]) => name).map(([name, ...sources]) => [name, sources]));
+  assert.deepEqual(directives['default-src'], ["'none'"]);
+  const allowed = new Set(["'self'", "'none'", "'wasm-unsafe-eval'", 'data:']);
+  for (const [name, sources] of Object.entries(directives)) {
+    assert.deepEqual(sources.filter((source) => !allowed.has(source)), [], `${name} names only this origin`);
+  }
+  for (const name of ['script-src', 'worker-src', 'connect-src']) assert.ok(directives[name], `${name} is set`);
+  assert.deepEqual(directives['script-src'], ["'self'", "'wasm-unsafe-eval'"], 'scripts only from this origin: no inline, eval or data: script');
+  assert.doesNotMatch(html, /<script(?![^>]*\ssrc=)[^>]*>/i, 'the page has no inline script');
+  assert.doesNotMatch(html, /\son[a-z]+=/i, 'the page has no inline event handler');
+
+  // Enforced, not only written: inline script, remote script and remote connections are refused.
+  const page = await openPage({ refusalsExpected: true });
+  const refused = await page.evaluate(async () => {
+    document.body.append(Object.assign(document.createElement('script'), { textContent: 'window.pwned = "inline"' }));
+    document.body.append(Object.assign(document.createElement('script'), { src: 'http://203.0.113.9/x.js' }));
+    const button = Object.assign(document.createElement('button'), { hidden: true });
+    button.setAttribute('onclick', 'window.pwned = "handler"');
+    document.body.append(button);
+    button.click();
+    const fetched = await fetch('http://203.0.113.9/').then(() => 'fetched', () => 'refused');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const violations = window.cspViolations.splice(0).map((violation) => violation.split(' ')[0]).sort();
+    return { pwned: window.pwned ?? null, fetched, violations };
+  });
+  assert.deepEqual(refused, { pwned: null, fetched: 'refused', violations: ['connect-src', 'script-src-attr', 'script-src-elem', 'script-src-elem'] });
   await page.close();
 });
 
