@@ -115,36 +115,40 @@ fn main() {
                 }
             }),
         });
-        for (name, markers) in [
-            ("prefilter only, seed rule, ECS input", &[][..]),
-            (
-                "prefilter only, seed rule, auto input",
-                &kql_detect::ingest::NON_ECS_MARKERS[..],
-            ),
-        ] {
-            let literals = kql_detect::rule::azure_external_guest_user_invitation()
-                .compile(&Schema::builtin(), now)
-                .expect("the seed rule compiles")
-                .required_literals();
-            let prefilter = kql_detect::prefilter::Prefilter::new(vec![literals], markers)
-                .expect("the seed rule has a requirement");
-            let candidates = events
-                .iter()
-                .filter(|line| prefilter.may_match(line.as_bytes()))
-                .count();
-            println!(
-                "  ({name}: {candidates} of {} lines are candidates)",
-                events.len()
-            );
-            runs.push(Measured {
-                name,
-                seconds: best_seconds(budget, || {
-                    for line in &events {
-                        black_box(prefilter.may_match(line.as_bytes()));
-                    }
-                }),
-            });
-        }
+        let literals = kql_detect::rule::azure_external_guest_user_invitation()
+            .compile(&Schema::builtin(), now)
+            .expect("the seed rule compiles")
+            .required_literals();
+        let prefilter = kql_detect::prefilter::Prefilter::new(vec![literals])
+            .expect("the seed rule has a requirement");
+        let candidates = events
+            .iter()
+            .filter(|line| prefilter.may_match(line.as_bytes()))
+            .count();
+        println!(
+            "  (prefilter: {candidates} of {} lines are candidates)",
+            events.len()
+        );
+        runs.push(Measured {
+            name: "prefilter only, seed rule",
+            seconds: best_seconds(budget, || {
+                for line in &events {
+                    black_box(prefilter.may_match(line.as_bytes()));
+                }
+            }),
+        });
+        let watch = kql_detect::scan::KeyWatch {
+            keys: &kql_detect::ingest::NON_ECS_TOP_LEVEL_KEYS,
+            prefixes: &kql_detect::ingest::NON_ECS_KEY_PREFIXES,
+        };
+        runs.push(Measured {
+            name: "structure check of unread lines",
+            seconds: best_seconds(budget, || {
+                for line in &events {
+                    black_box(kql_detect::scan::outline_object(line.as_bytes(), &watch));
+                }
+            }),
+        });
         let evaluate = |engine: &Engine| {
             best_seconds(budget, || {
                 for line in &events {

@@ -17,9 +17,16 @@
 //! it skips is checked only for its structure (brackets, quotes, escapes,
 //! literals and number characters).
 
+mod outline;
+mod specials;
+
+pub use outline::{outline_object, KeyWatch, Outline};
+
 use crate::compile::{CompiledQuery, Matcher, MatcherKind};
 use crate::event::{Event, PathVisitor, Scalar, Visitor};
 use crate::pattern::{Glob, GlobState};
+use outline::{skip_container, string_end};
+use specials::Specials;
 
 /// serde_json's own nesting limit, so both readers refuse the same documents.
 pub const MAX_DEPTH: usize = 128;
@@ -220,6 +227,7 @@ impl Scanner {
         let mut reader = Reader {
             text,
             bytes: text.as_bytes(),
+            specials: Specials::new(text.as_bytes()),
             position: 0,
             fields,
             scanner: self,
@@ -236,6 +244,8 @@ impl Scanner {
 struct Reader<'r> {
     text: &'r str,
     bytes: &'r [u8],
+    /// Where strings end.
+    specials: Specials<'r>,
     position: usize,
     fields: &'r FieldSet,
     scanner: &'r mut Scanner,
@@ -472,18 +482,10 @@ impl Reader<'_> {
     /// The span of the string starting at the current quote, and whether it has
     /// escapes; the position moves past the closing quote.
     fn string_span(&mut self) -> Option<(usize, usize, bool)> {
+        let (end, escaped) = string_end(self.bytes, &mut self.specials, self.position)?;
         let start = self.position + 1;
-        let mut at = start;
-        let mut escaped = false;
-        loop {
-            at += quote_or_backslash(self.bytes.get(at..)?)?;
-            if self.bytes[at] == b'"' {
-                self.position = at + 1;
-                return Some((start, at, escaped));
-            }
-            escaped = true;
-            at += escape_length(self.bytes.get(at..)?)?;
-        }
+        self.position = end + 1;
+        Some((start, end, escaped))
     }
 
     fn literal(&mut self, word: &[u8], stored: Option<Stored>, interest: Interest) -> Option<()> {
@@ -543,43 +545,15 @@ impl Reader<'_> {
     /// Skips an object or array whose contents no rule reads, checking only
     /// that brackets balance, strings close and escapes are well formed.
     fn skip_container(&mut self, depth: usize) -> Option<()> {
-        let mut open: Vec<u8> = Vec::new();
-        loop {
-            let byte = self.peek()?;
-            match byte {
-                b'{' | b'[' => {
-                    open.push(byte);
-                    if depth + open.len() > MAX_DEPTH + 1 {
-                        return None;
-                    }
-                    self.position += 1;
-                }
-                b'}' | b']' => {
-                    let expected = if byte == b'}' { b'{' } else { b'[' };
-                    if open.pop()? != expected {
-                        return None;
-                    }
-                    self.position += 1;
-                    if open.is_empty() {
-                        return Some(());
-                    }
-                }
-                b'"' => {
-                    self.string_span()?;
-                }
-                b't' | b'f' | b'n' => {
-                    let word: &[u8] = match byte {
-                        b't' => b"true",
-                        b'f' => b"false",
-                        _ => b"null",
-                    };
-                    self.literal(word, None, NO_INTEREST)?;
-                }
-                b'-' | b'0'..=b'9' => self.number(NO_INTEREST)?,
-                b' ' | b'\t' | b'\n' | b'\r' | b',' | b':' => self.position += 1,
-                _ => return None,
-            }
-        }
+        let max_open = (MAX_DEPTH + 1).saturating_sub(depth);
+        self.position = skip_container(
+            self.bytes,
+            &mut self.specials,
+            self.position,
+            max_open,
+            |_, _, _| {},
+        )?;
+        Some(())
     }
 }
 
@@ -594,18 +568,6 @@ impl Interest {
     fn leads_further(&self) -> bool {
         self.below.0 < self.below.1
     }
-}
-
-/// The offset of the first `"` or `\\` in `bytes`. Most JSON strings are
-/// short keys and values, for which a plain loop beats setting up a SIMD
-/// search; longer ones get the SIMD search after the first few bytes.
-fn quote_or_backslash(bytes: &[u8]) -> Option<usize> {
-    const SHORT: usize = 24;
-    let head = &bytes[..bytes.len().min(SHORT)];
-    if let Some(offset) = head.iter().position(|&b| b == b'"' || b == b'\\') {
-        return Some(offset);
-    }
-    memchr::memchr2(b'"', b'\\', &bytes[head.len()..]).map(|offset| head.len() + offset)
 }
 
 /// The length of the escape sequence at the start of `bytes` (`\n`, `\u00e9`).
@@ -929,113 +891,5 @@ mod watched_key_tests {
         assert!(saw(&mut scanner, r#"{"@odata.context": "x"}"#));
         assert!(!saw(&mut scanner, r#"{"a": {"records": []}}"#));
         assert!(!saw(&mut scanner, r#"{"record": 1}"#));
-    }
-}
-
-/// Whether `text` is shaped like one JSON object: balanced brackets, closed
-/// strings with well-formed escapes, and only JSON's literals and numbers
-/// between them. It does not check commas and colons, so it is weaker than a
-/// parse, but it catches what corrupts log lines in practice (truncation,
-/// stray text, broken literals) at a fraction of a parse's cost: callers use
-/// it to account for lines they would otherwise not read at all.
-pub fn well_formed_object(text: &[u8]) -> bool {
-    let start = text
-        .iter()
-        .position(|byte| !matches!(byte, b' ' | b'\t' | b'\n' | b'\r'));
-    let Some(start) = start.filter(|&start| text[start] == b'{') else {
-        return false;
-    };
-    let mut open: Vec<u8> = Vec::new();
-    let mut at = start;
-    while at < text.len() {
-        let byte = text[at];
-        at += match byte {
-            b'{' | b'[' => {
-                if open.len() >= MAX_DEPTH {
-                    return false;
-                }
-                open.push(byte);
-                1
-            }
-            b'}' | b']' => {
-                let expected = if byte == b'}' { b'{' } else { b'[' };
-                if open.pop() != Some(expected) {
-                    return false;
-                }
-                if open.is_empty() {
-                    return text[at + 1..]
-                        .iter()
-                        .all(|byte| matches!(byte, b' ' | b'\t' | b'\n' | b'\r'));
-                }
-                1
-            }
-            b'"' => match string_length(&text[at..]) {
-                Some(length) => length,
-                None => return false,
-            },
-            b'-' | b'0'..=b'9' => match number_length(&text[at..]) {
-                Some(length) => length,
-                None => return false,
-            },
-            b't' | b'f' | b'n' => {
-                let word: &[u8] = match byte {
-                    b't' => b"true",
-                    b'f' => b"false",
-                    _ => b"null",
-                };
-                if !text[at..].starts_with(word) {
-                    return false;
-                }
-                word.len()
-            }
-            b' ' | b'\t' | b'\n' | b'\r' | b',' | b':' => 1,
-            _ => return false,
-        };
-    }
-    false
-}
-
-/// The length of the JSON string starting at `text[0]` (a quote), quotes
-/// included; `None` if it does not close or has a bad escape. (Raw control
-/// characters inside are not looked for: that would mean reading every byte.)
-fn string_length(text: &[u8]) -> Option<usize> {
-    let mut at = 1;
-    loop {
-        at += quote_or_backslash(text.get(at..)?)?;
-        if text[at] == b'"' {
-            return Some(at + 1);
-        }
-        at += escape_length(&text[at..])?;
-    }
-}
-
-#[cfg(test)]
-mod well_formed_tests {
-    use super::*;
-
-    #[test]
-    fn corrupt_lines_are_told_apart_from_objects() {
-        for good in [
-            r#"{"a": 1, "b": [true, null, -2.5e3, "x\"y\u00e9"], "c": {"d": {}}}"#,
-            "  {}  ",
-        ] {
-            assert!(well_formed_object(good.as_bytes()), "{good}");
-        }
-        for bad in [
-            r#"{"event": broken}"#,
-            r#"{"a": 1"#,
-            r#"{"a": "unterminated}"#,
-            r#"{"a": tru}"#,
-            r#"{"a": [1, 2}"#,
-            r#"{"a": 1} {"b": 2}"#,
-            r#"{"a": "\x"}"#,
-            "[1, 2]",
-            "",
-            "{\"a\": 1}\u{0}",
-        ] {
-            assert!(!well_formed_object(bad.as_bytes()), "{bad:?}");
-        }
-        let deep = format!("{{\"a\": {}{}}}", "[".repeat(200), "]".repeat(200));
-        assert!(!well_formed_object(deep.as_bytes()));
     }
 }

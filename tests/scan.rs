@@ -159,13 +159,20 @@ fn the_engine_answers_the_same_on_both_paths() {
     assert!(compared > 1000, "only {compared} events compared");
 }
 
-/// Every input ingest does not pass through unchanged carries one of
-/// `NON_ECS_MARKERS`, so a text without them may be judged as an ECS
-/// document from its bytes: checked on every raw fixture of the corpus, the
-/// bundled sample and every case event.
+/// Every input ingest does not pass through unchanged has a watched
+/// top-level key or a string that may hold JSON text (see
+/// `scan::outline_object`), or a `\u` escape the prefilter looks for, so a
+/// text without them may be judged as an ECS document without being parsed:
+/// checked on every raw fixture of the corpus, the bundled sample and every
+/// case event.
 #[test]
-fn raw_inputs_always_carry_a_marker() {
-    use kql_detect::ingest::{ingest, IngestOptions, NON_ECS_MARKERS};
+fn raw_inputs_are_always_told_apart_from_ecs_documents() {
+    use kql_detect::ingest::{ingest, IngestOptions, NON_ECS_KEY_PREFIXES, NON_ECS_TOP_LEVEL_KEYS};
+    use kql_detect::scan::{outline_object, KeyWatch};
+    let watch = KeyWatch {
+        keys: &NON_ECS_TOP_LEVEL_KEYS,
+        prefixes: &NON_ECS_KEY_PREFIXES,
+    };
     let mut texts: Vec<String> = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/azure-auditlogs.ndjson"),
     )
@@ -216,9 +223,12 @@ fn raw_inputs_always_carry_a_marker() {
             continue;
         }
         raw += 1;
+        let outline = outline_object(text.as_bytes(), &watch);
         assert!(
-            NON_ECS_MARKERS.iter().any(|marker| text.contains(marker)) || text.contains("\\u"),
-            "no marker in a raw input: {text}"
+            outline.map_or(true, |outline| outline.saw_watched_key
+                || outline.may_embed_json)
+                || text.contains("\\u"),
+            "a raw input looks like an ECS document: {text}"
         );
     }
     assert!(raw > 20, "only {raw} raw inputs checked");
@@ -247,4 +257,228 @@ fn malformed_lines_are_reported_on_every_path() {
             assert_eq!(outcome.documents, 0, "{input:?}: {text}");
         }
     }
+}
+
+/// The structure check, written the plain way: one byte at a time. The fast
+/// check (`scan::outline_object`) must accept exactly what this accepts.
+mod reference {
+    const MAX_DEPTH: usize = kql_detect::scan::MAX_DEPTH;
+
+    fn whitespace(byte: u8) -> bool {
+        matches!(byte, b' ' | b'\t' | b'\n' | b'\r')
+    }
+
+    pub fn well_formed_object(text: &[u8]) -> bool {
+        let Some(start) = text.iter().position(|&byte| !whitespace(byte)) else {
+            return false;
+        };
+        if text[start] != b'{' {
+            return false;
+        }
+        let mut open = Vec::new();
+        let mut at = start;
+        while at < text.len() {
+            let byte = text[at];
+            let length = match byte {
+                b'{' | b'[' if open.len() < MAX_DEPTH => {
+                    open.push(byte);
+                    Some(1)
+                }
+                b'}' | b']' => {
+                    let opener = if byte == b'}' { b'{' } else { b'[' };
+                    if open.pop() != Some(opener) {
+                        return false;
+                    }
+                    if open.is_empty() {
+                        return text[at + 1..].iter().all(|&byte| whitespace(byte));
+                    }
+                    Some(1)
+                }
+                b'"' => string(&text[at..]),
+                b'-' | b'0'..=b'9' => number(&text[at..]),
+                b't' => text[at..].starts_with(b"true").then_some(4),
+                b'f' => text[at..].starts_with(b"false").then_some(5),
+                b'n' => text[at..].starts_with(b"null").then_some(4),
+                b',' | b':' => Some(1),
+                _ if whitespace(byte) => Some(1),
+                _ => None,
+            };
+            match length {
+                Some(length) => at += length,
+                None => return false,
+            }
+        }
+        false
+    }
+
+    fn string(text: &[u8]) -> Option<usize> {
+        let mut at = 1;
+        loop {
+            match *text.get(at)? {
+                b'"' => return Some(at + 1),
+                b'\\' => {
+                    at += match *text.get(at + 1)? {
+                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => 2,
+                        b'u' if text.get(at + 2..at + 6)?.iter().all(u8::is_ascii_hexdigit) => 6,
+                        _ => return None,
+                    }
+                }
+                _ => at += 1,
+            }
+        }
+    }
+
+    fn number(text: &[u8]) -> Option<usize> {
+        let digits = |from: usize| {
+            text[from..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count()
+        };
+        let mut at = usize::from(text[0] == b'-');
+        match text.get(at)? {
+            b'0' => at += 1,
+            b'1'..=b'9' => at += digits(at),
+            _ => return None,
+        }
+        if text.get(at) == Some(&b'.') {
+            let fraction = digits(at + 1);
+            (fraction > 0).then_some(())?;
+            at += 1 + fraction;
+        }
+        if let Some(b'e' | b'E') = text.get(at) {
+            at += 1;
+            if let Some(b'+' | b'-') = text.get(at) {
+                at += 1;
+            }
+            let exponent = digits(at);
+            (exponent > 0).then_some(())?;
+            at += exponent;
+        }
+        Some(at)
+    }
+}
+
+/// Hostile variants of real lines: every truncation, bytes replaced by the
+/// characters that matter to JSON's structure and escapes, deep nesting,
+/// escapes across 64-byte blocks.
+fn hostile_lines() -> Vec<Vec<u8>> {
+    let mut seeds: Vec<Vec<u8>> = include_str!("../examples/azure-auditlogs.ndjson")
+        .lines()
+        .take(3)
+        .map(|line| line.as_bytes().to_vec())
+        .collect();
+    seeds.push(
+        br#"{"a\\": "x\\\"y\u00e9\/", "n": [-0.5e+3, 0, 12, true, false, null], "o": {}}"#.to_vec(),
+    );
+    for shift in 0..70 {
+        let mut line = br#"{"pad": ""#.to_vec();
+        line.extend(std::iter::repeat(b'p').take(shift));
+        line.extend_from_slice(br#"\\", "q\"": "\"\\\u0041\\\\", "k": ["\\"]}"#);
+        seeds.push(line);
+    }
+    let mut lines = Vec::new();
+    for depth in [126, 127, 128, 129, 200] {
+        let mut deep = br#"{"d": "#.to_vec();
+        deep.extend(std::iter::repeat(b'[').take(depth));
+        deep.extend(std::iter::repeat(b']').take(depth));
+        deep.push(b'}');
+        lines.push(deep);
+    }
+    for seed in &seeds {
+        lines.push(seed.clone());
+        lines.push([b"\xEF\xBB\xBF".as_slice(), seed].concat());
+        lines.push([seed.as_slice(), b"\r"].concat());
+        lines.push([b" \t".as_slice(), seed, b" \r\n"].concat());
+        for cut in 0..seed.len() {
+            lines.push(seed[..cut].to_vec());
+        }
+        for at in (0..seed.len()).step_by(3) {
+            for byte in [
+                b'"', b'\\', b'{', b'}', b'[', b']', b'u', b'x', b'0', b' ', b'\n', 0,
+            ] {
+                let mut mutated = seed.clone();
+                mutated[at] = byte;
+                lines.push(mutated);
+            }
+        }
+    }
+    lines
+}
+
+#[test]
+fn the_fast_structure_check_accepts_exactly_what_the_plain_one_does() {
+    use kql_detect::scan::{outline_object, KeyWatch};
+    let watch = KeyWatch {
+        keys: &[],
+        prefixes: &[],
+    };
+    let (mut accepted, mut refused) = (0, 0);
+    for line in hostile_lines() {
+        let fast = outline_object(&line, &watch).is_some();
+        assert_eq!(
+            fast,
+            reference::well_formed_object(&line),
+            "{}",
+            String::from_utf8_lossy(&line)
+        );
+        if fast {
+            accepted += 1;
+        } else {
+            refused += 1;
+        }
+    }
+    assert!(
+        accepted > 100 && refused > 1000,
+        "{accepted} accepted, {refused} refused"
+    );
+}
+
+/// On hostile lines the fast paths give the full path's answer, except
+/// that a line only the plain structure check accepts may count as an event
+/// (the check is weaker than a parse: it does not look at commas and colons).
+#[test]
+fn hostile_lines_get_the_full_paths_answer() {
+    use kql_detect::engine::Engine;
+    use kql_detect::ingest::{IngestOptions, InputKind};
+    use serde::Deserialize;
+    let now = Timestamp(1_764_244_800_000);
+    let engines = [InputKind::Auto, InputKind::Ecs].map(|input| {
+        Engine::builtin().with_ingest(IngestOptions {
+            input,
+            keep_original: false,
+        })
+    });
+    let (mut parsed, mut refused) = (0, 0);
+    // Every seventh: the engine's full path is slow in a debug build.
+    for line in hostile_lines().into_iter().step_by(7) {
+        let Ok(text) = std::str::from_utf8(&line) else {
+            continue;
+        };
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        deserializer.disable_recursion_limit();
+        let value = serde_json::Value::deserialize(&mut deserializer)
+            .and_then(|value| deserializer.end().map(|()| value));
+        for engine in &engines {
+            let lazy = engine.evaluate_input_json(text, DEFAULT_MAX_JSON_DEPTH, now, None);
+            match &value {
+                Ok(value) => {
+                    let full = engine.evaluate_input(value.clone(), Some(text), now, None);
+                    assert_eq!(lazy, full, "{text}");
+                    parsed += 1;
+                }
+                Err(_) => {
+                    assert!(
+                        !lazy.errors.is_empty() || reference::well_formed_object(&line),
+                        "a malformed line was counted as an event: {text}"
+                    );
+                    refused += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        parsed > 50 && refused > 500,
+        "{parsed} parsed, {refused} refused"
+    );
 }

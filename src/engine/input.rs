@@ -13,9 +13,11 @@ use crate::error::Error;
 use crate::event::{Event, Scalar};
 use crate::explain::Explanation;
 use crate::ingest::{self, Ingested};
-use crate::ingest::{may_embed_record, InputKind, EMBEDDING_FIELDS};
+use crate::ingest::{
+    may_embed_record, InputKind, EMBEDDING_FIELDS, NON_ECS_KEY_PREFIXES, NON_ECS_TOP_LEVEL_KEYS,
+};
 use crate::limits::parse_json;
-use crate::scan::{self, well_formed_object, Projected, Scanner};
+use crate::scan::{self, outline_object, KeyWatch, Projected, Scanner};
 use crate::time::Timestamp;
 
 /// What one input produced.
@@ -132,14 +134,27 @@ impl Engine {
     /// True when the prefilter shows, from the bytes alone, that no rule can
     /// match `text` and that ingest would take it as it is (an ECS object).
     fn cannot_match(&self, text: &str) -> bool {
-        let prefilter = match (self.mode, self.ingest.input, &self.prefilters) {
-            (Mode::Tag, _, _) | (_, InputKind::Azure, _) | (_, _, None) => return false,
-            (_, InputKind::Ecs, Some((ecs, _))) => ecs,
-            (_, InputKind::Auto, Some((_, auto))) => auto,
+        let Some(prefilter) = &self.prefilter else {
+            return false;
         };
+        if self.mode == Mode::Tag
+            || self.ingest.input == InputKind::Azure
+            || prefilter.may_match(text.as_bytes())
+        {
+            return false;
+        }
         // A line no rule can match is not read, but it must still be a JSON
-        // object: a malformed one is reported (by the full path) as invalid.
-        !prefilter.may_match(text.as_bytes()) && well_formed_object(text.as_bytes())
+        // object (a malformed one is reported, by the full path, as invalid),
+        // and in auto input one ingest passes on unchanged: a raw record or a
+        // wrapper could become a document with other text than its own.
+        let watch = KeyWatch {
+            keys: &NON_ECS_TOP_LEVEL_KEYS,
+            prefixes: &NON_ECS_KEY_PREFIXES,
+        };
+        outline_object(text.as_bytes(), &watch).is_some_and(|outline| {
+            self.ingest.input == InputKind::Ecs
+                || !(outline.saw_watched_key || outline.may_embed_json)
+        })
     }
 
     /// Whether any rule alerts on `text`, read lazily; `None` when the lazy

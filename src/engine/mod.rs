@@ -32,8 +32,7 @@ use crate::exception::{CompiledExceptions, ValueLists};
 use crate::explain::{Explanation, RuleExplanation};
 use crate::ids::{self, SourceIdentity, DEFAULT_SPACE};
 use crate::ingest::{
-    IngestOptions, InputKind, EMBEDDING_FIELDS, NON_ECS_KEY_PREFIXES, NON_ECS_MARKERS,
-    NON_ECS_TOP_LEVEL_KEYS,
+    IngestOptions, InputKind, EMBEDDING_FIELDS, NON_ECS_KEY_PREFIXES, NON_ECS_TOP_LEVEL_KEYS,
 };
 use crate::prefilter::Prefilter;
 use crate::rule::index::IndexPatterns;
@@ -62,10 +61,9 @@ pub struct Engine {
     /// The fields the rules and their exceptions read, for the lazy reader;
     /// `None` when some rule needs whole objects (a nested query).
     fields: Option<FieldSet>,
-    /// The rules' literal requirements on raw text, for ECS input, and the
-    /// same with the markers of raw Azure input, for auto input; `None` when
-    /// some rule has no requirement.
-    prefilters: Option<(Prefilter, Prefilter)>,
+    /// The rules' literal requirements on raw text; `None` when some rule
+    /// has no requirement.
+    prefilter: Option<Prefilter>,
 }
 
 #[derive(Clone, Debug)]
@@ -429,7 +427,7 @@ impl Engine {
             ingest: IngestOptions::default(),
             compiled_at: now,
             fields: None,
-            prefilters: None,
+            prefilter: None,
         }
         .recording_fields_read())
     }
@@ -466,14 +464,12 @@ impl Engine {
     /// exceptions read (lazy reader) and which literals the rules require
     /// (prefilter).
     fn record_fields_read(&mut self) {
-        let requirements = || {
-            self.rules
-                .iter()
-                .map(|compiled| compiled.query.required_literals())
-                .collect::<Vec<_>>()
-        };
-        self.prefilters = Prefilter::new(requirements(), &[])
-            .zip(Prefilter::new(requirements(), &NON_ECS_MARKERS));
+        let requirements = self
+            .rules
+            .iter()
+            .map(|compiled| compiled.query.required_literals())
+            .collect();
+        self.prefilter = Prefilter::new(requirements);
         let queries = self.rules.iter().flat_map(|compiled| {
             std::iter::once(&compiled.query).chain(compiled.exceptions.queries())
         });

@@ -46,26 +46,6 @@ pub fn may_embed_record(text: &str) -> bool {
     text.trim_start().starts_with('{')
 }
 
-/// Byte strings one of which occurs in the JSON text of every input that
-/// [`ingest`] does not pass through unchanged in [`InputKind::Auto`], unless
-/// the text hides them with `\u` escapes: a search hit or `_search` response
-/// (`"hits"`, `"_source"`), an envelope (`"records"`), a Graph page
-/// (`@odata.`) or item (`activityDisplayName`), and a raw record, which has a
-/// key of [`azure::COMMON_SCHEMA_KEYS`] (quoted, or escaped inside a
-/// wrapper's `message`). Text with none of them is an ECS document as it is.
-pub const NON_ECS_MARKERS: [&str; 10] = [
-    "\"hits\"",
-    "\"_source\"",
-    "\"records\"",
-    "@odata.",
-    "activityDisplayName",
-    "\"time\"",
-    "time\\\"",
-    "operationName",
-    "resourceId",
-    "EventTimeString",
-];
-
 /// How to read an input.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum InputKind {

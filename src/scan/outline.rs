@@ -1,0 +1,257 @@
+//! The structure of JSON text nobody reads: checked, not parsed.
+//!
+//! Most lines of a log stream are never read (the prefilter shows no rule can
+//! match them), yet a malformed one must still be reported as invalid, never
+//! counted as an event. And the lazy reader skips every value no rule reads.
+//! Both only need to know where containers end and that the text between is
+//! shaped like JSON. So strings are crossed with [`Specials`] (the next quote
+//! or backslash, found a block at a time), and only the few bytes between
+//! strings (brackets, commas, colons, numbers, literals) are looked at one by
+//! one.
+//!
+//! The check is weaker than a parse (commas and colons are not checked, nor
+//! raw control characters inside strings), but it catches what corrupts log
+//! lines in practice: truncation, stray text, broken literals and escapes,
+//! unbalanced brackets.
+
+use super::specials::Specials;
+use super::{escape_length, number_length, MAX_DEPTH};
+
+/// Top-level keys whose presence a caller wants to know of.
+#[derive(Clone, Copy, Debug)]
+pub struct KeyWatch<'w> {
+    /// Exact keys.
+    pub keys: &'w [&'w str],
+    /// Prefixes of keys.
+    pub prefixes: &'w [&'w str],
+}
+
+impl KeyWatch<'_> {
+    /// Whether `key` (raw, as written between its quotes) is watched. A key
+    /// written with escapes is compared as written: watched keys have no
+    /// backslash, and only a `\u` escape (which callers look for
+    /// separately) could spell one of their characters.
+    pub fn covers(&self, key: &[u8]) -> bool {
+        self.keys.iter().any(|watched| watched.as_bytes() == key)
+            || self
+                .prefixes
+                .iter()
+                .any(|prefix| key.starts_with(prefix.as_bytes()))
+    }
+}
+
+/// What checking a JSON object found besides its being well formed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Outline {
+    /// One of its top-level keys is watched.
+    pub saw_watched_key: bool,
+    /// One of its strings may hold JSON text: it starts with `{`, with
+    /// ASCII whitespace, with an escape or with a non-ASCII character (which
+    /// may be Unicode whitespace before a `{`).
+    pub may_embed_json: bool,
+}
+
+/// Whether `text` is shaped like one JSON object (nested at most
+/// [`MAX_DEPTH`] levels) and, if so, its [`Outline`] as `watch` asks.
+pub fn outline_object(text: &[u8], watch: &KeyWatch<'_>) -> Option<Outline> {
+    let start = skip_whitespace(text, 0);
+    if text.get(start) != Some(&b'{') {
+        return None;
+    }
+    let mut outline = Outline::default();
+    let mut specials = Specials::new(text);
+    let end = skip_container(
+        text,
+        &mut specials,
+        start,
+        MAX_DEPTH,
+        |string, depth, is_value| {
+            if depth == 1 && !is_value && watch.covers(string) {
+                outline.saw_watched_key = true;
+            }
+            if let Some(&first) = string.first() {
+                outline.may_embed_json |=
+                    matches!(first, b'{' | b'\\' | 0x80..) || first.is_ascii_whitespace();
+            }
+        },
+    )?;
+    (skip_whitespace(text, end) == text.len()).then_some(outline)
+}
+
+/// The position after the object or array opening at `start`, if it is well
+/// formed with at most `max_open` containers open at once (itself
+/// included). Each string's contents (raw, between its quotes) are passed to
+/// `on_string` with the number of containers open around it and whether it
+/// follows a colon (a value, not a key).
+pub(super) fn skip_container(
+    text: &[u8],
+    specials: &mut Specials<'_>,
+    start: usize,
+    max_open: usize,
+    mut on_string: impl FnMut(&[u8], usize, bool),
+) -> Option<usize> {
+    let mut open = [0u8; MAX_DEPTH + 1];
+    let mut depth = 0usize;
+    let mut after_colon = false;
+    let mut at = start;
+    loop {
+        let next = specials.next(at).unwrap_or(text.len());
+        while at < next {
+            let byte = text[at];
+            at += match byte {
+                b'{' | b'[' => {
+                    if depth >= max_open {
+                        return None;
+                    }
+                    *open.get_mut(depth)? = byte;
+                    depth += 1;
+                    after_colon = false;
+                    1
+                }
+                b'}' | b']' => {
+                    let opener = if byte == b'}' { b'{' } else { b'[' };
+                    if open.get(depth.wrapping_sub(1)) != Some(&opener) {
+                        return None;
+                    }
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(at + 1);
+                    }
+                    1
+                }
+                b':' => {
+                    after_colon = true;
+                    1
+                }
+                b',' => {
+                    after_colon = false;
+                    1
+                }
+                b' ' | b'\t' | b'\n' | b'\r' => 1,
+                b'-' | b'0'..=b'9' => number_length(&text[at..])?,
+                b't' => literal_length(&text[at..], b"true")?,
+                b'f' => literal_length(&text[at..], b"false")?,
+                b'n' => literal_length(&text[at..], b"null")?,
+                _ => return None,
+            };
+        }
+        // A quote opens a string; a backslash or the end cannot come here.
+        if text.get(next) != Some(&b'"') {
+            return None;
+        }
+        let (close, _) = string_end(text, specials, next)?;
+        on_string(&text[next + 1..close], depth, after_colon);
+        after_colon = false;
+        at = close + 1;
+    }
+}
+
+/// The position of the quote closing the string whose opening quote is at
+/// `quote`, and whether the string has escapes; `None` if it does not close
+/// or has a malformed escape.
+pub(super) fn string_end(
+    text: &[u8],
+    specials: &mut Specials<'_>,
+    quote: usize,
+) -> Option<(usize, bool)> {
+    let mut at = quote + 1;
+    let mut escaped = false;
+    loop {
+        let special = specials.next(at)?;
+        if text[special] == b'"' {
+            return Some((special, escaped));
+        }
+        escaped = true;
+        at = special + escape_length(&text[special..])?;
+    }
+}
+
+fn literal_length(text: &[u8], word: &[u8]) -> Option<usize> {
+    text.starts_with(word).then_some(word.len())
+}
+
+fn skip_whitespace(text: &[u8], from: usize) -> usize {
+    from + text
+        .get(from..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|byte| matches!(byte, b' ' | b'\t' | b'\n' | b'\r'))
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOTHING: KeyWatch<'static> = KeyWatch {
+        keys: &[],
+        prefixes: &[],
+    };
+
+    fn well_formed(text: &str) -> bool {
+        outline_object(text.as_bytes(), &NOTHING).is_some()
+    }
+
+    #[test]
+    fn corrupt_lines_are_told_apart_from_objects() {
+        for good in [
+            r#"{"a": 1, "b": [true, null, -2.5e3, "x\"y\u00e9"], "c": {"d": {}}}"#,
+            "  {}  ",
+            r#"{"a\\": "\\\\", "b": "\/"}"#,
+        ] {
+            assert!(well_formed(good), "{good}");
+        }
+        for bad in [
+            r#"{"event": broken}"#,
+            r#"{"a": 1"#,
+            r#"{"a": "unterminated}"#,
+            r#"{"a": tru}"#,
+            r#"{"a": [1, 2}"#,
+            r#"{"a": 1} {"b": 2}"#,
+            r#"{"a": "\x"}"#,
+            r#"{"a": "\u00g0"}"#,
+            r#"{"a": 1, \"b": 2}"#,
+            r#"{"a": "ends in a backslash\"#,
+            "[1, 2]",
+            "",
+            "{\"a\": 1}\u{0}",
+            "\u{feff}{}",
+        ] {
+            assert!(!well_formed(bad), "{bad:?}");
+        }
+        let deep = format!("{{\"a\": {}{}}}", "[".repeat(200), "]".repeat(200));
+        assert!(!well_formed(&deep));
+        let deepest = format!("{{\"a\": {}{}}}", "[".repeat(127), "]".repeat(127));
+        assert!(well_formed(&deepest));
+        let too_deep = format!("{{\"a\": {}{}}}", "[".repeat(128), "]".repeat(128));
+        assert!(!well_formed(&too_deep));
+    }
+
+    #[test]
+    fn watched_top_level_keys_and_strings_that_may_hold_json_are_reported() {
+        let watch = KeyWatch {
+            keys: &["records"],
+            prefixes: &["@odata."],
+        };
+        let outline = |text: &str| outline_object(text.as_bytes(), &watch).unwrap();
+        assert!(outline(r#"{"a": 1, "records": []}"#).saw_watched_key);
+        assert!(outline(r#"{"@odata.context": "x"}"#).saw_watched_key);
+        for unwatched in [
+            r#"{"a": {"records": []}}"#,
+            r#"{"record": 1}"#,
+            r#"{"a": "records"}"#,
+            r#"{"a": ["records"]}"#,
+        ] {
+            assert!(!outline(unwatched).saw_watched_key, "{unwatched}");
+        }
+        for embedding in [
+            r#"{"message": "{\"category\": \"AuditLogs\"}"}"#,
+            r#"{"message": " {}"}"#,
+            r#"{"message": "\n{}"}"#,
+            "{\"message\": \"\u{a0}{}\"}",
+        ] {
+            assert!(outline(embedding).may_embed_json, "{embedding}");
+        }
+        assert!(!outline(r#"{"message": "plain {text}", "n": 1}"#).may_embed_json);
+    }
+}
