@@ -27,7 +27,8 @@ execFileSync('cargo', ['run', '--quiet', '--release', '--example', 'bench-data',
   cwd: root,
   stdio: ['ignore', 'ignore', 'inherit'],
 });
-const { Engine } = require(path.join(root, 'pkg', 'node', 'kql_detect.js'));
+// The package's Node entry, as users load it (with the `evaluate(object)` fast path).
+const { Engine } = require(path.join(root, 'js', 'node.cjs'));
 const now = '2026-11-26T12:00:00Z';
 
 /** Best seconds per run of `work` over about `budgetMs` (at least 3 runs). */

@@ -4,8 +4,8 @@
 // (`new URL(…, import.meta.url)`), which bundlers emit as an asset. For control
 // over when and from where the module loads, import `kql-detect/web` and call
 // `init()` or `initSync(module)` instead.
-import init from '../pkg/web/kql_detect.js';
+import init from './web.js';
 
 await init();
 
-export * from '../pkg/web/kql_detect.js';
+export * from './web.js';

@@ -3,8 +3,8 @@
 // `WebAssembly.Module` (Wrangler does this for `.wasm` imports) and
 // instantiated synchronously.
 import wasm from '../pkg/web/kql_detect_bg.wasm';
-import { initSync } from '../pkg/web/kql_detect.js';
+import { initSync } from './web.js';
 
 initSync({ module: wasm });
 
-export * from '../pkg/web/kql_detect.js';
+export * from './web.js';

@@ -24,7 +24,7 @@ const MIN_LITERAL: usize = 3;
 
 /// Fields whose values are shared by whole data sets (`azure.auditlogs`),
 /// so a literal of theirs rejects few events: other terms are preferred.
-const BROAD_FIELDS: [&str; 10] = [
+pub(crate) const BROAD_FIELDS: [&str; 10] = [
     "event.dataset",
     "data_stream.dataset",
     "data_stream.type",

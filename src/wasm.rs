@@ -4,7 +4,9 @@
 //! converts the result. Events and options cross the boundary as JSON text
 //! (strings pass through; objects go through `JSON.stringify`), which is faster
 //! than walking JavaScript objects property by property and lets unknown option
-//! names be refused. Errors become real `Error`
+//! names be refused. (The package's JavaScript answers most event objects of
+//! `engine.evaluate` before they reach here, from [`Engine::object_screen`].)
+//! Errors become real `Error`
 //! objects carrying `type`, `kind`, `span`, `line`, `column` and `rendered`.
 
 use js_sys::{Array, Object, Reflect, Uint8Array, JSON};
@@ -373,7 +375,12 @@ impl Engine {
     }
 
     /// Evaluates one event (an object or a JSON string); one alert per matching
-    /// rule, except alerts this engine already created recently.
+    /// rule, except alerts this engine already created recently. An object is
+    /// read as `JSON.stringify` writes it. Through the package's entries, an
+    /// object no rule can match is answered without serialising it: only the
+    /// fields the rules require are read, so a part of it no rule reads is not
+    /// looked at (a `BigInt` or a cycle there throws only when the object goes
+    /// on to be serialised).
     #[wasm_bindgen(unchecked_return_type = "Alert[]")]
     pub fn evaluate(
         &mut self,
@@ -388,6 +395,17 @@ impl Engine {
             Some(&mut self.recent),
         );
         outputs_to_js(outcome)
+    }
+
+    /// What the package's JavaScript reads of an event object to know, without
+    /// calling in here, that this engine emits nothing for it (see
+    /// `js/object-path.cjs`); `null` when no such reading can tell.
+    #[wasm_bindgen(js_name = objectScreen, skip_typescript)]
+    pub fn object_screen(&self) -> Result<JsValue, JsValue> {
+        match self.inner.object_screen() {
+            Some(screen) => to_js(&screen),
+            None => Ok(JsValue::NULL),
+        }
     }
 
     /// The ECS documents an input becomes, read with this engine's `input` and `keepOriginal` options.
@@ -834,7 +852,7 @@ fn json_text(value: &JsValue, error_type: ErrorType, what: &str) -> Result<Strin
         |reason: String| Error::new(error_type, "not_serializable", format!("{what}: {reason}"));
     let json =
         JSON::stringify(value).map_err(|thrown| not_serializable(thrown_message(&thrown)))?;
-    json.as_string()
+    string_of(&json)
         .ok_or_else(|| not_serializable("JSON.stringify returned undefined".to_string()))
 }
 

@@ -32,7 +32,8 @@ test('the tarball ships the builds, the entries and their types, and nothing els
   const files = packed.files.map((file) => file.path).sort();
   assert.deepEqual(files, [
     'LICENSE', 'NOTICE', 'README.md', 'bin/kql-detect.js',
-    'js/browser.js', 'js/chunks.cjs', 'js/pino.cjs', 'js/pino.d.cts', 'js/stream.cjs', 'js/stream.d.cts', 'js/workerd.js',
+    'js/browser.js', 'js/chunks.cjs', 'js/node.cjs', 'js/object-path.cjs', 'js/pino.cjs', 'js/pino.d.cts', 'js/stream.cjs',
+    'js/stream.d.cts', 'js/web.js', 'js/workerd.js',
     'package.json',
     'pkg/node/kql_detect.d.ts', 'pkg/node/kql_detect.js', 'pkg/node/package.json',
     'pkg/web/kql_detect.d.ts', 'pkg/web/kql_detect.js', 'pkg/web/kql_detect_bg.wasm', 'pkg/web/kql_detect_bg.wasm.d.ts',

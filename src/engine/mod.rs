@@ -8,12 +8,14 @@ mod input;
 mod ndjson;
 mod recent;
 mod replay;
+mod screen;
 
 pub use dsl::{data_view, query_dsl, QueryDslOptions, SearchRequestOptions};
 pub use exceptions::ExceptionSource;
 pub use input::InputOutcome;
 pub use ndjson::{BatchOptions, InvalidInput, LineExplanation, NdjsonOutcome, OutputFormat};
 pub use recent::{RecentAlerts, RECENT_ALERTS_CAPACITY};
+pub use screen::{ObjectScreen, RequiredTerm};
 
 pub use replay::{
     ExecutionSummary, Gap, Replay, ReplayEvent, ReplayOptions, UntimedMatches, Window,

@@ -1,0 +1,223 @@
+'use strict';
+// `engine.evaluate(object)` without serialising the object, for the events no
+// rule can match (nearly all of them).
+//
+// Handing an object to wasm means `JSON.stringify` of all of it: some 300
+// times the cost of a hand-written predicate. Each engine instead describes
+// once what to read (`engine.objectScreen()`, from `src/engine/screen.rs`):
+// per rule, the keyword terms it requires (`event.dataset` is one of these
+// values…), and the marks of an input that ingest would not pass through as
+// it is (raw Azure records, envelopes, search hits). This module reads only
+// those fields of the object, in Elasticsearch's flattened view exactly as
+// `src/event.rs` reads JSON (a key may hold several dotted segments at once,
+// arrays are looked through, `null` is no value, an object is not a value),
+// and answers `[]` when every rule misses one of its terms and no mark is
+// present. Anything else goes to wasm whole, unchanged.
+//
+// Why the answer is the one wasm would give: a term is a necessary condition
+// of its rule's query (the dispatch tests check it), exceptions and index
+// patterns only ever remove matches, and an unmarked object is the document
+// itself. A rejected object creates no alert, so the engine's memory of
+// recent alerts is the same either way. The reading can only err on the safe
+// side as long as it never misses a value JSON.stringify would write at a
+// field it reads: extra values (inherited properties, non-enumerable ones)
+// can only make a term pass and send the object to wasm. So every object on
+// the way is checked to be a plain data object (prototype `Object.prototype`
+// or `null`, no `toJSON`), and anything JSON.stringify would write
+// differently from what is read (`toJSON`, Dates, boxed primitives, Maps,
+// class instances, objects of other realms, BigInt, symbols, functions,
+// strings with lone surrogates) sends the object to wasm instead. Getters
+// are read once, as JSON.stringify reads them; parts of the object no rule
+// reads are not looked at, so a BigInt or a cycle there raises no error when
+// no rule can match.
+
+const SCREEN = Symbol('kql-detect object screen');
+const INSTALLED = Symbol('kql-detect object fast path');
+
+/**
+ * Makes `Engine.prototype.evaluate` answer objects no rule can match in
+ * JavaScript, and hand everything else to the wasm method as before.
+ */
+function installObjectFastPath(Engine) {
+  const evaluateInWasm = Engine.prototype.evaluate;
+  if (evaluateInWasm[INSTALLED]) return;
+  function evaluate(event) {
+    if (isPlainObject(event) && screenOf(this)?.rejects(event)) return [];
+    return evaluateInWasm.call(this, event);
+  }
+  evaluate[INSTALLED] = true;
+  Object.defineProperty(Engine.prototype, 'evaluate', { value: evaluate, writable: true, configurable: true });
+}
+
+/**
+ * The package's `evaluate(event)` (the built-in rule, no memory of recent
+ * alerts) with the same fast path; `new Engine()` runs the same rule, so its
+ * screen is the built-in rule's.
+ */
+function withObjectFastPath(evaluateInWasm, Engine) {
+  let builtin = null;
+  return function evaluate(event) {
+    if (isPlainObject(event) && screenOf((builtin ??= new Engine()))?.rejects(event)) return [];
+    return evaluateInWasm(event);
+  };
+}
+
+/** The engine's screen, compiled on first use; `null` when it has none. */
+function screenOf(engine) {
+  let screen = engine[SCREEN];
+  if (screen === undefined) {
+    const description = engine.objectScreen();
+    screen = description === null ? null : new Screen(description);
+    Object.defineProperty(engine, SCREEN, { value: screen });
+  }
+  return screen;
+}
+
+class Screen {
+  constructor({ rules, divertingKeys, divertingKeyPrefixes, embeddingFields }) {
+    const steps = new Map();
+    this.rules = rules.map((terms) =>
+      terms.map(({ path, values }) => ({ path: compilePath(path, steps), values: new Set(values) })),
+    );
+    this.divertingKeys = divertingKeys.map(keyOf);
+    this.divertingKeyPrefixes = divertingKeyPrefixes;
+    this.embeddingFields = embeddingFields.map((path) => compilePath(path, steps));
+  }
+
+  /** True only when the engine certainly emits nothing for `event`. */
+  rejects(event) {
+    for (const terms of this.rules) {
+      if (this.mayMatch(event, terms)) return false;
+    }
+    return !this.isMarked(event);
+  }
+
+  /**
+   * Whether the rule with these terms may match: no term certainly misses. A
+   * field read in doubt counts as holding an accepted value; that doubt
+   * (a `toJSON`, a class instance…) lies on the field's own path, which every
+   * other term reads for itself.
+   */
+  mayMatch(event, terms) {
+    for (const { path, values } of terms) {
+      if (!mayHoldAt(event, path, isAccepted, values)) return false;
+    }
+    return true;
+  }
+
+  /** Whether ingest might turn `event` into something other than itself. */
+  isMarked(event) {
+    for (const key of this.divertingKeys) {
+      if (ownValue(event, key) !== undefined) return true;
+    }
+    if (this.divertingKeyPrefixes.length > 0) {
+      for (const key in event) {
+        if (this.divertingKeyPrefixes.some((prefix) => key.startsWith(prefix))) return true;
+      }
+    }
+    return this.embeddingFields.some((path) => mayHoldAt(event, path, mayEmbedRecord, null));
+  }
+}
+
+/**
+ * A field path as the ways an object can spell it: at each level, every run
+ * of leading segments may be one key (`{"a.b": {"c": …}}`), as in
+ * `any_node_at` of src/event.rs; steps of shared suffixes are shared.
+ */
+function compilePath(suffix, steps) {
+  if (steps.has(suffix)) return steps.get(suffix);
+  const step = { whole: keyOf(suffix), splits: [] };
+  steps.set(suffix, step);
+  for (let dot = suffix.indexOf('.'); dot !== -1; dot = suffix.indexOf('.', dot + 1)) {
+    step.splits.push({ key: keyOf(suffix.slice(0, dot)), rest: compilePath(suffix.slice(dot + 1), steps) });
+  }
+  return step;
+}
+
+/** A key, and whether reading it must skip what plain objects inherit (`constructor`, `__proto__`…). */
+function keyOf(name) {
+  return { name, inherited: name in Object.prototype };
+}
+
+function ownValue(object, key) {
+  if (key.inherited && !Object.prototype.hasOwnProperty.call(object, key.name)) return undefined;
+  return object[key.name];
+}
+
+/**
+ * Whether a value stored at `step` below `node` may pass `test`, or may be
+ * something JSON.stringify would write otherwise than it is read here.
+ */
+function mayHoldAt(node, step, test, argument) {
+  if (typeof node !== 'object' || node === null) return opaque(node);
+  if (Array.isArray(node)) {
+    if (typeof node.toJSON === 'function') return true;
+    for (let index = 0; index < node.length; index++) {
+      if (mayHoldAt(node[index], step, test, argument)) return true;
+    }
+    return false;
+  }
+  if (!isPlainObject(node)) return true;
+  for (const { key, rest } of step.splits) {
+    const child = ownValue(node, key);
+    if (child !== undefined && mayHoldAt(child, rest, test, argument)) return true;
+  }
+  const value = ownValue(node, step.whole);
+  return value !== undefined && mayPass(value, test, argument);
+}
+
+/** `mayHoldAt` for a field's own value: arrays flattened, `null` and objects no value. */
+function mayPass(value, test, argument) {
+  if (typeof value !== 'object' || value === null) return opaque(value) || test(value, argument);
+  if (Array.isArray(value)) {
+    if (typeof value.toJSON === 'function') return true;
+    for (let index = 0; index < value.length; index++) {
+      if (mayPass(value[index], test, argument)) return true;
+    }
+    return false;
+  }
+  return !isPlainObject(value);
+}
+
+/** Values JSON.stringify refuses, or may write through a `toJSON`: only wasm can tell. */
+function opaque(value) {
+  const type = typeof value;
+  return type === 'bigint' || type === 'symbol' || type === 'function';
+}
+
+/** A keyword term's test: the value's text, as JSON writes it, is one of `values`. */
+function isAccepted(value, values) {
+  switch (typeof value) {
+    case 'string':
+      // wasm refuses text that is not Unicode; let it say so.
+      return values.has(value) || !isWellFormed(value);
+    case 'number':
+      // JSON writes a finite number as String does, and the others as null.
+      return Number.isFinite(value) && values.has(String(value));
+    case 'boolean':
+      return values.has(value ? 'true' : 'false');
+    default:
+      return false;
+  }
+}
+
+/** Text that may hold a raw record (`may_embed_record` in src/ingest): a JSON object after whitespace. */
+const OPENS_OBJECT = /^[\s\u0085]*\{/;
+
+function mayEmbedRecord(value) {
+  return typeof value === 'string' && (OPENS_OBJECT.test(value) || !isWellFormed(value));
+}
+
+/** Whether text is Unicode (no lone surrogate); without `isWellFormed`, any surrogate counts as doubt. */
+function isWellFormed(text) {
+  return typeof text.isWellFormed === 'function' ? text.isWellFormed() : !/[\uD800-\uDFFF]/.test(text);
+}
+
+/** An object JSON.stringify writes key by key: no class, no other realm, no `toJSON`. */
+function isPlainObject(value) {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return (prototype === Object.prototype || prototype === null) && typeof value.toJSON !== 'function';
+}
+
+module.exports = { installObjectFastPath, withObjectFastPath };
