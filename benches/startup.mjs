@@ -1,4 +1,5 @@
-// Cold start of the npm package's wasm build in Node: `node benches/startup.mjs [--runs N]`.
+// Cold start of the npm package's wasm build in Node:
+// `node benches/startup.mjs [--runs N] [--pkg DIR ...]`.
 //
 // Edge workers and short-lived processes pay start-up once per isolate, so it
 // is measured in fresh processes only: each run is a new `node` that loads the
@@ -7,6 +8,10 @@
 // then one JSON line with them, the gzipped wasm size and `cold_start_ms`
 // (from loading the glue to the seed rule compiled: what `instantiate_ms` in
 // benches/node.mjs measures through the CommonJS build).
+//
+// `--pkg DIR` (repeatable) measures other web builds (a directory holding
+// kql_detect.js and kql_detect_bg.wasm) instead of pkg/web, alternating
+// between them run by run, so that a busy machine weighs on each alike.
 //
 // V8 compiles wasm functions lazily, on their first call, so the first engine
 // also pays for compiling the code it runs; the phases say which work is
@@ -24,17 +29,15 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
-const wasmPath = path.join(root, 'pkg', 'web', 'kql_detect_bg.wasm');
-const gluePath = path.join(root, 'pkg', 'web', 'kql_detect.js');
 const phases = ['glue', 'read', 'compile', 'instantiate', 'first_engine', 'empty_engine', 'seed_rule'];
 
 /** One fresh process's phases, in milliseconds. */
-async function measureOnce() {
+async function measureOnce(pkg) {
   const marks = [performance.now()];
   const mark = () => marks.push(performance.now());
-  const { initSync, Engine } = await import(pathToFileURL(gluePath).href);
+  const { initSync, Engine } = await import(pathToFileURL(path.join(pkg, 'kql_detect.js')).href);
   mark();
-  const bytes = readFileSync(wasmPath);
+  const bytes = readFileSync(path.join(pkg, 'kql_detect_bg.wasm'));
   mark();
   const module = new WebAssembly.Module(bytes);
   mark();
@@ -65,21 +68,40 @@ function runsArgument() {
   return runs;
 }
 
-if (process.argv.includes('--child')) {
-  console.log(JSON.stringify(await measureOnce()));
-} else {
-  const runs = Array.from({ length: runsArgument() }, () =>
-    JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child']).toString()),
-  );
+function pkgArguments() {
+  const pkgs = process.argv.flatMap((argument, i) => (argument === '--pkg' ? [path.resolve(process.argv[i + 1])] : []));
+  return pkgs.length ? pkgs : [path.join(root, 'pkg', 'web')];
+}
+
+/** The medians of `runs`, phase by phase, and the wasm's size. */
+function summarize(pkg, runs) {
   const summary = {};
   for (const phase of [...phases, 'cold_start']) {
     summary[`${phase}_ms`] = +median(runs.map((run) => run[phase])).toFixed(2);
-    console.log(`${phase.padEnd(13)} ${summary[`${phase}_ms`].toFixed(2).padStart(8)} ms`);
+    console.log(`  ${phase.padEnd(13)} ${summary[`${phase}_ms`].toFixed(2).padStart(8)} ms`);
   }
-  const wasm = readFileSync(wasmPath);
+  const wasm = readFileSync(path.join(pkg, 'kql_detect_bg.wasm'));
   summary.wasm_bytes = wasm.length;
   summary.wasm_gzip_bytes = gzipSync(wasm, { level: 9 }).length;
   summary.runs = runs.length;
-  console.log(`\nmedians of ${runs.length} fresh processes; wasm: ${wasm.length} bytes, ${summary.wasm_gzip_bytes} gzipped`);
-  console.log(JSON.stringify(summary));
+  return summary;
+}
+
+if (process.argv.includes('--child')) {
+  console.log(JSON.stringify(await measureOnce(process.argv[process.argv.indexOf('--child') + 1])));
+} else {
+  const pkgs = pkgArguments();
+  const runs = pkgs.map(() => []);
+  for (let run = 0; run < runsArgument(); run++) {
+    pkgs.forEach((pkg, i) => {
+      const child = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', pkg]);
+      runs[i].push(JSON.parse(child.toString()));
+    });
+  }
+  pkgs.forEach((pkg, i) => {
+    console.log(`${pkg}: medians of ${runs[i].length} fresh processes`);
+    const summary = summarize(pkg, runs[i]);
+    console.log(`  wasm: ${summary.wasm_bytes} bytes, ${summary.wasm_gzip_bytes} gzipped`);
+    console.log(JSON.stringify(summary));
+  });
 }
