@@ -10,6 +10,7 @@
 //! (rules, export counts), or it is an error with its place.
 
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::{ExceptionItem, ExceptionList, ExceptionListReference};
@@ -141,22 +142,25 @@ fn record_from_value(value: Value, origin: &str) -> Option<Result<Loaded, Error>
         Kind::Skipped => return None,
         Kind::Unknown => return Some(Err(not_an_exception(origin))),
         Kind::List => {
-            typed(value, origin, "malformed_list", "malformed exception list").map(Loaded::List)
+            typed(&value, origin, "malformed_list", "malformed exception list").map(Loaded::List)
         }
         Kind::Item => {
-            typed(value, origin, "malformed_item", "malformed exception item").map(Loaded::Item)
+            typed(&value, origin, "malformed_item", "malformed exception item").map(Loaded::Item)
         }
     };
     Some(record.map(|record| with_origin(record, origin.to_string())))
 }
 
+/// Reads a record through a borrowed `Value`, the one deserializer that rules
+/// use too: each deserializer serde is used with is a copy of every derived
+/// reader in the wasm.
 fn typed<T: DeserializeOwned>(
-    value: Value,
+    value: &Value,
     origin: &str,
     kind: &'static str,
     what: &str,
 ) -> Result<T, Error> {
-    serde_json::from_value(value).map_err(|error| {
+    T::deserialize(value).map_err(|error| {
         Error::new(
             ErrorType::ExceptionInvalid,
             kind,
@@ -323,7 +327,7 @@ impl ExceptionListReference {
             .iter()
             .enumerate()
             .map(|(index, reference)| {
-                serde_json::from_value(reference.clone()).map_err(|error| {
+                ExceptionListReference::deserialize(reference).map_err(|error| {
                     Error::new(
                         ErrorType::ExceptionInvalid,
                         "malformed_reference",
