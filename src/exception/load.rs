@@ -81,7 +81,7 @@ fn load_values(records: Vec<Value>, origin: &str, key: &str) -> Vec<Result<Loade
         .into_iter()
         .enumerate()
         .filter_map(|(index, record)| {
-            record_from_value(record, &format!("{origin}{prefix}[{index}]"))
+            record_from_value(&record, &format!("{origin}{prefix}[{index}]"))
         })
         .collect()
 }
@@ -137,15 +137,15 @@ fn load_record(
 }
 
 /// One record of a JSON document (no positions: serde_json has none for values).
-fn record_from_value(value: Value, origin: &str) -> Option<Result<Loaded, Error>> {
-    let record = match kind_of(&value) {
+fn record_from_value(value: &Value, origin: &str) -> Option<Result<Loaded, Error>> {
+    let record = match kind_of(value) {
         Kind::Skipped => return None,
         Kind::Unknown => return Some(Err(not_an_exception(origin))),
         Kind::List => {
-            typed(&value, origin, "malformed_list", "malformed exception list").map(Loaded::List)
+            typed(value, origin, "malformed_list", "malformed exception list").map(Loaded::List)
         }
         Kind::Item => {
-            typed(&value, origin, "malformed_item", "malformed exception item").map(Loaded::Item)
+            typed(value, origin, "malformed_item", "malformed exception item").map(Loaded::Item)
         }
     };
     Some(record.map(|record| with_origin(record, origin.to_string())))

@@ -20,8 +20,8 @@
 mod formats;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::fmt::{self, Display, Formatter};
+use std::sync::Arc;
 
 use crate::error::{Error, ErrorType};
 use crate::kql::WildcardPattern;
