@@ -10,6 +10,7 @@
 //! (rules, export counts), or it is an error with its place.
 
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::{ExceptionItem, ExceptionList, ExceptionListReference};
@@ -80,7 +81,7 @@ fn load_values(records: Vec<Value>, origin: &str, key: &str) -> Vec<Result<Loade
         .into_iter()
         .enumerate()
         .filter_map(|(index, record)| {
-            record_from_value(record, &format!("{origin}{prefix}[{index}]"))
+            record_from_value(&record, &format!("{origin}{prefix}[{index}]"))
         })
         .collect()
 }
@@ -136,8 +137,8 @@ fn load_record(
 }
 
 /// One record of a JSON document (no positions: serde_json has none for values).
-fn record_from_value(value: Value, origin: &str) -> Option<Result<Loaded, Error>> {
-    let record = match kind_of(&value) {
+fn record_from_value(value: &Value, origin: &str) -> Option<Result<Loaded, Error>> {
+    let record = match kind_of(value) {
         Kind::Skipped => return None,
         Kind::Unknown => return Some(Err(not_an_exception(origin))),
         Kind::List => {
@@ -150,13 +151,16 @@ fn record_from_value(value: Value, origin: &str) -> Option<Result<Loaded, Error>
     Some(record.map(|record| with_origin(record, origin.to_string())))
 }
 
+/// Reads a record through a borrowed `Value`, the one deserializer that rules
+/// use too: each deserializer serde is used with is a copy of every derived
+/// reader in the wasm.
 fn typed<T: DeserializeOwned>(
-    value: Value,
+    value: &Value,
     origin: &str,
     kind: &'static str,
     what: &str,
 ) -> Result<T, Error> {
-    serde_json::from_value(value).map_err(|error| {
+    T::deserialize(value).map_err(|error| {
         Error::new(
             ErrorType::ExceptionInvalid,
             kind,
@@ -323,7 +327,7 @@ impl ExceptionListReference {
             .iter()
             .enumerate()
             .map(|(index, reference)| {
-                serde_json::from_value(reference.clone()).map_err(|error| {
+                ExceptionListReference::deserialize(reference).map_err(|error| {
                     Error::new(
                         ErrorType::ExceptionInvalid,
                         "malformed_reference",

@@ -304,8 +304,9 @@ fn infer_multi_field_parents(schema: &mut Schema) {
             (!is_container).then(|| (name.clone(), parent.to_string()))
         })
         .collect();
+    let fields = std::sync::Arc::make_mut(&mut schema.fields);
     for (child, parent) in children {
-        if let Some(mapping) = schema.fields.get_mut(&child) {
+        if let Some(mapping) = fields.get_mut(&child) {
             mapping.source_path.get_or_insert(parent);
         }
     }

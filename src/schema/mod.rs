@@ -21,6 +21,7 @@ mod formats;
 
 use std::collections::BTreeMap;
 use std::fmt::{self, Display, Formatter};
+use std::sync::Arc;
 
 use crate::error::{Error, ErrorType};
 use crate::kql::WildcardPattern;
@@ -237,7 +238,9 @@ pub struct Template {
 /// The field types a query is compiled against.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Schema {
-    fields: BTreeMap<String, FieldMapping>,
+    /// Shared until changed: every engine starts from the built-in schema, so
+    /// a copy costs a reference count, not a copy of hundreds of fields.
+    fields: Arc<BTreeMap<String, FieldMapping>>,
     templates: Vec<Template>,
     dynamic: bool,
 }
@@ -289,7 +292,7 @@ impl Schema {
     /// Only the dynamic mapping of Elastic's `logs-*-*` data streams.
     pub fn dynamic() -> Schema {
         Schema {
-            fields: BTreeMap::new(),
+            fields: Arc::default(),
             templates: Vec::new(),
             dynamic: true,
         }
@@ -327,8 +330,9 @@ impl Schema {
 
     /// This schema with `other`'s fields and templates added (replacing same-named fields).
     pub fn extend(mut self, other: Schema) -> Schema {
-        for (name, mapping) in other.fields {
-            self.fields.insert(name, mapping);
+        let fields = Arc::make_mut(&mut self.fields);
+        for (name, mapping) in Arc::unwrap_or_clone(other.fields) {
+            fields.insert(name, mapping);
         }
         let mut templates = other.templates;
         templates.append(&mut self.templates);
@@ -338,7 +342,7 @@ impl Schema {
 
     fn closed() -> Schema {
         Schema {
-            fields: BTreeMap::new(),
+            fields: Arc::default(),
             templates: Vec::new(),
             dynamic: false,
         }
@@ -346,7 +350,7 @@ impl Schema {
 
     /// Adds a field, replacing any earlier declaration of the same name.
     pub(crate) fn replace(&mut self, name: String, mapping: FieldMapping) {
-        self.fields.remove(&name);
+        Arc::make_mut(&mut self.fields).remove(&name);
         self.declare(name, mapping);
     }
 
@@ -361,12 +365,13 @@ impl Schema {
             });
             return;
         }
-        match self.fields.get_mut(&name) {
+        let fields = Arc::make_mut(&mut self.fields);
+        match fields.get_mut(&name) {
             Some(existing) if existing.type_names != mapping.type_names => {
                 existing.merge_conflict(&mapping)
             }
             _ => {
-                self.fields.insert(name, mapping);
+                fields.insert(name, mapping);
             }
         }
     }
@@ -392,12 +397,13 @@ impl Schema {
                 }),
                 _ => None,
             };
+            let fields = Arc::make_mut(&mut self.fields);
             match resolved {
                 Some(mapping) => {
-                    self.fields.insert(alias, mapping);
+                    fields.insert(alias, mapping);
                 }
                 None => {
-                    self.fields.remove(&alias);
+                    fields.remove(&alias);
                 }
             }
         }
@@ -431,14 +437,14 @@ impl Schema {
                 false
             },
         );
+        let fields = Arc::make_mut(&mut indexed.fields);
         for (path, mapping) in leaves {
             for (dot, _) in path.match_indices('.') {
-                indexed
-                    .fields
+                fields
                     .entry(path[..dot].to_string())
                     .or_insert_with(|| FieldMapping::of(FieldType::Object));
             }
-            indexed.fields.entry(path).or_insert(mapping);
+            fields.entry(path).or_insert(mapping);
         }
         indexed
     }

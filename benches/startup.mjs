@@ -1,0 +1,107 @@
+// Cold start of the npm package's wasm build in Node:
+// `node benches/startup.mjs [--runs N] [--pkg DIR ...]`.
+//
+// Edge workers and short-lived processes pay start-up once per isolate, so it
+// is measured in fresh processes only: each run is a new `node` that loads the
+// web build's glue, reads the wasm, compiles and instantiates it, and creates
+// engines, timing each phase. The medians over the runs are printed per phase,
+// then one JSON line with them, the gzipped wasm size and `cold_start_ms`
+// (from loading the glue to the seed rule compiled: what `instantiate_ms` in
+// benches/node.mjs measures through the CommonJS build).
+//
+// `--pkg DIR` (repeatable) measures other web builds (a directory holding
+// kql_detect.js and kql_detect_bg.wasm) instead of pkg/web, alternating
+// between them run by run, so that a busy machine weighs on each alike.
+//
+// V8 compiles wasm functions lazily, on their first call, so the first engine
+// also pays for compiling the code it runs; the phases say which work is
+// paid where:
+//   compile      `new WebAssembly.Module(bytes)`: decoding and validating every function
+//   instantiate  `initSync`: linking the module to its JavaScript imports
+//   first_engine `new Engine({ rules: [] })`: option parsing, the built-in
+//                schema (read once per process), the engine code's first compilation
+//   empty_engine the same again: an engine with no rules, everything compiled and read
+//   seed_rule    `new Engine()`: the seed rule parsed and compiled (the schema already read)
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const phases = ['glue', 'read', 'compile', 'instantiate', 'first_engine', 'empty_engine', 'seed_rule'];
+
+/** One fresh process's phases, in milliseconds. */
+async function measureOnce(pkg) {
+  const marks = [performance.now()];
+  const mark = () => marks.push(performance.now());
+  const { initSync, Engine } = await import(pathToFileURL(path.join(pkg, 'kql_detect.js')).href);
+  mark();
+  const bytes = readFileSync(path.join(pkg, 'kql_detect_bg.wasm'));
+  mark();
+  const module = new WebAssembly.Module(bytes);
+  mark();
+  initSync({ module });
+  mark();
+  new Engine({ rules: [] }).free();
+  mark();
+  new Engine({ rules: [] }).free();
+  mark();
+  new Engine().free();
+  mark();
+  const times = Object.fromEntries(phases.map((phase, i) => [phase, marks[i + 1] - marks[i]]));
+  // The second empty engine is a control, not a step of a cold start.
+  times.cold_start = marks[marks.length - 1] - marks[0] - times.empty_engine;
+  return times;
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function runsArgument() {
+  const at = process.argv.indexOf('--runs');
+  const runs = at < 0 ? 21 : Number(process.argv[at + 1]);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a positive whole number');
+  return runs;
+}
+
+function pkgArguments() {
+  const pkgs = process.argv.flatMap((argument, i) => (argument === '--pkg' ? [path.resolve(process.argv[i + 1])] : []));
+  return pkgs.length ? pkgs : [path.join(root, 'pkg', 'web')];
+}
+
+/** The medians of `runs`, phase by phase, and the wasm's size. */
+function summarize(pkg, runs) {
+  const summary = {};
+  for (const phase of [...phases, 'cold_start']) {
+    summary[`${phase}_ms`] = +median(runs.map((run) => run[phase])).toFixed(2);
+    console.log(`  ${phase.padEnd(13)} ${summary[`${phase}_ms`].toFixed(2).padStart(8)} ms`);
+  }
+  const wasm = readFileSync(path.join(pkg, 'kql_detect_bg.wasm'));
+  summary.wasm_bytes = wasm.length;
+  summary.wasm_gzip_bytes = gzipSync(wasm, { level: 9 }).length;
+  summary.runs = runs.length;
+  return summary;
+}
+
+if (process.argv.includes('--child')) {
+  console.log(JSON.stringify(await measureOnce(process.argv[process.argv.indexOf('--child') + 1])));
+} else {
+  const pkgs = pkgArguments();
+  const runs = pkgs.map(() => []);
+  for (let run = 0; run < runsArgument(); run++) {
+    pkgs.forEach((pkg, i) => {
+      const child = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', pkg]);
+      runs[i].push(JSON.parse(child.toString()));
+    });
+  }
+  pkgs.forEach((pkg, i) => {
+    console.log(`${pkg}: medians of ${runs[i].length} fresh processes`);
+    const summary = summarize(pkg, runs[i]);
+    console.log(`  wasm: ${summary.wasm_bytes} bytes, ${summary.wasm_gzip_bytes} gzipped`);
+    console.log(JSON.stringify(summary));
+  });
+}
