@@ -152,7 +152,13 @@ impl Engine {
         SCANNER.with(|scanner| {
             let mut scanner = scanner.try_borrow_mut().ok()?;
             let projected = scanner.scan(text, fields)?;
-            if self.ingest.input == InputKind::Auto && may_not_be_ecs(&projected) {
+            let unwrapped = match self.ingest.input {
+                InputKind::Auto => may_not_be_ecs(&projected),
+                // Search hits are unwrapped from ECS input too; the watched
+                // keys include theirs (and a few more, which only cost a parse).
+                _ => projected.saw_watched_key(),
+            };
+            if unwrapped {
                 return None;
             }
             Some(self.any_rule_alerts(&projected, now))

@@ -33,7 +33,7 @@ use crate::explain::{Explanation, RuleExplanation};
 use crate::ids::{self, SourceIdentity, DEFAULT_SPACE};
 use crate::ingest::{
     IngestOptions, InputKind, EMBEDDING_FIELDS, NON_ECS_KEY_PREFIXES, NON_ECS_MARKERS,
-    NON_ECS_TOP_LEVEL_KEYS,
+    NON_ECS_TOP_LEVEL_KEYS, SEARCH_MARKERS,
 };
 use crate::prefilter::Prefilter;
 use crate::rule::index::IndexPatterns;
@@ -62,9 +62,10 @@ pub struct Engine {
     /// The fields the rules and their exceptions read, for the lazy reader;
     /// `None` when some rule needs whole objects (a nested query).
     fields: Option<FieldSet>,
-    /// The rules' literal requirements on raw text, for ECS input, and the
-    /// same with the markers of raw Azure input, for auto input; `None` when
-    /// some rule has no requirement.
+    /// The rules' literal requirements on raw text with the markers of search
+    /// hits (which ingest unwraps whatever the input), for ECS input, and the
+    /// same with the markers of raw Azure input too, for auto input; `None`
+    /// when some rule has no requirement.
     prefilters: Option<(Prefilter, Prefilter)>,
 }
 
@@ -472,7 +473,7 @@ impl Engine {
                 .map(|compiled| compiled.query.required_literals())
                 .collect::<Vec<_>>()
         };
-        self.prefilters = Prefilter::new(requirements(), &[])
+        self.prefilters = Prefilter::new(requirements(), &SEARCH_MARKERS)
             .zip(Prefilter::new(requirements(), &NON_ECS_MARKERS));
         let queries = self.rules.iter().flat_map(|compiled| {
             std::iter::once(&compiled.query).chain(compiled.exceptions.queries())

@@ -46,6 +46,11 @@ pub fn may_embed_record(text: &str) -> bool {
     text.trim_start().starts_with('{')
 }
 
+/// Byte strings one of which occurs in the JSON text of every search hit and
+/// `_search` response (unless `\u` escapes hide them): [`ingest`] unwraps
+/// those whatever the input kind, [`InputKind::Ecs`] included.
+pub const SEARCH_MARKERS: [&str; 2] = ["\"hits\"", "\"_source\""];
+
 /// Byte strings one of which occurs in the JSON text of every input that
 /// [`ingest`] does not pass through unchanged in [`InputKind::Auto`], unless
 /// the text hides them with `\u` escapes: a search hit or `_search` response
