@@ -92,3 +92,26 @@ fn spans_count_bytes_not_characters() {
     assert_eq!(tree["field"]["span"], json!({"start": 0, "end": 2}));
     assert_eq!(tree["value"]["span"], json!({"start": 3, "end": 5}));
 }
+
+/// A printed query parses back to a tree that prints the same, whatever its
+/// literals hold. Found by fuzzing: an empty literal (`\f` is no KQL space,
+/// and Kibana trims it away) printed as nothing, and a value ending in an
+/// operator word (`\or`, or ` or` inside a word for Kibana 7.x, where U+00A0
+/// is no space) printed as the operator.
+#[test]
+fn printed_queries_parse_back_to_themselves() {
+    use kql_detect::kql::{parse_with, Grammar};
+    for (query, grammar, printed) in [
+        ("\u{c} >= 1", Grammar::Current, "\\u0020 >= 1"),
+        ("a:\u{c}", Grammar::Current, "a:\\u0020"),
+        ("hello \\or or b", Grammar::Current, "(hello \\or or b)"),
+        ("a:(x \\AND and y)", Grammar::Current, "(a:x \\AND and a:y)"),
+        ("b \\u006eot or c", Grammar::Current, "(b \\u006eot or c)"),
+        ("x\u{a0}or or y", Grammar::Kibana7, "(x\u{a0}\\or or y)"),
+    ] {
+        let tree = parse_with(query, grammar).expect("a query");
+        assert_eq!(tree.to_string(), printed, "{query:?}");
+        let reparsed = parse(printed).expect("the printed query parses");
+        assert_eq!(reparsed.to_string(), printed, "{query:?}");
+    }
+}

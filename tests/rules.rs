@@ -249,6 +249,28 @@ fn malformed_files_point_at_the_fault() {
     );
 }
 
+/// Spans are byte offsets on character boundaries, also after (or at) text
+/// beyond ASCII: serde_json and basic-toml count columns in bytes. Found by
+/// fuzzing: an NDJSON rule line whose fault is a two-byte character got a
+/// span ending inside it.
+#[test]
+fn malformed_files_point_at_the_fault_after_any_characters() {
+    let at_fault = |error: &Error| {
+        let (span, source) = (error.span().unwrap(), error.source().unwrap());
+        assert!(source.is_char_boundary(span.end), "{error:?}");
+        source.get(span.start..).unwrap().to_string()
+    };
+    let ndjson = "{\"rule_id\": \"r1\" \u{e9}}\n";
+    let error = errors("export.ndjson", ndjson).remove(0);
+    assert_eq!(error.kind, "malformed_json");
+    assert!(at_fault(&error).starts_with('\u{e9}'), "{error:?}");
+
+    let toml = "[rule]\nname = \"\u{e9}\u{e9}\u{e9}\" x\n";
+    let error = errors("accents.toml", toml).remove(0);
+    assert_eq!(error.kind, "malformed_toml");
+    assert!(at_fault(&error).starts_with('x'), "{error:?}");
+}
+
 #[test]
 fn rules_only_see_events_of_their_index_patterns() {
     let sources = vec![RuleSource::Text {

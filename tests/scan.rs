@@ -482,3 +482,44 @@ fn hostile_lines_get_the_full_paths_answer() {
         "{parsed} parsed, {refused} refused"
     );
 }
+
+/// With `input: ecs` a search hit or `_search` response is still unwrapped,
+/// so the lazy path must not judge it as a document itself. Found by
+/// fuzzing: a hit whose `_source` alerts raised no alert, and a hit whose
+/// `_source` is not an object was counted as an event instead of reported.
+#[test]
+fn search_hits_are_unwrapped_on_the_lazy_path_with_ecs_input() {
+    use kql_detect::engine::Engine;
+    use kql_detect::ingest::{IngestOptions, InputKind};
+    let now = Timestamp(1_764_244_800_000);
+    let engine = Engine::from_queries(["event.outcome:success"], &Schema::builtin(), now)
+        .unwrap()
+        .with_ingest(IngestOptions {
+            input: InputKind::Ecs,
+            keep_original: false,
+        });
+    let success = r#"{"event":{"outcome":"success"}}"#;
+    // Each input: how many documents it holds, alerts, errors.
+    for (text, expected) in [
+        (
+            format!(r#"{{"_index":"logs","_source":{success}}}"#),
+            (1, 1, 0),
+        ),
+        (
+            format!(
+                r#"{{"hits":{{"hits":[{{"_index":"a","_source":{success}}},{{"_index":"b","_source":{{}}}}]}}}}"#
+            ),
+            (2, 1, 0),
+        ),
+        (r#"{"hits":{"hits":[]}}"#.to_string(), (0, 0, 0)),
+        (r#"{"_index":"logs","_source":1}"#.to_string(), (0, 0, 1)),
+    ] {
+        let outcome = engine.evaluate_input_json(&text, DEFAULT_MAX_JSON_DEPTH, now, None);
+        let found = (
+            outcome.documents,
+            outcome.outputs.len(),
+            outcome.errors.len(),
+        );
+        assert_eq!(found, expected, "{text}");
+    }
+}

@@ -145,15 +145,18 @@ impl Engine {
         }
         // A line no rule can match is not read, but it must still be a JSON
         // object (a malformed one is reported, by the full path, as invalid),
-        // and in auto input one ingest passes on unchanged: a raw record or a
-        // wrapper could become a document with other text than its own.
+        // and one ingest passes on unchanged: in auto input a raw record or a
+        // wrapper could become a document with other text than its own, and
+        // search hits are unwrapped from ECS input too (a hit whose `_source`
+        // is no object is invalid). The watched keys include the hits' (and a
+        // few more, which only cost a parse).
         let watch = KeyWatch {
             keys: &NON_ECS_TOP_LEVEL_KEYS,
             prefixes: &NON_ECS_KEY_PREFIXES,
         };
         outline_object(text.as_bytes(), &watch).is_some_and(|outline| {
-            self.ingest.input == InputKind::Ecs
-                || !(outline.saw_watched_key || outline.may_embed_json)
+            let embeds = self.ingest.input == InputKind::Auto && outline.may_embed_json;
+            !(outline.saw_watched_key || embeds)
         })
     }
 
@@ -167,7 +170,13 @@ impl Engine {
         SCANNER.with(|scanner| {
             let mut scanner = scanner.try_borrow_mut().ok()?;
             let projected = scanner.scan(text, fields)?;
-            if self.ingest.input == InputKind::Auto && may_not_be_ecs(&projected) {
+            let unwrapped = match self.ingest.input {
+                InputKind::Auto => may_not_be_ecs(&projected),
+                // Search hits are unwrapped from ECS input too; the watched
+                // keys include theirs (and a few more, which only cost a parse).
+                _ => projected.saw_watched_key(),
+            };
+            if unwrapped {
                 return None;
             }
             Some(self.any_rule_alerts(&projected, now))

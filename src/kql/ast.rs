@@ -319,20 +319,31 @@ impl Display for Literal {
     }
 }
 
-/// Appends `text` as an unquoted KQL literal that parses back to the same text.
+/// Appends `text` as an unquoted KQL literal that parses back to the same text,
+/// wherever the printed query puts it (a space and an operator may follow).
 ///
 /// Operator words are the subtle part: ` or `/` and ` are escaped as `\or`/`\and`,
 /// but `\not` would read as the escape `\n` followed by `ot`, so the `n` of a
-/// `not ` is written as a `\u` escape instead.
+/// `not ` is written as a `\u` escape instead. A word at the end of the
+/// literal counts as followed by a space; `or` and `and` there only matter
+/// after a space within it (`x or`, not `or`).
 fn write_unquoted(out: &mut String, text: &str) {
+    if text.is_empty() {
+        // Nothing written would be no literal at all; Kibana trims an escaped
+        // space from an unquoted literal, as from `\f` (which is no KQL space).
+        out.push_str("\\u0020");
+        return;
+    }
     let mut after_space = true;
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
-        if starts_with_operator(rest, "not") {
+        let within = rest.len() < text.len();
+        if starts_with_operator(rest, "not", true) {
             let _ = write!(out, "\\u{:04x}", c as u32);
         } else {
             if after_space
-                && (starts_with_operator(rest, "or") || starts_with_operator(rest, "and"))
+                && (starts_with_operator(rest, "or", within)
+                    || starts_with_operator(rest, "and", within))
             {
                 out.push('\\');
             }
@@ -352,9 +363,11 @@ fn write_unquoted(out: &mut String, text: &str) {
     }
 }
 
-/// True when `text` starts with the operator word `keyword` (any case) followed by whitespace.
-fn starts_with_operator(text: &str, keyword: &str) -> bool {
-    text.len() > keyword.len()
+/// True when `text` starts with the operator word `keyword` (any case)
+/// followed by whitespace or, when `at_end_too`, by nothing.
+fn starts_with_operator(text: &str, keyword: &str, at_end_too: bool) -> bool {
+    text.len() >= keyword.len()
         && text.as_bytes()[..keyword.len()].eq_ignore_ascii_case(keyword.as_bytes())
-        && text[keyword.len()..].starts_with([' ', '\t', '\r', '\n', '\u{a0}'])
+        && (text.len() == keyword.len() && at_end_too
+            || text[keyword.len()..].starts_with([' ', '\t', '\r', '\n', '\u{a0}']))
 }

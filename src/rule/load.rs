@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use super::Rule;
 use crate::error::{Error, ErrorType};
-use crate::span::Span;
+use crate::span::{floor_char_boundary, Span};
 
 /// A rule read from a text, with where it came from.
 #[derive(Clone, Debug, PartialEq)]
@@ -145,10 +145,7 @@ fn load_json(origin: &str, text: &str) -> Vec<Result<LoadedRule, Error>> {
                     "malformed_json",
                     format!("malformed JSON: {}", strip_position(&error.to_string())),
                 )
-                .at(
-                    Span::new(error.column().saturating_sub(1), error.column()),
-                    line,
-                )
+                .at(character_at(line, error.column().saturating_sub(1)), line)
                 .starting_at_line(index + 1)
                 .in_origin(origin))),
             }
@@ -217,14 +214,19 @@ fn checked(rule: Result<Rule, Error>, origin: &str) -> Result<Rule, Error> {
 }
 
 /// The byte offset of a 0-based line and character column of `text`.
+/// The byte offset of basic-toml's 0-based line and byte column, clamped to
+/// the text and to a character boundary.
 fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let line_start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
-    let line_text = text.get(line_start..).unwrap_or_default();
-    line_start
-        + line_text
-            .char_indices()
-            .nth(column)
-            .map_or(line_text.len(), |(offset, _)| offset)
+    floor_char_boundary(text, line_start + column)
+}
+
+/// The span of the character at byte `offset` (serde_json's column, which
+/// counts bytes and may fall inside a character), or an empty span at the end.
+fn character_at(text: &str, offset: usize) -> Span {
+    let start = floor_char_boundary(text, offset);
+    let length = text[start..].chars().next().map_or(0, char::len_utf8);
+    Span::new(start, start + length)
 }
 
 fn strip_position(message: &str) -> &str {

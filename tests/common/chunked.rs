@@ -6,7 +6,7 @@
 
 use std::io::BufReader;
 
-use kql_detect::input::{read_batch, Batch, Document, DocumentReader};
+use kql_detect::input::{read_batch, Batch, Document, DocumentReader, Framing};
 use kql_detect::limits::InputLimits;
 
 /// What reading an input gave, comparable across ways of reading it.
@@ -56,9 +56,30 @@ pub fn by_reader(input: &[u8], capacity: usize, limits: InputLimits) -> Reading 
 
 /// Reads `input` as a stream cut at `cuts` (byte offsets, in any order).
 pub fn by_batches(input: &[u8], cuts: &[usize], limits: InputLimits) -> Reading {
+    let mut documents = Vec::new();
+    let framing = in_chunks(input, cuts, limits, |batch| {
+        read_batch(batch, |document| documents.push(describe(&document)))
+    });
+    Reading {
+        documents,
+        lines: framing.lines,
+        blank: framing.blank,
+    }
+}
+
+/// Hands `input` to `read` as a stream cut at `cuts` (byte offsets, in any
+/// order) would: each batch is the bytes the previous one left unread followed
+/// by the next piece, the rest of a line too long is dropped, and the last
+/// batch ends the input. Returns the lines and blank lines read in all.
+pub fn in_chunks(
+    input: &[u8],
+    cuts: &[usize],
+    limits: InputLimits,
+    mut read: impl FnMut(Batch) -> Framing,
+) -> Framing {
     let mut cuts: Vec<usize> = cuts.iter().map(|&cut| cut.min(input.len())).collect();
     cuts.sort_unstable();
-    let mut reading = Reading::default();
+    let mut total = Framing::default();
     let mut carried: Vec<u8> = Vec::new();
     let (mut start, mut skipping) = (0, false);
     for end in cuts.into_iter().chain([input.len()]) {
@@ -73,18 +94,16 @@ pub fn by_batches(input: &[u8], cuts: &[usize], limits: InputLimits) -> Reading 
         }
         let batch = Batch {
             bytes: &carried,
-            first_line: reading.lines + 1,
+            first_line: total.lines + 1,
             end_of_input: end == input.len(),
             limits,
         };
-        let framing = read_batch(batch, |document| {
-            reading.documents.push(describe(&document))
-        });
+        let framing = read(batch);
         skipping = framing.rest_of_line_skipped;
-        reading.lines += framing.lines;
-        reading.blank += framing.blank;
+        total.lines += framing.lines;
+        total.blank += framing.blank;
         carried.drain(..framing.consumed);
     }
     assert!(carried.is_empty(), "the end of the input reads everything");
-    reading
+    total
 }
