@@ -963,4 +963,7 @@ fn exit_codes_say_how_the_run_went() {
         assert_eq!(output.status.code(), Some(2), "{arguments:?}");
         assert!(output.stdout.is_empty());
     }
+    // --help says so.
+    let help = text(&kql_detect(&["--help"], "").stdout);
+    assert!(help.contains("Exit codes: 0 success"), "{help}");
 }
