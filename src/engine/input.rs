@@ -105,8 +105,13 @@ impl Engine {
         recent: Option<&mut RecentAlerts>,
     ) -> InputOutcome {
         let lazy = max_json_depth >= scan::MAX_DEPTH;
-        if lazy && (self.cannot_match(text) || self.alerts_on_projection(text, now) == Some(false))
-        {
+        // The lazy reader reads what the rules need, not every token: a line
+        // it answers for must still be one the full parse would read.
+        let lazily_no_alert = || {
+            self.alerts_on_projection(text, now) == Some(false)
+                && well_formed_object(text.as_bytes())
+        };
+        if lazy && (self.cannot_match(text) || lazily_no_alert()) {
             return InputOutcome {
                 documents: 1,
                 ..InputOutcome::default()

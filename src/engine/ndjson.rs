@@ -486,6 +486,46 @@ mod tests {
     }
 
     #[test]
+    fn lines_the_lazy_path_skips_are_invalid_when_the_full_path_says_so() {
+        let schema = crate::schema::Schema::builtin();
+        let lazy = Engine::from_queries(["event.action:\"hostile-hit\""], &schema, NOW).unwrap();
+        // Tag mode reads every line in full.
+        let full = lazy.clone().with_mode(super::super::Mode::Tag);
+        let bodies = [
+            r#"{"a":1 "b":2}"#,
+            r#"{"a" 1}"#,
+            r#"{"a":1,}"#,
+            r#"{,}"#,
+            r#"{"a":01}"#,
+            r#"{"a":[1 2]}"#,
+            r#"{"a":{"b"}}"#,
+            r#"{"a"::1}"#,
+            "{\"a\":\"x\ty\"}",
+            "{\"a\":\"\u{1}\"}",
+            r#"{"a":"\ud800"}"#,
+            r#"{"a":"\udc00x"}"#,
+            r#"{"a":1}"#,
+            r#"{"a":1e999}"#,
+        ];
+        for body in bodies {
+            // Without the rule's literal (the prefilter skips it) and with it (the lazy reader reads it).
+            for extra in ["", r#","event":{"action":"hostile-hit-not"}"#] {
+                let line = format!("{}{extra}}}\n", body.strip_suffix('}').unwrap());
+                let batch = || batch(line.as_bytes(), 2, true);
+                let (lazily, fully) = (
+                    lazy.evaluate_ndjson(batch(), NOW, None),
+                    full.evaluate_ndjson(batch(), NOW, None),
+                );
+                assert_eq!(
+                    (lazily.events, lazily.invalid.len()),
+                    (fully.events, fully.invalid.len()),
+                    "{line}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn arrays_and_pretty_documents_wait_for_the_whole_input() {
         let engine = Engine::builtin();
         let lines: Vec<&str> = SAMPLES.lines().collect();
