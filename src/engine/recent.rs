@@ -134,8 +134,16 @@ mod tests {
         }
         assert_eq!(recent.len(), capacity);
         // Churn does not grow the tables either: their allocations stay within a small multiple.
-        assert!(recent.known.capacity() <= 4 * capacity, "{}", recent.known.capacity());
-        assert!(recent.order.capacity() <= 2 * capacity, "{}", recent.order.capacity());
+        assert!(
+            recent.known.capacity() <= 4 * capacity,
+            "{}",
+            recent.known.capacity()
+        );
+        assert!(
+            recent.order.capacity() <= 2 * capacity,
+            "{}",
+            recent.order.capacity()
+        );
         // The newest are remembered, the oldest forgotten.
         assert!(!recent.admit(&id(49_999), Timestamp(50_000)));
         assert!(recent.admit(&id(0), Timestamp(50_000)));
