@@ -179,6 +179,20 @@ function countLines(text) {
   return text === '' ? 0 : text.split('\n').length - 1;
 }
 
+const LINE_COUNTS = ['lines', 'blank', 'eventLines', 'invalidLines', 'emptyLines'];
+
+/** Adds a batch result's line counts to `counts`. */
+function countLineOutcomes(counts, result) {
+  for (const count of LINE_COUNTS) counts[count] = (counts[count] ?? 0) + result[count];
+}
+
+/** The end of the summary line, as the native binary prints it: every line and its outcome, which add up. */
+function linesSummary(counts) {
+  const count = (name) => counts[name] ?? 0;
+  return `lines ${count('lines')}: ${count('eventLines')} with events, ${count('invalidLines')} invalid, `
+    + `${count('emptyLines')} empty, ${count('blank')} blank`;
+}
+
 /** `kql-detect [FILE...]`: alerts (or filtered or tagged events), or explanations. */
 async function evaluate(values, files) {
   const engine = engineFor(values, { mode: values.mode });
@@ -187,9 +201,10 @@ async function evaluate(values, files) {
   await readInputs(files, read, { output }, async (result, name) => {
     counts.invalid += reportInvalid(result);
     counts.events += result.events;
+    countLineOutcomes(counts, result);
     counts.alerts += await print(result, name);
   });
-  console.error(`events ${counts.events}, alerts ${counts.alerts}, invalid ${counts.invalid}`);
+  console.error(`events ${counts.events}, alerts ${counts.alerts}, invalid ${counts.invalid}; ${linesSummary(counts)}`);
   return counts.invalid > 0 ? 1 : 0;
 }
 
@@ -236,9 +251,10 @@ async function normalize(values, files) {
   await readInputs(files, (input, options) => engine.normalizeNdjson(input, options), { output: 'ndjson' }, async (result) => {
     counts.invalid += reportInvalid(result);
     counts.documents += result.events;
+    countLineOutcomes(counts, result);
     await write(result.outputs);
   });
-  console.error(`documents ${counts.documents}, invalid ${counts.invalid}`);
+  console.error(`documents ${counts.documents}, invalid ${counts.invalid}; ${linesSummary(counts)}`);
   return counts.invalid > 0 ? 1 : 0;
 }
 

@@ -5,8 +5,16 @@
 // incomplete last line into the next call. It looks for a newline before
 // calling, so a long line split over many chunks is copied once, not once per
 // chunk, and drops what is left of a line the engine found too long.
+//
+// Memory stays bounded: an incomplete line is held up to `maxLineBytes`, and
+// an input the engine reads whole (an array, pretty-printed documents) is
+// offered again each time it doubles, so the engine can switch to reading it
+// line by line once it outgrows `maxWholeInputBytes`, instead of this side
+// holding an endless input until its end.
 
 const NEWLINE = 0x0a;
+/** The engine's own default line limit (src/limits.rs), for callers that set none. */
+const ENGINE_MAX_LINE_BYTES = 16 * 1024 * 1024;
 
 class ChunkReader {
   /**
@@ -16,12 +24,16 @@ class ChunkReader {
   constructor(read, options = {}) {
     this.read = read;
     this.options = options;
-    this.maxLineBytes = options.maxLineBytes ?? Infinity;
+    // Past this, an incomplete line is handed over anyway: the engine reports it too long and
+    // says to drop the rest, so it is never held whole.
+    this.maxLineBytes = options.maxLineBytes ?? ENGINE_MAX_LINE_BYTES;
     this.line = 1;
     this.pending = [];
     this.pendingBytes = 0;
-    // The input is an array or pretty-printed documents: it is read whole, at the end.
+    // The input is an array or pretty-printed documents: it is read whole, at the end,
+    // unless it outgrows what an input read whole may hold; `offered` is its size when last offered.
     this.wholeInput = false;
+    this.offered = 0;
     // The rest of a line the engine found too long, up to its newline, is dropped.
     this.skipping = false;
   }
@@ -36,7 +48,7 @@ class ChunkReader {
     }
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
-    if (this.wholeInput) return null;
+    if (this.wholeInput && this.pendingBytes < 2 * this.offered) return null;
     if (chunk.indexOf(NEWLINE) === -1 && this.pendingBytes <= this.maxLineBytes) return null;
     return this.#readPending(false);
   }
@@ -51,6 +63,7 @@ class ChunkReader {
     const result = this.read(input, { ...this.options, firstLine: this.line, final });
     this.line += result.lines;
     this.wholeInput = result.wholeInputNeeded;
+    this.offered = input.length;
     this.skipping = result.restOfLineSkipped;
     if (result.wholeInputNeeded) {
       this.pending = [input];

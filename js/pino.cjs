@@ -8,7 +8,9 @@
 //
 // Alerts go to `destination` (a file path, or a file descriptor; default 1,
 // stdout). With `pipeline: true` they are passed on instead, to the next
-// transport of a pino `pipeline`.
+// transport of a pino `pipeline`. A line that is not an event (pino writes
+// none, but a destination can be shared) is reported on stderr with its
+// number and reason, as the command line reports it, and the log goes on.
 
 const { createWriteStream } = require('node:fs');
 const { once } = require('node:events');
@@ -27,7 +29,8 @@ module.exports = async function kqlDetectTransport(options = {}) {
     writableObjectMode: true,
     transform(text, _encoding, callback) {
       line += 1;
-      const { outputs } = engine.evaluateNdjson(text, { firstLine: line, output: 'ndjson' });
+      const { outputs, invalid } = engine.evaluateNdjson(text, { firstLine: line, output: 'ndjson', origin: 'pino' });
+      for (const error of invalid) process.stderr.write(`${error.rendered}\n`);
       callback(null, outputs === '' ? undefined : outputs);
     },
   });

@@ -37,7 +37,10 @@ function createFilterStream(options = {}) {
 /** A Transform around a reader that turns what is written into batch results (`push`, then `end`). */
 class FilterStream extends Transform {
   #reader;
-  #counters = { lines: 0, blank: 0, events: 0, matched: 0, alerts: 0, deduplicated: 0, invalid: 0, truncated: 0 };
+  #counters = {
+    lines: 0, blank: 0, eventLines: 0, invalidLines: 0, emptyLines: 0,
+    events: 0, matched: 0, alerts: 0, deduplicated: 0, invalid: 0, truncated: 0,
+  };
 
   constructor(reader, streamOptions) {
     super(streamOptions);
@@ -45,8 +48,11 @@ class FilterStream extends Transform {
   }
 
   /**
-   * What the stream has seen so far. `alerts` counts what it emitted (in
-   * filter and tag mode, events). `truncated` stays 0: Kibana's
+   * What the stream has seen so far. Every line has one outcome: `lines =
+   * blank + eventLines + invalidLines + emptyLines` (in object mode, a line
+   * is a written item). `events` and `invalid` are totals besides, since a
+   * line can hold an envelope of many records. `alerts` counts what it
+   * emitted (in filter and tag mode, events). `truncated` stays 0: Kibana's
    * `max_signals` caps one scheduled execution, and a stream evaluates each
    * event as it arrives, with no executions (`engine.run` replays them).
    */
@@ -66,8 +72,7 @@ class FilterStream extends Transform {
   #take(result) {
     if (!result) return;
     const counters = this.#counters;
-    counters.lines += result.lines;
-    counters.blank += result.blank;
+    for (const count of ['lines', 'blank', 'eventLines', 'invalidLines', 'emptyLines']) counters[count] += result[count];
     counters.events += result.events;
     counters.matched += result.matched;
     counters.deduplicated += result.deduplicated;
@@ -97,16 +102,22 @@ class EventReader {
   push(event) {
     const text = jsonText(event, this.#line);
     const result = text instanceof Error
-      ? { outputs: [], lines: 1, blank: 0, events: 0, matched: 0, deduplicated: 0, invalid: [text] }
+      ? { ...NOTHING_READ, lines: 1, invalidLines: 1, invalid: [text] }
       : this.#engine.evaluateNdjson(text, { ...this.#options, firstLine: this.#line });
-    this.#line += result.lines;
-    return result;
+    // An empty string has no lines, but as an item written it is one, blank.
+    const counted = result.lines === 0 ? { ...result, lines: 1, blank: 1 } : result;
+    this.#line += counted.lines;
+    return counted;
   }
 
   end() {
     return null;
   }
 }
+
+const NOTHING_READ = {
+  outputs: [], lines: 0, blank: 0, eventLines: 0, invalidLines: 0, emptyLines: 0, events: 0, matched: 0, deduplicated: 0, invalid: [],
+};
 
 /** An event as JSON text (strings and bytes are already), or the error saying why it cannot be. */
 function jsonText(event, line) {

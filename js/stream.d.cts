@@ -13,10 +13,21 @@ export interface FilterStreamOptions extends EngineOptions {
   origin?: string;
 }
 
-/** What a filter stream has seen so far: lines = events + invalid + blank when each line holds one event. */
+/**
+ * What a filter stream has seen so far. Every line has one outcome: lines = blank + eventLines + invalidLines +
+ * emptyLines (in object mode, each written item is a line). When each line holds one event, lines = events +
+ * invalid + blank.
+ */
 export interface FilterCounters {
+  /** Lines read (in object mode, items written; a string holding several lines counts each). */
   lines: number;
   blank: number;
+  /** Lines that held at least one event. */
+  eventLines: number;
+  /** Lines that held no event and something invalid (each reported as an 'invalid' event). */
+  invalidLines: number;
+  /** Lines that held neither: JSON with no events in it, such as `{"records": []}`. */
+  emptyLines: number;
   /** Events read; a line holding an envelope of records counts each record. */
   events: number;
   /** Events that matched at least one rule. */

@@ -59,6 +59,10 @@ pub struct DocumentReader<R> {
     /// the rest of an input too large to be read whole.
     ahead: Vec<u8>,
     ahead_read: usize,
+    /// Reading failed: the line being read was reported invalid, and the
+    /// input ends there (a reader that failed once, say on a directory,
+    /// would fail again on every call).
+    failed: bool,
 }
 
 enum State {
@@ -95,6 +99,7 @@ impl<R: BufRead> DocumentReader<R> {
             buffer: Vec::new(),
             ahead: Vec::new(),
             ahead_read: 0,
+            failed: false,
         }
     }
 
@@ -113,6 +118,9 @@ impl<R: BufRead> DocumentReader<R> {
     /// is read to its end but not kept.
     fn next_line(&mut self) -> Result<LineRead, Error> {
         self.buffer.clear();
+        if self.failed {
+            return Ok(LineRead::End);
+        }
         // Room for the terminator, a `\r` and a byte order mark, which do not count.
         let room = self.limits.max_line_bytes.saturating_add(5);
         let (mut read_any, mut too_long) = (false, false);
@@ -123,7 +131,11 @@ impl<R: BufRead> DocumentReader<R> {
                 match self.reader.fill_buf() {
                     Ok(available) => available,
                     Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
-                    Err(error) => return Err(read_failed(&error)),
+                    Err(error) => {
+                        self.failed = true;
+                        self.line += 1;
+                        return Err(read_failed(&error));
+                    }
                 }
             };
             if available.is_empty() {
@@ -207,7 +219,7 @@ impl<R: BufRead> DocumentReader<R> {
             .take(room.saturating_add(1) as u64)
             .read_to_end(&mut text);
         if let Err(error) = read {
-            self.state = State::Lines;
+            (self.state, self.failed) = (State::Lines, true);
             return Some(Document::Invalid {
                 line: first_line,
                 error: read_failed(&error),

@@ -208,7 +208,11 @@ export interface NdjsonOptions {
   output?: "objects" | "ndjson";
 }
 
-/** What a batch method returns. Lines are counted as read: lines = events + invalid + blank when each line holds one event. */
+/**
+ * What a batch method returns. Every line read has one outcome: lines = blank + eventLines + invalidLines +
+ * emptyLines (an array or pretty-printed documents, read whole, are tallied per document). When each line holds
+ * one event, lines = events + invalid.length + blank.
+ */
 export interface NdjsonResult<Output> {
   /** Alerts (or passed or tagged events), explanations or documents; one NDJSON string with `output: "ndjson"`. */
   outputs: Output;
@@ -216,6 +220,12 @@ export interface NdjsonResult<Output> {
   lines: number;
   /** Blank lines among them. */
   blank: number;
+  /** Lines that held at least one event (a line can hold an envelope of many records). */
+  eventLines: number;
+  /** Lines that held no event and something invalid, each reason in `invalid`. */
+  invalidLines: number;
+  /** Lines that held neither: JSON with no events in it, such as `{"records": []}`. */
+  emptyLines: number;
   /** Events read; a line holding an envelope of records counts each record. */
   events: number;
   /** Events that matched at least one rule. */
@@ -731,6 +741,9 @@ fn batch_result<T>(outcome: &NdjsonOutcome<T>, outputs: JsValue, origin: Option<
     set(&result, "outputs", outputs);
     set(&result, "lines", count(framing.lines));
     set(&result, "blank", count(framing.blank));
+    set(&result, "eventLines", count(outcome.tally.with_events));
+    set(&result, "invalidLines", count(outcome.tally.invalid));
+    set(&result, "emptyLines", count(outcome.tally.empty));
     set(&result, "events", count(outcome.events));
     set(&result, "matched", count(outcome.matched));
     set(&result, "deduplicated", count(outcome.deduplicated));

@@ -5,6 +5,10 @@ use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 fn kql_detect(arguments: &[&str], stdin: &str) -> Output {
+    kql_detect_bytes(arguments, stdin.as_bytes())
+}
+
+fn kql_detect_bytes(arguments: &[&str], stdin: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kql-detect"))
         .args(arguments)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -17,7 +21,7 @@ fn kql_detect(arguments: &[&str], stdin: &str) -> Output {
         .stdin
         .take()
         .expect("stdin is piped")
-        .write_all(stdin.as_bytes())
+        .write_all(stdin)
         .expect("stdin accepts input");
     child.wait_with_output().expect("the binary finishes")
 }
@@ -82,7 +86,10 @@ fn the_sample_yields_four_alerts_from_the_built_in_rule() {
             serde_json::json!(["filebeat-*", "logs-azure*"])
         );
     }
-    assert_eq!(text(&output.stderr), "events 12, alerts 4, invalid 0\n");
+    assert_eq!(
+        text(&output.stderr),
+        "events 12, alerts 4, invalid 0; lines 12: 12 with events, 0 invalid, 0 empty, 0 blank\n"
+    );
 }
 
 #[test]
@@ -113,7 +120,9 @@ fn invalid_lines_are_reported_and_the_rest_is_processed() {
         "{stderr}"
     );
     assert!(
-        stderr.ends_with("events 2, alerts 2, invalid 2\n"),
+        stderr.ends_with(
+            "events 2, alerts 2, invalid 2; lines 5: 2 with events, 2 invalid, 0 empty, 1 blank\n"
+        ),
         "{stderr}"
     );
 }
@@ -291,7 +300,10 @@ fn a_repeated_event_alerts_once() {
         "",
     );
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
-    assert_eq!(text(&output.stderr), "events 24, alerts 4, invalid 0\n");
+    assert_eq!(
+        text(&output.stderr),
+        "events 24, alerts 4, invalid 0; lines 24: 24 with events, 0 invalid, 0 empty, 0 blank\n"
+    );
 }
 
 #[test]
@@ -468,11 +480,17 @@ fn normalize_prints_the_documents_raw_records_become() {
         documents[0]["azure"]["auditlogs"]["properties"]["target_resources"]["0"]["display_name"],
         "guest"
     );
-    assert_eq!(text(&output.stderr), "documents 2, invalid 0\n");
+    assert_eq!(
+        text(&output.stderr),
+        "documents 2, invalid 0; lines 1: 1 with events, 0 invalid, 0 empty, 0 blank\n"
+    );
 
     // --input ecs: the raw record is taken as already ingested, so the rule cannot match it.
     let output = kql_detect(&["--input", "ecs"], &format!("{record}\n"));
-    assert_eq!(text(&output.stderr), "events 1, alerts 0, invalid 0\n");
+    assert_eq!(
+        text(&output.stderr),
+        "events 1, alerts 0, invalid 0; lines 1: 1 with events, 0 invalid, 0 empty, 0 blank\n"
+    );
     let output = kql_detect(
         &["--keep-original", "--now", "2026-11-26T12:00:00Z"],
         &format!("{record}\n"),
@@ -487,7 +505,9 @@ fn normalize_prints_the_documents_raw_records_become() {
         "{}",
         text(&output.stderr)
     );
-    assert!(text(&output.stderr).ends_with("documents 1, invalid 1\n"));
+    assert!(text(&output.stderr).ends_with(
+        "documents 1, invalid 1; lines 1: 1 with events, 0 invalid, 0 empty, 0 blank\n"
+    ));
 }
 
 /// An exception list export with one item: invitations by alice.admin are expected.
@@ -755,4 +775,195 @@ fn dsl_puts_each_rules_exception_items_in_must_not() {
     for path in [rules, alice, shared, lists] {
         std::fs::remove_file(path).ok();
     }
+}
+
+/// `tests/accounting/hostile.json`: hostile input, and what each of its lines holds.
+struct Hostile {
+    query: String,
+    input: Vec<u8>,
+    /// Per line: `None` for a blank line, else an outcome per part
+    /// (`alert`, `event`, `invalid KIND`); no parts is a line holding no events.
+    lines: Vec<Option<Vec<String>>>,
+}
+
+impl Hostile {
+    fn read() -> Hostile {
+        let text = std::fs::read_to_string("tests/accounting/hostile.json").expect("the fixture");
+        let fixture: serde_json::Value = serde_json::from_str(&text).expect("the fixture is JSON");
+        let (mut input, mut lines) = (Vec::new(), Vec::new());
+        for line in fixture["lines"].as_array().expect("lines") {
+            match (line["text"].as_str(), line["hex"].as_str()) {
+                (Some(text), _) => input.extend_from_slice(text.as_bytes()),
+                (None, Some(hex)) => input.extend(
+                    (0..hex.len())
+                        .step_by(2)
+                        .map(|at| u8::from_str_radix(&hex[at..at + 2], 16).expect("hex bytes")),
+                ),
+                (None, None) => panic!("a line needs `text` or `hex`: {line}"),
+            }
+            lines.push(line["expect"].as_array().map(|parts| {
+                parts
+                    .iter()
+                    .map(|part| part.as_str().expect("outcomes are text").to_string())
+                    .collect()
+            }));
+        }
+        let query = fixture["query"].as_str().expect("query").to_string();
+        Hostile {
+            query,
+            input,
+            lines,
+        }
+    }
+
+    /// The numbers of the lines holding a part with this outcome, once per part.
+    fn lines_with(&self, outcome: impl Fn(&str) -> bool) -> Vec<usize> {
+        let numbered = self.lines.iter().enumerate();
+        numbered
+            .flat_map(|(index, parts)| {
+                let parts = parts.iter().flatten();
+                parts.filter(|part| outcome(part)).map(move |_| index + 1)
+            })
+            .collect()
+    }
+
+    /// The summary line's account of the lines, computed from the fixture.
+    fn lines_summary(&self) -> String {
+        let holding = |events: bool, invalid: bool| {
+            let lines = self.lines.iter().flatten();
+            lines
+                .filter(|parts| {
+                    let has_events = parts.iter().any(|part| !part.starts_with("invalid"));
+                    let has_invalid = parts.iter().any(|part| part.starts_with("invalid"));
+                    (has_events, has_invalid && !has_events) == (events, invalid)
+                })
+                .count()
+        };
+        format!(
+            "lines {}: {} with events, {} invalid, {} empty, {} blank",
+            self.lines.len(),
+            holding(true, false),
+            holding(false, true),
+            holding(false, false),
+            self.lines.iter().filter(|line| line.is_none()).count()
+        )
+    }
+}
+
+/// The line numbers the rendered errors on stderr point at, in order.
+fn invalid_lines(stderr: &str) -> Vec<usize> {
+    stderr
+        .lines()
+        .filter_map(|line| line.strip_prefix(" --> stdin, line "))
+        .map(|rest| {
+            let digits = rest.split(',').next().unwrap_or(rest);
+            digits.parse().expect("a line number")
+        })
+        .collect()
+}
+
+#[test]
+fn every_hostile_line_has_exactly_one_outcome_and_the_counts_add_up() {
+    let hostile = Hostile::read();
+    let now = ["--now", "2026-11-27T10:00:00Z"];
+    let output = kql_detect_bytes(
+        &[&now[..], &["--query", &hostile.query]].concat(),
+        &hostile.input,
+    );
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let alerted: Vec<usize> = alerts(&output)
+        .iter()
+        .map(|alert| {
+            alert["id"]
+                .as_u64()
+                .expect("alerting lines carry their number") as usize
+        })
+        .collect();
+    assert_eq!(alerted, hostile.lines_with(|part| part == "alert"));
+    let invalid = hostile.lines_with(|part| part.starts_with("invalid"));
+    assert_eq!(invalid_lines(&stderr), invalid, "{stderr}");
+    let events = hostile
+        .lines_with(|part| !part.starts_with("invalid"))
+        .len();
+    let summary = format!(
+        "events {events}, alerts {}, invalid {}; {}\n",
+        alerted.len(),
+        invalid.len(),
+        hostile.lines_summary()
+    );
+    assert!(stderr.ends_with(&summary), "{stderr}\nexpected: {summary}");
+
+    // Tag mode reads every line in full, with no fast path: the same lines are invalid.
+    let tagged = kql_detect_bytes(
+        &[&now[..], &["--mode", "tag", "--query", &hostile.query]].concat(),
+        &hostile.input,
+    );
+    assert_eq!(invalid_lines(&text(&tagged.stderr)), invalid);
+    assert_eq!(alerts(&tagged).len(), events);
+
+    // normalize accounts for the same lines.
+    let normalized = kql_detect_bytes(&["normalize"], &hostile.input);
+    let stderr = text(&normalized.stderr);
+    assert_eq!(invalid_lines(&stderr), invalid);
+    let summary = format!(
+        "documents {events}, invalid {}; {}\n",
+        invalid.len(),
+        hostile.lines_summary()
+    );
+    assert!(stderr.ends_with(&summary), "{stderr}\nexpected: {summary}");
+}
+
+#[test]
+fn a_line_over_the_limit_is_invalid_and_the_next_line_is_read() {
+    let long = format!("{{\"padding\":\"{}\"}}", "x".repeat(16 * 1024 * 1024));
+    let input = format!("{INVITE}\n{long}\n{LATER_INVITE}");
+    let output = kql_detect(&["--now", "2026-11-27T10:00:00Z"], &input);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(alerts(&output).len(), 2);
+    assert!(
+        stderr.contains("the line is longer than 16777216 bytes"),
+        "{stderr}"
+    );
+    assert_eq!(invalid_lines(&stderr), [2]);
+    assert!(
+        stderr.ends_with(
+            "events 2, alerts 2, invalid 1; lines 3: 2 with events, 1 invalid, 0 empty, 0 blank\n"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn exit_codes_say_how_the_run_went() {
+    let now = ["--now", "2026-11-27T10:00:00Z"];
+    // 0: every line read, with or without alerts.
+    assert_eq!(
+        kql_detect(&now, &format!("{INVITE}\n")).status.code(),
+        Some(0)
+    );
+    assert_eq!(kql_detect(&now, "{\"a\":1}\n\n").status.code(), Some(0));
+    assert_eq!(kql_detect(&now, "").status.code(), Some(0));
+    // 1: some lines invalid, the rest processed.
+    let output = kql_detect(&now, &format!("{{\"a\":\n{INVITE}\n"));
+    assert_eq!((output.status.code(), alerts(&output).len()), (Some(1), 1));
+    // 1: an input that cannot be read (a directory) is an invalid line, not an endless loop.
+    let output = kql_detect(&[&now[..], &["tests"]].concat(), "");
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("cannot read input"));
+    // 2: bad usage, query, rule or file.
+    for arguments in [
+        &["--query", "a:(1"][..],
+        &["--rules", "no-such-rules.toml"],
+        &["--mode", "sideways"],
+        &["no-such-input.ndjson"],
+    ] {
+        let output = kql_detect(arguments, "");
+        assert_eq!(output.status.code(), Some(2), "{arguments:?}");
+        assert!(output.stdout.is_empty());
+    }
+    // --help says so.
+    let help = text(&kql_detect(&["--help"], "").stdout);
+    assert!(help.contains("Exit codes: 0 success"), "{help}");
 }

@@ -21,7 +21,7 @@ before(() => {
 test.after(() => rmSync(work, { recursive: true, force: true }));
 
 function run(command, args, input) {
-  const result = spawnSync(command[0], [...command.slice(1), ...args], { cwd: root, input, encoding: 'utf8' });
+  const result = spawnSync(command[0], [...command.slice(1), ...args], { cwd: root, input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -43,7 +43,7 @@ function file(name, text) {
 test('alerts on the sample', () => {
   const { stdout, stderr, status } = same([...NOW, samples]);
   assert.equal(stdout.split('\n').filter(Boolean).length, 4);
-  assert.equal(stderr, 'events 12, alerts 4, invalid 0\n');
+  assert.equal(stderr, 'events 12, alerts 4, invalid 0; lines 12: 12 with events, 0 invalid, 0 empty, 0 blank\n');
   assert.equal(status, 0);
 });
 
@@ -89,4 +89,23 @@ test('bad usage, queries and rules exit with 2 and the same message', () => {
   assert.match(stderr, /\^\^\^/);
   same(['--rules', file('bad.toml', '[rule\nname = 1\n'), samples]);
   same(['--rules', file('eql.json', JSON.stringify({ rule_id: 'r', name: 'EQL', description: 'd', type: 'eql', language: 'eql', query: 'any where true', severity: 'low', risk_score: 21 })), samples]);
+});
+
+test('hostile input: every line has the same outcome, counts and exit code in both', () => {
+  const fixture = JSON.parse(readFileSync(path.join(root, 'tests/accounting/hostile.json'), 'utf8'));
+  const input = Buffer.concat(fixture.lines.map((line) => (line.hex === undefined ? Buffer.from(line.text) : Buffer.from(line.hex, 'hex'))));
+  const hostile = file('hostile.ndjson', input);
+  for (const args of [['--query', fixture.query], ['--mode', 'tag', '--query', fixture.query], ['normalize']]) {
+    const { status, stderr } = same([...(args[0] === 'normalize' ? [] : NOW), ...args, hostile]);
+    assert.equal(status, 1);
+    assert.match(stderr, /; lines 26: 8 with events, 15 invalid, 1 empty, 2 blank\n$/);
+  }
+  same([...NOW, '--query', fixture.query], input);
+});
+
+test('a line over 16 MiB is invalid in both, and the next line is read', () => {
+  const input = `${lines[0]}\n{"padding":"${'x'.repeat(16 * 1024 * 1024)}"}\n${lines[7]}\n`;
+  const { status, stderr } = same([...NOW], input);
+  assert.equal(status, 1);
+  assert.match(stderr, /events 2, alerts 2, invalid 1; lines 3: 2 with events, 1 invalid, 0 empty, 0 blank\n$/);
 });

@@ -57,3 +57,23 @@ test('in a pino pipeline, the alerts go on to the next transport', async (t) => 
   }));
   assert.deepEqual(alertTimes(destination), EXPECTED);
 });
+
+test('a line that is not an event is reported on stderr with its number, and the log goes on', async (t) => {
+  const work = mkdtempSync(path.join(tmpdir(), 'kql-detect-pino-'));
+  t.after(() => rmSync(work, { recursive: true, force: true }));
+  const destination = path.join(work, 'alerts.ndjson');
+  // The worker's stderr reaches this process's, written through process.stderr.write.
+  const reported = [];
+  const write = process.stderr.write;
+  process.stderr.write = function capture(chunk, ...rest) {
+    reported.push(String(chunk));
+    return write.call(this, chunk, ...rest);
+  };
+  t.after(() => { process.stderr.write = write; });
+  const transport = pino.transport({ target: 'kql-detect/pino', options: { now: NOW, destination } });
+  // pino writes JSON only, but a destination can be shared with another writer.
+  transport.write('{"truncated":\n');
+  await logSamples(transport);
+  assert.deepEqual(alertTimes(destination), EXPECTED);
+  assert.match(reported.join(''), /malformed JSON[^]*--> pino, line 1, column 14/);
+});

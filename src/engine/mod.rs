@@ -13,7 +13,9 @@ mod screen;
 pub use dsl::{data_view, query_dsl, QueryDslOptions, SearchRequestOptions};
 pub use exceptions::ExceptionSource;
 pub use input::InputOutcome;
-pub use ndjson::{BatchOptions, InvalidInput, LineExplanation, NdjsonOutcome, OutputFormat};
+pub use ndjson::{
+    BatchOptions, InvalidInput, LineExplanation, LineTally, NdjsonOutcome, OutputFormat,
+};
 pub use recent::{RecentAlerts, RECENT_ALERTS_CAPACITY};
 pub use screen::{ObjectScreen, RequiredTerm};
 

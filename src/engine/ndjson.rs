@@ -5,6 +5,18 @@
 //! A JavaScript stream hands over raw chunks and receives only results: it
 //! frames no lines and parses no JSON itself, and crosses into WebAssembly
 //! once per chunk rather than once per line (performance.md).
+//!
+//! Nothing is lost: every line has exactly one outcome, and the counts say
+//! which. A line is blank, or it held at least one event, or it held none and
+//! is invalid (each reason reported with the line's number), or it held none
+//! and nothing invalid (an envelope of no records, a search response with no
+//! hits): `lines = blank + lines with events + invalid lines + empty lines`
+//! ([`LineTally`]). Events and invalid reports are totals besides: one line
+//! can hold an envelope of many records, each an event or invalid. When
+//! every line holds one event, `lines = events + invalid + blank`. An array
+//! or pretty-printed documents, which are read whole rather than streamed,
+//! are tallied per document (a document spans lines, and lines such as `[`
+//! hold none).
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -22,7 +34,10 @@ use crate::time::Timestamp;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct BatchOptions {
     /// The line of the input the batch starts on; 1 (the default) is the start of the input.
-    pub first_line: Option<usize>,
+    /// A stream that never ends can count past `usize::MAX` on 32-bit targets
+    /// (WebAssembly): line numbers then stay at the largest one rather than
+    /// the batch being refused.
+    pub first_line: Option<u64>,
     /// Whether the batch ends the input (the default); when not, an incomplete
     /// last line is left unread for the next batch.
     #[serde(rename = "final")]
@@ -67,7 +82,9 @@ impl BatchOptions {
     pub fn batch<'b>(&self, bytes: &'b [u8]) -> Batch<'b> {
         Batch {
             bytes,
-            first_line: self.first_line.unwrap_or(1),
+            first_line: self
+                .first_line
+                .map_or(1, |line| usize::try_from(line).unwrap_or(usize::MAX)),
             end_of_input: self.end_of_input.unwrap_or(true),
             limits: self.limits().unwrap_or_default(),
         }
@@ -92,6 +109,8 @@ pub struct NdjsonOutcome<T = Value> {
     pub outputs: Vec<T>,
     /// How much of the batch was read: lines, blank lines, bytes.
     pub framing: Framing,
+    /// What the lines that are not blank held.
+    pub tally: LineTally,
     /// Documents read; a line holding an envelope of records counts each record.
     pub events: usize,
     /// Documents that matched at least one rule.
@@ -107,11 +126,44 @@ impl<T> Default for NdjsonOutcome<T> {
         NdjsonOutcome {
             outputs: Vec::new(),
             framing: Framing::default(),
+            tally: LineTally::default(),
             events: 0,
             matched: 0,
             deduplicated: 0,
             invalid: Vec::new(),
         }
+    }
+}
+
+/// The outcome of every line that is not blank (of every document, for an
+/// input read whole), by what it held. Counts saturate rather than wrap.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LineTally {
+    /// Lines that held at least one event.
+    pub with_events: usize,
+    /// Lines that held no event and something invalid (each reason reported).
+    pub invalid: usize,
+    /// Lines that held neither: JSON with no events in it, such as
+    /// `{"records": []}`.
+    pub empty: usize,
+}
+
+impl LineTally {
+    /// Counts one line that held `events` events and `invalid` invalid parts.
+    pub fn record(&mut self, events: usize, invalid: usize) {
+        let count = match (events, invalid) {
+            (0, 0) => &mut self.empty,
+            (0, _) => &mut self.invalid,
+            _ => &mut self.with_events,
+        };
+        *count = count.saturating_add(1);
+    }
+
+    /// Lines tallied.
+    pub fn lines(&self) -> usize {
+        self.with_events
+            .saturating_add(self.invalid)
+            .saturating_add(self.empty)
     }
 }
 
@@ -177,10 +229,14 @@ impl Engine {
                     self.evaluate_input(value, raw.as_deref(), now, recent.as_deref_mut()),
                 ),
                 Piece::Document(Document::Invalid { line, error }) => {
+                    outcome.tally.record(0, 1);
                     outcome.invalid.push(InvalidInput { line, error });
                     return;
                 }
             };
+            outcome
+                .tally
+                .record(evaluated.documents, evaluated.errors.len());
             outcome.events += evaluated.documents;
             outcome.matched += evaluated.matched;
             outcome.deduplicated += evaluated.deduplicated;
@@ -226,15 +282,26 @@ impl Engine {
 }
 
 /// Reads a batch, passing each event (its line, value and raw text) to `each`
-/// and recording every invalid document.
+/// and recording every invalid document; each line is tallied by what `each`
+/// counted for it.
 fn read_ndjson<T>(
     batch: Batch,
     mut each: impl FnMut(&mut NdjsonOutcome<T>, usize, Value, Option<&str>),
 ) -> NdjsonOutcome<T> {
     let mut outcome = NdjsonOutcome::default();
     let framing = read_batch(batch, |document| match document {
-        Document::Event { line, value, raw } => each(&mut outcome, line, value, raw.as_deref()),
-        Document::Invalid { line, error } => outcome.invalid.push(InvalidInput { line, error }),
+        Document::Event { line, value, raw } => {
+            let before = (outcome.events, outcome.invalid.len());
+            each(&mut outcome, line, value, raw.as_deref());
+            let events = outcome.events - before.0;
+            outcome
+                .tally
+                .record(events, outcome.invalid.len() - before.1);
+        }
+        Document::Invalid { line, error } => {
+            outcome.tally.record(0, 1);
+            outcome.invalid.push(InvalidInput { line, error });
+        }
     });
     outcome.framing = framing;
     outcome
@@ -416,6 +483,46 @@ mod tests {
             (end.framing.lines, end.events, end.framing.consumed),
             (1, 1, 7)
         );
+    }
+
+    #[test]
+    fn lines_the_lazy_path_skips_are_invalid_when_the_full_path_says_so() {
+        let schema = crate::schema::Schema::builtin();
+        let lazy = Engine::from_queries(["event.action:\"hostile-hit\""], &schema, NOW).unwrap();
+        // Tag mode reads every line in full.
+        let full = lazy.clone().with_mode(super::super::Mode::Tag);
+        let bodies = [
+            r#"{"a":1 "b":2}"#,
+            r#"{"a" 1}"#,
+            r#"{"a":1,}"#,
+            r#"{,}"#,
+            r#"{"a":01}"#,
+            r#"{"a":[1 2]}"#,
+            r#"{"a":{"b"}}"#,
+            r#"{"a"::1}"#,
+            "{\"a\":\"x\ty\"}",
+            "{\"a\":\"\u{1}\"}",
+            r#"{"a":"\ud800"}"#,
+            r#"{"a":"\udc00x"}"#,
+            r#"{"a":1}"#,
+            r#"{"a":1e999}"#,
+        ];
+        for body in bodies {
+            // Without the rule's literal (the prefilter skips it) and with it (the lazy reader reads it).
+            for extra in ["", r#","event":{"action":"hostile-hit-not"}"#] {
+                let line = format!("{}{extra}}}\n", body.strip_suffix('}').unwrap());
+                let batch = || batch(line.as_bytes(), 2, true);
+                let (lazily, fully) = (
+                    lazy.evaluate_ndjson(batch(), NOW, None),
+                    full.evaluate_ndjson(batch(), NOW, None),
+                );
+                assert_eq!(
+                    (lazily.events, lazily.invalid.len()),
+                    (fully.events, fully.invalid.len()),
+                    "{line}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -115,4 +115,48 @@ mod tests {
         assert!(recent.admit(A, Timestamp(0)));
         assert!(!recent.admit(C, Timestamp(0)));
     }
+
+    /// A distinct 64-character hex id per number, as the engine makes them.
+    fn id(number: u64) -> String {
+        let mixed = number.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ (number >> 7);
+        format!("{mixed:016x}{number:016x}{:032x}", 0)
+    }
+
+    #[test]
+    fn an_endless_stream_of_new_alerts_stays_within_the_capacity() {
+        let capacity = 1_000;
+        let mut recent = RecentAlerts::new(i64::MAX, capacity);
+        for number in 0..50_000 {
+            assert!(recent.admit(&id(number), Timestamp(number as i64)));
+            assert!(recent.len() <= capacity);
+            // The id set and the queue forget together.
+            assert_eq!(recent.known.len(), recent.order.len());
+        }
+        assert_eq!(recent.len(), capacity);
+        // Churn does not grow the tables either: their allocations stay within a small multiple.
+        assert!(
+            recent.known.capacity() <= 4 * capacity,
+            "{}",
+            recent.known.capacity()
+        );
+        assert!(
+            recent.order.capacity() <= 2 * capacity,
+            "{}",
+            recent.order.capacity()
+        );
+        // The newest are remembered, the oldest forgotten.
+        assert!(!recent.admit(&id(49_999), Timestamp(50_000)));
+        assert!(recent.admit(&id(0), Timestamp(50_000)));
+    }
+
+    #[test]
+    fn ids_older_than_the_retention_are_forgotten_without_pressure() {
+        let mut recent = RecentAlerts::new(1_000, 1_000_000);
+        for number in 0..10_000u64 {
+            // One new alert a millisecond: about a second's worth is remembered.
+            recent.admit(&id(number), Timestamp(number as i64));
+            assert!(recent.len() <= 1_001, "{} ids at {number}", recent.len());
+            assert_eq!(recent.known.len(), recent.order.len());
+        }
+    }
 }

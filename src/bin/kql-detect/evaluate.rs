@@ -4,7 +4,7 @@ use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use clap::Args;
-use kql_detect::engine::{Engine, Mode, RecentAlerts};
+use kql_detect::engine::{Engine, LineTally, Mode, RecentAlerts};
 use kql_detect::input::Document;
 use kql_detect::time::Timestamp;
 use serde_json::Value;
@@ -53,6 +53,7 @@ struct Counts {
     events: usize,
     alerts: usize,
     invalid: usize,
+    lines: LineTally,
 }
 
 /// What every event is run against.
@@ -92,16 +93,19 @@ pub fn run(arguments: &EvaluateArguments) -> ExitCode {
     let result = for_each_document(&arguments.inputs.files, |name, document| {
         run.document(name, document, &mut output)
     })
-    .and_then(|()| output.flush());
-    if let Some(exit) = output_failure(result) {
-        return exit;
-    }
+    .and_then(|lines_read| output.flush().map(|()| lines_read));
+    let lines_read = match output_failure(result) {
+        Ok(lines_read) => lines_read,
+        Err(exit) => return exit,
+    };
     let Counts {
         events,
         alerts,
         invalid,
+        lines,
     } = run.counts;
-    eprintln!("events {events}, alerts {alerts}, invalid {invalid}");
+    let lines = lines_read.summary(lines);
+    eprintln!("events {events}, alerts {alerts}, invalid {invalid}; {lines}");
     if invalid > 0 {
         ExitCode::from(1)
     } else {
@@ -120,6 +124,7 @@ impl Run<'_> {
             Document::Event { line, value, raw } => (line, value, raw),
             Document::Invalid { line, error } => {
                 self.counts.invalid += 1;
+                self.counts.lines.record(0, 1);
                 report_invalid(name, line, error);
                 return Ok(());
             }
@@ -143,6 +148,9 @@ impl Run<'_> {
             .evaluate_input(value, raw, self.now, Some(&mut self.recent));
         self.counts.events += outcome.documents;
         self.counts.alerts += outcome.outputs.len();
+        self.counts
+            .lines
+            .record(outcome.documents, outcome.errors.len());
         for output_value in &outcome.outputs {
             serde_json::to_writer(&mut *output, output_value)?;
             output.write_all(b"\n")?;
@@ -163,17 +171,18 @@ impl Run<'_> {
         format: ExplainFormat,
         output: &mut impl Write,
     ) -> io::Result<()> {
+        let (mut events, mut invalid) = (0, 0);
         for ingested in self.engine.ingest(value, raw) {
             let explanation = ingested.and_then(|ingested| self.engine.explain(&ingested.document));
             let explanation = match explanation {
                 Ok(explanation) => explanation,
                 Err(error) => {
-                    self.counts.invalid += 1;
+                    invalid += 1;
                     report_invalid(name, line, error);
                     continue;
                 }
             };
-            self.counts.events += 1;
+            events += 1;
             self.counts.alerts += explanation.rules.iter().filter(|rule| rule.matched).count();
             match format {
                 ExplainFormat::Text => {
@@ -185,6 +194,9 @@ impl Run<'_> {
                 }
             }
         }
+        self.counts.events += events;
+        self.counts.invalid += invalid;
+        self.counts.lines.record(events, invalid);
         Ok(())
     }
 }

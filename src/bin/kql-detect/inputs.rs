@@ -4,22 +4,46 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader};
 use std::path::PathBuf;
 
+use kql_detect::engine::LineTally;
 use kql_detect::input::{Document, DocumentReader};
 
+/// The lines of every input read, and how many were blank.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LinesRead {
+    pub lines: usize,
+    pub blank: usize,
+}
+
+impl LinesRead {
+    /// The end of the summary line: every line and its outcome, which add up
+    /// (`lines = with events + invalid + empty + blank`, see `LineTally`).
+    pub fn summary(&self, tally: LineTally) -> String {
+        format!(
+            "lines {}: {} with events, {} invalid, {} empty, {} blank",
+            self.lines, tally.with_events, tally.invalid, tally.empty, self.blank
+        )
+    }
+}
+
 /// Calls `each` with every document of `files` (stdin when empty, or for
-/// `-`) and the name of the input it came from.
+/// `-`) and the name of the input it came from; returns the lines read.
 pub fn for_each_document(
     files: &[PathBuf],
     mut each: impl FnMut(&str, Document) -> io::Result<()>,
-) -> io::Result<()> {
+) -> io::Result<LinesRead> {
+    let mut read_lines = LinesRead::default();
     let mut read = |reader: &mut dyn BufRead, name: &str| -> io::Result<()> {
-        for document in DocumentReader::new(reader) {
+        let mut documents = DocumentReader::new(reader);
+        for document in documents.by_ref() {
             each(name, document)?;
         }
+        read_lines.lines = read_lines.lines.saturating_add(documents.lines());
+        read_lines.blank = read_lines.blank.saturating_add(documents.blank_lines());
         Ok(())
     };
     if files.is_empty() {
-        return read(&mut io::stdin().lock(), "stdin");
+        read(&mut io::stdin().lock(), "stdin")?;
+        return Ok(read_lines);
     }
     for path in files {
         if path.as_os_str() == "-" {
@@ -34,7 +58,7 @@ pub fn for_each_document(
         })?;
         read(&mut BufReader::new(file), &path.display().to_string())?;
     }
-    Ok(())
+    Ok(read_lines)
 }
 
 /// Prints an invalid document's error, naming the input and line.
@@ -43,17 +67,17 @@ pub fn report_invalid(name: &str, line: usize, error: kql_detect::Error) {
     eprintln!("{}", invalid.in_input(name).rendered());
 }
 
-/// The exit code for a failed write of the output, if it failed: a closed
-/// pipe (`kql-detect … | head`) is not an error.
-pub fn output_failure(result: io::Result<()>) -> Option<std::process::ExitCode> {
+/// The result, or the exit code for a failed read or write: a closed pipe
+/// (`kql-detect … | head`) is not an error.
+pub fn output_failure<T>(result: io::Result<T>) -> Result<T, std::process::ExitCode> {
     match result {
-        Ok(()) => None,
+        Ok(value) => Ok(value),
         Err(error) if error.kind() == io::ErrorKind::BrokenPipe => {
-            Some(std::process::ExitCode::SUCCESS)
+            Err(std::process::ExitCode::SUCCESS)
         }
         Err(error) => {
             eprintln!("error: {error}");
-            Some(std::process::ExitCode::from(2))
+            Err(std::process::ExitCode::from(2))
         }
     }
 }

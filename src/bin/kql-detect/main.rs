@@ -23,6 +23,11 @@ use evaluate::EvaluateArguments;
 use replay::ReplayArguments;
 use rule_test::TestArguments;
 
+/// What the exit code says, as `--help` prints it.
+const EXIT_CODES: &str = "Exit codes: 0 success (with or without alerts); 1 some input lines were \
+invalid or an input could not be read to its end (each reported with its line number, the rest \
+processed); 2 bad usage, query, rule or mapping, or an input file that cannot be opened.";
+
 /// Evaluate Elastic Security KQL detection rules against JSON events.
 ///
 /// Reads events as NDJSON, a JSON array, or pretty-printed JSON documents, from
@@ -30,7 +35,12 @@ use rule_test::TestArguments;
 /// that matches. Without --rules or --query, the built-in rule "Azure External
 /// Guest User Invitation" runs.
 #[derive(Parser, Debug)]
-#[command(name = "kql-detect", version, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "kql-detect",
+    version,
+    args_conflicts_with_subcommands = true,
+    after_help = EXIT_CODES
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,

@@ -1,0 +1,163 @@
+// Nothing lost: every line of hostile input (tests/accounting/hostile.json) has exactly one outcome
+// through every streaming path of the package — engine.evaluateNdjson, createFilterStream in byte and
+// object mode, cut into chunks anywhere — and the counters add up:
+// lines = blank + eventLines + invalidLines + emptyLines.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+import { Engine } from 'kql-detect';
+import { createFilterStream } from 'kql-detect/stream';
+
+const require = createRequire(import.meta.url);
+const { ChunkReader } = require('../chunks.cjs');
+
+const NOW = '2026-11-27T10:00:00Z';
+const fixture = JSON.parse(readFileSync(new URL('../../tests/accounting/hostile.json', import.meta.url), 'utf8'));
+const lineBytes = fixture.lines.map((line) => (line.hex === undefined ? Buffer.from(line.text) : Buffer.from(line.hex, 'hex')));
+const input = Buffer.concat(lineBytes);
+// A complete mapping of the fields the query reads keeps the thousands of engines below cheap.
+const OPTIONS = { now: NOW, rules: [fixture.query], fieldTypes: { 'event.action': 'keyword' } };
+
+/** What the fixture says every path must give. */
+const expected = (() => {
+  const alerts = [];
+  const invalid = [];
+  const counters = { lines: 0, blank: 0, eventLines: 0, invalidLines: 0, emptyLines: 0, events: 0, invalid: 0, alerts: 0 };
+  fixture.lines.forEach(({ expect }, index) => {
+    const line = index + 1;
+    counters.lines += 1;
+    if (expect === 'blank') {
+      counters.blank += 1;
+      return;
+    }
+    const bad = expect.filter((part) => part.startsWith('invalid '));
+    for (const part of bad) invalid.push([line, part.slice('invalid '.length)]);
+    const events = expect.length - bad.length;
+    alerts.push(...expect.filter((part) => part === 'alert').map(() => line));
+    counters.events += events;
+    counters.invalid += bad.length;
+    if (events > 0) counters.eventLines += 1;
+    else if (bad.length > 0) counters.invalidLines += 1;
+    else counters.emptyLines += 1;
+  });
+  counters.alerts = alerts.length;
+  return { alerts, invalid, counters };
+})();
+
+const COUNTED = Object.keys(expected.counters);
+const pick = (counters) => Object.fromEntries(COUNTED.map((key) => [key, counters[key]]));
+
+function assertIdentity(counters) {
+  assert.equal(counters.lines, counters.blank + counters.eventLines + counters.invalidLines + counters.emptyLines, 'every line has one outcome');
+}
+
+test('the fixture covers what it claims', () => {
+  assert.ok(expected.invalid.length > 10 && expected.alerts.length >= 3);
+  assert.ok(input.includes(Buffer.from('\r\n')) && input.includes(0) && input.includes(0xff), 'CRLF, NUL, bad UTF-8');
+  assert.ok(input.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])), 'a byte order mark');
+  assert.notEqual(input.at(-1), 0x0a, 'no final newline');
+  assertIdentity(expected.counters);
+});
+
+test('evaluateNdjson accounts for every line of one batch', () => {
+  const engine = new Engine(OPTIONS);
+  const result = engine.evaluateNdjson(input);
+  assert.deepEqual(result.outputs.map((alert) => alert.id), expected.alerts);
+  assert.deepEqual(result.invalid.map((error) => [error.line, error.kind]), expected.invalid);
+  assert.ok(result.invalid.every((error) => error instanceof Error && error.type === 'event_invalid'));
+  assert.deepEqual(pick({ ...result, invalid: result.invalid.length, alerts: result.outputs.length }), expected.counters);
+  assertIdentity(result);
+  assert.equal(result.consumed, input.length);
+});
+
+/** Streams `chunks` through a fresh filter stream; what came out, per line, and the counters. */
+async function stream(chunks, options = {}) {
+  const filter = createFilterStream({ ...OPTIONS, output: 'objects', ...options });
+  const invalid = [];
+  filter.on('invalid', (error) => invalid.push([error.line, error.kind]));
+  const alerts = [];
+  await pipeline(Readable.from(chunks, { objectMode: true }), filter, new Writable({
+    objectMode: true,
+    write(alert, _encoding, callback) {
+      alerts.push(alert.id);
+      callback();
+    },
+  }));
+  const counters = filter.counters();
+  assertIdentity(counters);
+  return { alerts, invalid, counters: pick(counters) };
+}
+
+/** The input cut at `cuts` (increasing byte offsets). */
+function cut(cuts) {
+  const ends = [...cuts, input.length];
+  return ends.map((end, index) => input.subarray(index === 0 ? 0 : ends[index - 1], end));
+}
+
+/** A small deterministic generator, so a failing split can be reproduced. */
+function random(seed) {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+}
+
+test('createFilterStream gives every line its outcome however the bytes are cut', async () => {
+  const whole = await stream([input]);
+  assert.deepEqual(whole, expected);
+  for (let at = 1; at < input.length; at += 1) {
+    assert.deepEqual(await stream(cut([at])), expected, `cut at byte ${at}`);
+  }
+  assert.deepEqual(await stream(cut(Array.from({ length: input.length - 1 }, (_, index) => index + 1))), expected, 'a byte per chunk');
+  const next = random(42);
+  for (let run = 0; run < 200; run += 1) {
+    const count = 1 + Math.floor(next() * 40);
+    const cuts = [...new Set(Array.from({ length: count }, () => 1 + Math.floor(next() * (input.length - 1))))].sort((a, b) => a - b);
+    assert.deepEqual(await stream(cut(cuts)), expected, `cuts at ${cuts.join(',')}`);
+  }
+});
+
+test('object mode: each item written is a line, with the same outcome', async () => {
+  const items = lineBytes.map((bytes, index) => (fixture.lines[index].hex === undefined ? bytes.toString('utf8') : bytes));
+  assert.deepEqual(await stream(items, { objectMode: true }), expected);
+  // An empty string is an item too: a blank line, not a lost one.
+  const { counters } = await stream(['', items[2]], { objectMode: true });
+  assert.deepEqual([counters.lines, counters.blank, counters.eventLines], [2, 1, 1]);
+});
+
+test('lines over maxLineBytes are invalid lines, whatever the chunks', async () => {
+  const long = Buffer.from(`{"id":2,"event":{"action":"hostile-hit"},"pad":"${'é'.repeat(600)}"}\n`);
+  const bytes = Buffer.concat([lineBytes[0], long, lineBytes.at(-1)]);
+  const options = { maxLineBytes: 1000 };
+  const pieces = (size) => Array.from({ length: Math.ceil(bytes.length / size) }, (_, index) => bytes.subarray(index * size, (index + 1) * size));
+  for (const size of [1, 7, 100, 999, 1000, 1001, bytes.length]) {
+    const { alerts, invalid, counters } = await stream(pieces(size), options);
+    assert.deepEqual(alerts, [1, 26], `chunks of ${size}`);
+    assert.deepEqual(invalid, [[2, 'too_long']], `chunks of ${size}`);
+    assert.deepEqual([counters.lines, counters.eventLines, counters.invalidLines], [3, 2, 1]);
+  }
+});
+
+test('an array larger than maxWholeInputBytes is read line by line as it arrives, not held to its end', () => {
+  const engine = new Engine(OPTIONS);
+  const event = '{"event":{"action":"other"}}';
+  const array = Buffer.from(`[\n${Array.from({ length: 2000 }, () => event).join(',\n')}\n]\n`);
+  const reader = new ChunkReader((chunk, options) => engine.evaluateNdjson(chunk, options), { maxWholeInputBytes: 4096 });
+  let mostHeld = 0;
+  let linesBeforeEnd = 0;
+  for (let at = 0; at < array.length; at += 256) {
+    const result = reader.push(array.subarray(at, at + 256));
+    linesBeforeEnd += result?.lines ?? 0;
+    mostHeld = Math.max(mostHeld, reader.pendingBytes);
+  }
+  const end = reader.end();
+  assert.ok(linesBeforeEnd > 1900, `${linesBeforeEnd} lines read before the end`);
+  assert.ok(mostHeld <= 2 * 4096 + 256, `at most ${mostHeld} bytes held`);
+  // Its first line is reported too large; every line after it is judged alone.
+  assert.equal(linesBeforeEnd + end.lines, 2002);
+});
