@@ -42,7 +42,7 @@ function installObjectFastPath(Engine) {
   const evaluateInWasm = Engine.prototype.evaluate;
   if (evaluateInWasm[INSTALLED]) return;
   function evaluate(event) {
-    if (isPlainObject(event) && screenOf(this)?.rejects(event)) return [];
+    if (screenRejects(this, event)) return [];
     return evaluateInWasm.call(this, event);
   }
   evaluate[INSTALLED] = true;
@@ -57,9 +57,23 @@ function installObjectFastPath(Engine) {
 function withObjectFastPath(evaluateInWasm, Engine) {
   let builtin = null;
   return function evaluate(event) {
-    if (isPlainObject(event) && screenOf((builtin ??= new Engine()))?.rejects(event)) return [];
+    if (screenRejects((builtin ??= new Engine()), event)) return [];
     return evaluateInWasm(event);
   };
+}
+
+/**
+ * Whether the engine's screen answers `[]` for `event`. What the caller's
+ * code throws while it is read (a getter, a Proxy trap) is no answer: the
+ * object goes to wasm, whose `JSON.stringify` meets the same code and turns
+ * what it throws into a structured error.
+ */
+function screenRejects(engine, event) {
+  try {
+    return isPlainObject(event) && screenOf(engine)?.rejects(event) === true;
+  } catch {
+    return false;
+  }
 }
 
 /** The engine's screen, compiled on first use; `null` when it has none. */

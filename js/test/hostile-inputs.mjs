@@ -33,10 +33,21 @@ function deepArray(depth) {
   return value;
 }
 
-function circular() {
-  const event = { event: { dataset: 'azure.auditlogs' } };
+function circular(event = { event: { dataset: 'azure.auditlogs' } }) {
   event.self = event;
   return event;
+}
+
+/**
+ * `fields` plus every term the seed rule requires, so the package's object
+ * screen (js/object-path.cjs) cannot answer for it and hands it to wasm.
+ */
+function seedCandidate(fields) {
+  return {
+    ...fields,
+    event: { dataset: 'azure.auditlogs', outcome: 'success' },
+    azure: { auditlogs: { operation_name: 'Invite external user', properties: { target_resources: { 0: { display_name: 'guest' } } } } },
+  };
 }
 
 /** A Proxy whose every trap throws `thrown`. */
@@ -235,10 +246,17 @@ export function hostileCases() {
     { group: 'value', what: 'a function', call: (kql, engine) => engine.evaluate(() => 1), expect: { error: 'event_invalid/not_serializable' } },
     { group: 'value', what: 'a symbol', call: (kql, engine) => engine.evaluate(Symbol('event')), expect: { error: 'event_invalid/not_serializable' } },
     { group: 'value', what: 'a BigInt', call: (kql, engine) => engine.evaluate(10n), expect: { error: 'event_invalid/not_serializable' } },
-    { group: 'value', what: 'a circular object', call: (kql, engine) => engine.evaluate(circular()), expect: { error: 'event_invalid/not_serializable' } },
-    { group: 'value', what: 'an object 100,000 deep', call: (kql, engine) => engine.evaluate(deepObject(100_000)), expect: { error: ['event_invalid/not_serializable', 'event_invalid/too_deep'] } },
+    // The object screen reads only the fields the rules require: what lies
+    // elsewhere (a cycle, deep nesting) is not looked at when no rule can
+    // match, and the answer is no alert. An object holding the rule's terms
+    // goes to wasm, which reports it.
+    { group: 'value', what: 'a circular object no rule can match', call: (kql, engine) => engine.evaluate(circular()), expect: { alerts: 0 } },
+    { group: 'value', what: 'a circular object holding the rule\'s terms', call: (kql, engine) => engine.evaluate(circular(seedCandidate({}))), expect: { error: 'event_invalid/not_serializable' } },
+    { group: 'value', what: 'an object 100,000 deep no rule can match', call: (kql, engine) => engine.evaluate(deepObject(100_000)), expect: { alerts: 0 } },
+    { group: 'value', what: 'an object 100,000 deep holding the rule\'s terms', call: (kql, engine) => engine.evaluate(seedCandidate({ deep: deepObject(100_000) })), expect: { error: ['event_invalid/not_serializable', 'event_invalid/too_deep'] } },
     { group: 'value', what: 'an array 100,000 deep', call: (kql, engine) => engine.evaluate(deepArray(100_000)), expect: { error: ['event_invalid/not_serializable', 'event_invalid/too_deep'] } },
-    { group: 'value', what: 'an object 600 deep', call: (kql, engine) => engine.evaluate(deepObject(600)), expect: { error: 'event_invalid/too_deep', at: true } },
+    { group: 'value', what: 'an object 600 deep no rule can match', call: (kql, engine) => engine.evaluate(deepObject(600)), expect: { alerts: 0 } },
+    { group: 'value', what: 'an object 600 deep holding the rule\'s terms', call: (kql, engine) => engine.evaluate(seedCandidate({ deep: deepObject(600) })), expect: { error: 'event_invalid/too_deep', at: true } },
     { group: 'value', what: 'toJSON throwing an Error', call: (kql, engine) => engine.evaluate({ toJSON() { throw new TypeError('no'); } }), expect: { error: 'event_invalid/not_serializable' } },
     { group: 'value', what: 'toJSON throwing a string', call: (kql, engine) => engine.evaluate({ toJSON() { throw 'no'; } }), expect: { error: 'event_invalid/not_serializable' } },
     { group: 'value', what: 'toJSON throwing null', call: (kql, engine) => engine.evaluate({ toJSON() { throw null; } }), expect: { error: 'event_invalid/not_serializable' } },
