@@ -746,7 +746,8 @@ fn invalid_at(text: &[u8], offset: usize, lines: &mut LineCounter, message: &str
             "malformed_json",
             format!("malformed JSON: {message}"),
         )
-        .at(crate::span::Span::new(column, column), &source),
+        .at(crate::span::Span::new(column, column), &source)
+        .starting_at_line(line),
     }
 }
 

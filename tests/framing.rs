@@ -169,3 +169,22 @@ fn bad_bytes_are_invalid_lines_not_lost_lines() {
     let reading = small(b"{\"a\":1}\r\r\n\r{\"b\":2}\n");
     assert_eq!((reading.lines, reading.documents.len()), (2, 2));
 }
+
+/// Text after a JSON array's closing `]` is reported on its own line, with
+/// that line's text under the caret, not as line 1.
+#[test]
+fn text_after_an_array_is_placed_on_its_own_line() {
+    use kql_detect::input::{read_batch, Batch, Document};
+    let input = b"[{\"a\":1}]\n{\"b\":2}\n";
+    let mut invalid = Vec::new();
+    read_batch(Batch::whole(input), |document| {
+        if let Document::Invalid { line, error } = document {
+            let place = error.line_column().map(|place| (place.line, place.column));
+            invalid.push((line, place, error.rendered()));
+        }
+    });
+    assert_eq!(invalid.len(), 1, "{invalid:?}");
+    let (line, place, rendered) = &invalid[0];
+    assert_eq!((*line, *place), (2, Some((2, 1))), "{rendered}");
+    assert!(rendered.contains("2 | {\"b\":2}"), "{rendered}");
+}
