@@ -680,7 +680,7 @@ impl Engine {
                 .clone()
                 .or_else(|| data_stream_name(event))
                 .unwrap_or_default(),
-            id: ids::document_id(event),
+            id: ids::document_id(&event.to_string()),
         }
     }
 
