@@ -98,8 +98,8 @@ for (let round = -1; round < rounds; round++) {
 const median = (values) => values.sort((a, b) => a - b)[values.length >> 1];
 
 console.log(`event ${matching.length} bytes; ${rounds} rounds of ${calls} calls; µs per call`);
-console.log(`  ${''.padEnd(50)} ${packages.map((dir) => path.basename(path.resolve(dir)).padStart(14)).join(' ')}`);
+console.log(`  ${''.padEnd(56)} ${packages.map((dir) => path.basename(path.resolve(dir)).padStart(14)).join(' ')}`);
 measured[0].forEach(([label], row) => {
   const cells = samples.map((rows) => median(rows[row]).toFixed(1).padStart(14));
-  console.log(`  ${label.padEnd(50)} ${cells.join(' ')}`);
+  console.log(`  ${label.padEnd(56)} ${cells.join(' ')}`);
 });
