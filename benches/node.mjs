@@ -1,4 +1,4 @@
-// The Node benchmark of the npm package (the wasm build): `npm run bench [-- --quick]`.
+// The Node benchmark of the npm package (the wasm build): `npm run bench [-- --quick] [-- --package DIR]`.
 //
 // Every figure is measured in this process next to its baselines, on the
 // same bytes: JSON.parse of each line, JSON.parse plus a hand-written
@@ -19,6 +19,10 @@ import { fileURLToPath } from 'node:url';
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const quick = process.argv.includes('--quick');
+// `--package DIR` measures another copy of the package (its js/ and pkg/),
+// e.g. a build of the previous commit, on the same data.
+const packageAt = process.argv.indexOf('--package');
+const packageRoot = packageAt === -1 ? root : path.resolve(process.argv[packageAt + 1]);
 const lines = quick ? 5000 : 20000;
 const budgetMs = quick ? 400 : 2000;
 
@@ -28,7 +32,7 @@ execFileSync('cargo', ['run', '--quiet', '--release', '--example', 'bench-data',
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 // The package's Node entry, as users load it (with the `evaluate(object)` fast path).
-const { Engine } = require(path.join(root, 'js', 'node.cjs'));
+const { Engine } = require(path.join(packageRoot, 'js', 'node.cjs'));
 const now = '2026-11-26T12:00:00Z';
 
 /** Best seconds per run of `work` over about `budgetMs` (at least 3 runs). */
@@ -116,7 +120,7 @@ function measureFile(name, rules68) {
 
 /** Median milliseconds to load the package and compile the seed rule, in fresh processes. */
 function instantiateMs() {
-  const script = `const t = performance.now(); const { Engine } = require(${JSON.stringify(path.join(root, 'pkg', 'node', 'kql_detect.js'))}); new Engine(); console.log(performance.now() - t);`;
+  const script = `const t = performance.now(); const { Engine } = require(${JSON.stringify(path.join(packageRoot, 'pkg', 'node', 'kql_detect.js'))}); new Engine(); console.log(performance.now() - t);`;
   const times = Array.from({ length: 5 }, () => Number(execFileSync(process.execPath, ['-e', script]).toString()));
   return times.sort((a, b) => a - b)[2];
 }
@@ -125,7 +129,7 @@ const rules68 = corpusRules();
 if (!rules68) console.log('SKIPPED: ../shared/corpus is absent, so the 68-rule run is not measured');
 const mix = measureFile('mix', rules68);
 const worst = measureFile('worst', null);
-const wasm = readFileSync(path.join(root, 'pkg', 'web', 'kql_detect_bg.wasm'));
+const wasm = readFileSync(path.join(packageRoot, 'pkg', 'web', 'kql_detect_bg.wasm'));
 const summary = {
   ndjson_mix_vs_json_parse: +(mix.parse / mix.ndjson).toFixed(2),
   ndjson_mix_ecs_vs_json_parse: +(mix.parse / mix.ndjsonEcs).toFixed(2),

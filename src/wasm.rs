@@ -24,7 +24,7 @@ use crate::explain::Explanation;
 use crate::ingest::{self, IngestOptions};
 use crate::input::Batch;
 use crate::limits::DEFAULT_MAX_JSON_DEPTH;
-use crate::output::protect_large_integers;
+use crate::output::JsSafe;
 use crate::time::Timestamp;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -316,7 +316,7 @@ pub fn normalize(
     let text = event_text(&record)?;
     let options = ingest_options(&options).map_err(|error| to_js_error(&error))?;
     let documents = ingest::normalize_json(&text, options).map_err(|error| to_js_error(&error))?;
-    alerts_to_js(documents)
+    alerts_to_js(&documents)
 }
 
 /// Explains, clause by clause, why an event (an object or a JSON string) does or does not match the built-in rule;
@@ -429,7 +429,7 @@ impl Engine {
             .inner
             .normalize_json(&text)
             .map_err(|error| to_js_error(&error))?;
-        alerts_to_js(documents)
+        alerts_to_js(&documents)
     }
 
     /// Replays the rules' scheduled executions over `events` (objects or JSON
@@ -617,7 +617,7 @@ fn outputs_to_js(outcome: InputOutcome) -> Result<JsValue, JsValue> {
     if let Some(error) = outcome.errors.first() {
         return Err(to_js_error(error));
     }
-    alerts_to_js(outcome.outputs)
+    alerts_to_js(&outcome.outputs)
 }
 
 fn query_dsl_options(options: &JsValue) -> Result<QueryDslOptions, Error> {
@@ -659,8 +659,7 @@ fn replay_to_js(replay: &Replay, output: OutputFormat) -> Result<JsValue, JsValu
     if output == OutputFormat::Ndjson {
         value["alerts"] = Value::String(lines_of(&replay.alerts)?);
     }
-    protect_large_integers(&mut value);
-    to_js(&value)
+    to_js(&JsSafe(&value))
 }
 
 /// The input and options of a batch method.
@@ -782,7 +781,7 @@ fn invalid_to_js(invalid: InvalidInput, origin: Option<&str>) -> JsValue {
 /// Values as objects, or as NDJSON text.
 fn values_to_js(values: &[Value], output: OutputFormat) -> Result<JsValue, JsValue> {
     match output {
-        OutputFormat::Objects => alerts_to_js(values.to_vec()),
+        OutputFormat::Objects => alerts_to_js(values),
         OutputFormat::Ndjson => Ok(lines_of(values)?.into()),
     }
 }
@@ -820,10 +819,13 @@ fn now_for(engine: &CoreEngine) -> Timestamp {
         .unwrap_or_else(|| Timestamp(js_sys::Date::now() as i64))
 }
 
-fn alerts_to_js(alerts: Vec<Value>) -> Result<JsValue, JsValue> {
-    let mut alerts = Value::Array(alerts);
-    protect_large_integers(&mut alerts);
-    to_js(&alerts)
+/// Values as an array of objects, integers JavaScript would round as strings.
+fn alerts_to_js(alerts: &[Value]) -> Result<JsValue, JsValue> {
+    // Most events give nothing, and an empty array needs no JSON text.
+    if alerts.is_empty() {
+        return Ok(Array::new().into());
+    }
+    to_js(&alerts.iter().map(JsSafe).collect::<Vec<_>>())
 }
 
 fn explain_with(engine: &CoreEngine, event: &JsValue) -> Result<JsValue, JsValue> {

@@ -42,14 +42,55 @@ pub struct AlertContext<'a> {
 /// Top-level source fields Kibana removes before adding the alert's own.
 const FIELDS_REPLACED_BY_THE_ALERT: [&str; 3] = ["kibana", "signal", "threshold_result"];
 
-/// The alert for `event` matched by `rule`.
-pub fn build_alert(event: &Value, rule: &Rule, context: &AlertContext<'_>) -> Value {
+/// What every alert of one rule records about the rule, worked out once per
+/// rule rather than per alert (writing the rule's parameters out is much of
+/// an alert's cost): its saved-object id, and `kibana.alert.rule` but for the
+/// two fields that differ from alert to alert, `name` (an event may override
+/// it) and `execution` (it depends on the time).
+#[derive(Clone, Debug)]
+pub struct RuleSnapshot {
+    uuid: String,
+    fields: Map<String, Value>,
+}
+
+impl RuleSnapshot {
+    /// The snapshot of `rule`, which every alert of `rule` then shares.
+    pub fn new(rule: &Rule) -> RuleSnapshot {
+        let uuid = rule.uuid();
+        let fields = match rule_snapshot(rule, &uuid) {
+            Value::Object(fields) => fields,
+            _ => Map::new(),
+        };
+        RuleSnapshot { uuid, fields }
+    }
+
+    /// The rule's saved-object id ([`Rule::uuid`]).
+    pub fn uuid(&self) -> &str {
+        &self.uuid
+    }
+
+    /// `kibana.alert.rule` of an alert named `name`, created at `now`.
+    fn of_alert(&self, name: &str, now: Timestamp) -> Value {
+        let mut fields = self.fields.clone();
+        // Both keys exist already, so their places (and the key order) stay.
+        fields.insert("name".to_string(), Value::String(name.to_string()));
+        fields.insert("execution".to_string(), execution(&self.uuid, now));
+        Value::Object(fields)
+    }
+}
+
+/// The alert for `event` matched by `rule`, whose snapshot is `snapshot`.
+pub fn build_alert(
+    event: &Value,
+    rule: &Rule,
+    snapshot: &RuleSnapshot,
+    context: &AlertContext<'_>,
+) -> Value {
     let overrides = overrides(rule, event);
-    let rule_uuid = rule.uuid();
-    let mut alert = expand_dotted_keys(&without_alert_fields(event));
-    let Value::Object(fields) = &mut alert else {
-        return alert;
+    let Value::Object(source) = event else {
+        return expand_dotted_keys(event);
     };
+    let mut fields = expanded_without_alert_fields(source);
     let original_event = fields
         .get("event")
         .filter(|value| value.is_object())
@@ -58,19 +99,19 @@ pub fn build_alert(event: &Value, rule: &Rule, context: &AlertContext<'_>) -> Va
         .get("data_stream")
         .filter(|value| value.is_object())
         .cloned();
-    mark_as_signal(fields);
-    fields.insert("@timestamp".to_string(), json!(context.now.to_string()));
+    mark_as_signal(&mut fields);
+    let now = Value::String(context.now.to_string());
+    fields.insert("@timestamp".to_string(), now.clone());
 
     let mut alert_fields = Map::new();
-    let now = json!(context.now.to_string());
     alert_fields.insert("start".to_string(), now.clone());
     alert_fields.insert("last_detected".to_string(), now.clone());
     alert_fields.insert(
         "uuid".to_string(),
-        json!(ids::alert_uuid(
+        Value::String(ids::alert_uuid(
             context.source,
             context.space_id,
-            &rule_uuid
+            snapshot.uuid(),
         )),
     );
     alert_fields.insert(
@@ -79,7 +120,7 @@ pub fn build_alert(event: &Value, rule: &Rule, context: &AlertContext<'_>) -> Va
     );
     alert_fields.insert("depth".to_string(), json!(1));
     if let Some(original_time) = original_time(event) {
-        alert_fields.insert("original_time".to_string(), json!(original_time));
+        alert_fields.insert("original_time".to_string(), Value::String(original_time));
     }
     if let Some(original_event) = original_event {
         alert_fields.insert("original_event".to_string(), original_event);
@@ -89,10 +130,10 @@ pub fn build_alert(event: &Value, rule: &Rule, context: &AlertContext<'_>) -> Va
     }
     alert_fields.insert(
         "reason".to_string(),
-        json!(reason::reason(
+        Value::String(reason::reason(
             &JsonEvent(event),
             &overrides.rule_name,
-            &overrides.severity
+            &overrides.severity,
         )),
     );
     alert_fields.insert("severity".to_string(), json!(overrides.severity));
@@ -110,30 +151,29 @@ pub fn build_alert(event: &Value, rule: &Rule, context: &AlertContext<'_>) -> Va
     alert_fields.insert("intended_timestamp".to_string(), now);
     alert_fields.insert(
         "rule".to_string(),
-        rule_snapshot(rule, &rule_uuid, &overrides, context.now),
+        snapshot.of_alert(&overrides.rule_name, context.now),
     );
 
-    fields.insert(
-        "kibana".to_string(),
-        json!({"space_ids": [context.space_id], "alert": alert_fields}),
-    );
-    alert
+    // Built by hand, not with `json!`, which would copy the alert fields
+    // (the rule snapshot among them) by serialising them again.
+    let mut kibana = Map::new();
+    kibana.insert("space_ids".to_string(), json!([context.space_id]));
+    kibana.insert("alert".to_string(), Value::Object(alert_fields));
+    fields.insert("kibana".to_string(), Value::Object(kibana));
+    Value::Object(fields)
 }
 
-/// The source event without the top-level fields the alert replaces.
-fn without_alert_fields(event: &Value) -> Value {
-    let Value::Object(fields) = event else {
-        return event.clone();
-    };
-    let kept = fields
-        .iter()
-        .filter(|(key, _)| {
-            let head = key.split('.').next().unwrap_or(key);
-            !FIELDS_REPLACED_BY_THE_ALERT.contains(&head)
-        })
-        .map(|(key, value)| (key.clone(), value.clone()))
-        .collect();
-    Value::Object(kept)
+/// The source event's fields, expanded ([`expand_dotted_keys`]), without the
+/// top-level fields the alert replaces.
+fn expanded_without_alert_fields(source: &Map<String, Value>) -> Map<String, Value> {
+    let mut expanded = Map::new();
+    for (key, value) in source {
+        let head = key.split('.').next().unwrap_or(key);
+        if !FIELDS_REPLACED_BY_THE_ALERT.contains(&head) {
+            insert_path(&mut expanded, key, expand_dotted_keys(value));
+        }
+    }
+    expanded
 }
 
 /// Replaces the source's `event.kind` with `signal`.
@@ -164,13 +204,14 @@ fn original_time(event: &Value) -> Option<String> {
     found.map(|instant| date::format(instant, Resolution::Milliseconds))
 }
 
-/// `kibana.alert.rule`: what Kibana records about the rule on each alert.
-fn rule_snapshot(rule: &Rule, rule_uuid: &str, overrides: &Overrides, now: Timestamp) -> Value {
+/// `kibana.alert.rule`: what Kibana records about the rule on each alert,
+/// with `name` and `execution` left for each alert to fill in (null here).
+fn rule_snapshot(rule: &Rule, rule_uuid: &str) -> Value {
     let severity_mapping = overrides::sorted_severity_mapping(rule);
     let mut snapshot = json!({
         "uuid": rule_uuid,
         "rule_id": rule.rule_id,
-        "name": overrides.rule_name,
+        "name": null,
         "type": rule.rule_type,
         "version": rule.version,
         "description": rule.description,
@@ -197,11 +238,7 @@ fn rule_snapshot(rule: &Rule, rule_uuid: &str, overrides: &Overrides, now: Times
         "producer": "siem",
         "rule_type_id": "siem.queryRule",
         "revision": rule.revision,
-        "execution": {
-            "uuid": ids::name_uuid(&format!("kql-detect execution {rule_uuid} {now}")),
-            "timestamp": now.to_string(),
-            "type": "scheduled",
-        },
+        "execution": null,
         "parameters": rule_parameters(rule),
     });
     let optional = [
@@ -229,6 +266,15 @@ fn rule_snapshot(rule: &Rule, rule_uuid: &str, overrides: &Overrides, now: Times
         }
     }
     snapshot
+}
+
+/// `kibana.alert.rule.execution`: the execution that created an alert at `now`.
+fn execution(rule_uuid: &str, now: Timestamp) -> Value {
+    json!({
+        "uuid": ids::name_uuid(&format!("kql-detect execution {rule_uuid} {now}")),
+        "timestamp": now.to_string(),
+        "type": "scheduled",
+    })
 }
 
 /// What Kibana keeps on the rule object rather than in its parameters.
@@ -311,6 +357,11 @@ pub fn tag_event(event: &Value, rules: &[&Rule]) -> Value {
 /// Where one field is spelled both ways, its values are combined into an
 /// array, which is how Elasticsearch indexes it.
 pub fn expand_dotted_keys(value: &Value) -> Value {
+    // Most events have no dotted key at all, and a plain copy of a part
+    // without one is much cheaper than rebuilding it key by key.
+    if !has_dotted_keys(value) {
+        return value.clone();
+    }
     match value {
         Value::Object(map) => {
             let mut expanded = Map::new();
@@ -321,6 +372,17 @@ pub fn expand_dotted_keys(value: &Value) -> Value {
         }
         Value::Array(items) => Value::Array(items.iter().map(expand_dotted_keys).collect()),
         other => other.clone(),
+    }
+}
+
+/// Whether some object in `value` has a key with a dot.
+fn has_dotted_keys(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .any(|(key, child)| key.contains('.') || has_dotted_keys(child)),
+        Value::Array(items) => items.iter().any(has_dotted_keys),
+        _ => false,
     }
 }
 

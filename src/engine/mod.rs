@@ -26,8 +26,9 @@ pub use replay::{
 
 use serde::Deserialize;
 use serde_json::Value;
+use std::sync::OnceLock;
 
-use crate::alert::{build_alert, tag_event, AlertContext};
+use crate::alert::{build_alert, tag_event, AlertContext, RuleSnapshot};
 use crate::compile::CompiledQuery;
 use crate::dispatch::RuleDispatch;
 use crate::error::{options_from_json, Error, ErrorType};
@@ -77,6 +78,9 @@ struct CompiledRule {
     indices: IndexPatterns,
     /// The exception items that apply to the rule (none by default).
     exceptions: CompiledExceptions,
+    /// What the rule's alerts record about it, written at its first alert
+    /// (so that an engine that never alerts never pays for it).
+    snapshot: OnceLock<RuleSnapshot>,
 }
 
 impl CompiledRule {
@@ -84,6 +88,10 @@ impl CompiledRule {
     /// unexpired exception item excepts it.
     fn alerts_on(&self, event: &dyn crate::event::Event, now: Timestamp) -> bool {
         self.query.matches(event) && self.exceptions.excepting_item(event, now).is_none()
+    }
+
+    fn snapshot(&self) -> &RuleSnapshot {
+        self.snapshot.get_or_init(|| RuleSnapshot::new(&self.rule))
     }
 }
 
@@ -411,6 +419,7 @@ impl Engine {
                     .map_err(|error| error.in_origin(loaded.origin.clone()))?;
                 let indices = IndexPatterns::new(&loaded.rule.index);
                 Ok(CompiledRule {
+                    snapshot: OnceLock::new(),
                     rule: loaded.rule,
                     query,
                     indices,
@@ -525,6 +534,17 @@ impl Engine {
         index: Option<&'e str>,
         now: Timestamp,
     ) -> impl Iterator<Item = &'e Rule> + 'e {
+        self.matching(event, index, now)
+            .map(|compiled| &compiled.rule)
+    }
+
+    /// [`Engine::matching_rules`], compiled.
+    fn matching<'e>(
+        &'e self,
+        event: &'e Value,
+        index: Option<&'e str>,
+        now: Timestamp,
+    ) -> impl Iterator<Item = &'e CompiledRule> + 'e {
         let index = index
             .map(str::to_string)
             .or_else(|| self.index.clone())
@@ -538,7 +558,6 @@ impl Engine {
                     .map_or(true, |index| compiled.indices.includes(index))
             })
             .filter(move |compiled| compiled.alerts_on(&JsonEvent(event), now))
-            .map(|compiled| &compiled.rule)
     }
 
     /// Whether any rule alerts on `event` at `now` (index patterns, query and
@@ -608,7 +627,7 @@ impl Engine {
     ) -> Result<Evaluation, Error> {
         require_object(event)?;
         let index = stored.map(|stored| stored.index.as_str());
-        let matched: Vec<&Rule> = self.matching_rules(event, index, now).collect();
+        let matched: Vec<&CompiledRule> = self.matching(event, index, now).collect();
         let mut evaluation = Evaluation {
             outputs: Vec::new(),
             matched: !matched.is_empty(),
@@ -623,14 +642,18 @@ impl Engine {
                     source: &source,
                     space_id: &self.space_id,
                 };
-                for rule in matched {
+                for compiled in matched {
+                    let rule_uuid = compiled.snapshot().uuid();
                     let is_new = match recent.as_deref_mut() {
-                        Some(recent) => recent
-                            .admit(&ids::alert_uuid(&source, &self.space_id, &rule.uuid()), now),
+                        Some(recent) => {
+                            recent.admit(&ids::alert_uuid(&source, &self.space_id, rule_uuid), now)
+                        }
                         None => true,
                     };
                     if is_new {
-                        evaluation.outputs.push(build_alert(event, rule, &context));
+                        let alert =
+                            build_alert(event, &compiled.rule, compiled.snapshot(), &context);
+                        evaluation.outputs.push(alert);
                     } else {
                         evaluation.deduplicated += 1;
                     }
@@ -638,7 +661,10 @@ impl Engine {
             }
             Mode::Filter if matched.is_empty() => {}
             Mode::Filter => evaluation.outputs.push(event.clone()),
-            Mode::Tag => evaluation.outputs.push(tag_event(event, &matched)),
+            Mode::Tag => {
+                let rules: Vec<&Rule> = matched.iter().map(|compiled| &compiled.rule).collect();
+                evaluation.outputs.push(tag_event(event, &rules));
+            }
         }
         Ok(evaluation)
     }

@@ -371,7 +371,11 @@ impl<'a> RuleReplay<'a> {
             let source = self
                 .engine
                 .source_identity(&event.document, event.stored.as_ref());
-            let uuid = ids::alert_uuid(&source, &self.engine.space_id, &rule.uuid());
+            let uuid = ids::alert_uuid(
+                &source,
+                &self.engine.space_id,
+                self.compiled.snapshot().uuid(),
+            );
             if alerted.contains(&uuid) {
                 summary.deduplicated += 1;
                 continue;
@@ -389,7 +393,7 @@ impl<'a> RuleReplay<'a> {
                 time,
                 position,
                 created.len(),
-                build_alert(&event.document, rule, &context),
+                build_alert(&event.document, rule, self.compiled.snapshot(), &context),
             ));
             alerted.insert(uuid);
             summary.created += 1;
