@@ -87,21 +87,45 @@ fn requirements(kind: &MatcherKind) -> Option<Vec<Requirement>> {
             .collect(),
         MatcherKind::Or(children) => {
             // Each alternative must bring a term; any of their literals will do.
-            let mut literals = Vec::new();
+            let mut alternatives = Vec::new();
             for child in children {
-                let best = requirements(&child.kind)?
-                    .into_iter()
-                    .max_by_key(Requirement::selectivity)?;
-                literals.extend(best.literals);
+                alternatives.push(
+                    requirements(&child.kind)?
+                        .into_iter()
+                        .max_by_key(Requirement::selectivity)?,
+                );
             }
-            vec![Requirement {
-                field: String::new(),
-                literals,
-            }]
+            vec![union(alternatives)]
         }
         _ => return None,
     };
     (!found.is_empty()).then_some(found)
+}
+
+/// One requirement met by meeting any of `alternatives`. It keeps their
+/// field when they share one, so `event.outcome:(success or Success)` is
+/// still known as a term on a broad field, and is not preferred to a
+/// narrower term for the length of its values.
+fn union(alternatives: Vec<Requirement>) -> Requirement {
+    let shared_field = alternatives
+        .first()
+        .map(|first| first.field.clone())
+        .filter(|field| alternatives.iter().all(|other| other.field == *field));
+    // Alternatives on different fields rank as the broadest of them.
+    let field = shared_field.unwrap_or_else(|| {
+        alternatives
+            .iter()
+            .find(|alternative| BROAD_FIELDS.contains(&alternative.field.as_str()))
+            .map(|alternative| alternative.field.clone())
+            .unwrap_or_default()
+    });
+    Requirement {
+        field,
+        literals: alternatives
+            .into_iter()
+            .flat_map(|alternative| alternative.literals)
+            .collect(),
+    }
 }
 
 /// The literals a value must contain to pass `test` (any one of them).
@@ -362,6 +386,36 @@ mod tests {
             ["azure.signinlogs"]
         );
         assert_eq!(literals("user.name:*admin*", &schema).unwrap(), ["admin"]);
+    }
+
+    #[test]
+    fn a_broad_field_stays_broad_when_its_values_are_alternatives() {
+        let schema = Schema::builtin();
+        assert_eq!(
+            literals(
+                "event.outcome:(success or Success) and user.name:(root or admin)",
+                &schema
+            )
+            .unwrap(),
+            ["root", "admin"]
+        );
+        // Alternatives on different fields rank as the broadest of them.
+        assert_eq!(
+            literals(
+                "(event.dataset:azure.signinlogs or user.name:alice) and user.id:(S-1-5-18 or 42b6)",
+                &schema
+            )
+            .unwrap(),
+            ["S-1-5-18", "42b6"]
+        );
+        assert_eq!(
+            literals(
+                "data_stream.dataset:(azure.signinlogs or o365.audit) and (user.name:root or user.id:Electron)",
+                &schema
+            )
+            .unwrap(),
+            ["root", "Electron"]
+        );
     }
 
     #[test]
