@@ -11,9 +11,9 @@
 //! construction: it only ever lets through events a rule might match.
 //!
 //! The search for every literal of every rule is one pass over the text: a
-//! 64-kbit table marks the byte pairs that anchor some literal (its rarest
-//! pair), and only positions the table marks are checked against the
-//! literals.
+//! 64-kbit table marks the hashes of the trigrams that anchor some literal
+//! (its rarest trigram), and only positions the table marks are checked
+//! against the literals.
 
 use memchr::memmem;
 
@@ -235,19 +235,20 @@ impl Prefilter {
 /// Finds whether any of a set of byte strings occurs in a text, in one pass.
 #[derive(Clone, Debug)]
 struct MultiSearch {
-    /// Few patterns: one SIMD substring search each.
+    /// Patterns searched for one by one (SIMD substring search): all of
+    /// them when they are few, else those too short to anchor.
     finders: Vec<memmem::Finder<'static>>,
-    /// Many patterns: the pair table (empty with few patterns) and the
-    /// patterns by anchoring pair.
+    /// Many patterns: one bit per hashed anchoring trigram (none with few
+    /// patterns), and the patterns by that hash.
     table: Option<Box<[u64; 1024]>>,
     anchors: Vec<Anchor>,
 }
 
 #[derive(Clone, Debug)]
 struct Anchor {
-    /// The anchoring byte pair, as a table index.
-    pair: u16,
-    /// Where the anchoring pair starts in the pattern.
+    /// The hash of the anchoring trigram, as a table index.
+    hash: u16,
+    /// Where the anchoring trigram starts in the pattern.
     offset: usize,
     pattern: Box<[u8]>,
 }
@@ -255,96 +256,125 @@ struct Anchor {
 /// Up to this many patterns, separate SIMD searches beat one table pass.
 const FEW_PATTERNS: usize = 3;
 
+/// The bytes that anchor a pattern in the table. Three rather than two:
+/// with dozens of patterns (application ids, whose every pair is hex
+/// digits, as in every identifier of a log line) pairs marked so many
+/// positions that checking them cost more than the pass itself.
+const ANCHOR: usize = 3;
+
 impl MultiSearch {
     fn new(patterns: Vec<Vec<u8>>) -> MultiSearch {
-        if patterns.len() <= FEW_PATTERNS {
+        let (anchorable, short): (Vec<Vec<u8>>, Vec<Vec<u8>>) = if patterns.len() <= FEW_PATTERNS {
+            (Vec::new(), patterns)
+        } else {
+            patterns
+                .into_iter()
+                .partition(|pattern| pattern.len() >= ANCHOR)
+        };
+        let finders = short
+            .iter()
+            .map(|pattern| memmem::Finder::new(pattern).into_owned())
+            .collect();
+        if anchorable.is_empty() {
             return MultiSearch {
-                finders: patterns
-                    .into_iter()
-                    .map(|pattern| memmem::Finder::new(&pattern).into_owned())
-                    .collect(),
+                finders,
                 table: None,
                 anchors: Vec::new(),
             };
         }
         let mut table = Box::new([0u64; 1024]);
-        let mut anchors: Vec<Anchor> = patterns
+        let mut anchors: Vec<Anchor> = anchorable
             .into_iter()
-            .filter(|pattern| pattern.len() >= 2)
             .map(|pattern| {
-                let offset = rarest_pair(&pattern);
-                let pair = pair_index(pattern[offset], pattern[offset + 1]);
-                table[usize::from(pair >> 6)] |= 1 << (pair & 63);
+                let offset = rarest_trigram(&pattern);
+                let hash = trigram_hash(trigram(&pattern[offset..offset + ANCHOR]));
+                table[usize::from(hash >> 6)] |= 1 << (hash & 63);
                 Anchor {
-                    pair,
+                    hash,
                     offset,
                     pattern: pattern.into_boxed_slice(),
                 }
             })
             .collect();
-        anchors.sort_by_key(|anchor| anchor.pair);
+        anchors.sort_by_key(|anchor| anchor.hash);
         MultiSearch {
-            finders: Vec::new(),
+            finders,
             table: Some(table),
             anchors,
         }
     }
 
     fn any_in(&self, text: &[u8]) -> bool {
-        let Some(table) = &self.table else {
-            return self
-                .finders
-                .iter()
-                .any(|finder| finder.find(text).is_some());
-        };
-        let Some((&first, rest)) = text.split_first() else {
-            return false;
-        };
-        let mut previous = first;
-        for (at, &byte) in rest.iter().enumerate() {
-            let pair = pair_index(previous, byte);
+        self.finders
+            .iter()
+            .any(|finder| finder.find(text).is_some())
+            || self
+                .table
+                .as_ref()
+                .is_some_and(|table| self.table_finds(table, text))
+    }
+
+    /// One pass over `text`, checking the patterns only where the trigram
+    /// ending at a position hashes to a marked bit.
+    fn table_finds(&self, table: &[u64; 1024], text: &[u8]) -> bool {
+        let mut window = 0u32;
+        for (at, &byte) in text.iter().enumerate() {
+            window = window << 8 | u32::from(byte);
+            let hash = trigram_hash(window & 0x00ff_ffff);
             // A fixed-size table indexed by a u16's top ten bits needs no bounds check.
-            if table[usize::from(pair >> 6)] >> (pair & 63) & 1 != 0 && self.confirm(text, at, pair)
+            if table[usize::from(hash >> 6)] >> (hash & 63) & 1 != 0
+                && self.confirm(text, (at + 1).wrapping_sub(ANCHOR), hash)
             {
                 return true;
             }
-            previous = byte;
         }
         false
     }
 
-    /// Whether a pattern anchored by `pair` really occurs with its pair at `at`.
-    fn confirm(&self, text: &[u8], at: usize, pair: u16) -> bool {
-        let first = self.anchors.partition_point(|anchor| anchor.pair < pair);
+    /// Whether a pattern anchored by a trigram of `hash` really occurs with
+    /// its anchor at `at` (a position before the text's start, which the
+    /// first two bytes' windows give, finds none). Rarely called, so kept
+    /// out of the pass's loop.
+    #[inline(never)]
+    fn confirm(&self, text: &[u8], at: usize, hash: u16) -> bool {
+        let first = self.anchors.partition_point(|anchor| anchor.hash < hash);
         self.anchors[first..]
             .iter()
-            .take_while(|anchor| anchor.pair == pair)
+            .take_while(|anchor| anchor.hash == hash)
             .any(|anchor| {
                 at.checked_sub(anchor.offset)
-                    .and_then(|start| text.get(start..start + anchor.pattern.len()))
-                    == Some(&anchor.pattern[..])
+                    .and_then(|start| text.get(start..))
+                    .is_some_and(|rest| rest.starts_with(&anchor.pattern))
             })
     }
 }
 
-fn pair_index(first: u8, second: u8) -> u16 {
-    u16::from(first) | u16::from(second) << 8
+/// Three bytes as the low 24 bits of a word, the first highest.
+fn trigram(bytes: &[u8]) -> u32 {
+    bytes
+        .iter()
+        .fold(0, |word, &byte| word << 8 | u32::from(byte))
 }
 
-/// The start of the pattern's byte pair least likely to occur in JSON logs:
+/// A trigram's bit in the 64-kbit table (multiplicative hashing).
+fn trigram_hash(trigram: u32) -> u16 {
+    (trigram.wrapping_mul(0x9e37_79b1) >> 16) as u16
+}
+
+/// The start of the pattern's trigram least likely to occur in JSON logs:
 /// structural characters and lowercase letters are everywhere, capitals,
 /// digits and most punctuation much less so.
-fn rarest_pair(pattern: &[u8]) -> usize {
+fn rarest_trigram(pattern: &[u8]) -> usize {
     let rarity = |byte: u8| match byte {
         b'"' | b':' | b',' | b'{' | b'}' | b'[' | b']' => 0u32,
         b'a'..=b'z' | b' ' => 1,
         b'0'..=b'9' | b'.' | b'-' | b'_' => 2,
         _ => 3,
     };
-    (0..pattern.len() - 1)
+    (0..=pattern.len().saturating_sub(ANCHOR))
         .max_by_key(|&at| {
-            let score = rarity(pattern[at]) + rarity(pattern[at + 1]);
-            // Prefer the earliest of equally rare pairs.
+            let score: u32 = pattern[at..].iter().take(ANCHOR).copied().map(rarity).sum();
+            // Prefer the earliest of equally rare trigrams.
             (score, usize::MAX - at)
         })
         .unwrap_or(0)
@@ -465,6 +495,48 @@ mod tests {
             assert!(!prefilter.may_match(text.as_bytes()), "{text}");
         }
         assert!(Prefilter::new(vec![Some(vec![b"abc".to_vec()]), None]).is_none());
+    }
+
+    #[test]
+    fn the_trigram_table_finds_what_a_plain_search_finds() {
+        let patterns: Vec<Vec<u8>> = [
+            "29d9ed98-a469-4536-ade2-f981bc1d605e",
+            "00000003-0000-0000-c000-000000000000",
+            "Update user",
+            "high",
+            "abc",
+            "ab",
+            "MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE",
+        ]
+        .iter()
+        .map(|pattern| pattern.as_bytes().to_vec())
+        .collect();
+        let search = MultiSearch::new(patterns.clone());
+        assert!(search.table.is_some());
+        let filler =
+            b"{\"id\":\"00000003-0000-0000-c000-00000000000\",\"op\":\"Update usr hig a b\"}";
+        let plain = |text: &[u8]| {
+            patterns
+                .iter()
+                .any(|pattern| memmem::find(text, pattern).is_some())
+        };
+        // Every pattern, and every pattern but its last byte, at every
+        // position of the filler, including its very start and end.
+        for pattern in &patterns {
+            for cut in [pattern.len(), pattern.len() - 1] {
+                for at in 0..=filler.len() {
+                    let mut text = filler[..at].to_vec();
+                    text.extend_from_slice(&pattern[..cut]);
+                    text.extend_from_slice(&filler[at..]);
+                    assert_eq!(
+                        search.any_in(&text),
+                        plain(&text),
+                        "{}",
+                        String::from_utf8_lossy(&text)
+                    );
+                }
+            }
+        }
     }
 
     #[test]
