@@ -5,7 +5,8 @@
 //! The mix: half audit, half sign-in events; 1% of all events are
 //! "Invite external user" audit events, half of which the seed rule matches
 //! (the invitee displayed as `guest`). The worst case: every line an
-//! invitation, so every line holds the rule's literals and must be parsed;
+//! invitation of a display name holding `guest`, so every line holds the
+//! rule's literals and must be parsed;
 //! as in the mix, 0.5% of the lines match (the alert rate stays realistic,
 //! so the measure is of reading events, not of writing alerts).
 
@@ -193,6 +194,8 @@ pub fn mix(count: usize) -> String {
 }
 
 /// `count` lines that are all invitations: every line a candidate, 0.5% matching.
+/// The others invite `guest (Fabrikam)`, so that they too hold every literal
+/// the seed rule requires and must be read to be told apart.
 pub fn worst(count: usize) -> String {
     let mut random = Random::new(7);
     let mut text = String::new();
@@ -200,7 +203,7 @@ pub fn worst(count: usize) -> String {
         let invitee = if n % 200 == 37 {
             "guest"
         } else {
-            "Bob Fabrikam"
+            "guest (Fabrikam)"
         };
         text.push_str(&audit_event(&mut random, n, Some(invitee)));
         text.push('\n');

@@ -523,3 +523,181 @@ fn search_hits_are_unwrapped_on_the_lazy_path_with_ecs_input() {
         assert_eq!(found, expected, "{text}");
     }
 }
+
+/// The queries of every corpus rule, building blocks included.
+fn corpus_queries(now: Timestamp) -> Vec<(String, CompiledQuery)> {
+    let Some(directory) = cases::corpus_rules_directory() else {
+        eprintln!("SKIPPED: ../shared/corpus is absent, so only case queries are checked");
+        return Vec::new();
+    };
+    [directory.clone(), directory.join("rules_building_block")]
+        .iter()
+        .flat_map(|folder| std::fs::read_dir(folder).unwrap())
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "toml")
+        })
+        .flat_map(|path| {
+            let origin = path.display().to_string();
+            kql_detect::rule::load::load(&origin, &std::fs::read_to_string(&path).unwrap())
+        })
+        .filter_map(Result::ok)
+        .map(|loaded| {
+            let compiled = loaded.rule.compile(&Schema::builtin(), now).unwrap();
+            (loaded.origin, compiled)
+        })
+        .collect()
+}
+
+/// The ECS documents Elastic's ingest makes of the corpus's raw fixtures
+/// (the Azure integration's pipeline tests), as JSON text.
+fn corpus_fixture_documents() -> Vec<String> {
+    use kql_detect::ingest::{ingest, IngestOptions};
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let Ok(streams) = std::fs::read_dir(&corpus) else {
+        eprintln!("SKIPPED: ../shared/corpus is absent, so its raw fixtures were not used");
+        return Vec::new();
+    };
+    let mut documents = Vec::new();
+    for stream in streams {
+        let tests = stream.unwrap().path().join("pipeline-tests");
+        for entry in std::fs::read_dir(tests).into_iter().flatten() {
+            let path = entry.unwrap().path();
+            if !path.extension().is_some_and(|extension| extension == "log") {
+                continue;
+            }
+            for line in std::fs::read_to_string(&path).unwrap().lines() {
+                let Ok(value) = serde_json::from_str(line) else {
+                    continue;
+                };
+                documents.extend(
+                    ingest(value, Some(line), IngestOptions::default())
+                        .into_iter()
+                        .filter_map(Result::ok)
+                        .map(|ingested| ingested.document.to_string()),
+                );
+            }
+        }
+    }
+    documents
+}
+
+/// JSON text of `value` that spells every character of every string and
+/// key as a `\u` escape, or only each `/` as `\/`: the same event, with the
+/// literals hidden from a plain byte search.
+fn escaped(value: &serde_json::Value, every_character: bool) -> String {
+    use serde_json::Value;
+    let string = |text: &str| -> String {
+        let mut out = String::from("\"");
+        if every_character {
+            for unit in text.encode_utf16() {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            let plain = serde_json::to_string(text).unwrap();
+            out.push_str(&plain[1..plain.len() - 1].replace('/', "\\/"));
+        }
+        out + "\""
+    };
+    match value {
+        Value::String(text) => string(text),
+        Value::Array(items) => {
+            let items: Vec<String> = items
+                .iter()
+                .map(|item| escaped(item, every_character))
+                .collect();
+            format!("[{}]", items.join(","))
+        }
+        Value::Object(entries) => {
+            let entries: Vec<String> = entries
+                .iter()
+                .map(|(key, item)| format!("{}:{}", string(key), escaped(item, every_character)))
+                .collect();
+            format!("{{{}}}", entries.join(","))
+        }
+        scalar => scalar.to_string(),
+    }
+}
+
+/// The prefilter never rejects an event a query matches: every corpus rule
+/// (all 68 with the building blocks) and every case query, over every case
+/// event, the bundled sample, the documents ingest makes of the corpus's raw
+/// fixtures (and, for the corpus rules, the hostile lines that are JSON), as
+/// written, re-serialised, and with its
+/// strings hidden behind `\u` and `\/` escapes. Each query is checked with
+/// a prefilter of its own literals alone, which is stricter than the
+/// engine's prefilter over all rules.
+#[test]
+fn the_prefilter_passes_every_event_its_rule_matches() {
+    use kql_detect::prefilter::Prefilter;
+    let now = Timestamp(1_764_244_800_000);
+    let sample = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/azure-auditlogs.ndjson"),
+    )
+    .unwrap();
+    let mut events: Vec<String> = sample.lines().map(str::to_string).collect();
+    let mut queries = corpus_queries(now);
+    let rules = queries.len();
+    for (file, text) in all_case_files() {
+        for case in cases::parse_case_file(&file, &text) {
+            let get = |key: &str| {
+                case.entries
+                    .iter()
+                    .find(|(name, _)| name == key)
+                    .map(|(_, value)| value.clone())
+            };
+            events.extend(get("event"));
+            let schema = match get("fields") {
+                Some(fields) => Schema::from_json(&fields).ok(),
+                None => Some(Schema::builtin()),
+            };
+            let compiled = query_of(&get).zip(schema).and_then(|(query, schema)| {
+                CompiledQuery::compile(&kql::parse(&query).ok()?, &schema, now).ok()
+            });
+            queries.extend(compiled.map(|compiled| (format!("{file}:{}", case.line), compiled)));
+        }
+    }
+    events.extend(corpus_fixture_documents());
+    // Hostile lines, many and alike, only with the corpus rules.
+    let hostile = events.len();
+    events.extend(
+        hostile_lines()
+            .into_iter()
+            .step_by(7)
+            .filter_map(|line| String::from_utf8(line).ok()),
+    );
+    let parsed: Vec<(usize, String, serde_json::Value)> = events
+        .into_iter()
+        .enumerate()
+        .filter_map(|(at, text)| Some((at, serde_json::from_str(&text).ok()?, text)))
+        .map(|(at, value, text)| (at, text, value))
+        .collect();
+    let mut matched = 0;
+    for (number, (origin, query)) in queries.iter().enumerate() {
+        let Some(prefilter) = Prefilter::new(vec![query.required_literals()]) else {
+            continue;
+        };
+        for (at, text, value) in &parsed {
+            if *at >= hostile && number >= rules {
+                continue;
+            }
+            if !query.matches(&JsonEvent(value)) {
+                continue;
+            }
+            for variant in [
+                text.clone(),
+                value.to_string(),
+                escaped(value, true),
+                escaped(value, false),
+            ] {
+                assert!(
+                    prefilter.may_match(variant.as_bytes()),
+                    "{origin} matches but its prefilter rejects {variant}"
+                );
+            }
+            matched += 1;
+        }
+    }
+    assert!(matched > 2000, "only {matched} matches checked");
+}
