@@ -11,11 +11,13 @@
 //! joined with `.` (so dotted keys and nested objects are one field), arrays
 //! are looked through, `null` is no value and an object is not a value.
 //!
-//! It is a fast path, not a validator: on anything it does not accept
-//! (malformed JSON, nesting deeper than [`MAX_DEPTH`]) it returns `None`, and
-//! the caller reads the event with `serde_json`, which reports the fault. Text
-//! it skips is checked only for its structure (brackets, quotes, escapes,
-//! literals and number characters).
+//! On anything it does not accept (malformed JSON, nesting deeper than
+//! [`MAX_DEPTH`]) it returns `None`, and the caller reads the event with
+//! `serde_json`, which reports the fault. What it accepts is one JSON object
+//! serde_json reads too: the tokens it reads are read as JSON's grammar says,
+//! and the values it skips are checked against the same grammar by the
+//! outline's pass (see [`outline_object`]), so a caller may count a text it
+//! answers for as an event without parsing it.
 
 mod outline;
 mod specials;
@@ -465,9 +467,6 @@ impl Reader<'_> {
             return Some(());
         }
         let raw = &self.bytes[start..end];
-        if raw.iter().any(|&byte| byte < 0x20) {
-            return None;
-        }
         let stored = if escaped {
             let from = self.scanner.strings.len();
             decode(raw, &mut self.scanner.strings)?;
@@ -567,19 +566,6 @@ impl Interest {
     /// True when some exact field lies below this one.
     fn leads_further(&self) -> bool {
         self.below.0 < self.below.1
-    }
-}
-
-/// The length of the escape sequence at the start of `bytes` (`\n`, `\u00e9`).
-fn escape_length(bytes: &[u8]) -> Option<usize> {
-    match bytes.get(1)? {
-        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Some(2),
-        b'u' => bytes
-            .get(2..6)?
-            .iter()
-            .all(u8::is_ascii_hexdigit)
-            .then_some(6),
-        _ => None,
     }
 }
 
@@ -858,6 +844,15 @@ mod tests {
             r#"{"a": 1} trailing"#,
             r#"[1, 2]"#,
             "{\"a\": \"raw\ttab\"}",
+            // Faults in values no rule reads, which are skipped, not read.
+            r#"{"b": 1 "c": 2}"#,
+            r#"{"b": [1,]}"#,
+            r#"{"b": {"c" 1}}"#,
+            r#"{"b": [01]}"#,
+            r#"{"b": ["\ud800"]}"#,
+            r#"{"b": "\udc00"}"#,
+            "{\"b\": \"raw\u{0}nul\"}",
+            "{\"b\": {\"raw\ttab\": 1}}",
         ] {
             assert!(scanner.scan(text, &set).is_none(), "{text}");
         }
@@ -891,180 +886,5 @@ mod watched_key_tests {
         assert!(saw(&mut scanner, r#"{"@odata.context": "x"}"#));
         assert!(!saw(&mut scanner, r#"{"a": {"records": []}}"#));
         assert!(!saw(&mut scanner, r#"{"record": 1}"#));
-    }
-}
-
-/// Whether `text` (UTF-8) is one JSON object as a full parse reads it:
-/// callers use this to account for lines they would otherwise not read at
-/// all, so a `true` must never hide a line the parse would refuse. A `false`
-/// only sends the line to the full parse, which says what is wrong (or that
-/// nothing is): lines holding raw control characters (invalid inside strings,
-/// rare between tokens) and objects nested deeper than [`MAX_DEPTH`] are left
-/// to it, so that strings can be skipped at memchr's speed.
-pub fn well_formed_object(text: &[u8]) -> bool {
-    if has_control_character(text) {
-        return false;
-    }
-    let mut open: Vec<u8> = Vec::new();
-    let mut expect = Expect::Object;
-    let mut at = 0;
-    while at < text.len() {
-        let byte = text[at];
-        if matches!(byte, b' ' | b'\t' | b'\n' | b'\r') {
-            at += 1;
-            continue;
-        }
-        let (length, next) = match (byte, expect) {
-            (b'{', Expect::Object | Expect::Value | Expect::ValueOrEnd) => {
-                open.push(b'{');
-                (Some(1), Expect::KeyOrEnd)
-            }
-            (b'[', Expect::Value | Expect::ValueOrEnd) => {
-                open.push(b'[');
-                (Some(1), Expect::ValueOrEnd)
-            }
-            (b'}', Expect::KeyOrEnd | Expect::CommaOrEnd)
-            | (b']', Expect::ValueOrEnd | Expect::CommaOrEnd) => {
-                let opening = if byte == b'}' { b'{' } else { b'[' };
-                if open.pop() != Some(opening) {
-                    return false;
-                }
-                if open.is_empty() {
-                    return text[at + 1..]
-                        .iter()
-                        .all(|byte| matches!(byte, b' ' | b'\t' | b'\n' | b'\r'));
-                }
-                (Some(1), Expect::CommaOrEnd)
-            }
-            (b'"', Expect::Key | Expect::KeyOrEnd) => (string_length(&text[at..]), Expect::Colon),
-            (b'"', Expect::Value | Expect::ValueOrEnd) => {
-                (string_length(&text[at..]), Expect::CommaOrEnd)
-            }
-            (b':', Expect::Colon) => (Some(1), Expect::Value),
-            (b',', Expect::CommaOrEnd) if open.last() == Some(&b'{') => (Some(1), Expect::Key),
-            (b',', Expect::CommaOrEnd) => (Some(1), Expect::Value),
-            (b'-' | b'0'..=b'9', Expect::Value | Expect::ValueOrEnd) => {
-                (number_length(&text[at..]), Expect::CommaOrEnd)
-            }
-            (b't' | b'f' | b'n', Expect::Value | Expect::ValueOrEnd) => {
-                (literal_length(&text[at..]), Expect::CommaOrEnd)
-            }
-            _ => return false,
-        };
-        if open.len() > MAX_DEPTH {
-            return false;
-        }
-        let Some(length) = length else {
-            return false;
-        };
-        (at, expect) = (at + length, next);
-    }
-    false
-}
-
-/// What may come next in [`well_formed_object`].
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Expect {
-    /// The opening `{` of the text.
-    Object,
-    /// A value (after `:`, or after `,` in an array).
-    Value,
-    /// A value or `]` (after `[`).
-    ValueOrEnd,
-    /// A key (after `,` in an object).
-    Key,
-    /// A key or `}` (after `{`).
-    KeyOrEnd,
-    /// `:` (after a key).
-    Colon,
-    /// `,` or the end of the object or array (after a value).
-    CommaOrEnd,
-}
-
-/// Whether any byte is below 0x20, looked for without branching per byte so
-/// that the compiler can vectorise the pass.
-fn has_control_character(text: &[u8]) -> bool {
-    text.chunks(64)
-        .any(|chunk| chunk.iter().fold(false, |seen, &byte| seen | (byte < 0x20)))
-}
-
-/// The length of `true`, `false` or `null` at the start of `text`, if one is there.
-fn literal_length(text: &[u8]) -> Option<usize> {
-    [&b"true"[..], b"false", b"null"]
-        .into_iter()
-        .find(|literal| text.starts_with(literal))
-        .map(<[u8]>::len)
-}
-
-/// The length of the JSON string starting at `text[0]` (a quote), quotes
-/// included; `None` if it does not close or has a bad escape (a lone
-/// surrogate included, which a parse into text refuses).
-fn string_length(text: &[u8]) -> Option<usize> {
-    let mut at = 1;
-    loop {
-        at += memchr::memchr2(b'"', b'\\', text.get(at..)?)?;
-        if text[at] == b'"' {
-            return Some(at + 1);
-        }
-        at += decode_escape(&text[at..])?.1;
-    }
-}
-
-#[cfg(test)]
-mod well_formed_tests {
-    use super::*;
-
-    #[test]
-    fn corrupt_lines_are_told_apart_from_objects() {
-        for good in [
-            r#"{"a": 1, "b": [true, null, -2.5e3, "x\"y\u00e9"], "c": {"d": {}}}"#,
-            "  {}  ",
-        ] {
-            assert!(well_formed_object(good.as_bytes()), "{good}");
-        }
-        for bad in [
-            r#"{"event": broken}"#,
-            r#"{"a": 1"#,
-            r#"{"a": "unterminated}"#,
-            r#"{"a": tru}"#,
-            r#"{"a": [1, 2}"#,
-            r#"{"a": 1} {"b": 2}"#,
-            r#"{"a": "\x"}"#,
-            "[1, 2]",
-            "",
-            "{\"a\": 1}\u{0}",
-            // What a parse refuses between well-formed tokens.
-            r#"{"a": 1 "b": 2}"#,
-            r#"{"a" 1}"#,
-            r#"{"a": 1,}"#,
-            r#"{,}"#,
-            r#"{"a": 1,, "b": 2}"#,
-            r#"{"a": 01}"#,
-            r#"{"a": [1 2]}"#,
-            r#"{"a": [1,]}"#,
-            r#"{"a": {"b"}}"#,
-            r#"{:1}"#,
-            r#"{"a"::1}"#,
-            r#"{"a": 1: 2}"#,
-            r#"{"a": true1}"#,
-            r#"{1: 2}"#,
-            r#"{"a": [}]}"#,
-            // Strings a parse into text refuses: control characters, lone surrogates.
-            "{\"a\": \"x\u{0}y\"}",
-            "{\"a\": \"x\ty\"}",
-            r#"{"a": "\ud800"}"#,
-            r#"{"a": "\ud800\u0041"}"#,
-            r#"{"a": "\udc00"}"#,
-        ] {
-            assert!(!well_formed_object(bad.as_bytes()), "{bad:?}");
-        }
-        for good in [
-            r#"{"a": "\ud83d\ude00", "b": [], "c": [{}, [1, -0.5E+2]], "d": ""}"#,
-            r#"{"a":1e999,"b":{"c":null}}"#,
-        ] {
-            assert!(well_formed_object(good.as_bytes()), "{good}");
-        }
-        let deep = format!("{{\"a\": {}{}}}", "[".repeat(200), "]".repeat(200));
-        assert!(!well_formed_object(deep.as_bytes()));
     }
 }

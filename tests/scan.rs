@@ -223,7 +223,7 @@ fn raw_inputs_are_always_told_apart_from_ecs_documents() {
             continue;
         }
         raw += 1;
-        let outline = outline_object(text.as_bytes(), &watch);
+        let outline = outline_object(text, &watch);
         assert!(
             outline.map_or(true, |outline| outline.saw_watched_key
                 || outline.may_embed_json)
@@ -256,86 +256,126 @@ fn malformed_lines_are_reported_on_every_path() {
             assert_eq!(outcome.errors.len(), 1, "{input:?}: {text}");
             assert_eq!(outcome.documents, 0, "{input:?}: {text}");
         }
+        // Each grammar fault as it is (no rule can match: the fast check
+        // meets it) and after the seed rule's literal (the lazy reader does).
+        for fault in GRAMMAR_FAULTS {
+            let candidate = format!(r#"{{"z": "Invite external user", {}"#, &fault[1..]);
+            for text in [fault, candidate.as_str()] {
+                let outcome = engine.evaluate_input_json(text, DEFAULT_MAX_JSON_DEPTH, now, None);
+                assert_eq!(outcome.errors.len(), 1, "{input:?}: {text}");
+                assert_eq!(outcome.documents, 0, "{input:?}: {text}");
+            }
+        }
     }
 }
 
-/// The structure check, written the plain way: one byte at a time. The fast
-/// check (`scan::outline_object`) must accept exactly what this accepts.
+/// The check of unread lines, written the plain way: recursive descent, one
+/// byte at a time, as JSON's grammar (RFC 8259) reads, refusing raw control
+/// characters in strings and lone surrogates as serde_json does, and
+/// nesting deeper than `MAX_DEPTH`. The fast check (`scan::outline_object`)
+/// must accept exactly what this accepts.
 mod reference {
     const MAX_DEPTH: usize = kql_detect::scan::MAX_DEPTH;
 
-    fn whitespace(byte: u8) -> bool {
-        matches!(byte, b' ' | b'\t' | b'\n' | b'\r')
+    fn whitespace(text: &[u8], mut at: usize) -> usize {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = text.get(at) {
+            at += 1;
+        }
+        at
     }
 
     pub fn well_formed_object(text: &[u8]) -> bool {
-        let Some(start) = text.iter().position(|&byte| !whitespace(byte)) else {
-            return false;
-        };
-        if text[start] != b'{' {
+        let start = whitespace(text, 0);
+        if text.get(start) != Some(&b'{') {
             return false;
         }
-        let mut open = Vec::new();
-        let mut at = start;
-        while at < text.len() {
-            let byte = text[at];
-            let length = match byte {
-                b'{' | b'[' if open.len() < MAX_DEPTH => {
-                    open.push(byte);
-                    Some(1)
-                }
-                b'}' | b']' => {
-                    let opener = if byte == b'}' { b'{' } else { b'[' };
-                    if open.pop() != Some(opener) {
-                        return false;
-                    }
-                    if open.is_empty() {
-                        return text[at + 1..].iter().all(|&byte| whitespace(byte));
-                    }
-                    Some(1)
-                }
-                b'"' => string(&text[at..]),
-                b'-' | b'0'..=b'9' => number(&text[at..]),
-                b't' => text[at..].starts_with(b"true").then_some(4),
-                b'f' => text[at..].starts_with(b"false").then_some(5),
-                b'n' => text[at..].starts_with(b"null").then_some(4),
-                b',' | b':' => Some(1),
-                _ if whitespace(byte) => Some(1),
-                _ => None,
-            };
-            match length {
-                Some(length) => at += length,
-                None => return false,
-            }
-        }
-        false
+        value(text, start, 0).is_some_and(|end| whitespace(text, end) == text.len())
     }
 
-    fn string(text: &[u8]) -> Option<usize> {
-        let mut at = 1;
+    /// The end of the value starting at `at`, inside `open` containers.
+    fn value(text: &[u8], at: usize, open: usize) -> Option<usize> {
+        match *text.get(at)? {
+            b'{' => container(text, at, open, b'}', true),
+            b'[' => container(text, at, open, b']', false),
+            b'"' => string(text, at),
+            b'-' | b'0'..=b'9' => number(text, at),
+            b't' => text[at..].starts_with(b"true").then_some(at + 4),
+            b'f' => text[at..].starts_with(b"false").then_some(at + 5),
+            b'n' => text[at..].starts_with(b"null").then_some(at + 4),
+            _ => None,
+        }
+    }
+
+    fn container(text: &[u8], at: usize, open: usize, close: u8, keyed: bool) -> Option<usize> {
+        if open == MAX_DEPTH {
+            return None;
+        }
+        let mut at = whitespace(text, at + 1);
+        if text.get(at) == Some(&close) {
+            return Some(at + 1);
+        }
+        loop {
+            if keyed {
+                if text.get(at) != Some(&b'"') {
+                    return None;
+                }
+                at = whitespace(text, string(text, at)?);
+                if text.get(at) != Some(&b':') {
+                    return None;
+                }
+                at = whitespace(text, at + 1);
+            }
+            at = whitespace(text, value(text, at, open + 1)?);
+            match *text.get(at)? {
+                b',' => at = whitespace(text, at + 1),
+                byte if byte == close => return Some(at + 1),
+                _ => return None,
+            }
+        }
+    }
+
+    fn string(text: &[u8], quote: usize) -> Option<usize> {
+        let mut at = quote + 1;
         loop {
             match *text.get(at)? {
                 b'"' => return Some(at + 1),
                 b'\\' => {
                     at += match *text.get(at + 1)? {
                         b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => 2,
-                        b'u' if text.get(at + 2..at + 6)?.iter().all(u8::is_ascii_hexdigit) => 6,
+                        b'u' => match hex4(text, at + 2)? {
+                            0xD800..=0xDBFF => {
+                                let low = (text.get(at + 6..at + 8)? == b"\\u")
+                                    .then(|| hex4(text, at + 8))??;
+                                (0xDC00..=0xDFFF).contains(&low).then_some(12)?
+                            }
+                            0xDC00..=0xDFFF => return None,
+                            _ => 6,
+                        },
                         _ => return None,
                     }
                 }
+                0..=0x1F => return None,
                 _ => at += 1,
             }
         }
     }
 
-    fn number(text: &[u8]) -> Option<usize> {
+    fn hex4(text: &[u8], at: usize) -> Option<u32> {
+        let digits = std::str::from_utf8(text.get(at..at + 4)?).ok()?;
+        digits
+            .bytes()
+            .all(|byte| byte.is_ascii_hexdigit())
+            .then(|| u32::from_str_radix(digits, 16).ok())?
+    }
+
+    fn number(text: &[u8], start: usize) -> Option<usize> {
         let digits = |from: usize| {
             text[from..]
                 .iter()
                 .take_while(|b| b.is_ascii_digit())
                 .count()
         };
-        let mut at = usize::from(text[0] == b'-');
+        let mut at = start + usize::from(text[start] == b'-');
         match text.get(at)? {
             b'0' => at += 1,
             b'1'..=b'9' => at += digits(at),
@@ -359,6 +399,36 @@ mod reference {
     }
 }
 
+/// What a parse refuses between well-formed tokens and inside strings that
+/// a check of brackets, quotes and escapes alone would pass: each must be
+/// refused by the fast check and the lazy reader, and reported on every path.
+const GRAMMAR_FAULTS: [&str; 14] = [
+    r#"{"a":1 "b":2}"#,
+    r#"{"a" 1}"#,
+    r#"{"a":1,}"#,
+    r#"{,}"#,
+    r#"{"a":01}"#,
+    r#"{"a":-}"#,
+    r#"{"a":1.}"#,
+    r#"{"a":1e+}"#,
+    r#"{"a":[1,]}"#,
+    r#"{"a":["b":1]}"#,
+    r#"{"a":"\ud800"}"#,
+    r#"{"a":"\ud800\u0041"}"#,
+    "{\"a\":\"x\u{0}y\"}",
+    "{\"a\":\"x\ty\"}",
+];
+
+/// serde_json's answer, as the full path reads a line: one JSON object.
+fn parses_as_object(text: &str) -> bool {
+    use serde::Deserialize;
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    deserializer.disable_recursion_limit();
+    serde_json::Value::deserialize(&mut deserializer)
+        .and_then(|value| deserializer.end().map(|()| value))
+        .is_ok_and(|value| value.is_object())
+}
+
 /// Hostile variants of real lines: every truncation, bytes replaced by the
 /// characters that matter to JSON's structure and escapes, deep nesting,
 /// escapes across 64-byte blocks.
@@ -371,6 +441,11 @@ fn hostile_lines() -> Vec<Vec<u8>> {
     seeds.push(
         br#"{"a\\": "x\\\"y\u00e9\/", "n": [-0.5e+3, 0, 12, true, false, null], "o": {}}"#.to_vec(),
     );
+    seeds.push(
+        br#"{"s": "\ud83d\ude00\ud800\udc00", "t": ["\u00e9"], "e": 10.25E-1, "k": {"a": [{}]}}"#
+            .to_vec(),
+    );
+    seeds.extend(GRAMMAR_FAULTS.iter().map(|fault| fault.as_bytes().to_vec()));
     for shift in 0..70 {
         let mut line = br#"{"pad": ""#.to_vec();
         line.extend(std::iter::repeat(b'p').take(shift));
@@ -395,7 +470,8 @@ fn hostile_lines() -> Vec<Vec<u8>> {
         }
         for at in (0..seed.len()).step_by(3) {
             for byte in [
-                b'"', b'\\', b'{', b'}', b'[', b']', b'u', b'x', b'0', b' ', b'\n', 0,
+                b'"', b'\\', b'{', b'}', b'[', b']', b'u', b'x', b'0', b' ', b'\n', 0, b',', b':',
+                b'-', b'.', b'e', b'\t', 0x1F, b'd',
             ] {
                 let mut mutated = seed.clone();
                 mutated[at] = byte;
@@ -415,13 +491,12 @@ fn the_fast_structure_check_accepts_exactly_what_the_plain_one_does() {
     };
     let (mut accepted, mut refused) = (0, 0);
     for line in hostile_lines() {
-        let fast = outline_object(&line, &watch).is_some();
-        assert_eq!(
-            fast,
-            reference::well_formed_object(&line),
-            "{}",
-            String::from_utf8_lossy(&line)
-        );
+        // The fast check reads text; a line that is not UTF-8 is no `&str`.
+        let Ok(text) = std::str::from_utf8(&line) else {
+            continue;
+        };
+        let fast = outline_object(text, &watch).is_some();
+        assert_eq!(fast, reference::well_formed_object(&line), "{text:?}");
         if fast {
             accepted += 1;
         } else {
@@ -434,9 +509,57 @@ fn the_fast_structure_check_accepts_exactly_what_the_plain_one_does() {
     );
 }
 
-/// On hostile lines the fast paths give the full path's answer, except
-/// that a line only the plain structure check accepts may count as an event
-/// (the check is weaker than a parse: it does not look at commas and colons).
+/// Whatever the fast check or the lazy reader (reading some fields, skipping
+/// the rest) answers for, serde_json reads as one object: a line they pass is
+/// counted as an event without being parsed.
+#[test]
+fn what_the_fast_paths_accept_serde_json_reads_as_an_object() {
+    use kql_detect::scan::{outline_object, KeyWatch};
+    let watch = KeyWatch {
+        keys: &[],
+        prefixes: &[],
+    };
+    let field_sets = [
+        FieldSet::default(),
+        FieldSet::default()
+            .with_exact("a")
+            .with_exact("n")
+            .with_exact("s")
+            .with_exact("azure.auditlogs.operation_name"),
+    ];
+    let mut scanner = Scanner::default();
+    let (mut accepted, mut refused) = (0, 0);
+    for line in hostile_lines() {
+        let Ok(text) = std::str::from_utf8(&line) else {
+            continue;
+        };
+        let parses = parses_as_object(text);
+        let outlined = outline_object(text, &watch).is_some();
+        assert!(!outlined || parses, "outlined, not parsed: {text:?}");
+        for fields in &field_sets {
+            let scanned = scanner.scan(text, fields).is_some();
+            assert!(!scanned || parses, "read lazily, not parsed: {text:?}");
+        }
+        if outlined {
+            accepted += 1;
+        } else if !parses {
+            refused += 1;
+        }
+    }
+    assert!(
+        accepted > 100 && refused > 1000,
+        "{accepted} accepted, {refused} refused"
+    );
+    for fault in GRAMMAR_FAULTS {
+        assert!(!parses_as_object(fault), "{fault:?}");
+        assert!(outline_object(fault, &watch).is_none(), "{fault:?}");
+        for fields in &field_sets {
+            assert!(scanner.scan(fault, fields).is_none(), "{fault:?}");
+        }
+    }
+}
+
+/// On hostile lines the fast paths give the full path's answer.
 #[test]
 fn hostile_lines_get_the_full_paths_answer() {
     use kql_detect::engine::Engine;
@@ -469,7 +592,7 @@ fn hostile_lines_get_the_full_paths_answer() {
                 }
                 Err(_) => {
                     assert!(
-                        !lazy.errors.is_empty() || reference::well_formed_object(&line),
+                        !lazy.errors.is_empty() && lazy.documents == 0,
                         "a malformed line was counted as an event: {text}"
                     );
                     refused += 1;

@@ -17,7 +17,7 @@ use crate::ingest::{
     may_embed_record, InputKind, EMBEDDING_FIELDS, NON_ECS_KEY_PREFIXES, NON_ECS_TOP_LEVEL_KEYS,
 };
 use crate::limits::parse_json;
-use crate::scan::{self, outline_object, well_formed_object, KeyWatch, Projected, Scanner};
+use crate::scan::{self, outline_object, KeyWatch, Projected, Scanner};
 use crate::time::Timestamp;
 
 /// What one input produced.
@@ -107,13 +107,11 @@ impl Engine {
         recent: Option<&mut RecentAlerts>,
     ) -> InputOutcome {
         let lazy = max_json_depth >= scan::MAX_DEPTH;
-        // The lazy reader reads what the rules need, not every token: a line
-        // it answers for must still be one the full parse would read.
-        let lazily_no_alert = || {
-            self.alerts_on_projection(text, now) == Some(false)
-                && well_formed_object(text.as_bytes())
-        };
-        if lazy && (self.cannot_match(text) || lazily_no_alert()) {
+        // The lazy reader answers only for text the full parse reads as one
+        // object (it checks the values it skips against JSON's grammar too),
+        // so a line it passes is rightly counted as an event.
+        if lazy && (self.cannot_match(text) || self.alerts_on_projection(text, now) == Some(false))
+        {
             return InputOutcome {
                 documents: 1,
                 ..InputOutcome::default()
@@ -159,14 +157,10 @@ impl Engine {
             keys: &NON_ECS_TOP_LEVEL_KEYS,
             prefixes: &NON_ECS_KEY_PREFIXES,
         };
-        let passed_on = outline_object(text.as_bytes(), &watch).is_some_and(|outline| {
+        outline_object(text, &watch).is_some_and(|outline| {
             let embeds = self.ingest.input == InputKind::Auto && outline.may_embed_json;
             !(outline.saw_watched_key || embeds)
-        });
-        // The outline checks structure, not JSON's whole grammar (commas,
-        // colons, number forms, surrogates): a line it passes must also be
-        // one the full parse reads, or it would be counted and not reported.
-        passed_on && well_formed_object(text.as_bytes())
+        })
     }
 
     /// Whether any rule alerts on `text`, read lazily; `None` when the lazy

@@ -1,21 +1,19 @@
-//! The structure of JSON text nobody reads: checked, not parsed.
+//! JSON text nobody reads: checked, not parsed.
 //!
 //! Most lines of a log stream are never read (the prefilter shows no rule can
 //! match them), yet a malformed one must still be reported as invalid, never
 //! counted as an event. And the lazy reader skips every value no rule reads.
-//! Both only need to know where containers end and that the text between is
-//! shaped like JSON. So strings are crossed with [`Specials`] (the next quote
-//! or backslash, found a block at a time), and only the few bytes between
-//! strings (brackets, commas, colons, numbers, literals) are looked at one by
-//! one.
-//!
-//! The check is weaker than a parse (commas and colons are not checked, nor
-//! raw control characters inside strings), but it catches what corrupts log
-//! lines in practice: truncation, stray text, broken literals and escapes,
-//! unbalanced brackets.
+//! Both need to know where containers end and that the text is JSON as a
+//! full parse reads it. So strings are crossed with [`Specials`] (the next
+//! quote, backslash or control character, found a block at a time), and only
+//! the few bytes between strings (brackets, commas, colons, numbers,
+//! literals) are looked at one by one, against what JSON's grammar lets come
+//! next ([`Expect`]). Inside strings only escapes are looked at (surrogates
+//! must pair, as they must for serde_json); a raw control character there
+//! ends the check, as it ends a parse.
 
 use super::specials::Specials;
-use super::{escape_length, number_length, MAX_DEPTH};
+use super::{decode_escape, number_length, MAX_DEPTH};
 
 /// Top-level keys whose presence a caller wants to know of.
 #[derive(Clone, Copy, Debug)]
@@ -51,9 +49,12 @@ pub struct Outline {
     pub may_embed_json: bool,
 }
 
-/// Whether `text` is shaped like one JSON object (nested at most
-/// [`MAX_DEPTH`] levels) and, if so, its [`Outline`] as `watch` asks.
-pub fn outline_object(text: &[u8], watch: &KeyWatch<'_>) -> Option<Outline> {
+/// Whether `text` is one JSON object as serde_json reads it (nested at most
+/// [`MAX_DEPTH`] levels) and, if so, its [`Outline`] as `watch` asks. Callers
+/// count a line this passes as an event without parsing it, so it must never
+/// pass one the parse refuses; `None` only sends the line to the parse.
+pub fn outline_object(text: &str, watch: &KeyWatch<'_>) -> Option<Outline> {
+    let text = text.as_bytes();
     let start = skip_whitespace(text, 0);
     if text.get(start) != Some(&b'{') {
         return None;
@@ -78,11 +79,28 @@ pub fn outline_object(text: &[u8], watch: &KeyWatch<'_>) -> Option<Outline> {
     (skip_whitespace(text, end) == text.len()).then_some(outline)
 }
 
-/// The position after the object or array opening at `start`, if it is well
-/// formed with at most `max_open` containers open at once (itself
+/// What JSON's grammar lets come next, between strings.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// A value (after `:`, or after `,` in an array).
+    Value,
+    /// A value or `]` (after `[`).
+    ValueOrEnd,
+    /// A key (after `,` in an object).
+    Key,
+    /// A key or `}` (after `{`).
+    KeyOrEnd,
+    /// `:` (after a key).
+    Colon,
+    /// `,` or the end of the object or array (after a value).
+    CommaOrEnd,
+}
+
+/// The position after the object or array opening at `start`, if it is
+/// valid JSON with at most `max_open` containers open at once (itself
 /// included). Each string's contents (raw, between its quotes) are passed to
 /// `on_string` with the number of containers open around it and whether it
-/// follows a colon (a value, not a key).
+/// is a value (not a key).
 pub(super) fn skip_container(
     text: &[u8],
     specials: &mut Specials<'_>,
@@ -92,23 +110,31 @@ pub(super) fn skip_container(
 ) -> Option<usize> {
     let mut open = [0u8; MAX_DEPTH + 1];
     let mut depth = 0usize;
-    let mut after_colon = false;
+    let mut expect = Expect::Value;
     let mut at = start;
     loop {
         let next = specials.next(at).unwrap_or(text.len());
+        // Only non-special bytes come here, so a number or literal never
+        // runs past `next`.
         while at < next {
             let byte = text[at];
-            at += match byte {
-                b'{' | b'[' => {
+            let (length, then) = match (byte, expect) {
+                (b' ', _) => (1, expect),
+                (b'{' | b'[', Expect::Value | Expect::ValueOrEnd) => {
                     if depth >= max_open {
                         return None;
                     }
                     *open.get_mut(depth)? = byte;
                     depth += 1;
-                    after_colon = false;
-                    1
+                    let then = if byte == b'{' {
+                        Expect::KeyOrEnd
+                    } else {
+                        Expect::ValueOrEnd
+                    };
+                    (1, then)
                 }
-                b'}' | b']' => {
+                (b'}', Expect::KeyOrEnd | Expect::CommaOrEnd)
+                | (b']', Expect::ValueOrEnd | Expect::CommaOrEnd) => {
                     let opener = if byte == b'}' { b'{' } else { b'[' };
                     if open.get(depth.wrapping_sub(1)) != Some(&opener) {
                         return None;
@@ -117,38 +143,65 @@ pub(super) fn skip_container(
                     if depth == 0 {
                         return Some(at + 1);
                     }
-                    1
+                    (1, Expect::CommaOrEnd)
                 }
-                b':' => {
-                    after_colon = true;
-                    1
+                (b':', Expect::Colon) => (1, Expect::Value),
+                (b',', Expect::CommaOrEnd) => {
+                    let in_object = open.get(depth.wrapping_sub(1)) == Some(&b'{');
+                    (
+                        1,
+                        if in_object {
+                            Expect::Key
+                        } else {
+                            Expect::Value
+                        },
+                    )
                 }
-                b',' => {
-                    after_colon = false;
-                    1
+                (b'-' | b'0'..=b'9', Expect::Value | Expect::ValueOrEnd) => {
+                    (number_length(&text[at..])?, Expect::CommaOrEnd)
                 }
-                b' ' | b'\t' | b'\n' | b'\r' => 1,
-                b'-' | b'0'..=b'9' => number_length(&text[at..])?,
-                b't' => literal_length(&text[at..], b"true")?,
-                b'f' => literal_length(&text[at..], b"false")?,
-                b'n' => literal_length(&text[at..], b"null")?,
+                (b't', Expect::Value | Expect::ValueOrEnd) => {
+                    (literal_length(&text[at..], b"true")?, Expect::CommaOrEnd)
+                }
+                (b'f', Expect::Value | Expect::ValueOrEnd) => {
+                    (literal_length(&text[at..], b"false")?, Expect::CommaOrEnd)
+                }
+                (b'n', Expect::Value | Expect::ValueOrEnd) => {
+                    (literal_length(&text[at..], b"null")?, Expect::CommaOrEnd)
+                }
                 _ => return None,
             };
+            at += length;
+            expect = then;
         }
-        // A quote opens a string; a backslash or the end cannot come here.
-        if text.get(next) != Some(&b'"') {
-            return None;
+        match text.get(next) {
+            Some(b'"') => {
+                let is_value = match expect {
+                    Expect::Key | Expect::KeyOrEnd => false,
+                    Expect::Value | Expect::ValueOrEnd => true,
+                    Expect::Colon | Expect::CommaOrEnd => return None,
+                };
+                let (close, _) = string_end(text, specials, next)?;
+                on_string(&text[next + 1..close], depth, is_value);
+                expect = if is_value {
+                    Expect::CommaOrEnd
+                } else {
+                    Expect::Colon
+                };
+                at = close + 1;
+            }
+            // The control characters that are whitespace between tokens.
+            Some(b'\t' | b'\n' | b'\r') => at = next + 1,
+            // A backslash outside a string, another control character, the end.
+            _ => return None,
         }
-        let (close, _) = string_end(text, specials, next)?;
-        on_string(&text[next + 1..close], depth, after_colon);
-        after_colon = false;
-        at = close + 1;
     }
 }
 
 /// The position of the quote closing the string whose opening quote is at
-/// `quote`, and whether the string has escapes; `None` if it does not close
-/// or has a malformed escape.
+/// `quote`, and whether the string has escapes; `None` if it does not close,
+/// has a malformed escape (a lone surrogate included) or holds a raw control
+/// character.
 pub(super) fn string_end(
     text: &[u8],
     specials: &mut Specials<'_>,
@@ -158,11 +211,14 @@ pub(super) fn string_end(
     let mut escaped = false;
     loop {
         let special = specials.next(at)?;
-        if text[special] == b'"' {
-            return Some((special, escaped));
+        match text[special] {
+            b'"' => return Some((special, escaped)),
+            b'\\' => {
+                escaped = true;
+                at = special + decode_escape(&text[special..])?.1;
+            }
+            _ => return None,
         }
-        escaped = true;
-        at = special + escape_length(&text[special..])?;
     }
 }
 
@@ -189,7 +245,7 @@ mod tests {
     };
 
     fn well_formed(text: &str) -> bool {
-        outline_object(text.as_bytes(), &NOTHING).is_some()
+        outline_object(text, &NOTHING).is_some()
     }
 
     #[test]
@@ -198,6 +254,9 @@ mod tests {
             r#"{"a": 1, "b": [true, null, -2.5e3, "x\"y\u00e9"], "c": {"d": {}}}"#,
             "  {}  ",
             r#"{"a\\": "\\\\", "b": "\/"}"#,
+            r#"{"a": "\ud83d\ude00", "b": [], "c": [{}, [1, -0.5E+2]], "d": ""}"#,
+            r#"{"a":1e999,"b":{"c":null}}"#,
+            "{\"a\":\t1,\r\n\"b\"\t:\n[ ]}\r\n",
         ] {
             assert!(well_formed(good), "{good}");
         }
@@ -216,6 +275,43 @@ mod tests {
             "",
             "{\"a\": 1}\u{0}",
             "\u{feff}{}",
+            // What a parse refuses between well-formed tokens.
+            r#"{"a": 1 "b": 2}"#,
+            r#"{"a" 1}"#,
+            r#"{"a": 1,}"#,
+            r#"{,}"#,
+            r#"{"a": 1,, "b": 2}"#,
+            r#"{"a": 01}"#,
+            r#"{"a": -}"#,
+            r#"{"a": 1.}"#,
+            r#"{"a": .5}"#,
+            r#"{"a": 1e}"#,
+            r#"{"a": 1e+}"#,
+            r#"{"a": +1}"#,
+            r#"{"a": [1 2]}"#,
+            r#"{"a": [1,]}"#,
+            r#"{"a": [,1]}"#,
+            r#"{"a": {"b"}}"#,
+            r#"{:1}"#,
+            r#"{"a"::1}"#,
+            r#"{"a": 1: 2}"#,
+            r#"{"a": true1}"#,
+            r#"{"a": "x" "y"}"#,
+            r#"{1: 2}"#,
+            r#"{"a": [}]}"#,
+            r#"{"a": ["b": 1]}"#,
+            // Strings a parse into text refuses: raw control characters,
+            // lone surrogates.
+            "{\"a\": \"x\u{0}y\"}",
+            "{\"a\": \"x\ty\"}",
+            "{\"a\u{1f}\": 1}",
+            "{\"a\": 1,\u{1}\"b\": 2}",
+            r#"{"a": "\ud800"}"#,
+            r#"{"a": "\ud800x"}"#,
+            r#"{"a": "\ud800\u0041"}"#,
+            r#"{"a": "\ud800\ud800"}"#,
+            r#"{"a": "\udc00"}"#,
+            r#"{"a": "\ud83d\n"}"#,
         ] {
             assert!(!well_formed(bad), "{bad:?}");
         }
@@ -233,7 +329,7 @@ mod tests {
             keys: &["records"],
             prefixes: &["@odata."],
         };
-        let outline = |text: &str| outline_object(text.as_bytes(), &watch).unwrap();
+        let outline = |text: &str| outline_object(text, &watch).unwrap();
         assert!(outline(r#"{"a": 1, "records": []}"#).saw_watched_key);
         assert!(outline(r#"{"@odata.context": "x"}"#).saw_watched_key);
         for unwatched in [

@@ -1,14 +1,17 @@
-//! Where the next `"` or `\` is, found 64 bytes at a time.
+//! Where the next `"`, `\` or control character is, found 64 bytes at a time.
 //!
 //! JSON text in logs is mostly short strings, and reading it means finding
 //! where each string ends: the next quote or backslash. A fresh search per
 //! string (`memchr2`) pays its setup on every one of them. Instead the
-//! positions of every quote and backslash of a 64-byte block are computed at
-//! once, as a bit mask (SIMD on wasm32, eight bytes per `u64` step
-//! elsewhere: the crate forbids `unsafe`, which native SIMD intrinsics still
-//! need), and each search within the block is then a few bit operations.
+//! positions of every such byte of a 64-byte block are computed at once, as
+//! a bit mask (SIMD on wasm32, eight bytes per `u64` step elsewhere: the
+//! crate forbids `unsafe`, which native SIMD intrinsics still need), and each
+//! search within the block is then a few bit operations. Control characters
+//! (bytes below 0x20) are found in the same pass because a JSON string may
+//! not hold them raw: a reader that crosses strings this way sees every one
+//! it would otherwise have to look for byte by byte.
 
-/// A cursor over the quotes and backslashes of one text. Searches may go
+/// A cursor over the quotes, backslashes and control characters of one text. Searches may go
 /// anywhere, but moving forward, as readers do, reuses the current block.
 #[derive(Debug)]
 pub struct Specials<'t> {
@@ -16,7 +19,7 @@ pub struct Specials<'t> {
     /// The offset of the block `mask` describes (a multiple of 64), or
     /// `usize::MAX` before the first search.
     block: usize,
-    /// Bit `i` set when `text[block + i]` is a quote or a backslash.
+    /// Bit `i` set when `text[block + i]` is special (see [`special_mask`]).
     mask: u64,
 }
 
@@ -32,7 +35,7 @@ impl<'t> Specials<'t> {
         }
     }
 
-    /// The position of the first `"` or `\` at or after `from`.
+    /// The position of the first `"`, `\` or byte below 0x20 at or after `from`.
     pub fn next(&mut self, from: usize) -> Option<usize> {
         if from >= self.text.len() {
             return None;
@@ -58,8 +61,8 @@ impl<'t> Specials<'t> {
         self.mask = match self.text.get(block..block + BLOCK) {
             Some(bytes) => special_mask(bytes),
             None => {
-                // The last, partial block: zeros are neither quotes nor backslashes.
-                let mut padded = [0u8; BLOCK];
+                // The last, partial block, padded with spaces, which are not special.
+                let mut padded = [b' '; BLOCK];
                 let tail = self.text.get(block..).unwrap_or_default();
                 padded[..tail.len()].copy_from_slice(tail);
                 special_mask(&padded)
@@ -68,23 +71,28 @@ impl<'t> Specials<'t> {
     }
 }
 
-/// Bit `i` set when `bytes[i]` (64 bytes) is a quote or a backslash.
+/// Bit `i` set when `bytes[i]` (64 bytes) is a quote, a backslash or below 0x20.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 fn special_mask(bytes: &[u8]) -> u64 {
-    use core::arch::wasm32::{u64x2, u8x16_bitmask, u8x16_eq, u8x16_splat, v128_or};
+    use core::arch::wasm32::{u64x2, u8x16_bitmask, u8x16_eq, u8x16_lt, u8x16_splat, v128_or};
     let quote = u8x16_splat(b'"');
     let backslash = u8x16_splat(b'\\');
+    let space = u8x16_splat(b' ');
     let mut mask = 0u64;
     for (index, lane) in bytes.chunks_exact(16).enumerate() {
         let (low, high) = lane.split_at(8);
         let vector = u64x2(le_word(low), le_word(high));
-        let hits = v128_or(u8x16_eq(vector, quote), u8x16_eq(vector, backslash));
+        let hits = v128_or(
+            v128_or(u8x16_eq(vector, quote), u8x16_eq(vector, backslash)),
+            // Unsigned: bytes of multi-byte characters (0x80 and up) are not below.
+            u8x16_lt(vector, space),
+        );
         mask |= u64::from(u8x16_bitmask(hits)) << (16 * index);
     }
     mask
 }
 
-/// Bit `i` set when `bytes[i]` (64 bytes) is a quote or a backslash.
+/// Bit `i` set when `bytes[i]` (64 bytes) is a quote, a backslash or below 0x20.
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 fn special_mask(bytes: &[u8]) -> u64 {
     const QUOTES: u64 = u64::from_ne_bytes([b'"'; 8]);
@@ -92,7 +100,7 @@ fn special_mask(bytes: &[u8]) -> u64 {
     let mut mask = 0u64;
     for (index, word) in bytes.chunks_exact(8).enumerate() {
         let word = le_word(word);
-        let hits = zero_bytes(word ^ QUOTES) | zero_bytes(word ^ BACKSLASHES);
+        let hits = zero_bytes(word ^ QUOTES) | zero_bytes(word ^ BACKSLASHES) | below_space(word);
         mask |= gather_high_bits(hits) << (8 * index);
     }
     mask
@@ -111,6 +119,18 @@ fn zero_bytes(word: u64) -> u64 {
     !(((word & LOW_SEVEN).wrapping_add(LOW_SEVEN)) | word | LOW_SEVEN)
 }
 
+/// The high bit of each byte of `word` below 0x20, and no other bit: a byte's
+/// low seven bits plus 0x60 reach its high bit exactly when they are 0x20 or
+/// more (at most 0xDF, so nothing carries into the next byte), and a byte
+/// whose own high bit is set is not below 0x20.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+fn below_space(word: u64) -> u64 {
+    const LOW_SEVEN: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const TO_HIGH_BIT: u64 = u64::from_ne_bytes([0x60; 8]);
+    const HIGH_BITS: u64 = !LOW_SEVEN;
+    !((word & LOW_SEVEN) + TO_HIGH_BIT) & !word & HIGH_BITS
+}
+
 /// Packs the high bit of each byte (byte `i`'s into bit `i`): each set bit
 /// is shifted into the top byte by its own term of the multiplier, and no
 /// two terms meet, so nothing carries.
@@ -123,14 +143,19 @@ fn gather_high_bits(high_bits: u64) -> u64 {
 mod tests {
     use super::*;
 
+    fn is_special(byte: u8) -> bool {
+        byte == b'"' || byte == b'\\' || byte < 0x20
+    }
+
     /// Every search from every position agrees with a byte-by-byte search.
     #[test]
     fn finds_what_a_byte_loop_finds_from_every_position() {
         let mut text = Vec::new();
         for round in 0..300u32 {
-            // Quotes, backslashes, their neighbours, zeros and high bytes, at
-            // irregular spacing across block boundaries.
-            let byte = match round % 11 {
+            // Quotes, backslashes, their neighbours, control characters and
+            // the bytes around 0x20 and 0x80, at irregular spacing across
+            // block boundaries.
+            let byte = match round % 17 {
                 0 => b'"',
                 3 => b'\\',
                 5 => b'!',
@@ -138,6 +163,12 @@ mod tests {
                 7 => 0,
                 8 => 0xA2,
                 9 => 0xDC,
+                10 => 0x1F,
+                11 => b' ',
+                12 => b'\t',
+                13 => 0x9F,
+                14 => 0x7F,
+                15 => 0xFF,
                 _ => b'a' + (round % 26) as u8,
             };
             text.push(byte);
@@ -152,7 +183,7 @@ mod tests {
                 let expected = text
                     .iter()
                     .skip(from)
-                    .position(|&byte| byte == b'"' || byte == b'\\')
+                    .position(|&byte| is_special(byte))
                     .map(|offset| from + offset);
                 assert_eq!(specials.next(from), expected, "from {from} of {length}");
             }
@@ -160,7 +191,7 @@ mod tests {
             for from in (0..=length).rev().step_by(13) {
                 let expected = text[from..]
                     .iter()
-                    .position(|&byte| byte == b'"' || byte == b'\\')
+                    .position(|&byte| is_special(byte))
                     .map(|offset| from + offset);
                 assert_eq!(specials.next(from), expected, "back to {from} of {length}");
             }
