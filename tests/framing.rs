@@ -188,3 +188,135 @@ fn text_after_an_array_is_placed_on_its_own_line() {
     assert_eq!((*line, *place), (2, Some((2, 1))), "{rendered}");
     assert!(rendered.contains("2 | {\"b\":2}"), "{rendered}");
 }
+
+/// What `evaluate_ndjson` gave over a whole stream: outputs, counts and
+/// invalid lines, comparable across chunkings.
+#[derive(Debug, Default, PartialEq)]
+struct Run {
+    outputs: Vec<serde_json::Value>,
+    lines: usize,
+    blank: usize,
+    events: usize,
+    matched: usize,
+    invalid: Vec<(usize, String)>,
+}
+
+const NOW: kql_detect::time::Timestamp = kql_detect::time::Timestamp(1_795_000_000_000);
+
+/// `engine.evaluate_ndjson` over `input` cut at `cuts`, as a stream feeds it.
+fn evaluate_in_chunks(
+    engine: &kql_detect::engine::Engine,
+    input: &[u8],
+    cuts: &[usize],
+    max_line_bytes: usize,
+) -> Run {
+    let mut run = Run::default();
+    let limits = InputLimits {
+        max_line_bytes,
+        ..InputLimits::default()
+    };
+    let framing = chunked::in_chunks(input, cuts, limits, |batch| {
+        let outcome = engine.evaluate_ndjson(batch, NOW, None);
+        run.events += outcome.events;
+        run.matched += outcome.matched;
+        run.outputs.extend(outcome.outputs);
+        let invalid = outcome.invalid.into_iter();
+        run.invalid
+            .extend(invalid.map(|invalid| (invalid.line, invalid.error.message)));
+        outcome.framing
+    });
+    (run.lines, run.blank) = (framing.lines, framing.blank);
+    run
+}
+
+/// The same run whole, cut at every byte, and fed one byte at a time.
+fn evaluated_every_way(
+    engine: &kql_detect::engine::Engine,
+    input: &[u8],
+    max_line_bytes: usize,
+) -> Run {
+    let whole = evaluate_in_chunks(engine, input, &[], max_line_bytes);
+    for cut in 0..=input.len() {
+        let chunked = evaluate_in_chunks(engine, input, &[cut], max_line_bytes);
+        assert_eq!(chunked, whole, "cut at byte {cut}");
+    }
+    let every_byte: Vec<usize> = (1..input.len()).collect();
+    assert_eq!(
+        evaluate_in_chunks(engine, input, &every_byte, max_line_bytes),
+        whole
+    );
+    whole
+}
+
+fn engine_of(query: &str) -> kql_detect::engine::Engine {
+    let schema = kql_detect::schema::Schema::builtin();
+    kql_detect::engine::Engine::from_queries([query], &schema, NOW).expect("a valid query")
+}
+
+#[test]
+fn evaluated_chunks_cut_anywhere_give_the_same_outputs_as_one_batch() {
+    let engine = engine_of("event.outcome:success");
+    // A byte order mark, CRLF, blank lines, multi-byte characters, bad
+    // UTF-8, a malformed line and no newline at the end.
+    let lines: [&[u8]; 8] = [
+        "\u{feff}{\"event\":{\"outcome\":\"success\"},\"user\":\"zoë\"}\r\n".as_bytes(),
+        b"\r\n",
+        b"{\"event\":{\"outcome\":\"failure\"}}\n",
+        b"{\"bad\":\"\xff\"}\n",
+        b"  \n",
+        "{\"s\":\"\u{1F600}\"}\n".as_bytes(),
+        b"{\"event\":{\"outcome\":\n",
+        b"{\"event\":{\"outcome\":\"success\"},\"n\":2}",
+    ];
+    let whole = evaluated_every_way(&engine, &lines.concat(), usize::MAX);
+    assert_eq!((whole.lines, whole.blank, whole.events), (8, 2, 4));
+    assert_eq!(whole.matched, 2);
+    let invalid: Vec<usize> = whole.invalid.iter().map(|(line, _)| *line).collect();
+    assert_eq!(invalid, [4, 7]);
+}
+
+#[test]
+fn evaluated_lines_too_long_are_invalid_however_they_arrive() {
+    let engine = engine_of("a:1");
+    let input = format!("{{\"a\":1}}\n{{\"a\":\"{}\"}}\n{{\"a\":1}}", "x".repeat(40));
+    let whole = evaluated_every_way(&engine, input.as_bytes(), 20);
+    assert_eq!((whole.lines, whole.events, whole.matched), (3, 2, 2));
+    assert_eq!(
+        whole.invalid,
+        [(
+            2,
+            "the line is longer than 20 bytes, the most a line may hold".to_string()
+        )]
+    );
+}
+
+#[test]
+fn the_sample_alerts_whatever_the_chunks() {
+    let engine = kql_detect::engine::Engine::builtin();
+    let samples = include_bytes!("../examples/azure-auditlogs.ndjson");
+    let whole = evaluate_in_chunks(&engine, samples, &[], usize::MAX);
+    let original_times: Vec<&str> = whole
+        .outputs
+        .iter()
+        .map(|alert| {
+            alert["kibana"]["alert"]["original_time"]
+                .as_str()
+                .unwrap_or("")
+        })
+        .collect();
+    assert_eq!(
+        original_times,
+        [
+            "2026-11-26T09:02:11.418Z",
+            "2026-11-26T10:40:18.250Z",
+            "2026-11-26T10:52:09.661Z",
+            "2026-11-26T11:05:47.332Z"
+        ]
+    );
+    assert_eq!((whole.lines, whole.events, whole.matched), (12, 12, 4));
+    let cuts: Vec<usize> = (1..samples.len()).step_by(997).collect();
+    assert_eq!(
+        evaluate_in_chunks(&engine, samples, &cuts, usize::MAX),
+        whole
+    );
+}
