@@ -4,12 +4,10 @@
 // explicitly, as the README's browser example shows.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
 
-import { NOW, consumer, expectedAlerts, launchOptions, pack, root, samplesPath, serve, workDirectory } from './consumers.mjs';
+import { NOW, consumer, expectedAlerts, openBundledPage, pack, root, workDirectory } from './consumers.mjs';
 
 /** The README's browser example and the output it shows. */
 function readmeExample() {
@@ -36,24 +34,10 @@ test('a browser bundle finds the same alerts, initialised on import or explicitl
       'index.html': '<!doctype html><link rel="icon" href="data:,"><script type="module" src="dist/auto.js"></script><script type="module" src="dist/explicit.js"></script>',
     },
   });
-  await build({
-    entryPoints: ['auto.js', 'explicit.js'].map((entry) => path.join(directory, entry)),
-    bundle: true, format: 'esm', platform: 'browser', target: 'es2022', outdir: path.join(directory, 'dist'), logLevel: 'silent',
-  });
-  // esbuild leaves `new URL('kql_detect_bg.wasm', import.meta.url)` alone: the module goes beside the bundle.
-  copyFileSync(path.join(directory, 'node_modules/kql-detect/pkg/web/kql_detect_bg.wasm'), path.join(directory, 'dist/kql_detect_bg.wasm'));
-  copyFileSync(samplesPath, path.join(directory, 'azure-auditlogs.ndjson'));
-
-  const server = await serve(directory);
-  t.after(() => server.close());
-  const browser = await chromium.launch(launchOptions);
-  t.after(() => browser.close());
-  const page = await browser.newPage();
+  const { page, errors, url } = await openBundledPage(t, directory, ['auto.js', 'explicit.js']);
   const logged = [];
-  const errors = [];
   page.on('console', (message) => (message.type() === 'log' ? logged.push(message.text()) : errors.push(message.text())));
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
+  await page.goto(url);
   await page.waitForFunction(() => window.auto !== undefined, null, { timeout: 20_000 });
   assert.deepEqual(await page.evaluate(() => window.auto), expectedAlerts());
   const expectedLines = example.output.trimEnd().split('\n').length;

@@ -4,12 +4,14 @@
 // `npm ci` filled it), so they need the registry only on a cold cache.
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 export const NOW = '2026-11-27T10:00:00Z';
@@ -91,4 +93,28 @@ export async function serve(directory) {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return server;
+}
+
+/**
+ * Bundles `entries` of a consumer project with esbuild for browsers, serves
+ * the project with the wasm module and the bundled samples beside the
+ * bundle, and opens a page in headless Chromium. Uncaught page errors are
+ * collected in `errors`; the caller opens `url` once its listeners are set.
+ */
+export async function openBundledPage(t, directory, entries) {
+  await build({
+    entryPoints: entries.map((entry) => path.join(directory, entry)),
+    bundle: true, format: 'esm', platform: 'browser', target: 'es2022', outdir: path.join(directory, 'dist'), logLevel: 'silent',
+  });
+  // esbuild leaves `new URL('kql_detect_bg.wasm', import.meta.url)` alone: the module goes beside the bundle.
+  copyFileSync(path.join(directory, 'node_modules/kql-detect/pkg/web/kql_detect_bg.wasm'), path.join(directory, 'dist/kql_detect_bg.wasm'));
+  copyFileSync(samplesPath, path.join(directory, 'azure-auditlogs.ndjson'));
+  const server = await serve(directory);
+  t.after(() => server.close());
+  const browser = await chromium.launch(launchOptions);
+  t.after(() => browser.close());
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  return { page, errors, url: `http://127.0.0.1:${server.address().port}/index.html` };
 }

@@ -12,14 +12,11 @@
 // instead, and need the table written again in Rust.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
 
 import * as kql from 'kql-detect';
 
-import { consumer, launchOptions, pack, samplesPath, serve, workDirectory } from './consumers.mjs';
+import { consumer, openBundledPage, pack, samplesPath, workDirectory } from './consumers.mjs';
 import { runHostileTable } from './hostile-inputs.mjs';
 
 const TABLE = new URL('./hostile-inputs.mjs', import.meta.url);
@@ -59,21 +56,8 @@ try {
       'index.html': '<!doctype html><link rel="icon" href="data:,"><script type="module" src="dist/entry.js"></script>',
     },
   });
-  await build({
-    entryPoints: [path.join(directory, 'entry.js')],
-    bundle: true, format: 'esm', platform: 'browser', target: 'es2022', outdir: path.join(directory, 'dist'), logLevel: 'silent',
-  });
-  copyFileSync(path.join(directory, 'node_modules/kql-detect/pkg/web/kql_detect_bg.wasm'), path.join(directory, 'dist/kql_detect_bg.wasm'));
-  copyFileSync(samplesPath, path.join(directory, 'azure-auditlogs.ndjson'));
-
-  const server = await serve(directory);
-  t.after(() => server.close());
-  const browser = await chromium.launch(launchOptions);
-  t.after(() => browser.close());
-  const page = await browser.newPage();
-  const errors = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
+  const { page, errors, url } = await openBundledPage(t, directory, ['entry.js']);
+  await page.goto(url);
   await page.waitForFunction(() => window.report !== undefined, null, { timeout: 300_000, polling: 500 });
   const report = JSON.parse(await page.evaluate(() => window.report));
   assert.equal(report.crashed, undefined, report.crashed);
