@@ -12,8 +12,13 @@
 //! must pair, as they must for serde_json); a raw control character there
 //! ends the check, as it ends a parse.
 
+mod classes;
+mod tokens;
+
 use super::specials::Specials;
 use super::{decode_escape, number_length, MAX_DEPTH};
+use classes::BLOCK;
+use tokens::Check;
 
 /// Top-level keys whose presence a caller wants to know of.
 #[derive(Clone, Copy, Debug)]
@@ -30,11 +35,13 @@ impl KeyWatch<'_> {
     /// backslash, and only a `\u` escape (which callers look for
     /// separately) could spell one of their characters.
     pub fn covers(&self, key: &[u8]) -> bool {
-        self.keys.iter().any(|watched| watched.as_bytes() == key)
-            || self
-                .prefixes
-                .iter()
-                .any(|prefix| key.starts_with(prefix.as_bytes()))
+        // Lengths first: most keys differ from every watched one in length.
+        self.keys
+            .iter()
+            .any(|watched| watched.len() == key.len() && watched.as_bytes() == key)
+            || self.prefixes.iter().any(|prefix| {
+                key.len() >= prefix.len() && key[..prefix.len()] == *prefix.as_bytes()
+            })
     }
 }
 
@@ -54,29 +61,16 @@ pub struct Outline {
 /// count a line this passes as an event without parsing it, so it must never
 /// pass one the parse refuses; `None` only sends the line to the parse.
 pub fn outline_object(text: &str, watch: &KeyWatch<'_>) -> Option<Outline> {
-    let text = text.as_bytes();
-    let start = skip_whitespace(text, 0);
-    if text.get(start) != Some(&b'{') {
+    let bytes = text.as_bytes();
+    let start = skip_whitespace(bytes, 0);
+    if bytes.get(start) != Some(&b'{') {
         return None;
     }
-    let mut outline = Outline::default();
-    let mut specials = Specials::new(text);
-    let end = skip_container(
-        text,
-        &mut specials,
-        start,
-        MAX_DEPTH,
-        |string, depth, is_value| {
-            if depth == 1 && !is_value && watch.covers(string) {
-                outline.saw_watched_key = true;
-            }
-            if let Some(&first) = string.first() {
-                outline.may_embed_json |=
-                    matches!(first, b'{' | b'\\' | 0x80..) || first.is_ascii_whitespace();
-            }
-        },
-    )?;
-    (skip_whitespace(text, end) == text.len()).then_some(outline)
+    let mut check = Check::new(bytes, watch);
+    for block in (0..bytes.len()).step_by(BLOCK) {
+        check.block(block)?;
+    }
+    check.outline()
 }
 
 /// What JSON's grammar lets come next, between strings.
@@ -349,5 +343,106 @@ mod tests {
             assert!(outline(embedding).may_embed_json, "{embedding}");
         }
         assert!(!outline(r#"{"message": "plain {text}", "n": 1}"#).may_embed_json);
+    }
+}
+
+/// The masks against the reader they replaced: string by string, one byte at
+/// a time between strings ([`skip_container`], which the lazy reader still
+/// uses to skip values), on lines whose every byte is moved across block
+/// boundaries.
+#[cfg(test)]
+mod boundary_tests {
+    use super::*;
+
+    /// The outline as [`skip_container`] reads it.
+    fn outline_by_strings(text: &str, watch: &KeyWatch<'_>) -> Option<Outline> {
+        let text = text.as_bytes();
+        let start = skip_whitespace(text, 0);
+        if text.get(start) != Some(&b'{') {
+            return None;
+        }
+        let mut outline = Outline::default();
+        let mut specials = Specials::new(text);
+        let end = skip_container(text, &mut specials, start, MAX_DEPTH, |string, depth, is_value| {
+            if depth == 1 && !is_value && watch.covers(string) {
+                outline.saw_watched_key = true;
+            }
+            if let Some(&first) = string.first() {
+                outline.may_embed_json |=
+                    matches!(first, b'{' | b'\\' | 0x80..) || first.is_ascii_whitespace();
+            }
+        })?;
+        (skip_whitespace(text, end) == text.len()).then_some(outline)
+    }
+
+    const SEEDS: [&str; 16] = [
+        r#"{"a": 1, "b": [true, null, -2.5e3, "x\"y\u00e9"], "c": {"d": {}}}"#,
+        r#"{"records": [{"category": "AuditLogs"}], "n": -0.5E+2}"#,
+        r#"{"k\\": "\\\\\\", "\ud83d\ude00": "\/\b\f\n\r\t", "@odata.x": 1}"#,
+        r#"{"message": "{\"nested\": true}", "e": "é ü", "f": false}"#,
+        r#"{"a": "\\\"", "b": "\\\\\"\\"}"#,
+        r#"{"a": "\ud800", "b": 1}"#,
+        r#"{"a": "\ud83d\u0041"}"#,
+        r#"{"a": "x\qy"}"#,
+        r#"{"a": tru, "b": 1}"#,
+        r#"{"a": 12x}"#,
+        r#"{"a": 1} {}"#,
+        r#"{"a": [1, 2}"#,
+        r#"{"a": "open}"#,
+        "{\"a\": \"tab\there\"}",
+        "{\"a\":\t[\r\n1 ,\n 2 ]\t}\r\n",
+        r#"{"a": 1, \"b": 2}"#,
+    ];
+
+    /// Each seed shifted by leading spaces and by a padding member, so that
+    /// every escape, quote, number and bracket meets every block position.
+    fn shifted_lines() -> Vec<String> {
+        let mut lines = Vec::new();
+        for seed in SEEDS {
+            for pad in 0..=(2 * BLOCK + 3) {
+                lines.push(format!("{}{seed}", " ".repeat(pad)));
+                let filler = "\\\\".repeat(pad % 7) + &"x".repeat(pad);
+                lines.push(format!("{{\"p\": \"{filler}\", {}", &seed[1..]));
+                lines.push(format!("{{\"p\": [{}], {}", "1,".repeat(pad) + "2", &seed[1..]));
+            }
+        }
+        lines
+    }
+
+    #[test]
+    fn masks_agree_with_the_string_by_string_reader_at_every_offset() {
+        let watch = KeyWatch {
+            keys: &["records", "category"],
+            prefixes: &["@odata."],
+        };
+        let (mut accepted, mut refused) = (0, 0);
+        for line in shifted_lines() {
+            let expected = outline_by_strings(&line, &watch);
+            assert_eq!(outline_object(&line, &watch), expected, "{line:?}");
+            match expected {
+                Some(_) => accepted += 1,
+                None => refused += 1,
+            }
+        }
+        assert!(accepted > 1000 && refused > 1000, "{accepted} accepted, {refused} refused");
+    }
+
+    /// Nesting across blocks: the deepest allowed, one more, and closers
+    /// that do not match their openers.
+    #[test]
+    fn nesting_is_tracked_across_blocks() {
+        let watch = KeyWatch { keys: &[], prefixes: &[] };
+        for (depth, closers_ok) in [(127, true), (128, true), (200, true), (60, false)] {
+            let mut closers: String = "]".repeat(depth);
+            if !closers_ok {
+                closers.replace_range(30..31, "}");
+            }
+            let line = format!("{{\"a\": {}{closers}}}", "[".repeat(depth));
+            assert_eq!(
+                outline_object(&line, &watch),
+                outline_by_strings(&line, &watch),
+                "{depth} {closers_ok}"
+            );
+        }
     }
 }
