@@ -363,15 +363,21 @@ mod boundary_tests {
         }
         let mut outline = Outline::default();
         let mut specials = Specials::new(text);
-        let end = skip_container(text, &mut specials, start, MAX_DEPTH, |string, depth, is_value| {
-            if depth == 1 && !is_value && watch.covers(string) {
-                outline.saw_watched_key = true;
-            }
-            if let Some(&first) = string.first() {
-                outline.may_embed_json |=
-                    matches!(first, b'{' | b'\\' | 0x80..) || first.is_ascii_whitespace();
-            }
-        })?;
+        let end = skip_container(
+            text,
+            &mut specials,
+            start,
+            MAX_DEPTH,
+            |string, depth, is_value| {
+                if depth == 1 && !is_value && watch.covers(string) {
+                    outline.saw_watched_key = true;
+                }
+                if let Some(&first) = string.first() {
+                    outline.may_embed_json |=
+                        matches!(first, b'{' | b'\\' | 0x80..) || first.is_ascii_whitespace();
+                }
+            },
+        )?;
         (skip_whitespace(text, end) == text.len()).then_some(outline)
     }
 
@@ -403,7 +409,11 @@ mod boundary_tests {
                 lines.push(format!("{}{seed}", " ".repeat(pad)));
                 let filler = "\\\\".repeat(pad % 7) + &"x".repeat(pad);
                 lines.push(format!("{{\"p\": \"{filler}\", {}", &seed[1..]));
-                lines.push(format!("{{\"p\": [{}], {}", "1,".repeat(pad) + "2", &seed[1..]));
+                lines.push(format!(
+                    "{{\"p\": [{}], {}",
+                    "1,".repeat(pad) + "2",
+                    &seed[1..]
+                ));
             }
         }
         lines
@@ -424,14 +434,20 @@ mod boundary_tests {
                 None => refused += 1,
             }
         }
-        assert!(accepted > 1000 && refused > 1000, "{accepted} accepted, {refused} refused");
+        assert!(
+            accepted > 1000 && refused > 1000,
+            "{accepted} accepted, {refused} refused"
+        );
     }
 
     /// Nesting across blocks: the deepest allowed, one more, and closers
     /// that do not match their openers.
     #[test]
     fn nesting_is_tracked_across_blocks() {
-        let watch = KeyWatch { keys: &[], prefixes: &[] };
+        let watch = KeyWatch {
+            keys: &[],
+            prefixes: &[],
+        };
         for (depth, closers_ok) in [(127, true), (128, true), (200, true), (60, false)] {
             let mut closers: String = "]".repeat(depth);
             if !closers_ok {

@@ -52,8 +52,8 @@ pub fn classify_at(bytes: &[u8], from: usize) -> Classes {
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 fn classify(block: &[u8]) -> Classes {
     use core::arch::wasm32::{
-        i8x16, i8x16_lt, u64x2, u8x16_bitmask, u8x16_eq, u8x16_gt, u8x16_lt, u8x16_splat, u8x16_swizzle,
-        v128, v128_or,
+        i8x16, i8x16_lt, u64x2, u8x16_bitmask, u8x16_eq, u8x16_gt, u8x16_lt, u8x16_splat,
+        u8x16_swizzle, v128, v128_or,
     };
     let quote = u8x16_splat(b'"');
     let backslash = u8x16_splat(b'\\');
@@ -153,7 +153,10 @@ mod tests {
             set(&mut classes.quote, byte == b'"');
             set(&mut classes.backslash, byte == b'\\');
             set(&mut classes.control, byte < 0x20);
-            set(&mut classes.line_space, matches!(byte, b'\t' | b'\n' | b'\r'));
+            set(
+                &mut classes.line_space,
+                matches!(byte, b'\t' | b'\n' | b'\r'),
+            );
             set(&mut classes.visible, byte > 0x20);
             set(
                 &mut classes.structural,
@@ -182,10 +185,13 @@ mod tests {
             assert_eq!(classify(block), by_bytes(block), "from {start}");
         }
         let tail = b"{\"a\": [1, 2]}\t\n";
-        assert_eq!(classify_at(tail, 0), by_bytes(&{
-            let mut padded = [b' '; BLOCK];
-            padded[..tail.len()].copy_from_slice(tail);
-            padded
-        }));
+        assert_eq!(
+            classify_at(tail, 0),
+            by_bytes(&{
+                let mut padded = [b' '; BLOCK];
+                padded[..tail.len()].copy_from_slice(tail);
+                padded
+            })
+        );
     }
 }

@@ -247,7 +247,10 @@ impl<'t, 'w> Check<'t, 'w> {
             return;
         };
         // Only whitespace stands between the closing quote and the colon.
-        let close = key.iter().rposition(|&byte| byte == b'"').unwrap_or_default();
+        let close = key
+            .iter()
+            .rposition(|&byte| byte == b'"')
+            .unwrap_or_default();
         if self.watch.covers(&key[..close]) {
             self.outline.saw_watched_key = true;
         }
