@@ -32,7 +32,7 @@
 // no rule can match.
 //
 // In Node each screen's reading is generated as JavaScript functions, one per
-// step of a path (`generateReaders`), so that each key is looked up where V8
+// step of a path (`generateScreen`), so that each key is looked up where V8
 // remembers the shapes of the objects seen there; the same reading
 // interpreted serves the web build (where a Content Security Policy may
 // forbid generating code) and any platform that refuses it.
@@ -45,7 +45,7 @@ const GENERATE_CODE = Symbol('kql-detect object screen as code');
  * Makes `Engine.prototype.evaluate` answer objects no rule can match in
  * JavaScript, and hand everything else to the wasm method as before. With
  * `generateCode`, each engine's screen is compiled to JavaScript functions
- * (see `generateReaders`) where the platform allows it; pass it only where
+ * (see `generateScreen`) where the platform allows it; pass it only where
  * trying is harmless (in a browser, a Content Security Policy without
  * `unsafe-eval` reports every attempt).
  */
@@ -108,17 +108,11 @@ class Screen {
     this.divertingKeys = divertingKeys.map(keyOf);
     this.divertingKeyPrefixes = divertingKeyPrefixes;
     this.embeddingFields = embeddingFields.map((path) => compilePath(path, steps));
-    const generated = generateCode ? generateReaders([...steps.values()], this.divertingKeys) : null;
+    const generated = generateCode ? generateScreen(this, [...steps.values()]) : null;
     /** Whether the screen runs as generated code (for the tests). */
     this.generated = generated !== null;
     if (generated !== null) {
-      this.hasDivertingKey = generated.hasDivertingKey;
-    }
-    for (const step of steps.values()) {
-      step.read =
-        generated === null
-          ? (node, test, argument) => mayHoldAt(node, step, test, argument)
-          : generated.readers[step.index];
+      this.rejects = generated;
     }
   }
 
@@ -139,7 +133,7 @@ class Screen {
   mayMatch(event, terms) {
     for (let index = 0; index < terms.length; index++) {
       const { step, values } = terms[index];
-      if (!step.read(event, isAccepted, values)) return false;
+      if (!mayHoldAt(event, step, isAccepted, values)) return false;
     }
     return true;
   }
@@ -157,7 +151,7 @@ class Screen {
     }
     const fields = this.embeddingFields;
     for (let index = 0; index < fields.length; index++) {
-      if (fields[index].read(event, mayEmbedRecord, null)) return true;
+      if (mayHoldAt(event, fields[index], mayEmbedRecord, null)) return true;
     }
     return false;
   }
@@ -172,24 +166,27 @@ class Screen {
 }
 
 /**
- * The screen's reading as JavaScript functions, one per step (each
- * `mayHoldAt` for its own step), and `hasDivertingKey`; `null` where the
- * platform forbids generating code. Why: `mayHoldAt` looks up keys that vary
- * from step to step at the same places, which V8 serves through its generic
- * lookup (about 10 ns a key, most of them absent); a function per step looks
- * each key up at a place of its own, which remembers the object shapes seen
- * there (about 1 ns). The generated text holds no text of the rules but keys,
- * written as JSON string literals (which are JavaScript string literals);
- * the tests compare both readings on every object they evaluate.
+ * `screen.rejects` as generated JavaScript: one function per step (each
+ * `mayHoldAt` for its own step) and one that reads the rules' terms and the
+ * marks in the order `rejects` does; `null` where the platform forbids
+ * generating code. Why: `mayHoldAt` looks up keys that vary from step to step
+ * at the same places, which V8 serves through its generic lookup (about
+ * 10 ns a key, most of them absent); a function per step looks each key up
+ * at a place of its own, which remembers the object shapes seen there (about
+ * 1 ns). The generated text holds no text of the rules but keys and key
+ * prefixes, written as JSON string literals (which are JavaScript string
+ * literals); the accepted values are handed over as data. The tests compare
+ * both readings on every object they evaluate.
  */
-function generateReaders(steps, divertingKeys) {
+function generateScreen(screen, steps) {
   steps.forEach((step, index) => {
     step.index = index;
   });
+  const literal = (text) => JSON.stringify(text);
   const load = (key) =>
     key.inherited
-      ? `(hasOwn(node, ${JSON.stringify(key.name)}) ? node[${JSON.stringify(key.name)}] : undefined)`
-      : `node[${JSON.stringify(key.name)}]`;
+      ? `(hasOwn(node, ${literal(key.name)}) ? node[${literal(key.name)}] : undefined)`
+      : `node[${literal(key.name)}]`;
   const readers = steps.map(
     (step) => `function read${step.index}(node, test, argument) {
   if (typeof node !== 'object' || node === null) return opaque(node);
@@ -210,21 +207,38 @@ ${step.splits.map(({ key, rest }) => `  value = ${load(key)};
 }
 `,
   );
-  const diverting = divertingKeys.map((key) => `${load(key)} !== undefined`).join(' || ') || 'false';
+  const values = [];
+  const rules = screen.rules.map((terms) => {
+    const reads = terms.map(({ step, values: accepted }) => {
+      values.push(accepted);
+      return `read${step.index}(node, isAccepted, values[${values.length - 1}])`;
+    });
+    return `  if (${reads.join(' && ') || 'true'}) return false;\n`;
+  });
+  const diverting = screen.divertingKeys.map((key) => `  if (${load(key)} !== undefined) return false;\n`);
+  const prefixes = screen.divertingKeyPrefixes.map((prefix) => `key.startsWith(${literal(prefix)})`);
+  const byPrefix =
+    prefixes.length === 0 ? '' : `  for (const key in node) {\n    if (${prefixes.join(' || ')}) return false;\n  }\n`;
+  const embedding = screen.embeddingFields.map(
+    (step) => `  if (read${step.index}(node, mayEmbedRecord, null)) return false;\n`,
+  );
   const body = `'use strict';
-${readers.join('')}function hasDivertingKey(node) {
-  return ${diverting};
-}
-return { readers: [${steps.map((step) => `read${step.index}`).join(', ')}], hasDivertingKey };
+${readers.join('')}return function rejects(node) {
+${rules.join('')}${diverting.join('')}${byPrefix}${embedding.join('')}  return true;
+};
 `;
   try {
-    return new Function('opaque', 'getPrototypeOf', 'objectPrototype', 'mayPass', 'hasOwn', body)(
+    const helpers = {
       opaque,
-      Object.getPrototypeOf,
-      Object.prototype,
+      getPrototypeOf: Object.getPrototypeOf,
+      objectPrototype: Object.prototype,
       mayPass,
       hasOwn,
-    );
+      isAccepted,
+      mayEmbedRecord,
+      values,
+    };
+    return new Function(...Object.keys(helpers), body)(...Object.values(helpers));
   } catch {
     return null;
   }
