@@ -9,6 +9,8 @@
 // case's data (both hold every literal of the seed rule) and times single
 // calls that do more and more of the work, so that differences between rows
 // are the cost of a step:
+//   - `evaluate(object)` of a line of the mix no rule can match: the
+//     screen in JavaScript (js/object-path.cjs), no call into wasm;
 //   - `evaluate('{}')`: crossing into wasm and back, and the prefilter;
 //   - a line of the mix the prefilter rejects: most lines of the mix, whose
 //     structure is still checked;
@@ -20,6 +22,7 @@
 //   - `evaluate` of a matching event sent again: the engine finds that it
 //     alerted on it already (what `npm run bench` mostly measures, since it
 //     reads the same lines run after run);
+//   - the same event as an object: plus the screen and `JSON.stringify`;
 //   - `evaluateNdjson` with NDJSON output: the alert built and written as text;
 //   - `evaluate`: the alert handed over as objects.
 // JavaScript's own `JSON.parse` of the event and of the alert's text are the
@@ -57,6 +60,8 @@ const matching = lines.find((line) => new probe.Engine({ now }).evaluate(line).l
 const missing = lines.find((line) => new probe.Engine({ now }).evaluate(line).length === 0);
 if (!matching || !missing) throw new Error('the bench data lacks a matching or a non-matching invitation');
 const alertText = JSON.stringify(new probe.Engine({ now }).evaluate(matching)[0]);
+const unrelatedObject = JSON.parse(unrelated);
+const matchingObject = JSON.parse(matching);
 
 // An engine does not alert twice on an event it alerted on recently, so the
 // rows that build alerts read a new variant of the matching event each call
@@ -71,12 +76,14 @@ function rowsOf(kql) {
   return [
     ['JSON.parse of the event (yardstick)', () => JSON.parse(matching)],
     [`JSON.parse of the alert's text (${alertText.length} bytes)`, () => JSON.parse(alertText)],
+    ['evaluate(object no rule can match): the screen in JS', () => alerts.evaluate(unrelatedObject)],
     ["evaluate('{}'): crossing + prefilter", () => alerts.evaluate('{}')],
     ['evaluate(a line no rule can match): + structure check', () => alerts.evaluate(unrelated)],
     ['evaluate(non-matching candidate)', () => alerts.evaluate(missing)],
     ['normalize(matching): parse + document to JS', () => kql.normalize(matching)],
     ['evaluate(matching), filter mode', () => filter.evaluate(matching)],
     ['evaluate(matching) re-sent: deduplicated', () => alerts.evaluate(matching)],
+    ['evaluate(matching object) re-sent: + JSON.stringify', () => alerts.evaluate(matchingObject)],
     ['evaluateNdjson(a variant), output NDJSON', () => alerts.evaluateNdjson(Buffer.from(`${variantText()}\n`), { output: 'ndjson' })],
     ['evaluate(a variant): alert as objects', () => alerts.evaluate(variantText())],
   ];

@@ -8,5 +8,6 @@ module.exports = require('../pkg/node/kql_detect.js');
 
 const { installObjectFastPath, withObjectFastPath } = require('./object-path.cjs');
 
-installObjectFastPath(module.exports.Engine);
+// Node lets the screen generate its reading as code (a browser may forbid it).
+installObjectFastPath(module.exports.Engine, { generateCode: true });
 module.exports.evaluate = withObjectFastPath(module.exports.evaluate, module.exports.Engine);

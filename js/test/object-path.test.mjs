@@ -7,6 +7,9 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { Engine, evaluate } from 'kql-detect';
+import objectPath from '../object-path.cjs';
+
+const { Screen } = objectPath;
 
 const now = '2026-11-27T12:00:00Z';
 const root = new URL('../../', import.meta.url);
@@ -379,4 +382,119 @@ test('what JSON.stringify refuses: thrown where a rule reads it, unseen where no
   const surrogate = { ...invite(), note: '\uD800', event: { dataset: 'x' } };
   assert.deepEqual(engine.evaluate(surrogate), []);
   assert.throws(() => engine.evaluate(JSON.stringify(surrogate)), { type: 'event_invalid', kind: 'malformed_json' });
+});
+
+/** Field names JavaScript source would need escapes for, or that plain objects inherit. */
+const ODD_FIELD_TYPES = {
+  'a"b.c': 'keyword',
+  'd\\e': 'keyword',
+  'f(g).h': 'keyword',
+  'constructor.__proto__': 'keyword',
+  toJSON: 'keyword',
+};
+const ODD_RULES = ['a\\"b.c:x and d\\\\e:y', 'f\\(g\\).h:z', 'constructor.__proto__:x', 'toJSON:1'];
+
+function oddObjects() {
+  return [
+    ['quote and backslash, nested', { 'a"b': { c: 'x' }, 'd\\e': 'y' }],
+    ['quote and backslash, dotted', { 'a"b.c': 'x', 'd\\e': ['y'] }],
+    ['quote and backslash, one missing', { 'a"b': { c: 'x' }, 'd\\e': 'z' }],
+    ['parentheses', { 'f(g)': { h: 'z' } }],
+    ['parentheses, other value', { 'f(g).h': 'zz' }],
+    ['keys plain objects inherit', JSON.parse('{"constructor": {"__proto__": "x"}}')],
+    ['keys plain objects inherit, dotted', JSON.parse('{"constructor.__proto__": ["x"]}')],
+    ['inherited keys only', { other: 1 }],
+    ['toJSON that is no function', { toJSON: 1 }],
+    ['toJSON that is no function, other value', { toJSON: 2 }],
+  ];
+}
+
+test('field names that need escapes in JavaScript give what their JSON text gives', () => {
+  const objects = oddObjects().flatMap(([name, object]) => variants(name, object));
+  for (const shape of [{}, { input: 'ecs', mode: 'filter' }]) {
+    const options = { ...shape, rules: ODD_RULES, fieldTypes: ODD_FIELD_TYPES };
+    assert.notEqual(new Engine({ now, ...options }).objectScreen(), null);
+    const answered = assertSameOutcomes(options, objects, `odd field names ${JSON.stringify(shape)}`);
+    assert.ok(answered > 0 && answered < objects.length, `${answered} of ${objects.length} answered in JavaScript`);
+  }
+});
+
+/** What a screen answers for `object`: rejects, passes, or the name of what it threw. */
+function screenAnswer(screen, object) {
+  try {
+    return screen.rejects(object) ? 'rejects' : 'passes';
+  } catch (error) {
+    return `threw ${error?.name}`;
+  }
+}
+
+test('the screen as generated code reads what the interpreted screen reads', (t) => {
+  const rules = corpusRules();
+  if (rules === null) t.diagnostic('../shared/corpus is absent: the corpus rules are not compared');
+  const engines = [
+    {},
+    { input: 'ecs' },
+    { mode: 'filter' },
+    { rules: ODD_RULES, fieldTypes: ODD_FIELD_TYPES },
+  ];
+  if (rules !== null) {
+    // Not every corpus rule requires a keyword term; the others are screened together.
+    const screened = rules.filter((rule) => {
+      try {
+        return new Engine({ now, rules: [rule] }).objectScreen() !== null;
+      } catch {
+        return false;
+      }
+    });
+    assert.ok(screened.length >= 30, `${screened.length} corpus rules have a screen`);
+    engines.push({ rules: screened }, { rules: screened, input: 'ecs' });
+  }
+  const objects = [...sampleObjects(), ...caseEvents(), ...hostileObjects(), ...oddObjects()];
+  const shapes = objects.flatMap(([name, object]) => variants(name, object));
+  for (const options of engines) {
+    const description = new Engine({ now, ...options }).objectScreen();
+    const generated = new Screen(description, true);
+    const interpreted = new Screen(description, false);
+    assert.ok(generated.generated && !interpreted.generated, 'Node allows generating code');
+    let rejected = 0;
+    for (const [name, object] of shapes) {
+      const answer = screenAnswer(interpreted, object);
+      assert.equal(screenAnswer(generated, object), answer, `${JSON.stringify(options).slice(0, 80)}: ${name}`);
+      if (answer === 'rejects') rejected += 1;
+    }
+    assert.ok(rejected > 0 && rejected < shapes.length, `${rejected} of ${shapes.length} rejected`);
+  }
+});
+
+test('the generated screen holds the keys as data, whatever they spell', () => {
+  const keys = [
+    '"]; globalThis.injected = true; ["',
+    "'); globalThis.injected = true; ('",
+    '`${globalThis.injected = true}`',
+    '*/ globalThis.injected = true; /*',
+    '\\',
+    '\u2028',
+    'a.\u2029.b',
+  ];
+  const description = {
+    rules: [keys.map((path) => ({ path, values: ['v'] }))],
+    divertingKeys: keys,
+    divertingKeyPrefixes: [],
+    embeddingFields: keys,
+  };
+  const generated = new Screen(description, true);
+  const interpreted = new Screen(description, false);
+  assert.ok(generated.generated);
+  const all = Object.fromEntries(keys.map((key) => [key, 'v']));
+  const objects = [
+    ['every key', all],
+    ['every key but the last', Object.fromEntries(keys.slice(0, -1).map((key) => [key, 'v']))],
+    ['no key', { other: 'v' }],
+    ...keys.map((key) => [`only ${JSON.stringify(key)}`, { [key]: 'v' }]),
+  ].flatMap(([name, object]) => variants(name, object));
+  for (const [name, object] of objects) {
+    assert.equal(screenAnswer(generated, object), screenAnswer(interpreted, object), name);
+  }
+  assert.equal(screenAnswer(generated, { other: 'v' }), 'rejects');
+  assert.equal(globalThis.injected, undefined);
 });
