@@ -6,6 +6,7 @@ mod dsl;
 mod exceptions;
 mod input;
 mod ndjson;
+mod options;
 mod recent;
 mod replay;
 mod screen;
@@ -130,8 +131,9 @@ impl Mode {
 }
 
 /// What a host asks for when it creates an engine (the JavaScript `new Engine(options)`).
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// Read by hand (`options.rs`), with serde's messages: its keys are camelCase,
+/// and unknown keys are refused.
+#[derive(Clone, Debug, Default)]
 pub struct EngineOptions {
     /// Rules: KQL queries (each an ad-hoc rule), rule texts (detection-rules TOML,
     /// rules API JSON, Kibana export NDJSON) or rule objects; the built-in rule when absent.
