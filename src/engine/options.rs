@@ -157,3 +157,61 @@ fn value_lists(value: Value) -> Result<ValueLists, String> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::EngineOptions;
+
+    fn message(text: &str) -> String {
+        match EngineOptions::from_json(text) {
+            Ok(_) => "ok".to_string(),
+            Err(error) => error
+                .message
+                .trim_start_matches("invalid engine options: ")
+                .to_string(),
+        }
+    }
+
+    #[test]
+    fn messages_are_those_the_derived_reader_gave() {
+        // Each taken from serde's derived reader (deny_unknown_fields).
+        let cases = [
+            (r#"{"rules":[1,{},null,"x"],"fieldTypes":5,"now":null}"#, "ok"),
+            (r#"{"rulez":[]}"#, "unknown field `rulez`, expected one of `rules`, `fieldTypes`, `extraFieldTypes`, `now`, `mode`, `index`, `spaceId`, `input`, `exceptions`, `valueLists`, `keepOriginal`"),
+            (r#"{"index":"x","index":5}"#, "duplicate field `index`"),
+            (r#"{"rules":-1}"#, "invalid type: integer `-1`, expected a sequence"),
+            (r#"{"rules":1.5}"#, "invalid type: number, expected a sequence"),
+            (r#"{"mode":-0}"#, "invalid type: number, expected a string"),
+            (r#"{"mode":18446744073709551616}"#, "invalid type: number, expected a string"),
+            (r#"{"mode":18446744073709551615}"#, "invalid type: integer `18446744073709551615`, expected a string"),
+            (r#"{"mode":false}"#, "invalid type: boolean `false`, expected a string"),
+            (r#"{"keepOriginal":"yes"}"#, "invalid type: string \"yes\", expected a boolean"),
+            (r#"{"valueLists":[]}"#, "invalid type: sequence, expected a map"),
+            (r#"{"valueLists":{"a":[5]}}"#, "invalid type: integer `5`, expected a string"),
+            (r#"{"valueLists":{"a":null}}"#, "invalid type: null, expected a sequence"),
+            (r#"{"mode":5,"rulez":1}"#, "invalid type: integer `5`, expected a string"),
+            (r#"{"rulez":1,"mode":5}"#, "unknown field `rulez`, expected one of `rules`, `fieldTypes`, `extraFieldTypes`, `now`, `mode`, `index`, `spaceId`, `input`, `exceptions`, `valueLists`, `keepOriginal`"),
+            ("null", "invalid type: null, expected struct EngineOptions"),
+            ("5", "invalid type: integer `5`, expected struct EngineOptions"),
+            ("[null]", "invalid length 1, expected struct EngineOptions with 11 elements"),
+            (r#"[["a:b"],null,null,null,"filter",null,null,null,null,null,true]"#, "ok"),
+            ("[null,null,null,null,null,null,null,null,null,null,null,5]", "trailing characters"),
+            (r#"{"rules":[],}"#, "trailing comma"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(message(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn every_option_is_read() {
+        let options = EngineOptions::from_json(
+            r#"{"rules":["a:b"],"fieldTypes":{"x":"keyword"},"extraFieldTypes":[1],"now":"n","mode":"tag","index":"i","spaceId":"s","input":"azure","exceptions":["e"],"valueLists":{"l":["v"]},"keepOriginal":false}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            format!("{options:?}"),
+            r#"EngineOptions { rules: Some([String("a:b")]), field_types: Some(Object {"x": String("keyword")}), extra_field_types: Some(Array [Number(1)]), now: Some("n"), mode: Some("tag"), index: Some("i"), space_id: Some("s"), input: Some("azure"), exceptions: Some([String("e")]), value_lists: Some({"l": ["v"]}), keep_original: Some(false) }"#
+        );
+    }
+}

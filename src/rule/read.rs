@@ -421,3 +421,166 @@ deserialize_through_value!(
     ThreatEntry => threat_entry,
     Technique => technique
 );
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::Rule;
+
+    /// The message for a minimal valid rule with `key` set to `value`.
+    fn message(key: &str, value: serde_json::Value) -> String {
+        let mut rule = json!({"rule_id": "r", "name": "n", "description": "d", "severity": "low"});
+        rule[key] = value;
+        match Rule::from_api_json(&rule) {
+            Ok(_) => "ok".to_string(),
+            Err(error) => error
+                .message
+                .trim_start_matches("the rule does not have the rules API's shape: ")
+                .to_string(),
+        }
+    }
+
+    #[test]
+    fn messages_are_those_serde_derived_readers_gave() {
+        // Each taken from the derived reader over a `Value` (arbitrary_precision).
+        let number = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();
+        let cases = [
+            ("risk_score", number("-1"), "invalid number"),
+            ("risk_score", number("1.0"), "invalid number"),
+            ("max_signals", number("4294967296"), "invalid number"),
+            ("max_signals", number("4294967295"), "ok"),
+            (
+                "risk_score",
+                json!("5"),
+                "invalid type: string \"5\", expected u32",
+            ),
+            (
+                "revision",
+                json!(true),
+                "invalid type: boolean `true`, expected u32",
+            ),
+            ("name", json!(-3), "invalid type: number, expected a string"),
+            ("name", json!(null), "invalid type: null, expected a string"),
+            (
+                "query",
+                json!([]),
+                "invalid type: sequence, expected a string",
+            ),
+            (
+                "interval",
+                json!({}),
+                "invalid type: map, expected a string",
+            ),
+            ("id", json!(null), "ok"),
+            ("meta", json!(null), "ok"),
+            (
+                "tags",
+                json!(null),
+                "invalid type: null, expected a sequence",
+            ),
+            (
+                "tags",
+                json!([1]),
+                "invalid type: number, expected a string",
+            ),
+            (
+                "enabled",
+                json!("yes"),
+                "invalid type: string \"yes\", expected a boolean",
+            ),
+            (
+                "severity_mapping",
+                json!([{"field": "a"}]),
+                "missing field `severity`",
+            ),
+            (
+                "severity_mapping",
+                json!([{"field": 5}]),
+                "invalid type: number, expected a string",
+            ),
+            (
+                "severity_mapping",
+                json!([5]),
+                "invalid type: number, expected struct SeverityMapping",
+            ),
+            (
+                "severity_mapping",
+                json!([["a", "equals", "v", "low"]]),
+                "ok",
+            ),
+            (
+                "severity_mapping",
+                json!([["a"]]),
+                "invalid length 3, expected struct SeverityMapping with 4 elements",
+            ),
+            (
+                "severity_mapping",
+                json!([["a", "b", "c", "low", "x"]]),
+                "invalid length 5, expected fewer elements in array",
+            ),
+            (
+                "risk_score_mapping",
+                json!([{"field": "a", "risk_score": null}]),
+                "ok",
+            ),
+            (
+                "risk_score_mapping",
+                json!([{"field": "a", "risk_score": -1}]),
+                "invalid number",
+            ),
+            (
+                "threat",
+                json!([{"framework": "f", "tactic": {"id": "a", "name": "b"}}]),
+                "missing field `reference`",
+            ),
+            (
+                "threat",
+                json!([["f", ["a", "b"]]]),
+                "invalid length 2, expected struct ThreatEntry with 3 elements",
+            ),
+            (
+                "threat",
+                json!([{"tactic": {"id": "a", "name": "b", "reference": "c"}}]),
+                "missing field `framework`",
+            ),
+        ];
+        for (key, value, expected) in cases {
+            assert_eq!(message(key, value.clone()), expected, "{key}: {value}");
+        }
+    }
+
+    #[test]
+    fn a_type_error_comes_before_a_missing_field_and_keys_are_read_in_order() {
+        let rule = json!({"name": 4, "tags": 3, "threat": [{}]});
+        let error = Rule::from_api_json(&rule).unwrap_err();
+        assert!(error
+            .message
+            .ends_with("invalid type: number, expected a string"));
+    }
+
+    #[test]
+    fn a_rule_as_an_array_of_its_fields_takes_defaults_for_the_rest() {
+        let rule = Rule::from_api_json(&json!(["id1", "rid"])).unwrap();
+        assert_eq!(rule.id.as_deref(), Some("id1"));
+        assert_eq!(
+            (rule.rule_id.as_str(), rule.interval.as_str()),
+            ("rid", "5m")
+        );
+        let error = Rule::from_api_json(&json!([null, "rid", null])).unwrap_err();
+        assert!(error
+            .message
+            .ends_with("invalid type: null, expected a string"));
+        let error = Rule::from_api_json(&json!(5)).unwrap_err();
+        assert!(error
+            .message
+            .ends_with("invalid type: number, expected struct Rule"));
+    }
+
+    #[test]
+    fn the_built_in_rule_reads_back_as_written() {
+        let rule = super::super::azure_external_guest_user_invitation();
+        let value = serde_json::to_value(&rule).unwrap();
+        assert_eq!(Rule::from_api_json(&value).unwrap(), rule);
+    }
+}
