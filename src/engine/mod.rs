@@ -6,6 +6,7 @@ mod dsl;
 mod exceptions;
 mod input;
 mod ndjson;
+mod options;
 mod recent;
 mod replay;
 mod screen;
@@ -41,7 +42,7 @@ use crate::ingest::{
 };
 use crate::prefilter::Prefilter;
 use crate::rule::index::IndexPatterns;
-use crate::rule::load::{deduplicate, load, looks_like_toml, LoadedRule};
+use crate::rule::load::{deduplicate, load, load_rule, looks_like_toml, LoadedRule};
 use crate::rule::{azure_external_guest_user_invitation, Rule};
 use crate::scan::FieldSet;
 use crate::schema::Schema;
@@ -130,8 +131,9 @@ impl Mode {
 }
 
 /// What a host asks for when it creates an engine (the JavaScript `new Engine(options)`).
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// Read by hand (`options.rs`), with serde's messages: its keys are camelCase,
+/// and unknown keys are refused.
+#[derive(Clone, Debug, Default)]
 pub struct EngineOptions {
     /// Rules: KQL queries (each an ad-hoc rule), rule texts (detection-rules TOML,
     /// rules API JSON, Kibana export NDJSON) or rule objects; the built-in rule when absent.
@@ -255,6 +257,9 @@ pub enum RuleSource {
     },
     /// A rule in the rules API's JSON shape.
     Object(Value),
+    /// A rule already read (the built-in rule when the options name none),
+    /// checked as a rule object is.
+    Rule(Box<Rule>),
 }
 
 impl Engine {
@@ -267,10 +272,11 @@ impl Engine {
             options.extra_field_types.as_ref(),
         )?;
         let sources = match &options.rules {
-            None => vec![RuleSource::Object(
-                serde_json::to_value(azure_external_guest_user_invitation())
-                    .map_err(|error| options_error(format!("the built-in rule: {error}")))?,
-            )],
+            // Not through JSON: writing the rule and reading it back would
+            // put both serde paths on every cold start.
+            None => vec![RuleSource::Rule(Box::new(
+                azure_external_guest_user_invitation(),
+            ))],
             Some(rules) => rules
                 .iter()
                 .enumerate()
@@ -361,6 +367,7 @@ impl Engine {
                 }
                 RuleSource::Text { origin, text } => load(&origin, &text),
                 RuleSource::Object(value) => load("rule object", &value.to_string()),
+                RuleSource::Rule(rule) => vec![load_rule("rule object", *rule)],
             };
             for result in results {
                 match result {

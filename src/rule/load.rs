@@ -42,6 +42,15 @@ pub fn load(origin: &str, text: &str) -> Vec<Result<LoadedRule, Error>> {
     .in_origin(origin))]
 }
 
+/// A rule already in the model, from `origin`: checked as a rule read from a text is.
+pub fn load_rule(origin: &str, rule: Rule) -> Result<LoadedRule, Error> {
+    checked(Ok(rule), origin).map(|rule| LoadedRule {
+        rule,
+        origin: origin.to_string(),
+        updated_date: None,
+    })
+}
+
 /// True when `text` is shaped like a detection-rules TOML file.
 pub fn looks_like_toml(text: &str) -> bool {
     text.lines().any(|line| {

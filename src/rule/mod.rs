@@ -7,8 +7,9 @@
 
 pub mod index;
 pub mod load;
+mod read;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::compile::CompiledQuery;
@@ -19,8 +20,7 @@ use crate::schema::Schema;
 use crate::time::Timestamp;
 
 /// A detection rule, in the Detection Engine API's shape.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Rule {
     /// The rule's saved-object id in Kibana (`kibana.alert.rule.uuid`), when known.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -190,33 +190,29 @@ impl Default for Rule {
 }
 
 /// One severity override: when `field` equals `value`, the alert gets `severity`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SeverityMapping {
     /// The event field to read.
     pub field: String,
     /// Always `equals`.
-    #[serde(default = "equals")]
     pub operator: String,
     /// The value that triggers the override.
-    #[serde(default)]
     pub value: String,
     /// The severity to use.
     pub severity: String,
 }
 
 /// One risk-score override: the alert's risk score is read from `field`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RiskScoreMapping {
     /// The event field to read.
     pub field: String,
     /// Always `equals`.
-    #[serde(default = "equals")]
     pub operator: String,
     /// Unused by Kibana (kept as given).
-    #[serde(default)]
     pub value: String,
     /// Unused by Kibana (kept as given).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub risk_score: Option<u32>,
 }
 
@@ -225,19 +221,19 @@ fn equals() -> String {
 }
 
 /// One MITRE ATT&CK tactic with its techniques.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Threat {
     /// `MITRE ATT&CK` for Elastic's rules.
     pub framework: String,
     /// The tactic.
     pub tactic: ThreatEntry,
     /// The techniques under the tactic.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub technique: Vec<Technique>,
 }
 
 /// A tactic or sub-technique reference.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ThreatEntry {
     /// e.g. `TA0001`.
     pub id: String,
@@ -248,7 +244,7 @@ pub struct ThreatEntry {
 }
 
 /// A technique and its sub-techniques.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Technique {
     /// e.g. `T1078`.
     pub id: String,
@@ -257,7 +253,7 @@ pub struct Technique {
     /// The ATT&CK page.
     pub reference: String,
     /// Sub-techniques, if any.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub subtechnique: Vec<ThreatEntry>,
 }
 
@@ -402,7 +398,7 @@ impl Rule {
 
     /// The rule from its API JSON shape (unknown keys, such as `created_at`, are ignored).
     pub fn from_api_json(value: &Value) -> Result<Rule, Error> {
-        Rule::deserialize(value).map_err(|error| {
+        read::rule(value).map_err(|error| {
             Error::new(
                 ErrorType::RuleInvalid,
                 "malformed_rule",

@@ -1,0 +1,217 @@
+//! Reads [`EngineOptions`] by hand rather than through serde's derive: each
+//! value is read as a [`Value`] (the reader rules already need) and then
+//! checked, which keeps a second typed JSON reader off every engine's start.
+//!
+//! The messages are those of the derived reader (`deny_unknown_fields`):
+//! unknown and duplicate keys, serde's "invalid type" wording (a number that
+//! fits 64 bits is an `integer`), and the struct given as an array of its
+//! fields in order. One difference remains, for malformed JSON only: a
+//! value of the wrong type that is also cut short reports the syntax error.
+
+use std::fmt;
+
+use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+
+use super::EngineOptions;
+use crate::exception::ValueLists;
+
+/// The keys, in the struct's order (that of an array of fields).
+const FIELDS: &[&str] = &[
+    "rules",
+    "fieldTypes",
+    "extraFieldTypes",
+    "now",
+    "mode",
+    "index",
+    "spaceId",
+    "input",
+    "exceptions",
+    "valueLists",
+    "keepOriginal",
+];
+
+impl<'de> Deserialize<'de> for EngineOptions {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<EngineOptions, D::Error> {
+        deserializer.deserialize_struct("EngineOptions", FIELDS, OptionsVisitor)
+    }
+}
+
+struct OptionsVisitor;
+
+impl<'de> Visitor<'de> for OptionsVisitor {
+    type Value = EngineOptions;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("struct EngineOptions")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<EngineOptions, A::Error> {
+        let mut options = EngineOptions::default();
+        let mut given = 0u32;
+        while let Some(key) = map.next_key::<String>()? {
+            let index = FIELDS
+                .iter()
+                .position(|field| *field == key)
+                .ok_or_else(|| A::Error::unknown_field(&key, FIELDS))?;
+            if given & 1 << index != 0 {
+                return Err(A::Error::duplicate_field(FIELDS[index]));
+            }
+            given |= 1 << index;
+            options
+                .set(index, map.next_value()?)
+                .map_err(A::Error::custom)?;
+        }
+        Ok(options)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<EngineOptions, A::Error> {
+        let mut options = EngineOptions::default();
+        for index in 0..FIELDS.len() {
+            let value = seq.next_element()?.ok_or_else(|| {
+                A::Error::invalid_length(index, &"struct EngineOptions with 11 elements")
+            })?;
+            options.set(index, value).map_err(A::Error::custom)?;
+        }
+        Ok(options)
+    }
+}
+
+impl EngineOptions {
+    /// Sets the field `FIELDS[index]` from `value`; `null` leaves it unset.
+    fn set(&mut self, index: usize, value: Value) -> Result<(), String> {
+        if value.is_null() {
+            return Ok(());
+        }
+        match index {
+            0 => self.rules = Some(values(value)?),
+            1 => self.field_types = Some(value),
+            2 => self.extra_field_types = Some(value),
+            3 => self.now = Some(string(value)?),
+            4 => self.mode = Some(string(value)?),
+            5 => self.index = Some(string(value)?),
+            6 => self.space_id = Some(string(value)?),
+            7 => self.input = Some(string(value)?),
+            8 => self.exceptions = Some(values(value)?),
+            9 => self.value_lists = Some(value_lists(value)?),
+            _ => match value {
+                Value::Bool(flag) => self.keep_original = Some(flag),
+                other => return Err(invalid_type(&other, "a boolean")),
+            },
+        }
+        Ok(())
+    }
+}
+
+/// serde's "invalid type" message, as the JSON text reader words it.
+fn invalid_type(value: &Value, expected: &str) -> String {
+    let unexpected = match value {
+        Value::Null => "null".to_string(),
+        Value::Bool(flag) => format!("boolean `{flag}`"),
+        Value::Number(number) => {
+            // Integers that fit 64 bits are read as such, other numbers are not (`-0` neither).
+            let text = number.as_str();
+            let integer = match text.strip_prefix('-') {
+                None => text.parse::<u64>().is_ok(),
+                Some(_) => text != "-0" && text.parse::<i64>().is_ok(),
+            };
+            if integer {
+                format!("integer `{text}`")
+            } else {
+                "number".to_string()
+            }
+        }
+        Value::String(text) => format!("string {text:?}"),
+        Value::Array(_) => "sequence".to_string(),
+        Value::Object(_) => "map".to_string(),
+    };
+    format!("invalid type: {unexpected}, expected {expected}")
+}
+
+fn string(value: Value) -> Result<String, String> {
+    match value {
+        Value::String(text) => Ok(text),
+        other => Err(invalid_type(&other, "a string")),
+    }
+}
+
+fn values(value: Value) -> Result<Vec<Value>, String> {
+    match value {
+        Value::Array(items) => Ok(items),
+        other => Err(invalid_type(&other, "a sequence")),
+    }
+}
+
+fn value_lists(value: Value) -> Result<ValueLists, String> {
+    let Value::Object(lists) = value else {
+        return Err(invalid_type(&value, "a map"));
+    };
+    lists
+        .into_iter()
+        .map(|(name, list)| {
+            let items = values(list)?
+                .into_iter()
+                .map(string)
+                .collect::<Result<_, _>>()?;
+            Ok((name, items))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EngineOptions;
+
+    fn message(text: &str) -> String {
+        match EngineOptions::from_json(text) {
+            Ok(_) => "ok".to_string(),
+            Err(error) => error
+                .message
+                .trim_start_matches("invalid engine options: ")
+                .to_string(),
+        }
+    }
+
+    #[test]
+    fn messages_are_those_the_derived_reader_gave() {
+        // Each taken from serde's derived reader (deny_unknown_fields).
+        let cases = [
+            (r#"{"rules":[1,{},null,"x"],"fieldTypes":5,"now":null}"#, "ok"),
+            (r#"{"rulez":[]}"#, "unknown field `rulez`, expected one of `rules`, `fieldTypes`, `extraFieldTypes`, `now`, `mode`, `index`, `spaceId`, `input`, `exceptions`, `valueLists`, `keepOriginal`"),
+            (r#"{"index":"x","index":5}"#, "duplicate field `index`"),
+            (r#"{"rules":-1}"#, "invalid type: integer `-1`, expected a sequence"),
+            (r#"{"rules":1.5}"#, "invalid type: number, expected a sequence"),
+            (r#"{"mode":-0}"#, "invalid type: number, expected a string"),
+            (r#"{"mode":18446744073709551616}"#, "invalid type: number, expected a string"),
+            (r#"{"mode":18446744073709551615}"#, "invalid type: integer `18446744073709551615`, expected a string"),
+            (r#"{"mode":false}"#, "invalid type: boolean `false`, expected a string"),
+            (r#"{"keepOriginal":"yes"}"#, "invalid type: string \"yes\", expected a boolean"),
+            (r#"{"valueLists":[]}"#, "invalid type: sequence, expected a map"),
+            (r#"{"valueLists":{"a":[5]}}"#, "invalid type: integer `5`, expected a string"),
+            (r#"{"valueLists":{"a":null}}"#, "invalid type: null, expected a sequence"),
+            (r#"{"mode":5,"rulez":1}"#, "invalid type: integer `5`, expected a string"),
+            (r#"{"rulez":1,"mode":5}"#, "unknown field `rulez`, expected one of `rules`, `fieldTypes`, `extraFieldTypes`, `now`, `mode`, `index`, `spaceId`, `input`, `exceptions`, `valueLists`, `keepOriginal`"),
+            ("null", "invalid type: null, expected struct EngineOptions"),
+            ("5", "invalid type: integer `5`, expected struct EngineOptions"),
+            ("[null]", "invalid length 1, expected struct EngineOptions with 11 elements"),
+            (r#"[["a:b"],null,null,null,"filter",null,null,null,null,null,true]"#, "ok"),
+            ("[null,null,null,null,null,null,null,null,null,null,null,5]", "trailing characters"),
+            (r#"{"rules":[],}"#, "trailing comma"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(message(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn every_option_is_read() {
+        let options = EngineOptions::from_json(
+            r#"{"rules":["a:b"],"fieldTypes":{"x":"keyword"},"extraFieldTypes":[1],"now":"n","mode":"tag","index":"i","spaceId":"s","input":"azure","exceptions":["e"],"valueLists":{"l":["v"]},"keepOriginal":false}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            format!("{options:?}"),
+            r#"EngineOptions { rules: Some([String("a:b")]), field_types: Some(Object {"x": String("keyword")}), extra_field_types: Some(Array [Number(1)]), now: Some("n"), mode: Some("tag"), index: Some("i"), space_id: Some("s"), input: Some("azure"), exceptions: Some([String("e")]), value_lists: Some({"l": ["v"]}), keep_original: Some(false) }"#
+        );
+    }
+}
