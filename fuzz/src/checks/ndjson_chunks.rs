@@ -188,6 +188,13 @@ fn whole_batch(bytes: &[u8], limits: InputLimits) -> Batch<'_> {
 /// that has none).
 fn is_ndjson(input: &[u8], limits: InputLimits) -> bool {
     let completed = [input, b"\n"].concat();
+    // The newline that completes the first line is a byte the input does not
+    // hold: without a limit one byte larger, an array of exactly the limit
+    // would be taken for NDJSON here while the run read it whole.
+    let limits = InputLimits {
+        max_whole_input_bytes: limits.max_whole_input_bytes.saturating_add(1),
+        ..limits
+    };
     let batch = Batch {
         end_of_input: false,
         ..whole_batch(&completed, limits)
