@@ -12,10 +12,13 @@
 //!
 //! A rule's condition is every narrow required term's literals (see
 //! [`LiteralCondition`]). The search for every rule's most selective
-//! literals is one pass over the text that looks up the trigram at every
-//! few positions in a 64-kbit table of hashed trigrams; only positions the
-//! table marks are checked against the literals, and only the rules whose
-//! first literals occur have their other literals searched for.
+//! literals is one pass over the text that looks up the four bytes at every
+//! few positions in a 64-kbit table of hashed 4-grams, each literal's
+//! least common ones by a static estimate of byte frequencies in logs
+//! (literals too short for the stride get a SIMD substring search each);
+//! only positions the table marks are checked against the literals, and
+//! only the rules whose first literals occur have their other literals
+//! searched for.
 
 use memchr::memmem;
 
