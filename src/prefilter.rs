@@ -12,10 +12,13 @@
 //!
 //! A rule's condition is every narrow required term's literals (see
 //! [`LiteralCondition`]). The search for every rule's most selective
-//! literals is one pass over the text that looks up the trigram at every
-//! few positions in a 64-kbit table of hashed trigrams; only positions the
-//! table marks are checked against the literals, and only the rules whose
-//! first literals occur have their other literals searched for.
+//! literals is one pass over the text that looks up the four bytes at every
+//! few positions in a 64-kbit table of hashed 4-grams, each literal's
+//! least common ones by a static estimate of byte frequencies in logs
+//! (literals too short for the stride get a SIMD substring search each);
+//! only positions the table marks are checked against the literals, and
+//! only the rules whose first literals occur have their other literals
+//! searched for.
 
 use memchr::memmem;
 
@@ -264,24 +267,22 @@ impl Prefilter {
         let mut slash = false;
         let mut ready = Vec::new();
         for condition in conditions {
-            let mut groups = condition?.groups.into_iter();
-            let first = groups
-                .next()
-                .unwrap_or_default()
+            let mut groups = condition?
+                .groups
                 .into_iter()
-                .map(|literal| {
-                    slash |= literal.contains(&b'/');
-                    position_of(&mut patterns, literal)
-                })
+                .map(without_superstrings)
+                .inspect(|group| slash |= group.iter().any(|literal| literal.contains(&b'/')));
+            // No group at all would be no requirement: every text may match.
+            let first = groups
+                .next()?
+                .into_iter()
+                .map(|literal| position_of(&mut patterns, literal))
                 .collect();
             let rest = groups
                 .map(|group| {
                     group
                         .iter()
-                        .map(|literal| {
-                            slash |= literal.contains(&b'/');
-                            memmem::Finder::new(literal).into_owned()
-                        })
+                        .map(|literal| memmem::Finder::new(literal).into_owned())
                         .collect()
                 })
                 .collect();
@@ -306,21 +307,17 @@ impl Prefilter {
         self.has_hiding_escape(text) || self.some_condition_holds(text)
     }
 
+    /// Whether, for some first-group literal found in `text`, one of its
+    /// rules has a literal of each other group there too. A literal found
+    /// again (an operation name is in an event three times) is not tried
+    /// again.
     fn some_condition_holds(&self, text: &[u8]) -> bool {
-        let Some(table) = self.search.table.as_ref() else {
-            // Few patterns: each searched only when a condition asks.
-            return self.conditions.iter().any(|condition| {
-                condition
-                    .first
+        let mut tried = Tried::default();
+        self.search.any(text, &mut |position| {
+            tried.first_time(position)
+                && self.rules_by_first[position]
                     .iter()
-                    .any(|&at| self.search.finders[at].find(text).is_some())
-                    && condition.rest_holds(text)
-            });
-        };
-        set_bits(&self.search.found_with(table, text)).any(|position| {
-            self.rules_by_first[position]
-                .iter()
-                .any(|&rule| self.conditions[rule].rest_holds(text))
+                    .any(|&rule| self.conditions[rule].rest_holds(text))
         })
     }
 
@@ -334,16 +331,38 @@ impl Prefilter {
     }
 }
 
-/// The positions of the bits set in `words`.
-fn set_bits(words: &[u64]) -> impl Iterator<Item = usize> + '_ {
-    words.iter().enumerate().flat_map(|(index, &word)| {
-        let mut rest = word;
-        std::iter::from_fn(move || {
-            let bit = (rest != 0).then(|| rest.trailing_zeros() as usize)?;
-            rest &= rest - 1;
-            Some(index * 64 + bit)
-        })
-    })
+/// A group's literals less those that hold another of them: a text with
+/// `kube-audit-admin` has `kube-audit`, so that one alone is as good a test.
+fn without_superstrings(group: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    let mut kept: Vec<Vec<u8>> = Vec::new();
+    let mut by_length = group;
+    by_length.sort_by_key(Vec::len);
+    for literal in by_length {
+        if !kept
+            .iter()
+            .any(|shorter| memmem::find(&literal, shorter).is_some())
+        {
+            kept.push(literal);
+        }
+    }
+    kept
+}
+
+/// The first-group patterns already tried on one text (the first 256;
+/// later ones are tried every time they are found).
+#[derive(Default)]
+struct Tried([u64; 4]);
+
+impl Tried {
+    fn first_time(&mut self, position: usize) -> bool {
+        let Some(word) = self.0.get_mut(position / 64) else {
+            return true;
+        };
+        let bit = 1 << (position % 64);
+        let first = *word & bit == 0;
+        *word |= bit;
+        first
+    }
 }
 
 /// The position of `literal` among `patterns`, added if new.
@@ -359,32 +378,39 @@ fn position_of(patterns: &mut Vec<Vec<u8>>, literal: Vec<u8>) -> usize {
 
 /// Finds which of a set of byte strings occur in a text.
 ///
-/// With many patterns, the text is sampled: only the trigram at every
-/// `stride`-th position is looked up, in a table of the trigrams each
-/// pattern has at its first `stride` offsets. A pattern at least
-/// `stride + 2` bytes long that occurs anywhere covers a sampled position
-/// within its first `stride` bytes, so it is found; patterns too short for
-/// the stride are searched for one by one.
+/// With many patterns, the text is sampled: only the four bytes at every
+/// `stride`-th position are looked up, in a bit table of hashed 4-grams. A
+/// pattern puts there the grams at `stride` consecutive offsets of its own,
+/// so wherever it occurs one of them is at a sampled position; it chooses
+/// the offsets whose grams are rarest in logs (see [`gram_rarity`]), since
+/// every sampled position a common gram marks costs a closer look. Patterns
+/// too short for the stride are searched for one by one.
 #[derive(Clone, Debug)]
 struct MultiSearch {
-    /// Few patterns: one SIMD substring search each, by position. Many
-    /// patterns: none.
-    finders: Vec<memmem::Finder<'static>>,
-    /// Many patterns: one bit per hashed trigram some pattern has at an
-    /// offset below the stride, and those trigrams' patterns by hash.
-    table: Option<Box<[u64; 1024]>>,
-    anchors: Vec<Anchor>,
-    stride: usize,
-    /// Many patterns: those too short for the stride, searched one by one.
-    short: Vec<(usize, memmem::Finder<'static>)>,
-    patterns: usize,
+    /// Patterns searched for one by one (SIMD substring search), with their
+    /// positions: all of them when there are few, else the short ones.
+    apart: Vec<(usize, memmem::Finder<'static>)>,
+    table: Option<GramTable>,
 }
 
+/// The sampled patterns' grams.
+#[derive(Clone, Debug)]
+struct GramTable {
+    stride: usize,
+    /// One bit per slot (hashed gram) some anchor has.
+    bits: Box<[u64; TABLE_WORDS]>,
+    /// The anchors, by slot.
+    anchors: Vec<Anchor>,
+    /// Where each word of `bits` has its anchors: `anchors[starts[word]..starts[word + 1]]`.
+    starts: Box<[usize; TABLE_WORDS + 1]>,
+}
+
+/// One gram of a sampled pattern.
 #[derive(Clone, Debug)]
 struct Anchor {
-    /// The hash of the trigram, as a table index.
-    hash: u16,
-    /// Where the trigram starts in the pattern.
+    slot: usize,
+    gram: u32,
+    /// Where the gram starts in the pattern.
     offset: usize,
     /// The pattern's position among all patterns.
     position: usize,
@@ -394,124 +420,261 @@ struct Anchor {
 /// Up to this many patterns, separate SIMD searches beat one table pass.
 const FEW_PATTERNS: usize = 3;
 
-/// The bytes the table looks up. Three rather than two: with dozens of
-/// patterns (application ids, whose every pair is hex digits, as in every
-/// identifier of a log line) pairs marked so many positions that checking
-/// them cost more than the pass itself.
-const ANCHOR: usize = 3;
+/// The bytes the table looks up, read as one little-endian word. Four
+/// rather than three: with dozens of patterns, trigrams (of application
+/// ids' hex digits, as in every identifier of a log line, or of words such
+/// as `ser` of every `user`) marked so many positions that checking them
+/// cost as much as the pass.
+const GRAM: usize = 4;
 
-/// The widest sampling stride: beyond it, the table fills with the
-/// patterns' trigrams faster than the pass gets shorter.
+/// The table has `1 << TABLE_BITS` slots.
+const TABLE_BITS: u32 = 16;
+const TABLE_WORDS: usize = 1 << (TABLE_BITS - 6);
+
+/// The widest sampling stride: beyond it the table fills with the patterns'
+/// grams, and ever more of them common, faster than the pass gets shorter.
 const MAX_STRIDE: usize = 8;
 
-/// Patterns too short for this stride are searched for one by one, if
-/// there are few of them; else the stride shrinks to fit them.
-const MIN_STRIDE: usize = 6;
+/// A separate SIMD search of a text costs about as much as sampling every
+/// this many bytes of it (measured natively on the 68 Azure rules over the
+/// mix: about 0.4 instructions a byte for a short literal, 12 a sample).
+const SEARCH_COST_IN_SAMPLES: usize = 28;
 
 impl MultiSearch {
     fn new(patterns: Vec<Vec<u8>>) -> MultiSearch {
         let finder = |pattern: &[u8]| memmem::Finder::new(pattern).into_owned();
-        let mut search = MultiSearch {
-            finders: Vec::new(),
-            table: None,
-            anchors: Vec::new(),
-            stride: 1,
-            short: Vec::new(),
-            patterns: patterns.len(),
-        };
         if patterns.len() <= FEW_PATTERNS {
-            search.finders = patterns.iter().map(|pattern| finder(pattern)).collect();
-            return search;
+            return MultiSearch {
+                apart: patterns
+                    .iter()
+                    .enumerate()
+                    .map(|(position, pattern)| (position, finder(pattern)))
+                    .collect(),
+                table: None,
+            };
         }
-        let fits = |pattern: &[u8], stride: usize| pattern.len() >= stride + ANCHOR - 1;
-        let too_short = patterns
-            .iter()
-            .filter(|pattern| !fits(pattern, MIN_STRIDE))
-            .count();
-        let (set_apart, sampled): (Vec<_>, Vec<_>) =
-            patterns.into_iter().enumerate().partition(|(_, pattern)| {
-                pattern.len() < ANCHOR || (too_short <= FEW_PATTERNS && !fits(pattern, MIN_STRIDE))
-            });
-        search.short = set_apart
-            .iter()
-            .map(|(position, pattern)| (*position, finder(pattern)))
-            .collect();
-        search.stride = sampled
-            .iter()
-            .map(|(_, pattern)| pattern.len() + 1 - ANCHOR)
-            .min()
-            .unwrap_or(1)
-            .min(MAX_STRIDE);
-        let mut table = Box::new([0u64; 1024]);
-        for (position, pattern) in sampled {
-            let pattern: std::sync::Arc<[u8]> = pattern.into();
-            for offset in 0..search.stride {
-                let mut bytes = [0; ANCHOR];
-                bytes.copy_from_slice(&pattern[offset..offset + ANCHOR]);
-                let hash = trigram_hash(trigram(bytes));
-                table[usize::from(hash >> 6)] |= 1 << (hash & 63);
-                search.anchors.push(Anchor {
-                    hash,
-                    offset,
-                    position,
-                    pattern: pattern.clone(),
-                });
-            }
+        let stride = best_stride(&patterns);
+        let (apart, sampled): (Vec<_>, Vec<_>) = patterns
+            .into_iter()
+            .enumerate()
+            .partition(|(_, pattern)| pattern.len() < stride + GRAM - 1);
+        MultiSearch {
+            apart: apart
+                .iter()
+                .map(|(position, pattern)| (*position, finder(pattern)))
+                .collect(),
+            table: (!sampled.is_empty()).then(|| GramTable::new(sampled, stride)),
         }
-        search.anchors.sort_by_key(|anchor| anchor.hash);
-        search.table = Some(table);
-        search
     }
 
-    /// Which patterns occur in `text`, a bit per position.
-    fn found_with(&self, table: &[u64; 1024], text: &[u8]) -> Vec<u64> {
-        let mut found = vec![0u64; self.patterns.div_ceil(64)];
-        for (position, finder) in &self.short {
-            if finder.find(text).is_some() {
-                found[position / 64] |= 1 << (position % 64);
+    /// Whether `found` returns true for the position of some pattern that
+    /// occurs in `text` (it may be asked more than once for one pattern).
+    fn any(&self, text: &[u8], found: &mut impl FnMut(usize) -> bool) -> bool {
+        self.apart
+            .iter()
+            .any(|(position, finder)| finder.find(text).is_some() && found(*position))
+            || self
+                .table
+                .as_ref()
+                .is_some_and(|table| table.any(text, found))
+    }
+}
+
+/// The stride at which sampling the text and searching separately for the
+/// patterns too short for it cost least.
+fn best_stride(patterns: &[Vec<u8>]) -> usize {
+    let cost = |stride: usize| {
+        let apart = patterns
+            .iter()
+            .filter(|pattern| pattern.len() < stride + GRAM - 1)
+            .count();
+        // Per byte of text, in 1/(8 · 7 · 5 · 3) of a sample.
+        let unit = 8 * 7 * 5 * 3;
+        unit / stride + apart * unit / SEARCH_COST_IN_SAMPLES
+    };
+    // The widest of the cheapest.
+    (1..=MAX_STRIDE)
+        .rev()
+        .min_by_key(|&stride| cost(stride))
+        .unwrap_or(1)
+}
+
+impl GramTable {
+    /// The table of `patterns` (with their positions), each at least
+    /// `stride + GRAM - 1` bytes long.
+    fn new(patterns: Vec<(usize, Vec<u8>)>, stride: usize) -> GramTable {
+        let mut anchors = Vec::new();
+        for (position, pattern) in patterns {
+            let start = rarest_window(&pattern, stride);
+            let pattern: std::sync::Arc<[u8]> = pattern.into();
+            for offset in start..start + stride {
+                if let Some(gram) = gram_at(&pattern, offset) {
+                    anchors.push(Anchor {
+                        slot: slot(gram),
+                        gram,
+                        offset,
+                        position,
+                        pattern: pattern.clone(),
+                    });
+                }
             }
         }
+        anchors.sort_by_key(|anchor| anchor.slot);
+        let mut bits = Box::new([0u64; TABLE_WORDS]);
+        for anchor in &anchors {
+            bits[anchor.slot >> 6] |= 1 << (anchor.slot & 63);
+        }
+        let mut starts = Box::new([0; TABLE_WORDS + 1]);
+        for (word, start) in starts.iter_mut().enumerate() {
+            *start = anchors.partition_point(|anchor| anchor.slot >> 6 < word);
+        }
+        GramTable {
+            stride,
+            bits,
+            anchors,
+            starts,
+        }
+    }
+
+    /// [`MultiSearch::any`] for the sampled patterns.
+    fn any(&self, text: &[u8], found: &mut impl FnMut(usize) -> bool) -> bool {
         let mut at = 0;
-        while let Some(&[first, second, third]) = text.get(at..at + ANCHOR) {
-            let hash = trigram_hash(trigram([first, second, third]));
-            // A fixed-size table indexed by a u16's top ten bits needs no bounds check.
-            if table[usize::from(hash >> 6)] >> (hash & 63) & 1 != 0 {
-                self.confirm(text, at, hash, &mut found);
+        while let Some(&bytes) = text.get(at..).and_then(<[u8]>::first_chunk::<GRAM>) {
+            let gram = u32::from_le_bytes(bytes);
+            let slot = slot(gram);
+            if self.bits[slot >> 6] >> (slot & 63) & 1 != 0
+                && self.confirm(text, at, gram, slot, found)
+            {
+                return true;
             }
             at += self.stride;
         }
-        found
+        false
     }
 
-    /// Marks the patterns that really occur with a trigram of `hash` at
-    /// `at`. Rarely called, so kept out of the pass's loop.
+    /// Asks `found` about the patterns that really occur with `gram` (of
+    /// `slot`) at `at`. Rarely called, so kept out of the pass's loop.
     #[inline(never)]
-    fn confirm(&self, text: &[u8], at: usize, hash: u16, found: &mut [u64]) {
-        let first = self.anchors.partition_point(|anchor| anchor.hash < hash);
-        for anchor in self.anchors[first..]
-            .iter()
-            .take_while(|anchor| anchor.hash == hash)
-        {
-            let occurs = at
-                .checked_sub(anchor.offset)
-                .and_then(|start| text.get(start..))
-                .is_some_and(|rest| rest.starts_with(&anchor.pattern));
-            if occurs {
-                found[anchor.position / 64] |= 1 << (anchor.position % 64);
-            }
-        }
+    fn confirm(
+        &self,
+        text: &[u8],
+        at: usize,
+        gram: u32,
+        slot: usize,
+        found: &mut impl FnMut(usize) -> bool,
+    ) -> bool {
+        let word = slot >> 6;
+        let anchors = self
+            .anchors
+            .get(self.starts[word]..self.starts[word + 1])
+            .unwrap_or_default();
+        anchors.iter().any(|anchor| {
+            anchor.gram == gram
+                && at
+                    .checked_sub(anchor.offset)
+                    .and_then(|start| text.get(start..))
+                    .is_some_and(|rest| rest.starts_with(&anchor.pattern))
+                && found(anchor.position)
+        })
     }
 }
 
-/// Three bytes as the low 24 bits of a word, the first highest.
-fn trigram([first, second, third]: [u8; ANCHOR]) -> u32 {
-    u32::from(first) << 16 | u32::from(second) << 8 | u32::from(third)
+/// The four bytes at `offset`, as the table reads them.
+fn gram_at(bytes: &[u8], offset: usize) -> Option<u32> {
+    let gram = bytes.get(offset..)?.first_chunk::<GRAM>()?;
+    Some(u32::from_le_bytes(*gram))
 }
 
-/// A trigram's bit in the 64-kbit table (multiplicative hashing).
-fn trigram_hash(trigram: u32) -> u16 {
-    (trigram.wrapping_mul(0x9e37_79b1) >> 16) as u16
+/// A gram's slot in the table (multiplicative hashing).
+fn slot(gram: u32) -> usize {
+    (gram.wrapping_mul(0x9e37_79b1) >> (32 - TABLE_BITS)) as usize
 }
+
+/// Where, in `pattern`, the `stride` consecutive grams that are together
+/// the least common start.
+fn rarest_window(pattern: &[u8], stride: usize) -> usize {
+    let grams = pattern.len().saturating_sub(GRAM - 1);
+    let commonness = |start: usize| -> u64 {
+        let mut seen: Vec<u32> = Vec::new();
+        (start..start + stride)
+            .filter_map(|offset| gram_at(pattern, offset))
+            .filter(|gram| {
+                // A gram twice in the window is one slot, one false hit.
+                let new = !seen.contains(gram);
+                seen.push(*gram);
+                new
+            })
+            .map(|gram| 1u64 << (64 - gram_rarity(gram).min(64)))
+            .sum()
+    };
+    (0..grams.saturating_sub(stride) + 1)
+        .min_by_key(|&start| commonness(start))
+        .unwrap_or(0)
+}
+
+/// How rare a gram is in JSON logs, in bits (about −log2 of its share of
+/// positions): its bytes' rarities, less two bits for each lowercase letter
+/// after a letter (words are made of likely sequences, as `tion`), and at
+/// most 18 bits for a run of lowercase hex digits and dashes (as in the ids
+/// of every log line).
+fn gram_rarity(gram: u32) -> u32 {
+    let bytes = gram.to_le_bytes();
+    let alone: u32 = bytes
+        .iter()
+        .map(|&byte| u32::from(BYTE_RARITY[usize::from(byte)]))
+        .sum();
+    let in_words = bytes
+        .windows(2)
+        .filter(|pair| pair[0].is_ascii_alphabetic() && pair[1].is_ascii_lowercase())
+        .count() as u32;
+    let rarity = alone - 2 * in_words;
+    if bytes
+        .iter()
+        .all(|byte| matches!(byte, b'0'..=b'9' | b'a'..=b'f' | b'-'))
+    {
+        rarity.min(18)
+    } else {
+        rarity
+    }
+}
+
+/// The bytes of JSON logs from the most common to the least, by band: each
+/// about half as common as the one before, from 3 bits rare (`"`, an
+/// eighth of all bytes) to 12. Measured on the documents of Elastic's Azure
+/// integration pipeline tests (the backslashes of their embedded JSON left
+/// out); other printable ASCII is rarer still, and other bytes rarer again.
+const BYTE_BANDS: [&[u8]; 10] = [
+    b"\"",
+    b"eai",
+    b"trdocns0-,:",
+    b"1l5p4uf9372b6.m8_",
+    b" ygv{}",
+    b"/TIASN",
+    b"MzkUDEhPRC[]Lw",
+    b"OZBK@VF=",
+    b"GqxYW+",
+    b"HX#;'",
+];
+
+/// Each byte's rarity in bits, from [`BYTE_BANDS`].
+const BYTE_RARITY: [u8; 256] = {
+    let mut rarity = [14; 256];
+    let mut byte = 0x20;
+    while byte < 0x7f {
+        rarity[byte] = 13;
+        byte += 1;
+    }
+    let mut band = 0;
+    while band < BYTE_BANDS.len() {
+        let mut index = 0;
+        while index < BYTE_BANDS[band].len() {
+            rarity[BYTE_BANDS[band][index] as usize] = band as u8 + 3;
+            index += 1;
+        }
+        band += 1;
+    }
+    rarity
+};
 
 #[cfg(test)]
 mod tests {
@@ -687,9 +850,9 @@ mod tests {
     }
 
     #[test]
-    fn the_trigram_table_finds_what_a_plain_search_finds() {
+    fn the_gram_table_finds_what_a_plain_search_finds() {
         // Long patterns and a few short ones (searched apart, stride 8);
-        // many short ones (all sampled, the stride shrinks to fit them).
+        // many short ones (all searched apart).
         let long_and_few_short = [
             "29d9ed98-a469-4536-ade2-f981bc1d605e",
             "00000003-0000-0000-c000-000000000000",
@@ -700,19 +863,99 @@ mod tests {
             "MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE",
         ];
         let many_short = ["high", "xyz1", "wxyz", "user", "Update user", "ab"];
-        for (patterns, stride) in [(&long_and_few_short[..], 8), (&many_short[..], 2)] {
-            let patterns: Vec<Vec<u8>> = patterns
-                .iter()
-                .map(|pattern| pattern.as_bytes().to_vec())
-                .collect();
+        for (patterns, stride, apart) in [
+            (&long_and_few_short[..], Some(8), 3),
+            (&many_short[..], Some(8), 5),
+            (&long_and_few_short[..3], None, 3),
+        ] {
+            let patterns = bytes_of(patterns);
             let search = MultiSearch::new(patterns.clone());
-            assert_eq!(search.stride, stride);
+            assert_eq!(search.table.as_ref().map(|table| table.stride), stride);
+            assert_eq!(search.apart.len(), apart);
             finds_what_a_plain_search_finds(&search, &patterns);
+        }
+        // Every stride, every pattern sampled.
+        let long = bytes_of(&long_and_few_short[..3]);
+        for stride in 1..=MAX_STRIDE {
+            let table = GramTable::new(long.iter().cloned().enumerate().collect(), stride);
+            let search = MultiSearch {
+                apart: Vec::new(),
+                table: Some(table),
+            };
+            finds_what_a_plain_search_finds(&search, &long);
         }
     }
 
+    #[test]
+    fn the_stride_is_the_widest_that_leaves_few_patterns_to_search_apart() {
+        let stride = |patterns: &[&str]| best_stride(&bytes_of(patterns));
+        let long = "MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE";
+        assert_eq!(stride(&[long, long, long, long]), MAX_STRIDE);
+        // `Update user` fits stride 8 (11 bytes, four for the last gram).
+        assert_eq!(stride(&[long, "Update user", "Add user"]), MAX_STRIDE);
+        // Many 8-byte patterns: narrower, so that they are sampled too.
+        let eights = ["Electron", "UserType", "Add user", "abcdefgh", "12345678"];
+        assert_eq!(stride(&eights), 5);
+    }
+
+    #[test]
+    fn each_pattern_anchors_on_its_rarest_grams() {
+        let pattern = b"Update application - Certificates and secrets management";
+        let start = rarest_window(pattern, 8);
+        // Not on the `Update application` other operations share.
+        assert!(start > "Update application".len() - GRAM, "{start}");
+        // Upper case and punctuation are rarer than lower case, hex digits
+        // commoner than their bytes alone suggest.
+        let rarity = |gram: &[u8; 4]| gram_rarity(u32::from_le_bytes(*gram));
+        assert!(rarity(b"tion") < rarity(b"N/WR"));
+        assert!(rarity(b"e/DE") > rarity(b"ete/"));
+        assert_eq!(rarity(b"29d9"), 18);
+        // A window may only start where `stride` grams follow.
+        assert_eq!(rarest_window(b"abcdefghijk", 8), 0);
+        assert!(rarest_window(b"abcdefghijkl", 8) <= 1);
+    }
+
+    #[test]
+    fn a_literal_holding_another_of_its_group_is_left_out() {
+        let group = bytes_of(&[
+            "kube-audit-admin",
+            "kube-audit",
+            "Electron/8.5.1",
+            "Electron",
+        ]);
+        assert_eq!(
+            without_superstrings(group),
+            bytes_of(&["Electron", "kube-audit"])
+        );
+        assert_eq!(
+            without_superstrings(bytes_of(&["ab", "ab"])),
+            bytes_of(&["ab"])
+        );
+    }
+
+    #[test]
+    fn a_condition_without_groups_lets_every_text_through() {
+        assert!(Prefilter::new(vec![Some(LiteralCondition { groups: Vec::new() })]).is_none());
+    }
+
+    fn bytes_of(patterns: &[&str]) -> Vec<Vec<u8>> {
+        patterns
+            .iter()
+            .map(|pattern| pattern.as_bytes().to_vec())
+            .collect()
+    }
+
+    /// The positions of the patterns `search` finds in `text`, as bits.
+    fn found(search: &MultiSearch, text: &[u8]) -> u64 {
+        let mut found = 0u64;
+        search.any(text, &mut |position| {
+            found |= 1 << position;
+            false
+        });
+        found
+    }
+
     fn finds_what_a_plain_search_finds(search: &MultiSearch, patterns: &[Vec<u8>]) {
-        let table = search.table.as_ref().unwrap();
         let filler =
             b"{\"id\":\"00000003-0000-0000-c000-00000000000\",\"op\":\"Update usr hig a b\"}";
         let plain = |text: &[u8]| {
@@ -731,8 +974,8 @@ mod tests {
                     text.extend_from_slice(&pattern[..cut]);
                     text.extend_from_slice(&filler[at..]);
                     assert_eq!(
-                        search.found_with(table, &text),
-                        [plain(&text)],
+                        found(search, &text),
+                        plain(&text),
                         "{}",
                         String::from_utf8_lossy(&text)
                     );

@@ -1,0 +1,179 @@
+//! The prefilter of all 68 Azure rules at once (the engine's: many literals,
+//! so the sampled gram table) against each rule's own prefilter (few
+//! literals, one substring search each) and against the rules themselves:
+//! over every event of the rule cases, the bundled sample and the benchmark
+//! mix, as written, re-serialised and with their strings hidden behind `\u`
+//! and `\/` escapes, it must pass exactly the texts some rule's own prefilter
+//! passes, and so every event some rule matches.
+#![cfg(not(target_arch = "wasm32"))]
+
+#[path = "common/cases.rs"]
+#[allow(dead_code)] // this test uses only the case-file parser
+mod cases;
+
+#[path = "../benches/data.rs"]
+#[allow(dead_code)] // this test uses only the mix
+mod data;
+
+use std::path::{Path, PathBuf};
+
+use kql_detect::compile::CompiledQuery;
+use kql_detect::engine::{Engine, RuleSource};
+use kql_detect::event::JsonEvent;
+use kql_detect::prefilter::Prefilter;
+use kql_detect::schema::Schema;
+use kql_detect::time::Timestamp;
+use serde_json::Value;
+
+/// Every rule of the corpus (top level and building blocks), compiled.
+fn corpus_queries() -> Option<Vec<(String, CompiledQuery)>> {
+    let corpus =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/detection-rules-azure");
+    let mut files: Vec<PathBuf> = Vec::new();
+    for directory in [corpus.clone(), corpus.join("rules_building_block")] {
+        let entries = std::fs::read_dir(&directory).ok()?;
+        files.extend(
+            entries
+                .map(|entry| entry.expect("readable corpus").path())
+                .filter(|path| {
+                    path.extension()
+                        .is_some_and(|extension| extension == "toml")
+                }),
+        );
+    }
+    files.sort();
+    let sources = files
+        .iter()
+        .map(|path| RuleSource::Text {
+            origin: path.display().to_string(),
+            text: std::fs::read_to_string(path).expect("readable rule"),
+        })
+        .collect();
+    let schema = Schema::builtin();
+    let now = Timestamp(1_764_244_800_000);
+    let engine = Engine::from_sources(sources, &schema, now).expect("the corpus loads");
+    Some(
+        engine
+            .rules()
+            .map(|rule| {
+                let query = rule.compile(&schema, now).expect("compiles");
+                (rule.rule_id.clone(), query)
+            })
+            .collect(),
+    )
+}
+
+/// The events of tests/cases/rules/, the bundled sample and the mix.
+fn events() -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("tests/cases/rules"))
+        .expect("tests/cases/rules exists")
+        .map(|entry| entry.expect("readable directory").path())
+        .collect();
+    files.sort();
+    let mut events = Vec::new();
+    for file in files {
+        let name = file.file_name().unwrap().to_string_lossy().to_string();
+        let text = std::fs::read_to_string(&file).expect("readable case file");
+        for case in cases::parse_case_file(&name, &text) {
+            events.extend(
+                case.entries
+                    .into_iter()
+                    .filter(|(key, _)| key == "event")
+                    .map(|(_, value)| value),
+            );
+        }
+    }
+    let sample = std::fs::read_to_string(root.join("examples/azure-auditlogs.ndjson")).unwrap();
+    events.extend(sample.lines().map(str::to_string));
+    events.extend(data::mix(800).lines().map(str::to_string));
+    events
+}
+
+/// JSON text of `value` that spells every character of its strings and keys
+/// as a `\u` escape, or only each `/` as `\/`.
+fn escaped(value: &Value, every_character: bool) -> String {
+    let string = |text: &str| -> String {
+        let mut out = String::from("\"");
+        if every_character {
+            for unit in text.encode_utf16() {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            let plain = serde_json::to_string(text).unwrap();
+            out.push_str(&plain[1..plain.len() - 1].replace('/', "\\/"));
+        }
+        out + "\""
+    };
+    match value {
+        Value::String(text) => string(text),
+        Value::Array(items) => {
+            let items: Vec<String> = items
+                .iter()
+                .map(|item| escaped(item, every_character))
+                .collect();
+            format!("[{}]", items.join(","))
+        }
+        Value::Object(entries) => {
+            let entries: Vec<String> = entries
+                .iter()
+                .map(|(key, item)| format!("{}:{}", string(key), escaped(item, every_character)))
+                .collect();
+            format!("{{{}}}", entries.join(","))
+        }
+        scalar => scalar.to_string(),
+    }
+}
+
+#[test]
+fn the_prefilter_of_all_68_rules_agrees_with_each_rules_own() {
+    let Some(queries) = corpus_queries() else {
+        eprintln!("SKIPPED: ../shared/corpus/detection-rules-azure is absent, so the 68 rules' prefilter was not checked");
+        return;
+    };
+    assert_eq!(queries.len(), 68);
+    let all = Prefilter::new(
+        queries
+            .iter()
+            .map(|(_, query)| query.required_literals())
+            .collect(),
+    )
+    .expect("every rule has a literal condition");
+    let each: Vec<Prefilter> = queries
+        .iter()
+        .map(|(_, query)| Prefilter::new(vec![query.required_literals()]).unwrap())
+        .collect();
+    let (mut matched, mut passed, mut texts) = (0, 0, 0);
+    for event in events() {
+        let value: Value = serde_json::from_str(&event).expect("events are JSON");
+        let matching: Vec<&str> = queries
+            .iter()
+            .filter(|(_, query)| query.matches(&JsonEvent(&value)))
+            .map(|(id, _)| id.as_str())
+            .collect();
+        matched += usize::from(!matching.is_empty());
+        for text in [
+            event.clone(),
+            value.to_string(),
+            escaped(&value, true),
+            escaped(&value, false),
+        ] {
+            let some_own = each
+                .iter()
+                .any(|prefilter| prefilter.may_match(text.as_bytes()));
+            assert_eq!(all.may_match(text.as_bytes()), some_own, "{text}");
+            assert!(
+                matching.is_empty() || some_own,
+                "{matching:?} match but the prefilter rejects {text}"
+            );
+            passed += usize::from(some_own);
+            texts += 1;
+        }
+    }
+    // Enough matches and rejections for the comparison to mean something.
+    assert!(matched > 100, "only {matched} events match");
+    assert!(
+        passed > 1000 && texts - passed > 1000,
+        "{passed} of {texts} pass"
+    );
+}
