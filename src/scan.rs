@@ -43,6 +43,8 @@ pub struct FieldSet {
     watched_prefixes: Vec<Box<[u8]>>,
     /// Where the wanted paths lead, rebuilt whenever `exact` or `globs` change.
     trie: PathTrie,
+    /// Each pattern's state after its literal start.
+    after_prefix: Vec<GlobState>,
 }
 
 impl FieldSet {
@@ -69,6 +71,11 @@ impl FieldSet {
     /// Rebuilds the trie of wanted paths after `exact` or `globs` changed.
     fn index(&mut self) {
         self.trie = PathTrie::new(&self.exact, &self.globs);
+        self.after_prefix = self
+            .globs
+            .iter()
+            .map(|glob| glob.feed(glob.start(), glob.literal_prefix()))
+            .collect();
     }
 
     /// Adds a field read by other means than a query (the data stream fields).
@@ -131,35 +138,52 @@ impl FieldSet {
     }
 }
 
-/// The paths every wanted field's path starts with, as a byte trie: the
-/// exact fields' names and the patterns' literal starts. The reader walks a
-/// key's bytes down it from its object's node (after a `.` below the top
-/// level); a key whose path falls off the trie holds nothing wanted, unless
-/// a pattern is already past its literal start (then any key may lead to a
+/// The paths every wanted field's path starts with, as a trie: the exact
+/// fields' names and the patterns' literal starts. The reader walks a key's
+/// bytes down it from its object's place (after a `.` below the top level);
+/// a key whose path falls off the trie holds nothing wanted, unless a
+/// pattern is already past its literal start (then any key may lead to a
 /// match) or one's literal start ends within the key. So most keys are
-/// skipped after a byte or two, without building their path.
+/// skipped after a byte or two, without building their path. A run of bytes
+/// without a branch or a wanted path ending in it is one node's label,
+/// compared at once.
 #[derive(Clone, Debug, Default)]
 struct PathTrie {
-    /// Node 0 is the empty path (when there is anything to want).
+    /// Node 0 is the root, whose label starts at the empty path (when there
+    /// is anything to want).
     nodes: Vec<TrieNode>,
-    /// The edges of every node, each node's together: (byte, child).
+    /// The labels of all nodes.
+    labels: Vec<u8>,
+    /// The children of every node, each node's together: (the first byte of
+    /// the child's label, the child).
     edges: Vec<(u8, u32)>,
 }
 
 #[derive(Clone, Copy, Debug)]
 struct TrieNode {
-    /// This node's edges: `edges[first..first + count]`.
+    /// The bytes from the parent's end to this node's: `labels[label..label + length]`.
+    label: u32,
+    length: u32,
+    /// This node's children: `edges[first..first + count]`.
     first: u32,
     count: u32,
-    /// The exact field whose path ends here (its position), or `NOT_EXACT`.
+    /// The exact field whose path ends at this node's end (its position),
+    /// or `NOT_EXACT`.
     exact: u32,
-    /// Some pattern's literal start ends here.
+    /// Some pattern's literal start ends at this node's end.
     pattern_start: bool,
-    /// Some wanted path goes on with `.` (to a key below).
+    /// Some wanted path goes on from this node's end with `.`.
     dotted: bool,
 }
 
-const ROOT: u32 = 0;
+/// A path's place in the trie: `offset` bytes into `node`'s label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Place {
+    node: u32,
+    offset: u32,
+}
+
+const ROOT: Place = Place { node: 0, offset: 0 };
 
 impl PathTrie {
     fn new(exact: &[Box<[u8]>], globs: &[Glob]) -> PathTrie {
@@ -173,38 +197,126 @@ impl PathTrie {
             let node = builder.insert(glob.literal_prefix());
             builder.pattern_start[node] = true;
         }
+        // Each node of the byte trie that ends a run (a branch, a leaf or a
+        // wanted path's end) ends a node here. Work: (the edge to patch, the
+        // first byte of the label, the byte trie's node after it).
         let mut trie = PathTrie::default();
-        for (node, children) in builder.children.iter().enumerate() {
-            let mut children = children.clone();
+        let mut work = vec![(None, None, 0)];
+        while let Some((edge, first, mut at)) = work.pop() {
+            let index = trie.nodes.len() as u32;
+            if let Some(edge) = edge {
+                trie.edges[edge] = (first.unwrap_or_default(), index);
+            }
+            let label = trie.labels.len() as u32;
+            trie.labels.extend(first);
+            while let [(byte, child)] = builder.children[at][..] {
+                if builder.exact[at] != NOT_EXACT || builder.pattern_start[at] {
+                    break;
+                }
+                trie.labels.push(byte);
+                at = child as usize;
+            }
+            let mut children = builder.children[at].clone();
             children.sort_unstable();
             trie.nodes.push(TrieNode {
+                label,
+                length: trie.labels.len() as u32 - label,
                 first: trie.edges.len() as u32,
                 count: children.len() as u32,
-                exact: builder.exact[node],
-                pattern_start: builder.pattern_start[node],
+                exact: builder.exact[at],
+                pattern_start: builder.pattern_start[at],
                 dotted: children.iter().any(|&(byte, _)| byte == b'.'),
             });
-            trie.edges.extend(children);
+            for (byte, child) in children {
+                work.push((Some(trie.edges.len()), Some(byte), child as usize));
+                trie.edges.push((byte, u32::MAX));
+            }
         }
         trie
     }
 
+    #[inline(always)]
     fn node(&self, node: u32) -> Option<&TrieNode> {
         self.nodes.get(node as usize)
     }
 
-    /// The node `bytes` lead to from `node`, if the trie goes that far; sets
+    /// The place a key leads to from its object's `place` (with the `.`
+    /// before it unless `top`), if the trie goes that far; sets
     /// `pattern_start` when a pattern's literal start ends on the way.
-    fn walk(&self, mut node: u32, bytes: &[u8], pattern_start: &mut bool) -> Option<u32> {
-        for &byte in bytes {
-            let here = self.node(node)?;
-            let edges = self
-                .edges
-                .get(here.first as usize..(here.first + here.count) as usize)?;
-            node = edges.iter().find(|(edge, _)| *edge == byte)?.1;
-            *pattern_start |= self.node(node)?.pattern_start;
+    fn walk(&self, place: Place, top: bool, key: &[u8], pattern_start: &mut bool) -> Option<Place> {
+        let mut at = Walker {
+            trie: self,
+            node: self.node(place.node)?,
+            place,
+        };
+        if !top {
+            at.step(b'.', pattern_start)?;
         }
-        Some(node)
+        for &byte in key {
+            at.step(byte, pattern_start)?;
+        }
+        Some(at.place)
+    }
+
+    /// The exact field whose path ends at `place`.
+    fn exact(&self, place: Place) -> Option<usize> {
+        let node = self.node(place.node)?;
+        (place.offset == node.length && node.exact != NOT_EXACT).then_some(node.exact as usize)
+    }
+
+    /// Whether some wanted path goes on from `place` with `.`.
+    #[inline(always)]
+    fn dotted(&self, place: Place) -> bool {
+        let Some(node) = self.node(place.node) else {
+            return false;
+        };
+        if place.offset < node.length {
+            self.labels.get((node.label + place.offset) as usize) == Some(&b'.')
+        } else {
+            node.dotted
+        }
+    }
+}
+
+/// A walk down a [`PathTrie`], a byte at a time.
+struct Walker<'t> {
+    trie: &'t PathTrie,
+    /// The node of `place`.
+    node: &'t TrieNode,
+    place: Place,
+}
+
+impl Walker<'_> {
+    /// Moves on by `byte`; `None` when no wanted path goes that way.
+    #[inline(always)]
+    fn step(&mut self, byte: u8, pattern_start: &mut bool) -> Option<()> {
+        if self.place.offset < self.node.length {
+            let label = self
+                .trie
+                .labels
+                .get((self.node.label + self.place.offset) as usize);
+            if label != Some(&byte) {
+                return None;
+            }
+            self.place.offset += 1;
+        } else {
+            let node = self.node;
+            let edges = self
+                .trie
+                .edges
+                .get(node.first as usize..(node.first + node.count) as usize)?;
+            let child = edges.iter().find(|(edge, _)| *edge == byte)?.1;
+            self.node = self.trie.node(child)?;
+            // The child's label starts with `byte`.
+            self.place = Place {
+                node: child,
+                offset: 1,
+            };
+        }
+        if self.place.offset == self.node.length {
+            *pattern_start |= self.node.pattern_start;
+        }
+        Some(())
     }
 }
 
@@ -318,9 +430,9 @@ enum Stored {
 struct Interest {
     /// The field itself is read by name: its position in the field set.
     exact: Option<usize>,
-    /// Its path's node in the trie of wanted paths, if a wanted path
+    /// Its path's place in the trie of wanted paths, if a wanted path
     /// starts with it.
-    node: Option<u32>,
+    node: Option<Place>,
     /// The frame of pattern states for this field, if any pattern is alive.
     frame: Option<usize>,
     /// Some pattern of the frame is past its literal start.
@@ -375,7 +487,7 @@ impl Reader<'_> {
         let (frame, live) = self.root_frame();
         let root = Interest {
             exact: None,
-            node: self.fields.trie.node(ROOT).map(|_| ROOT),
+            node: self.fields.trie.node(ROOT.node).map(|_| ROOT),
             frame,
             live,
         };
@@ -403,16 +515,19 @@ impl Reader<'_> {
         (Some(start), live)
     }
 
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.position).copied()
     }
 
+    #[inline(always)]
     fn whitespace(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.position += 1;
         }
     }
 
+    #[inline(always)]
     fn expect(&mut self, byte: u8) -> Option<()> {
         self.whitespace();
         (self.peek()? == byte).then(|| self.position += 1)
@@ -485,14 +600,9 @@ impl Reader<'_> {
         // Down the trie: `.` and the key (a key may hold several segments).
         let trie = &self.fields.trie;
         let mut pattern_start = false;
-        let node = parent.node.and_then(|node| {
-            let node = if top {
-                node
-            } else {
-                trie.walk(node, b".", &mut pattern_start)?
-            };
-            trie.walk(node, key, &mut pattern_start)
-        });
+        let node = parent
+            .node
+            .and_then(|place| trie.walk(place, top, key, &mut pattern_start));
         self.expect(b':')?;
         if node.is_none() && !pattern_start && !parent.live {
             // Nothing wanted lies at or below this key.
@@ -511,9 +621,7 @@ impl Reader<'_> {
             self.scanner.path.push_str(self.text.get(start..end)?);
         }
         let (frame, live) = self.child_frame(parent.frame, mark);
-        let exact = node
-            .and_then(|node| trie.node(node))
-            .and_then(|node| (node.exact != NOT_EXACT).then_some(node.exact as usize));
+        let exact = node.and_then(|place| trie.exact(place));
         let interest = Interest {
             exact,
             node,
@@ -545,9 +653,11 @@ impl Reader<'_> {
         let start = self.scanner.glob_states.len();
         let mut alive = false;
         let mut live = false;
-        for (index, glob) in self.fields.globs.iter().enumerate() {
+        let patterns = self.fields.globs.iter().zip(&self.fields.after_prefix);
+        for (index, (glob, &after_prefix)) in patterns.enumerate() {
             let before = self.scanner.glob_states[parent + index];
-            let after = advance(glob, before, self.scanner.path.as_bytes(), mark);
+            let path = self.scanner.path.as_bytes();
+            let after = advance(glob, after_prefix, before, path, mark);
             alive |= after != Progress::Dead;
             live |= matches!(after, Progress::At(_));
             self.scanner.glob_states.push(after);
@@ -561,11 +671,11 @@ impl Reader<'_> {
     }
 
     /// True when some wanted path goes on below this field (`field.…`).
+    #[inline(always)]
     fn leads_further(&self, interest: Interest) -> bool {
         interest
             .node
-            .and_then(|node| self.fields.trie.node(node))
-            .is_some_and(|node| node.dotted)
+            .is_some_and(|place| self.fields.trie.dotted(place))
     }
 
     fn array(&mut self, depth: usize, interest: Interest) -> Option<()> {
@@ -593,6 +703,7 @@ impl Reader<'_> {
     }
 
     /// True when a leaf at the current path is read by some rule.
+    #[inline(always)]
     fn wanted(&self, interest: Interest) -> bool {
         interest.exact.is_some() || self.pattern_wants(interest)
     }
@@ -655,6 +766,7 @@ impl Reader<'_> {
 
     /// The span of the string starting at the current quote, and whether it has
     /// escapes; the position moves past the closing quote.
+    #[inline(always)]
     fn string_span(&mut self) -> Option<(usize, usize, bool)> {
         let (end, escaped) = string_end(self.bytes, &mut self.specials, self.position)?;
         let start = self.position + 1;
@@ -815,8 +927,15 @@ fn decode(raw: &[u8], out: &mut String) -> Option<()> {
     Some(())
 }
 
-/// A pattern's progress after the path grew to `path` (the new key from `mark`).
-fn advance(glob: &Glob, before: Progress, path: &[u8], mark: usize) -> Progress {
+/// A pattern's progress after the path grew to `path` (the new key from
+/// `mark`); `after_prefix` is its state after its literal start.
+fn advance(
+    glob: &Glob,
+    after_prefix: GlobState,
+    before: Progress,
+    path: &[u8],
+    mark: usize,
+) -> Progress {
     let prefix = glob.literal_prefix();
     let state = match before {
         Progress::Dead => return Progress::Dead,
@@ -828,8 +947,12 @@ fn advance(glob: &Glob, before: Progress, path: &[u8], mark: usize) -> Progress 
                 Progress::Dead
             };
         }
-        // The path now reaches past the literal start: run the automaton once over it.
-        Progress::InPrefix => glob.feed(glob.start(), path),
+        // The path now reaches the literal start's end: run the automaton on
+        // from there.
+        Progress::InPrefix => match path.strip_prefix(prefix) {
+            Some(rest) => glob.feed(after_prefix, rest),
+            None => return Progress::Dead,
+        },
     };
     if glob.is_dead(state) {
         Progress::Dead
