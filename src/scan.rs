@@ -889,6 +889,29 @@ impl Scanner {
                 .get(key.0 as usize..(key.0 + key.1) as usize)
                 .unwrap_or_default()
         };
+        let mut drop = |gone: &Kept| {
+            let (start, end) = gone.entries;
+            for entry in entries
+                .get_mut(start as usize..end as usize)
+                .unwrap_or_default()
+            {
+                entry.field = NOT_EXACT;
+                entry.patterns = 0;
+            }
+        };
+        if kept.len() <= 16 {
+            // Few keys (the usual case): each against the later ones, by
+            // length first.
+            for (index, earlier) in kept.iter().enumerate() {
+                let repeated = kept[index + 1..].iter().any(|later| {
+                    later.key.1 == earlier.key.1 && text(later.key) == text(earlier.key)
+                });
+                if repeated {
+                    drop(earlier);
+                }
+            }
+            return;
+        }
         // By key, then in order: of each run of one key all but the last go.
         kept.sort_unstable_by(|a, b| {
             text(a.key)
@@ -897,14 +920,7 @@ impl Scanner {
         });
         for pair in kept.windows(2) {
             if text(pair[0].key) == text(pair[1].key) {
-                let (start, end) = pair[0].entries;
-                for entry in entries
-                    .get_mut(start as usize..end as usize)
-                    .unwrap_or_default()
-                {
-                    entry.field = NOT_EXACT;
-                    entry.patterns = 0;
-                }
+                drop(&pair[0]);
             }
         }
     }
@@ -1437,6 +1453,17 @@ mod differential_tests {
             r#"{"l": [{"k": 1, "k": 2}, {"k": 3}], "p": {"q": 1}, "p.q": 2, "p": {"r": 3}, "s": {"t": 1, "u": 2, "t": 3}}"#,
         );
         check(r#"{"z": [1, 2], "y": 0, "z": [], "y": {"y": 1, "y": {"y": 2}}}"#);
+        // Objects with more keys than the pairwise comparison takes.
+        for count in [16, 17, 40] {
+            let members: Vec<String> = (0..count)
+                .map(|index| format!("\"k{}\": {index}", index % (count / 2 + 1)))
+                .collect();
+            check(&format!(
+                "{{{}, \"o\": {{{}}}}}",
+                members.join(", "),
+                members.join(", ")
+            ));
+        }
     }
 
     #[test]
