@@ -57,7 +57,7 @@ impl Event for JsonEvent<'_> {
             visit,
         };
         match self.0 {
-            Value::Object(_) | Value::Array(_) => walk.below(self.0, pattern.start()),
+            Value::Object(_) | Value::Array(_) => walk.below(self.0, pattern.start(), true),
             _ => false,
         }
     }
@@ -115,11 +115,12 @@ struct Walk<'w, 'v> {
 }
 
 impl Walk<'_, '_> {
-    /// Visits the fields below `node`, whose own name brought the pattern to `state`.
-    fn below(&mut self, node: &Value, state: GlobState) -> bool {
+    /// Visits the fields below `node`, whose own name brought the pattern to
+    /// `state` (`at_root` for the event itself: an empty key below it still
+    /// adds its `.`).
+    fn below(&mut self, node: &Value, state: GlobState, at_root: bool) -> bool {
         match node {
             Value::Object(map) => map.iter().any(|(key, child)| {
-                let at_root = self.path.is_empty();
                 let state = if at_root {
                     state
                 } else {
@@ -129,12 +130,12 @@ impl Walk<'_, '_> {
                 if self.pattern.is_dead(state) {
                     return false;
                 }
-                let mark = self.path.push_key(key);
+                let mark = self.path.push_key(key, at_root);
                 let found = self.field(child, state);
                 self.path.truncate(mark);
                 found
             }),
-            Value::Array(items) => items.iter().any(|item| self.below(item, state)),
+            Value::Array(items) => items.iter().any(|item| self.below(item, state, at_root)),
             _ => false,
         }
     }
@@ -142,7 +143,7 @@ impl Walk<'_, '_> {
     /// Visits the values of the field at the current path, then the fields below it.
     fn field(&mut self, node: &Value, state: GlobState) -> bool {
         match node {
-            Value::Object(_) => self.below(node, state),
+            Value::Object(_) => self.below(node, state, false),
             Value::Array(items) => items.iter().any(|item| self.field(item, state)),
             scalar => {
                 if !self.pattern.accepts(state) {
@@ -177,14 +178,10 @@ impl Default for PathBuffer {
 }
 
 impl PathBuffer {
-    fn is_empty(&self) -> bool {
-        self.length == 0
-    }
-
     /// Appends `.key` (or `key` at the root) and returns the length to truncate back to.
-    fn push_key(&mut self, key: &str) -> usize {
+    fn push_key(&mut self, key: &str, at_root: bool) -> usize {
         let mark = self.length;
-        if mark > 0 {
+        if !at_root {
             self.push_bytes(b".");
         }
         self.push_bytes(key.as_bytes());

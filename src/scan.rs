@@ -41,6 +41,10 @@ pub struct FieldSet {
     globs: Vec<Glob>,
     watched_keys: Vec<Box<[u8]>>,
     watched_prefixes: Vec<Box<[u8]>>,
+    /// Where the wanted paths lead, rebuilt whenever `exact` or `globs` change.
+    trie: PathTrie,
+    /// Each pattern's state after its literal start.
+    after_prefix: Vec<GlobState>,
 }
 
 impl FieldSet {
@@ -60,7 +64,18 @@ impl FieldSet {
             }
         }
         fields.globs = unique;
+        fields.index();
         Some(fields)
+    }
+
+    /// Rebuilds the trie of wanted paths after `exact` or `globs` changed.
+    fn index(&mut self) {
+        self.trie = PathTrie::new(&self.exact, &self.globs);
+        self.after_prefix = self
+            .globs
+            .iter()
+            .map(|glob| glob.feed(glob.start(), glob.literal_prefix()))
+            .collect();
     }
 
     /// Adds a field read by other means than a query (the data stream fields).
@@ -68,6 +83,7 @@ impl FieldSet {
         self.exact.push(path.as_bytes().into());
         self.exact.sort();
         self.exact.dedup();
+        self.index();
         self
     }
 
@@ -120,38 +136,223 @@ impl FieldSet {
             .binary_search_by(|entry| entry.as_ref().cmp(path))
             .ok()
     }
+}
 
-    /// Narrows `within`, the exact fields below a parent path (all of which
-    /// share `path[..common]`), to those at or below `path`: the position of
-    /// `path` itself if it is an exact field, and the range of fields below it
-    /// (`path.…`). Comparing only the bytes past `common` keeps this cheap.
-    fn narrow(
-        &self,
-        within: (u32, u32),
-        path: &[u8],
-        common: usize,
-    ) -> (Option<usize>, (u32, u32)) {
-        let (low, high) = (within.0 as usize, within.1 as usize);
-        let candidates = &self.exact[low..high];
-        let key = &path[common..];
-        fn tail(entry: &[u8], common: usize) -> &[u8] {
-            entry.get(common..).unwrap_or_default()
+/// The paths every wanted field's path starts with, as a trie: the exact
+/// fields' names and the patterns' literal starts. The reader walks a key's
+/// bytes down it from its object's place (after a `.` below the top level);
+/// a key whose path falls off the trie holds nothing wanted, unless a
+/// pattern is already past its literal start (then any key may lead to a
+/// match) or one's literal start ends within the key. So most keys are
+/// skipped after a byte or two, without building their path. A run of bytes
+/// without a branch or a wanted path ending in it is one node's label,
+/// compared at once.
+#[derive(Clone, Debug, Default)]
+struct PathTrie {
+    /// Node 0 is the root, whose label starts at the empty path (when there
+    /// is anything to want).
+    nodes: Vec<TrieNode>,
+    /// The labels of all nodes.
+    labels: Vec<u8>,
+    /// The children of every node, each node's together: (the first byte of
+    /// the child's label, the child).
+    edges: Vec<(u8, u32)>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct TrieNode {
+    /// The bytes from the parent's end to this node's: `labels[label..label + length]`.
+    label: u32,
+    length: u32,
+    /// This node's children: `edges[first..first + count]`.
+    first: u32,
+    count: u32,
+    /// The exact field whose path ends at this node's end (its position),
+    /// or `NOT_EXACT`.
+    exact: u32,
+    /// Some pattern's literal start ends at this node's end.
+    pattern_start: bool,
+    /// Some wanted path goes on from this node's end with `.`.
+    dotted: bool,
+}
+
+/// A path's place in the trie: `offset` bytes into `node`'s label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Place {
+    node: u32,
+    offset: u32,
+}
+
+const ROOT: Place = Place { node: 0, offset: 0 };
+
+impl PathTrie {
+    fn new(exact: &[Box<[u8]>], globs: &[Glob]) -> PathTrie {
+        let mut builder = TrieBuilder::default();
+        builder.insert(b"");
+        for (position, path) in exact.iter().enumerate() {
+            let node = builder.insert(path);
+            builder.exact[node] = position as u32;
         }
-        let first = candidates.partition_point(|entry| tail(entry, common) < key);
-        let last = candidates.partition_point(|entry| {
-            let tail = tail(entry, common);
-            tail < key || tail.starts_with(key)
-        });
-        let at_or_below = &candidates[first..last];
-        let exact = (at_or_below.first().map(|entry| entry.len()) == Some(path.len()))
-            .then_some(low + first);
-        let next = |entry: &[u8]| entry.get(path.len()).copied();
-        let below_start =
-            at_or_below.partition_point(|entry| next(entry).map_or(true, |b| b < b'.'));
-        let below_end =
-            at_or_below.partition_point(|entry| next(entry).map_or(true, |b| b <= b'.'));
-        let base = (low + first) as u32;
-        (exact, (base + below_start as u32, base + below_end as u32))
+        for glob in globs {
+            let node = builder.insert(glob.literal_prefix());
+            builder.pattern_start[node] = true;
+        }
+        // Each node of the byte trie that ends a run (a branch, a leaf or a
+        // wanted path's end) ends a node here. Work: (the edge to patch, the
+        // first byte of the label, the byte trie's node after it).
+        let mut trie = PathTrie::default();
+        let mut work = vec![(None, None, 0)];
+        while let Some((edge, first, mut at)) = work.pop() {
+            let index = trie.nodes.len() as u32;
+            if let Some(edge) = edge {
+                trie.edges[edge] = (first.unwrap_or_default(), index);
+            }
+            let label = trie.labels.len() as u32;
+            trie.labels.extend(first);
+            while let [(byte, child)] = builder.children[at][..] {
+                if builder.exact[at] != NOT_EXACT || builder.pattern_start[at] {
+                    break;
+                }
+                trie.labels.push(byte);
+                at = child as usize;
+            }
+            let mut children = builder.children[at].clone();
+            children.sort_unstable();
+            trie.nodes.push(TrieNode {
+                label,
+                length: trie.labels.len() as u32 - label,
+                first: trie.edges.len() as u32,
+                count: children.len() as u32,
+                exact: builder.exact[at],
+                pattern_start: builder.pattern_start[at],
+                dotted: children.iter().any(|&(byte, _)| byte == b'.'),
+            });
+            for (byte, child) in children {
+                work.push((Some(trie.edges.len()), Some(byte), child as usize));
+                trie.edges.push((byte, u32::MAX));
+            }
+        }
+        trie
+    }
+
+    #[inline(always)]
+    fn node(&self, node: u32) -> Option<&TrieNode> {
+        self.nodes.get(node as usize)
+    }
+
+    /// The place a key leads to from its object's `place` (with the `.`
+    /// before it unless `top`), if the trie goes that far; sets
+    /// `pattern_start` when a pattern's literal start ends on the way.
+    fn walk(&self, place: Place, top: bool, key: &[u8], pattern_start: &mut bool) -> Option<Place> {
+        let mut at = Walker {
+            trie: self,
+            node: self.node(place.node)?,
+            place,
+        };
+        if !top {
+            at.step(b'.', pattern_start)?;
+        }
+        for &byte in key {
+            at.step(byte, pattern_start)?;
+        }
+        Some(at.place)
+    }
+
+    /// The exact field whose path ends at `place`.
+    fn exact(&self, place: Place) -> Option<usize> {
+        let node = self.node(place.node)?;
+        (place.offset == node.length && node.exact != NOT_EXACT).then_some(node.exact as usize)
+    }
+
+    /// Whether some wanted path goes on from `place` with `.`.
+    #[inline(always)]
+    fn dotted(&self, place: Place) -> bool {
+        let Some(node) = self.node(place.node) else {
+            return false;
+        };
+        if place.offset < node.length {
+            self.labels.get((node.label + place.offset) as usize) == Some(&b'.')
+        } else {
+            node.dotted
+        }
+    }
+}
+
+/// A walk down a [`PathTrie`], a byte at a time.
+struct Walker<'t> {
+    trie: &'t PathTrie,
+    /// The node of `place`.
+    node: &'t TrieNode,
+    place: Place,
+}
+
+impl Walker<'_> {
+    /// Moves on by `byte`; `None` when no wanted path goes that way.
+    #[inline(always)]
+    fn step(&mut self, byte: u8, pattern_start: &mut bool) -> Option<()> {
+        if self.place.offset < self.node.length {
+            let label = self
+                .trie
+                .labels
+                .get((self.node.label + self.place.offset) as usize);
+            if label != Some(&byte) {
+                return None;
+            }
+            self.place.offset += 1;
+        } else {
+            let node = self.node;
+            let edges = self
+                .trie
+                .edges
+                .get(node.first as usize..(node.first + node.count) as usize)?;
+            let child = edges.iter().find(|(edge, _)| *edge == byte)?.1;
+            self.node = self.trie.node(child)?;
+            // The child's label starts with `byte`.
+            self.place = Place {
+                node: child,
+                offset: 1,
+            };
+        }
+        if self.place.offset == self.node.length {
+            *pattern_start |= self.node.pattern_start;
+        }
+        Some(())
+    }
+}
+
+/// A [`PathTrie`] being built: each node's children unordered.
+#[derive(Default)]
+struct TrieBuilder {
+    children: Vec<Vec<(u8, u32)>>,
+    exact: Vec<u32>,
+    pattern_start: Vec<bool>,
+}
+
+impl TrieBuilder {
+    /// The node of `path`, added (with the nodes on the way) if new.
+    fn insert(&mut self, path: &[u8]) -> usize {
+        if self.children.is_empty() {
+            self.add();
+        }
+        let mut node = 0;
+        for &byte in path {
+            node = match self.children[node].iter().find(|(edge, _)| *edge == byte) {
+                Some(&(_, child)) => child as usize,
+                None => {
+                    let child = self.add();
+                    self.children[node].push((byte, child as u32));
+                    child
+                }
+            };
+        }
+        node
+    }
+
+    fn add(&mut self) -> usize {
+        self.children.push(Vec::new());
+        self.exact.push(NOT_EXACT);
+        self.pattern_start.push(false);
+        self.children.len() - 1
     }
 }
 
@@ -169,6 +370,22 @@ pub struct Scanner {
     glob_states: Vec<Progress>,
     /// Whether a watched top-level key was seen.
     saw_watched_key: bool,
+    /// A key with escapes, decoded.
+    key: String,
+    /// The keys read (not skipped) of the open objects, in order, the
+    /// innermost object's last: a repeated key's values give way to its last
+    /// one's.
+    kept: Vec<Kept>,
+    /// The text of the keys in `kept`.
+    kept_keys: String,
+}
+
+/// A key whose value was read: its text in `kept_keys`, and the entries its
+/// value recorded.
+#[derive(Clone, Copy, Debug)]
+struct Kept {
+    key: (u32, u32),
+    entries: (u32, u32),
 }
 
 /// How far a `*` pattern has got along the current path.
@@ -188,6 +405,9 @@ struct Entry {
     field: u32,
     /// The path, in `paths`, for leaves kept for a pattern.
     path: (u32, u32),
+    /// The patterns that want it: bit `i` for pattern `i` of [`FieldSet`]
+    /// (bit 63 for those from 63 on); 0 when no pattern does.
+    patterns: u64,
     value: Stored,
 }
 
@@ -210,10 +430,13 @@ enum Stored {
 struct Interest {
     /// The field itself is read by name: its position in the field set.
     exact: Option<usize>,
-    /// The exact fields that lie below it (`field.…`), as a range of positions.
-    below: (u32, u32),
+    /// Its path's place in the trie of wanted paths, if a wanted path
+    /// starts with it.
+    node: Option<Place>,
     /// The frame of pattern states for this field, if any pattern is alive.
     frame: Option<usize>,
+    /// Some pattern of the frame is past its literal start.
+    live: bool,
 }
 
 impl Scanner {
@@ -226,6 +449,8 @@ impl Scanner {
         self.strings.clear();
         self.glob_states.clear();
         self.saw_watched_key = false;
+        self.kept.clear();
+        self.kept_keys.clear();
         let mut reader = Reader {
             text,
             bytes: text.as_bytes(),
@@ -259,43 +484,50 @@ impl Reader<'_> {
         if self.peek()? != b'{' {
             return None;
         }
-        let frame = self.root_frame();
+        let (frame, live) = self.root_frame();
         let root = Interest {
             exact: None,
-            below: (0, self.fields.exact.len() as u32),
+            node: self.fields.trie.node(ROOT.node).map(|_| ROOT),
             frame,
+            live,
         };
         self.object(0, root)?;
         self.whitespace();
         (self.position == self.bytes.len()).then_some(())
     }
 
-    fn root_frame(&mut self) -> Option<usize> {
+    /// The patterns' frame at the top level, and whether one is live there.
+    fn root_frame(&mut self) -> (Option<usize>, bool) {
         if self.fields.globs.is_empty() {
-            return None;
+            return (None, false);
         }
         let start = self.scanner.glob_states.len();
+        let mut live = false;
         for glob in &self.fields.globs {
             let progress = if glob.literal_prefix().is_empty() {
+                live = true;
                 Progress::At(glob.start())
             } else {
                 Progress::InPrefix
             };
             self.scanner.glob_states.push(progress);
         }
-        Some(start)
+        (Some(start), live)
     }
 
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.position).copied()
     }
 
+    #[inline(always)]
     fn whitespace(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.position += 1;
         }
     }
 
+    #[inline(always)]
     fn expect(&mut self, byte: u8) -> Option<()> {
         self.whitespace();
         (self.peek()? == byte).then(|| self.position += 1)
@@ -307,7 +539,7 @@ impl Reader<'_> {
         }
         self.whitespace();
         match self.peek()? {
-            b'{' if interest.leads_further() || interest.frame.is_some() => {
+            b'{' if self.leads_further(interest) || interest.frame.is_some() => {
                 self.object(depth, interest)
             }
             b'[' => self.array(depth, interest),
@@ -327,6 +559,7 @@ impl Reader<'_> {
             self.position += 1;
             return Some(());
         }
+        let kept = (self.scanner.kept.len(), self.scanner.kept_keys.len());
         loop {
             self.member(depth, interest)?;
             self.whitespace();
@@ -334,6 +567,9 @@ impl Reader<'_> {
                 b',' => self.position += 1,
                 b'}' => {
                     self.position += 1;
+                    self.scanner.drop_repeated_keys(kept.0);
+                    self.scanner.kept.truncate(kept.0);
+                    self.scanner.kept_keys.truncate(kept.1);
                     return Some(());
                 }
                 _ => return None,
@@ -341,73 +577,105 @@ impl Reader<'_> {
         }
     }
 
-    /// One `"key": value` of an object whose own field is described by `parent`.
+    /// One `"key": value` of an object at `depth` (0 for the top level)
+    /// whose own field is described by `parent`.
     fn member(&mut self, depth: usize, parent: Interest) -> Option<()> {
         self.whitespace();
-        let mark = self.scanner.path.len();
-        if mark > 0 {
-            self.scanner.path.push('.');
+        if self.peek()? != b'"' {
+            return None;
         }
-        self.key()?;
-        if mark == 0 && self.fields.is_watched(self.scanner.path.as_bytes()) {
+        let (start, end, escaped) = self.string_span()?;
+        let bytes = self.bytes;
+        let key = if escaped {
+            self.scanner.key.clear();
+            decode(&bytes[start..end], &mut self.scanner.key)?;
+            self.scanner.key.as_bytes()
+        } else {
+            &bytes[start..end]
+        };
+        let top = depth == 0;
+        if top && self.fields.is_watched(key) {
             self.scanner.saw_watched_key = true;
         }
+        // Down the trie: `.` and the key (a key may hold several segments).
+        let trie = &self.fields.trie;
+        let mut pattern_start = false;
+        let node = parent
+            .node
+            .and_then(|place| trie.walk(place, top, key, &mut pattern_start));
         self.expect(b':')?;
-        let frame = self.child_frame(parent.frame, mark);
-        let path = self.scanner.path.as_bytes();
-        let common = if mark == 0 { 0 } else { mark + 1 };
-        let (exact, below) = self.fields.narrow(parent.below, path, common);
+        if node.is_none() && !pattern_start && !parent.live {
+            // Nothing wanted lies at or below this key.
+            return self.skip_value(depth + 1);
+        }
+        let mark = self.scanner.path.len();
+        if !top {
+            self.scanner.path.push('.');
+        }
+        let key_start = self.scanner.path.len();
+        if escaped {
+            let Scanner { path, key, .. } = &mut *self.scanner;
+            path.push_str(key);
+        } else {
+            // Quotes are ASCII, so a key's span lies on character boundaries.
+            self.scanner.path.push_str(self.text.get(start..end)?);
+        }
+        let (frame, live) = self.child_frame(parent.frame, mark);
+        let exact = node.and_then(|place| trie.exact(place));
         let interest = Interest {
             exact,
-            below,
+            node,
             frame,
+            live,
         };
-        let outcome =
-            if interest.exact.is_some() || interest.leads_further() || interest.frame.is_some() {
-                self.value(depth + 1, interest)
-            } else {
-                self.skip_value(depth + 1)
-            };
+        let entries = self.scanner.entries.len();
+        let outcome = if interest.exact.is_some() || self.leads_further(interest) || frame.is_some()
+        {
+            self.value(depth + 1, interest)
+        } else {
+            self.skip_value(depth + 1)
+        };
         if let Some(start) = frame {
             self.scanner.glob_states.truncate(start);
         }
+        self.scanner.keep(key_start, entries);
         self.scanner.path.truncate(mark);
         outcome
     }
 
     /// The patterns' progress after the key just read (the path from `mark`
-    /// on), if any pattern is still alive.
-    fn child_frame(&mut self, parent: Option<usize>, mark: usize) -> Option<usize> {
-        let parent = parent?;
+    /// on), if any pattern is still alive; and whether one is live (past its
+    /// literal start).
+    fn child_frame(&mut self, parent: Option<usize>, mark: usize) -> (Option<usize>, bool) {
+        let Some(parent) = parent else {
+            return (None, false);
+        };
         let start = self.scanner.glob_states.len();
         let mut alive = false;
-        for (index, glob) in self.fields.globs.iter().enumerate() {
+        let mut live = false;
+        let patterns = self.fields.globs.iter().zip(&self.fields.after_prefix);
+        for (index, (glob, &after_prefix)) in patterns.enumerate() {
             let before = self.scanner.glob_states[parent + index];
-            let after = advance(glob, before, self.scanner.path.as_bytes(), mark);
+            let path = self.scanner.path.as_bytes();
+            let after = advance(glob, after_prefix, before, path, mark);
             alive |= after != Progress::Dead;
+            live |= matches!(after, Progress::At(_));
             self.scanner.glob_states.push(after);
         }
         if alive {
-            Some(start)
+            (Some(start), live)
         } else {
             self.scanner.glob_states.truncate(start);
-            None
+            (None, false)
         }
     }
 
-    /// Reads a key onto the path (decoding escapes).
-    fn key(&mut self) -> Option<()> {
-        if self.peek()? != b'"' {
-            return None;
-        }
-        let (start, end, escaped) = self.string_span()?;
-        if escaped {
-            decode(&self.bytes[start..end], &mut self.scanner.path)?;
-        } else {
-            // Quotes are ASCII, so a key's span lies on character boundaries.
-            self.scanner.path.push_str(self.text.get(start..end)?);
-        }
-        Some(())
+    /// True when some wanted path goes on below this field (`field.…`).
+    #[inline(always)]
+    fn leads_further(&self, interest: Interest) -> bool {
+        interest
+            .node
+            .is_some_and(|place| self.fields.trie.dotted(place))
     }
 
     fn array(&mut self, depth: usize, interest: Interest) -> Option<()> {
@@ -435,22 +703,35 @@ impl Reader<'_> {
     }
 
     /// True when a leaf at the current path is read by some rule.
+    #[inline(always)]
     fn wanted(&self, interest: Interest) -> bool {
         interest.exact.is_some() || self.pattern_wants(interest)
     }
 
     fn pattern_wants(&self, interest: Interest) -> bool {
-        interest.frame.is_some_and(|frame| {
-            self.fields.globs.iter().enumerate().any(|(index, glob)| {
-                matches!(self.scanner.glob_states[frame + index], Progress::At(state) if glob.accepts(state))
-            })
-        })
+        self.wanting_patterns(interest) != 0
+    }
+
+    /// The patterns that want a leaf at the current path, as in [`Entry::patterns`].
+    fn wanting_patterns(&self, interest: Interest) -> u64 {
+        let Some(frame) = interest.frame.filter(|_| interest.live) else {
+            return 0;
+        };
+        let mut wanting = 0;
+        for (index, glob) in self.fields.globs.iter().enumerate() {
+            if matches!(self.scanner.glob_states[frame + index], Progress::At(state) if glob.accepts(state))
+            {
+                wanting |= pattern_bit(index);
+            }
+        }
+        wanting
     }
 
     /// Keeps a leaf: by field number when an exact field, with its path when a
     /// pattern wants it.
     fn record(&mut self, interest: Interest, value: Stored) {
-        let path = if self.pattern_wants(interest) {
+        let patterns = self.wanting_patterns(interest);
+        let path = if patterns != 0 {
             let start = self.scanner.paths.len();
             self.scanner.paths.push_str(&self.scanner.path);
             (start as u32, self.scanner.path.len() as u32)
@@ -458,7 +739,12 @@ impl Reader<'_> {
             (0, 0)
         };
         let field = interest.exact.map_or(NOT_EXACT, |index| index as u32);
-        self.scanner.entries.push(Entry { field, path, value });
+        self.scanner.entries.push(Entry {
+            field,
+            path,
+            patterns,
+            value,
+        });
     }
 
     fn string_value(&mut self, interest: Interest) -> Option<()> {
@@ -480,6 +766,7 @@ impl Reader<'_> {
 
     /// The span of the string starting at the current quote, and whether it has
     /// escapes; the position moves past the closing quote.
+    #[inline(always)]
     fn string_span(&mut self) -> Option<(usize, usize, bool)> {
         let (end, escaped) = string_end(self.bytes, &mut self.specials, self.position)?;
         let start = self.position + 1;
@@ -558,14 +845,84 @@ impl Reader<'_> {
 
 const NO_INTEREST: Interest = Interest {
     exact: None,
-    below: (0, 0),
+    node: None,
     frame: None,
+    live: false,
 };
 
-impl Interest {
-    /// True when some exact field lies below this one.
-    fn leads_further(&self) -> bool {
-        self.below.0 < self.below.1
+/// Pattern `index`'s bit in [`Entry::patterns`].
+fn pattern_bit(index: usize) -> u64 {
+    1 << index.min(63)
+}
+
+impl Scanner {
+    /// Notes that the key at `path[key_start..]` was read, its value
+    /// recording the entries from `entries` on.
+    fn keep(&mut self, key_start: usize, entries: usize) {
+        let Some(key) = self.path.get(key_start..) else {
+            return;
+        };
+        let start = self.kept_keys.len() as u32;
+        self.kept_keys.push_str(key);
+        self.kept.push(Kept {
+            key: (start, key.len() as u32),
+            entries: (entries as u32, self.entries.len() as u32),
+        });
+    }
+
+    /// When an object (whose kept keys are `kept[from..]`) has a key more
+    /// than once, only its last value counts, as in a parsed object: the
+    /// entries of the earlier ones are dropped (made invisible).
+    fn drop_repeated_keys(&mut self, from: usize) {
+        let Scanner {
+            kept,
+            kept_keys,
+            entries,
+            ..
+        } = self;
+        let Some(kept) = kept.get_mut(from..).filter(|kept| kept.len() > 1) else {
+            return;
+        };
+        let text = |key: (u32, u32)| {
+            kept_keys
+                .as_bytes()
+                .get(key.0 as usize..(key.0 + key.1) as usize)
+                .unwrap_or_default()
+        };
+        let mut drop = |gone: &Kept| {
+            let (start, end) = gone.entries;
+            for entry in entries
+                .get_mut(start as usize..end as usize)
+                .unwrap_or_default()
+            {
+                entry.field = NOT_EXACT;
+                entry.patterns = 0;
+            }
+        };
+        if kept.len() <= 16 {
+            // Few keys (the usual case): each against the later ones, by
+            // length first.
+            for (index, earlier) in kept.iter().enumerate() {
+                let repeated = kept[index + 1..].iter().any(|later| {
+                    later.key.1 == earlier.key.1 && text(later.key) == text(earlier.key)
+                });
+                if repeated {
+                    drop(earlier);
+                }
+            }
+            return;
+        }
+        // By key, then in order: of each run of one key all but the last go.
+        kept.sort_unstable_by(|a, b| {
+            text(a.key)
+                .cmp(text(b.key))
+                .then(a.entries.0.cmp(&b.entries.0))
+        });
+        for pair in kept.windows(2) {
+            if text(pair[0].key) == text(pair[1].key) {
+                drop(&pair[0]);
+            }
+        }
     }
 }
 
@@ -586,8 +943,15 @@ fn decode(raw: &[u8], out: &mut String) -> Option<()> {
     Some(())
 }
 
-/// A pattern's progress after the path grew to `path` (the new key from `mark`).
-fn advance(glob: &Glob, before: Progress, path: &[u8], mark: usize) -> Progress {
+/// A pattern's progress after the path grew to `path` (the new key from
+/// `mark`); `after_prefix` is its state after its literal start.
+fn advance(
+    glob: &Glob,
+    after_prefix: GlobState,
+    before: Progress,
+    path: &[u8],
+    mark: usize,
+) -> Progress {
     let prefix = glob.literal_prefix();
     let state = match before {
         Progress::Dead => return Progress::Dead,
@@ -599,8 +963,12 @@ fn advance(glob: &Glob, before: Progress, path: &[u8], mark: usize) -> Progress 
                 Progress::Dead
             };
         }
-        // The path now reaches past the literal start: run the automaton once over it.
-        Progress::InPrefix => glob.feed(glob.start(), path),
+        // The path now reaches the literal start's end: run the automaton on
+        // from there.
+        Progress::InPrefix => match path.strip_prefix(prefix) {
+            Some(rest) => glob.feed(after_prefix, rest),
+            None => return Progress::Dead,
+        },
     };
     if glob.is_dead(state) {
         Progress::Dead
@@ -738,12 +1106,24 @@ impl Event for Projected<'_> {
     }
 
     fn any_value_matching(&self, pattern: &Glob, visit: &mut PathVisitor<'_>) -> bool {
+        // The reader noted which of the field set's patterns want each leaf;
+        // another pattern is matched against the leaves' paths.
+        let bit = self
+            .fields
+            .globs
+            .iter()
+            .position(|glob| glob == pattern)
+            .filter(|&index| index < 63)
+            .map(pattern_bit);
         self.scanner
             .entries
             .iter()
-            .filter(|entry| entry.path.1 > 0)
+            .filter(|entry| match bit {
+                Some(bit) => entry.patterns & bit != 0,
+                None => entry.patterns != 0,
+            })
             .filter_map(|entry| Some((self.path_of(entry)?, self.scalar(entry.value)?)))
-            .filter(|(path, _)| pattern.matches(path))
+            .filter(|(path, _)| bit.is_some() || pattern.matches(path))
             .any(|(path, value)| visit(path, value))
     }
 
@@ -768,6 +1148,7 @@ mod tests {
             .iter()
             .map(|glob| Glob::new(&wildcard_pattern(glob)))
             .collect();
+        fields.index();
         fields
     }
 
@@ -886,5 +1267,242 @@ mod watched_key_tests {
         assert!(saw(&mut scanner, r#"{"@odata.context": "x"}"#));
         assert!(!saw(&mut scanner, r#"{"a": {"records": []}}"#));
         assert!(!saw(&mut scanner, r#"{"record": 1}"#));
+    }
+}
+
+/// The reader against the parsed event on documents built to trip it:
+/// every field whose name a document spells (and every prefix of one, and
+/// patterns made from them) must have the same values both ways.
+#[cfg(test)]
+mod differential_tests {
+    use super::*;
+    use crate::event::JsonEvent;
+    use crate::schema::wildcard_pattern;
+    use serde_json::Value;
+
+    fn field_set(exact: &[String], globs: &[String]) -> FieldSet {
+        let mut fields = FieldSet {
+            exact: exact.iter().map(|path| path.as_bytes().into()).collect(),
+            globs: globs
+                .iter()
+                .map(|glob| Glob::new(&wildcard_pattern(glob)))
+                .collect(),
+            ..FieldSet::default()
+        };
+        fields.exact.sort();
+        fields.exact.dedup();
+        fields.index();
+        fields
+    }
+
+    /// Every field name of `value` (keys joined with `.`, arrays looked through).
+    fn names(value: &Value, prefix: Option<&str>, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map {
+                    let name = match prefix {
+                        None => key.clone(),
+                        Some(prefix) => format!("{prefix}.{key}"),
+                    };
+                    out.push(name.clone());
+                    names(child, Some(&name), out);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|item| names(item, prefix, out)),
+            _ => {}
+        }
+    }
+
+    fn values(event: &dyn Event, path: &str) -> Vec<String> {
+        let mut values = Vec::new();
+        event.any_value(path, &mut |value| {
+            values.push(format!("{value:?}"));
+            false
+        });
+        values.sort();
+        values
+    }
+
+    fn matching(event: &dyn Event, pattern: &Glob) -> Vec<String> {
+        let mut values = Vec::new();
+        event.any_value_matching(pattern, &mut |path, value| {
+            values.push(format!("{path}={value:?}"));
+            false
+        });
+        values.sort();
+        values
+    }
+
+    /// The fields and patterns to try on `value`: its names, their prefixes
+    /// (whole characters), and patterns with a `*` for a prefix, a suffix or a
+    /// segment of each name.
+    fn probes(value: &Value) -> (Vec<String>, Vec<String>) {
+        let mut found = Vec::new();
+        names(value, None, &mut found);
+        let mut exact = found.clone();
+        for name in &found {
+            for (at, _) in name.char_indices() {
+                exact.push(name[..at].to_string());
+            }
+            exact.push(format!("{name}.x"));
+            exact.push(format!("{name}x"));
+        }
+        exact.sort();
+        exact.dedup();
+        let mut globs: Vec<String> = ["*", "*.*", "*d", "t.*.d", "a*", "*.b"]
+            .iter()
+            .map(|glob| glob.to_string())
+            .collect();
+        for name in &found {
+            if name.contains(['*', '\\', '?']) {
+                continue;
+            }
+            globs.push(format!("{name}*"));
+            globs.push(format!("*{name}"));
+            let segments: Vec<&str> = name.split('.').collect();
+            for index in 0..segments.len() {
+                let mut pattern = segments.clone();
+                pattern[index] = "*";
+                globs.push(pattern.join("."));
+            }
+        }
+        globs.sort();
+        globs.dedup();
+        (exact, globs)
+    }
+
+    fn check(text: &str) {
+        let parsed: Value = serde_json::from_str(text).unwrap();
+        let event = JsonEvent(&parsed);
+        let (exact, globs) = probes(&parsed);
+        let mut scanner = Scanner::default();
+        // All at once (more than 63 patterns share a bit), then one by one.
+        let all = field_set(&exact, &globs);
+        let projected = scanner.scan(text, &all).expect("accepted");
+        for path in &exact {
+            assert_eq!(
+                values(&projected, path),
+                values(&event, path),
+                "{path} in {text}"
+            );
+        }
+        for (glob, pattern) in globs.iter().zip(&all.globs) {
+            assert_eq!(
+                matching(&projected, pattern),
+                matching(&event, pattern),
+                "pattern {glob} in {text}"
+            );
+        }
+        for path in &exact {
+            let one = field_set(std::slice::from_ref(path), &[]);
+            let projected = scanner.scan(text, &one).expect("accepted");
+            assert_eq!(
+                values(&projected, path),
+                values(&event, path),
+                "{path} alone in {text}"
+            );
+        }
+        for glob in &globs {
+            let one = field_set(&[], std::slice::from_ref(glob));
+            let projected = scanner.scan(text, &one).expect("accepted");
+            assert_eq!(
+                matching(&projected, &one.globs[0]),
+                matching(&event, &one.globs[0]),
+                "pattern {glob} alone in {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn dotted_and_nested_keys_mixed() {
+        check(
+            r#"{"a.b": 1, "a": {"b": [2, null, [3]], "b.c": "no"}, "x": [{"y": "first"}, {"y": "second"}], "n": null}"#,
+        );
+        check(r#"{"a": {"b.c": {"d": 1}}, "a.b": {"c.d": 2, "c": {"d": 3}}, "a.b.c.d": 4}"#);
+        check(
+            r#"{"t": {"0": {"d": "guest"}, "1.d": "other", "1": {"d.e": 5}}, "t.2": {"d": true}, "u": {"d": 1}}"#,
+        );
+    }
+
+    #[test]
+    fn keys_that_are_prefixes_of_wanted_paths() {
+        check(
+            r#"{"azure": {"auditlogs": {"operation": "x", "operation_name": "y", "operation_name_x": "z"}},
+                "azure.audit": 1, "azure.auditlogs.operation_name.more": 2, "azure.auditlogs.operation_nam": 3,
+                "azurex": {"auditlogs": 4}, "azure.": {"x": 5}}"#,
+        );
+    }
+
+    #[test]
+    fn empty_keys_are_empty_segments() {
+        check(r#"{"": {"b": 1, "": 2, ".": 3}, "b": 4, ".b": 5, "c": {"": {"": 6}}, "c.": 7}"#);
+        check(r#"{"": "top"}"#);
+        // Both readers name the field below a top-level empty key `.b`, as
+        // the parsed event's exact lookup does.
+        let parsed: Value = serde_json::from_str(r#"{"": {"b": 1}}"#).unwrap();
+        let every = Glob::new(&wildcard_pattern("*"));
+        assert_eq!(matching(&JsonEvent(&parsed), &every), [".b=Number(\"1\")"]);
+    }
+
+    #[test]
+    fn a_repeated_key_keeps_its_last_value() {
+        check(
+            r#"{"a": 1, "a": 2, "b": {"c": 1}, "b": {"d": 2}, "e": {"f": 1}, "e": null, "g": [1], "g": {"h": 5}, "a.x": 3}"#,
+        );
+        check(
+            r#"{"l": [{"k": 1, "k": 2}, {"k": 3}], "p": {"q": 1}, "p.q": 2, "p": {"r": 3}, "s": {"t": 1, "u": 2, "t": 3}}"#,
+        );
+        check(r#"{"z": [1, 2], "y": 0, "z": [], "y": {"y": 1, "y": {"y": 2}}}"#);
+        // Objects with more keys than the pairwise comparison takes.
+        for count in [16, 17, 40] {
+            let members: Vec<String> = (0..count)
+                .map(|index| format!("\"k{}\": {index}", index % (count / 2 + 1)))
+                .collect();
+            check(&format!(
+                "{{{}, \"o\": {{{}}}}}",
+                members.join(", "),
+                members.join(", ")
+            ));
+        }
+    }
+
+    #[test]
+    fn escaped_keys_are_decoded_before_they_are_compared() {
+        check(
+            r#"{"\u0061": {"b": 1}, "a": {"c": 2}, "k\u0065y.x": "v", "a\"b": 3, "\u00e9t\u00e9": {"\ud83d\ude00": 4}}"#,
+        );
+        check(r#"{"d\u002ee": 1, "d": {"e": 2}, "q\\": {"r": 3}}"#);
+    }
+
+    #[test]
+    fn arrays_of_objects_and_scalars() {
+        check(
+            r#"{"r": [{"s": [{"t": 1}, {"t": [2, {"u": 3}]}]}, {"s.t": 4}, 5, null, [{"s": {"t": 6}}]]}"#,
+        );
+        check(r#"{"e": [], "o": {}, "m": [[], {}, [[{}]]], "v": [true, false, -0.5e+3, "x"]}"#);
+    }
+
+    #[test]
+    fn nesting_up_to_the_limit() {
+        for depth in [1, 2, 63, 64, 65, MAX_DEPTH - 1] {
+            let keys: Vec<String> = (0..depth).map(|level| format!("k{}", level % 3)).collect();
+            let mut text = String::new();
+            for key in &keys {
+                text.push_str(&format!("{{\"{key}\": "));
+            }
+            text.push_str("\"leaf\"");
+            text.push_str(&"}".repeat(depth));
+            check(&text);
+            // Arrays and objects alternating.
+            let mut text = String::new();
+            for key in keys.iter().take(depth / 2) {
+                text.push_str(&format!("{{\"{key}\": ["));
+            }
+            text.push_str("{\"z\": 1}");
+            text.push_str(&"]}".repeat(depth / 2));
+            if depth > 1 {
+                check(&text);
+            }
+        }
     }
 }

@@ -824,3 +824,69 @@ fn the_prefilter_passes_every_event_its_rule_matches() {
     }
     assert!(matched > 2000, "only {matched} matches checked");
 }
+
+/// Queries against documents built to trip the lazy reader (keys that are
+/// prefixes of wanted paths, dotted and nested keys mixed, escaped keys,
+/// repeated keys, empty keys, arrays of objects, deep nesting): the projected
+/// event reaches the parsed event's verdict on each.
+#[test]
+fn tricky_documents_get_the_same_verdicts() {
+    let queries = [
+        "a.b:1",
+        "not a.b:1",
+        "a:2",
+        "not a:1",
+        "a.b.c:*",
+        "p.q:1",
+        "not p.q:1",
+        "p.r:3",
+        "t.*.d:guest",
+        "not t.*.d:guest",
+        "t.*:*",
+        "*.d:1",
+        "azure.auditlogs.operation_name:\"Invite external user\"",
+        "not azure.auditlogs.operation_name:x",
+        "azure.auditlogs.properties.target_resources.*.display_name:guest",
+        "key.x:v",
+        "k:1 and not k:2",
+        "deep.deep.deep.deep:leaf",
+        "x.y:second and not x.y:third",
+    ];
+    let mut documents = vec![
+        r#"{"a.b": 1, "a": {"b": [2, null, [3]], "b.c": "no"}, "x": [{"y": "first"}, {"y": "second"}]}"#.to_string(),
+        r#"{"a": 1, "a": 2, "p": {"q": 1}, "p.q": 2, "p": {"r": 3}}"#.to_string(),
+        r#"{"a": {"b": 1}, "a": {"c": 2}, "k": 1, "k": 2, "x": {"y": "second"}, "x": {"y": "third"}}"#.to_string(),
+        r#"{"\u0061": {"b": 1}, "a": {"c": 2}, "k\u0065y.x": "v", "t": {"0": {"d": "guest"}, "0": {"d": "other"}}}"#.to_string(),
+        r#"{"t": {"0": {"d": "guest"}, "1.d": "other"}, "t.2": {"d": 1}, "": {"a": {"b": 1}}, "u": {"": {"d": 1}}}"#.to_string(),
+        r#"{"azure": {"auditlogs": {"operation": "x", "operation_name": "Invite external user", "operation_name_x": "z"}}, "azure.auditlogs.operation_nam": 3}"#.to_string(),
+        r#"{"azure": {"auditlogs": {"operation_name": "x"}}, "azure.auditlogs": {"operation_name": "Invite external user"}, "azure": {}}"#.to_string(),
+        r#"{"azure.auditlogs.properties": {"target_resources": [{"0": {"display_name": "guest"}}, {"1": {"display_name": ["x", "guest"]}}]}}"#.to_string(),
+        r#"{"azure": {"auditlogs": {"properties": {"target_resources": {"0": {"display_name": "guest"}, "0": {"id": 1}}}}}}"#.to_string(),
+    ];
+    let mut deep = String::new();
+    for _ in 0..(kql_detect::scan::MAX_DEPTH - 2) {
+        deep.push_str("{\"deep\": ");
+    }
+    deep.push_str("\"leaf\"");
+    deep.push_str(&"}".repeat(kql_detect::scan::MAX_DEPTH - 2));
+    documents.push(deep);
+    let mut scanner = Scanner::default();
+    let mut compared = 0;
+    for query in queries {
+        let ast = kql::parse(query).unwrap();
+        let compiled =
+            CompiledQuery::compile(&ast, &Schema::dynamic(), Timestamp(1_764_244_800_000)).unwrap();
+        let fields = FieldSet::of([&compiled]).expect("no nested query");
+        for document in &documents {
+            let parsed: serde_json::Value = serde_json::from_str(document).unwrap();
+            let projected = scanner.scan(document, &fields).expect("accepted");
+            assert_eq!(
+                compiled.matches(&projected),
+                compiled.matches(&JsonEvent(&parsed)),
+                "{query} on {document}"
+            );
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, queries.len() * documents.len());
+}
