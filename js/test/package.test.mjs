@@ -39,9 +39,9 @@ test('the tarball ships the builds, the entries and their types, and nothing els
     'pkg/web/kql_detect.d.ts', 'pkg/web/kql_detect.js', 'pkg/web/kql_detect_bg.wasm', 'pkg/web/kql_detect_bg.wasm.d.ts',
   ]);
   // One wasm file, which Node reads from disk and browsers fetch; npm gzips the tarball.
-  // The bound catches a second copy of the wasm or stray files; the wasm's own
-  // size is tracked against its target in BENCHMARKS.md.
-  assert.ok(packed.size < 460_000, `the tarball is ${packed.size} bytes`);
+  // The bound catches a second copy of the wasm (over 450 KB gzipped) or stray
+  // files; the wasm's own size is tracked against its target in BENCHMARKS.md.
+  assert.ok(packed.size < 560_000, `the tarball is ${packed.size} bytes`);
 });
 
 test('CommonJS, ES module and TypeScript consumers find the same alerts; npx kql-detect prints what the repository\'s CLI prints', (t) => {
