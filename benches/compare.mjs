@@ -1,0 +1,66 @@
+// Several builds of the package measured in one Node process, alternating, so
+// that load weighs on all of them alike: `node benches/compare.mjs DIR...`
+// (each DIR holds a package's js/ and pkg/, e.g. a checkout of another commit
+// after `npm run build`). For each build, on the bench data (run `npm run
+// bench` once to generate it): `evaluateNdjson` with the seed rule over the mix
+// and the worst case, with the 68 Azure rules over the mix (when the shared
+// corpus is present), and `evaluate(string)` line by line, each as a ratio to
+// `JSON.parse` of the same lines measured in the same rounds. Best of 25 rounds.
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const packages = process.argv.slice(2).map((dir) => path.resolve(dir));
+const now = '2026-11-26T12:00:00Z';
+const rounds = 25;
+
+function corpusRules() {
+  const directory = path.join(root, '..', 'shared', 'corpus', 'detection-rules-azure');
+  if (!existsSync(directory)) return null;
+  return [directory, path.join(directory, 'rules_building_block')].flatMap((folder) =>
+    readdirSync(folder)
+      .filter((name) => name.endsWith('.toml'))
+      .map((name) => ({ origin: name, text: readFileSync(path.join(folder, name), 'utf8') })),
+  );
+}
+
+/** Best milliseconds of `parse` and of each build's `run`, alternating, over `rounds` rounds. */
+function race(lines, runs) {
+  let parse = Infinity;
+  const best = runs.map(() => Infinity);
+  for (let round = 0; round < rounds; round++) {
+    let start = performance.now();
+    for (const line of lines) JSON.parse(line);
+    parse = Math.min(parse, performance.now() - start);
+    runs.forEach((run, index) => {
+      start = performance.now();
+      run();
+      best[index] = Math.min(best[index], performance.now() - start);
+    });
+  }
+  return { parse, best };
+}
+
+const rules68 = corpusRules();
+if (rules68 === null) console.log('SKIPPED: ../shared/corpus is absent, so the 68 rules are not measured');
+for (const file of ['mix', 'worst']) {
+  const buffer = readFileSync(path.join(root, 'target', 'bench-data', `${file}.ndjson`));
+  const lines = buffer.toString('utf8').split('\n').filter((line) => line !== '');
+  const cases = [['evaluateNdjson, seed rule', (Engine) => { const engine = new Engine({ now }); return () => engine.evaluateNdjson(buffer); }]];
+  if (file === 'mix' && rules68 !== null) {
+    cases.push(['evaluateNdjson, 68 rules', (Engine) => { const engine = new Engine({ now, rules: rules68 }); return () => engine.evaluateNdjson(buffer); }]);
+  }
+  cases.push(['evaluate(string), seed rule', (Engine) => { const engine = new Engine({ now }); return () => { for (const line of lines) engine.evaluate(line); }; }]);
+  for (const [name, make] of cases) {
+    const runs = packages.map((dir) => make(require(path.join(dir, 'js', 'node.cjs')).Engine));
+    const { parse, best } = race(lines, runs);
+    console.log(`${file}, ${name} (JSON.parse ${(buffer.length / parse / 1e3).toFixed(0)} MB/s)`);
+    packages.forEach((dir, index) => {
+      const megabytes = buffer.length / best[index] / 1e3;
+      console.log(`  ${dir}: ${megabytes.toFixed(0)} MB/s, ${(parse / best[index]).toFixed(2)}x JSON.parse`);
+    });
+  }
+}
