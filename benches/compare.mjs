@@ -6,26 +6,17 @@
 // and the worst case, with the 68 Azure rules over the mix (when the shared
 // corpus is present), and `evaluate(string)` line by line, each as a ratio to
 // `JSON.parse` of the same lines measured in the same rounds. Best of 25 rounds.
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { corpusRules } from './corpus-rules.mjs';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const packages = process.argv.slice(2).map((dir) => path.resolve(dir));
 const now = '2026-11-26T12:00:00Z';
 const rounds = 25;
-
-function corpusRules() {
-  const directory = path.join(root, '..', 'shared', 'corpus', 'detection-rules-azure');
-  if (!existsSync(directory)) return null;
-  return [directory, path.join(directory, 'rules_building_block')].flatMap((folder) =>
-    readdirSync(folder)
-      .filter((name) => name.endsWith('.toml'))
-      .map((name) => ({ origin: name, text: readFileSync(path.join(folder, name), 'utf8') })),
-  );
-}
 
 /** Best milliseconds of `parse` and of each build's `run`, alternating, over `rounds` rounds. */
 function race(lines, runs) {
@@ -44,7 +35,7 @@ function race(lines, runs) {
   return { parse, best };
 }
 
-const rules68 = corpusRules();
+const rules68 = corpusRules(root);
 if (rules68 === null) console.log('SKIPPED: ../shared/corpus is absent, so the 68 rules are not measured');
 for (const file of ['mix', 'worst']) {
   const buffer = readFileSync(path.join(root, 'target', 'bench-data', `${file}.ndjson`));

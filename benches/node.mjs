@@ -10,11 +10,12 @@
 // (the worst case, where no line can be skipped unread). The last line
 // printed is one JSON object with the headline ratios (higher is faster).
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { corpusRules } from './corpus-rules.mjs';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -57,17 +58,6 @@ function seedRule(event) {
   if (outcome !== 'Success' && outcome !== 'success') return false;
   const targets = get(get(audit, 'properties'), 'target_resources') ?? {};
   return Object.values(targets).some((target) => get(target, 'display_name') === 'guest');
-}
-
-/** Elastic's Azure query rules (top level and building blocks), when the shared corpus is present. */
-function corpusRules() {
-  const directory = path.join(root, '..', 'shared', 'corpus', 'detection-rules-azure');
-  if (!existsSync(directory)) return null;
-  return [directory, path.join(directory, 'rules_building_block')].flatMap((folder) =>
-    readdirSync(folder)
-      .filter((name) => name.endsWith('.toml'))
-      .map((name) => ({ origin: name, text: readFileSync(path.join(folder, name), 'utf8') })),
-  );
 }
 
 function measureFile(name, rules68) {
@@ -125,7 +115,7 @@ function instantiateMs() {
   return times.sort((a, b) => a - b)[2];
 }
 
-const rules68 = corpusRules();
+const rules68 = corpusRules(root);
 if (!rules68) console.log('SKIPPED: ../shared/corpus is absent, so the 68-rule run is not measured');
 const mix = measureFile('mix', rules68);
 const worst = measureFile('worst', null);

@@ -1152,7 +1152,8 @@ mod tests {
         fields
     }
 
-    fn sorted_values(event: &dyn Event, path: &str) -> Vec<String> {
+    /// The values of `path` in `event`, debug-printed and sorted.
+    pub(super) fn sorted_values(event: &dyn Event, path: &str) -> Vec<String> {
         let mut values = Vec::new();
         event.any_value(path, &mut |value| {
             values.push(format!("{value:?}"));
@@ -1279,6 +1280,7 @@ mod differential_tests {
     use crate::event::JsonEvent;
     use crate::schema::wildcard_pattern;
     use serde_json::Value;
+    use tests::sorted_values;
 
     fn field_set(exact: &[String], globs: &[String]) -> FieldSet {
         let mut fields = FieldSet {
@@ -1311,16 +1313,6 @@ mod differential_tests {
             Value::Array(items) => items.iter().for_each(|item| names(item, prefix, out)),
             _ => {}
         }
-    }
-
-    fn values(event: &dyn Event, path: &str) -> Vec<String> {
-        let mut values = Vec::new();
-        event.any_value(path, &mut |value| {
-            values.push(format!("{value:?}"));
-            false
-        });
-        values.sort();
-        values
     }
 
     fn matching(event: &dyn Event, pattern: &Glob) -> Vec<String> {
@@ -1381,8 +1373,8 @@ mod differential_tests {
         let projected = scanner.scan(text, &all).expect("accepted");
         for path in &exact {
             assert_eq!(
-                values(&projected, path),
-                values(&event, path),
+                sorted_values(&projected, path),
+                sorted_values(&event, path),
                 "{path} in {text}"
             );
         }
@@ -1397,8 +1389,8 @@ mod differential_tests {
             let one = field_set(std::slice::from_ref(path), &[]);
             let projected = scanner.scan(text, &one).expect("accepted");
             assert_eq!(
-                values(&projected, path),
-                values(&event, path),
+                sorted_values(&projected, path),
+                sorted_values(&event, path),
                 "{path} alone in {text}"
             );
         }

@@ -9,6 +9,10 @@
 #[path = "common/cases.rs"]
 #[allow(dead_code)] // this test uses only the case-file parser
 mod cases;
+#[path = "common/rule_cases.rs"]
+mod rule_cases;
+#[path = "common/rule_files.rs"]
+mod rule_files;
 
 use std::path::{Path, PathBuf};
 
@@ -21,30 +25,12 @@ use kql_detect::schema::Schema;
 use kql_detect::time::Timestamp;
 use serde_json::Value;
 
+use rule_files::rule_files;
+
 fn corpus() -> Option<PathBuf> {
     let directory =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/detection-rules-azure");
     directory.is_dir().then_some(directory)
-}
-
-/// The rule files: top level and building blocks, not the guest-invite history.
-fn rule_files(corpus: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for directory in [corpus.to_path_buf(), corpus.join("rules_building_block")] {
-        let Ok(entries) = std::fs::read_dir(&directory) else {
-            continue;
-        };
-        files.extend(
-            entries
-                .map(|entry| entry.expect("readable corpus").path())
-                .filter(|path| {
-                    path.extension()
-                        .is_some_and(|extension| extension == "toml")
-                }),
-        );
-    }
-    files.sort();
-    files
 }
 
 fn relative(corpus: &Path, path: &Path) -> String {
@@ -157,27 +143,14 @@ fn corpus_engine(corpus: &Path, schema: &Schema) -> Engine {
 
 /// Every `event:` of the rule case files.
 fn rule_case_events() -> Vec<(String, Value)> {
-    let directory = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/rules");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(directory)
-        .expect("tests/cases/rules exists")
-        .map(|entry| entry.expect("readable directory").path())
-        .collect();
-    files.sort();
-    let mut events = Vec::new();
-    for file in files {
-        let name = file.file_name().unwrap().to_string_lossy().to_string();
-        let text = std::fs::read_to_string(&file).expect("readable case file");
-        for case in cases::parse_case_file(&name, &text) {
-            for (key, value) in &case.entries {
-                if key == "event" {
-                    let event = serde_json::from_str(value)
-                        .unwrap_or_else(|error| panic!("{name}:{}: {error}", case.line));
-                    events.push((format!("{name}:{}", case.line), event));
-                }
-            }
-        }
-    }
-    events
+    rule_cases::rule_case_events()
+        .into_iter()
+        .map(|(place, text)| {
+            let event =
+                serde_json::from_str(&text).unwrap_or_else(|error| panic!("{place}: {error}"));
+            (place, event)
+        })
+        .collect()
 }
 
 /// One engine holding all 68 rules only evaluates the rules whose required

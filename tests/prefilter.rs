@@ -11,11 +11,18 @@
 #[allow(dead_code)] // this test uses only the case-file parser
 mod cases;
 
+#[path = "common/escaped.rs"]
+mod escaped;
+#[path = "common/rule_cases.rs"]
+mod rule_cases;
+#[path = "common/rule_files.rs"]
+mod rule_files;
+
 #[path = "../benches/data.rs"]
 #[allow(dead_code)] // this test uses only the mix
 mod data;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use kql_detect::compile::CompiledQuery;
 use kql_detect::engine::{Engine, RuleSource};
@@ -25,23 +32,17 @@ use kql_detect::schema::Schema;
 use kql_detect::time::Timestamp;
 use serde_json::Value;
 
+use escaped::escaped;
+use rule_files::rule_files;
+
 /// Every rule of the corpus (top level and building blocks), compiled.
 fn corpus_queries() -> Option<Vec<(String, CompiledQuery)>> {
-    let corpus =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/detection-rules-azure");
-    let mut files: Vec<PathBuf> = Vec::new();
-    for directory in [corpus.clone(), corpus.join("rules_building_block")] {
-        let entries = std::fs::read_dir(&directory).ok()?;
-        files.extend(
-            entries
-                .map(|entry| entry.expect("readable corpus").path())
-                .filter(|path| {
-                    path.extension()
-                        .is_some_and(|extension| extension == "toml")
-                }),
-        );
+    let files = rule_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/detection-rules-azure"),
+    );
+    if files.is_empty() {
+        return None;
     }
-    files.sort();
     let sources = files
         .iter()
         .map(|path| RuleSource::Text {
@@ -66,63 +67,14 @@ fn corpus_queries() -> Option<Vec<(String, CompiledQuery)>> {
 /// The events of tests/cases/rules/, the bundled sample and the mix.
 fn events() -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("tests/cases/rules"))
-        .expect("tests/cases/rules exists")
-        .map(|entry| entry.expect("readable directory").path())
+    let mut events: Vec<String> = rule_cases::rule_case_events()
+        .into_iter()
+        .map(|(_, event)| event)
         .collect();
-    files.sort();
-    let mut events = Vec::new();
-    for file in files {
-        let name = file.file_name().unwrap().to_string_lossy().to_string();
-        let text = std::fs::read_to_string(&file).expect("readable case file");
-        for case in cases::parse_case_file(&name, &text) {
-            events.extend(
-                case.entries
-                    .into_iter()
-                    .filter(|(key, _)| key == "event")
-                    .map(|(_, value)| value),
-            );
-        }
-    }
     let sample = std::fs::read_to_string(root.join("examples/azure-auditlogs.ndjson")).unwrap();
     events.extend(sample.lines().map(str::to_string));
     events.extend(data::mix(800).lines().map(str::to_string));
     events
-}
-
-/// JSON text of `value` that spells every character of its strings and keys
-/// as a `\u` escape, or only each `/` as `\/`.
-fn escaped(value: &Value, every_character: bool) -> String {
-    let string = |text: &str| -> String {
-        let mut out = String::from("\"");
-        if every_character {
-            for unit in text.encode_utf16() {
-                out.push_str(&format!("\\u{unit:04x}"));
-            }
-        } else {
-            let plain = serde_json::to_string(text).unwrap();
-            out.push_str(&plain[1..plain.len() - 1].replace('/', "\\/"));
-        }
-        out + "\""
-    };
-    match value {
-        Value::String(text) => string(text),
-        Value::Array(items) => {
-            let items: Vec<String> = items
-                .iter()
-                .map(|item| escaped(item, every_character))
-                .collect();
-            format!("[{}]", items.join(","))
-        }
-        Value::Object(entries) => {
-            let entries: Vec<String> = entries
-                .iter()
-                .map(|(key, item)| format!("{}:{}", string(key), escaped(item, every_character)))
-                .collect();
-            format!("{{{}}}", entries.join(","))
-        }
-        scalar => scalar.to_string(),
-    }
 }
 
 #[test]

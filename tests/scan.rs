@@ -6,6 +6,8 @@
 #[path = "common/cases.rs"]
 #[allow(dead_code)] // only the case-file parser is used here
 mod cases;
+#[path = "common/escaped.rs"]
+mod escaped;
 
 use kql_detect::compile::CompiledQuery;
 use kql_detect::event::JsonEvent;
@@ -14,6 +16,8 @@ use kql_detect::limits::DEFAULT_MAX_JSON_DEPTH;
 use kql_detect::scan::{FieldSet, Scanner};
 use kql_detect::schema::Schema;
 use kql_detect::time::Timestamp;
+
+use escaped::escaped;
 
 /// Every case file: the embedded ones and the corpus rules' ones.
 fn all_case_files() -> Vec<(String, String)> {
@@ -704,43 +708,6 @@ fn corpus_fixture_documents() -> Vec<String> {
         }
     }
     documents
-}
-
-/// JSON text of `value` that spells every character of every string and
-/// key as a `\u` escape, or only each `/` as `\/`: the same event, with the
-/// literals hidden from a plain byte search.
-fn escaped(value: &serde_json::Value, every_character: bool) -> String {
-    use serde_json::Value;
-    let string = |text: &str| -> String {
-        let mut out = String::from("\"");
-        if every_character {
-            for unit in text.encode_utf16() {
-                out.push_str(&format!("\\u{unit:04x}"));
-            }
-        } else {
-            let plain = serde_json::to_string(text).unwrap();
-            out.push_str(&plain[1..plain.len() - 1].replace('/', "\\/"));
-        }
-        out + "\""
-    };
-    match value {
-        Value::String(text) => string(text),
-        Value::Array(items) => {
-            let items: Vec<String> = items
-                .iter()
-                .map(|item| escaped(item, every_character))
-                .collect();
-            format!("[{}]", items.join(","))
-        }
-        Value::Object(entries) => {
-            let entries: Vec<String> = entries
-                .iter()
-                .map(|(key, item)| format!("{}:{}", string(key), escaped(item, every_character)))
-                .collect();
-            format!("{{{}}}", entries.join(","))
-        }
-        scalar => scalar.to_string(),
-    }
 }
 
 /// The prefilter never rejects an event a query matches: every corpus rule
