@@ -912,12 +912,11 @@ impl Scanner {
             }
             return;
         }
-        // By key, then in order: of each run of one key all but the last go.
-        kept.sort_unstable_by(|a, b| {
-            text(a.key)
-                .cmp(text(b.key))
-                .then(a.entries.0.cmp(&b.entries.0))
-        });
+        // By key, then in document order: by where the entries start and
+        // end, since two members of one key start at the same entry when
+        // the earlier one recorded nothing (and then ends there). Of each
+        // run of one key all but the last go.
+        kept.sort_unstable_by(|a, b| text(a.key).cmp(text(b.key)).then(a.entries.cmp(&b.entries)));
         for pair in kept.windows(2) {
             if text(pair[0].key) == text(pair[1].key) {
                 drop(&pair[0]);
@@ -1445,7 +1444,21 @@ mod differential_tests {
             r#"{"l": [{"k": 1, "k": 2}, {"k": 3}], "p": {"q": 1}, "p.q": 2, "p": {"r": 3}, "s": {"t": 1, "u": 2, "t": 3}}"#,
         );
         check(r#"{"z": [1, 2], "y": 0, "z": [], "y": {"y": 1, "y": {"y": 2}}}"#);
-        // Objects with more keys than the pairwise comparison takes.
+        // Objects with more keys than the pairwise comparison takes; the
+        // earlier copy of a repeated key recording nothing (null), so both
+        // copies' entries start at the same place.
+        for count in [17, 21, 40, 100, 300] {
+            let mut members = Vec::new();
+            for index in 0..count {
+                // Keys out of order, every third one repeated right away.
+                let key = format!("k{}", (index * 7919) % count);
+                members.push(format!("\"{key}\": {index}"));
+                if index % 3 == 0 {
+                    members.push(format!("\"{key}\": null, \"{key}\": {{\"x\": {index}}}"));
+                }
+            }
+            check(&format!("{{{}}}", members.join(", ")));
+        }
         for count in [16, 17, 40] {
             let members: Vec<String> = (0..count)
                 .map(|index| format!("\"k{}\": {index}", index % (count / 2 + 1)))

@@ -35,7 +35,9 @@ pub struct Classes {
 pub const BLOCK: usize = 64;
 
 /// The classes of `bytes[from..]`'s first [`BLOCK`] bytes, the part past the
-/// end of `bytes` taken as spaces (which belong to no class).
+/// end of `bytes` taken as spaces (which belong to no class but
+/// `may_open_json`, and only a string opening at the last byte, which never
+/// closes, could start with one).
 pub fn classify_at(bytes: &[u8], from: usize) -> Classes {
     match bytes.get(from..from + BLOCK) {
         Some(block) => classify(block),
