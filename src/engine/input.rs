@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use std::cell::RefCell;
 
+use super::known::KnownVerdict;
 use super::{Engine, Mode, RecentAlerts};
 use crate::error::Error;
 use crate::event::{Event, Scalar};
@@ -110,12 +111,24 @@ impl Engine {
         // The lazy reader answers only for text the full parse reads as one
         // object (it checks the values it skips against JSON's grammar too),
         // so a line it passes is rightly counted as an event.
-        if lazy && (self.cannot_match(text) || self.alerts_on_projection(text, now) == Some(false))
-        {
+        if lazy && self.cannot_match(text) {
             return InputOutcome {
                 documents: 1,
                 ..InputOutcome::default()
             };
+        }
+        // Rules alerting on the lazily read event are not asked again.
+        match lazy.then(|| self.alerts_on_projection(text, now)).flatten() {
+            Some(verdict) if verdict.alerts() => {
+                return self.evaluate_known(text, &verdict, max_json_depth, now, recent);
+            }
+            Some(_) => {
+                return InputOutcome {
+                    documents: 1,
+                    ..InputOutcome::default()
+                }
+            }
+            None => {}
         }
         match parse_json(text.as_bytes(), max_json_depth) {
             Ok(value) => self.evaluate_input(value, Some(text), now, recent),
@@ -163,9 +176,9 @@ impl Engine {
         })
     }
 
-    /// Whether any rule alerts on `text`, read lazily; `None` when the lazy
+    /// The rules that alert on `text`, read lazily; `None` when the lazy
     /// reader cannot answer (see [`Engine::evaluate_input_json`]).
-    fn alerts_on_projection(&self, text: &str, now: Timestamp) -> Option<bool> {
+    fn alerts_on_projection(&self, text: &str, now: Timestamp) -> Option<KnownVerdict> {
         if self.mode == Mode::Tag || self.ingest.input == InputKind::Azure {
             return None;
         }
@@ -182,7 +195,7 @@ impl Engine {
             if unwrapped {
                 return None;
             }
-            Some(self.any_rule_alerts(&projected, now))
+            Some(self.verdict_on(&projected, now))
         })
     }
 
