@@ -333,6 +333,7 @@ mod tests {
         let seeds = [
             r#"{"a":[1,-0.5e+2,"x\n\u0001"],"b":{"c":null,"d":true},"e":false,"f":{}}"#,
             r#"{"k":"v","kk":{"k":"v","l":[{},[]]},"m":-12,"n":0.25}"#,
+            r#"{"a long key, read eight bytes at a time":"and a long value\twith é escapes"}"#,
         ];
         let alphabet = b"{}[]\":,\\ -+.0159eEabkntulfrs/";
         let mut compared = 0;
@@ -346,7 +347,10 @@ mod tests {
                         variants.push([&bytes[..at], &bytes[at + 1..]].concat());
                     }
                     for variant in variants {
-                        let text = String::from_utf8(variant).unwrap();
+                        // Events are text: a cut character is no input.
+                        let Ok(text) = String::from_utf8(variant) else {
+                            continue;
+                        };
                         assert_eq!(is_canonical(&text), round_trips(&text), "{text}");
                         compared += 1;
                     }
