@@ -317,6 +317,17 @@ mod tests {
         }
     }
 
+    /// The bundled sample is written as serde_json writes it (as most
+    /// shippers' output is): its events take the short way.
+    #[test]
+    fn the_samples_lines_are_canonical() {
+        let sample = include_str!("../../examples/azure-auditlogs.ndjson");
+        for line in sample.lines() {
+            assert!(round_trips(line), "{line}");
+            assert!(is_canonical(line), "{line}");
+        }
+    }
+
     #[test]
     fn depth_costs_no_recursion() {
         let depth = 1_000_000;
