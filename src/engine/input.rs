@@ -95,9 +95,10 @@ impl Engine {
     /// bytes are first searched for the literals the rules require (see
     /// [`crate::prefilter`]); if it has some, it is read lazily, for the fields
     /// the rules read only; if no rule alerts on that, the answer is known
-    /// without building the document.
-    /// Everything else (matches, raw Azure records, envelopes, text the lazy
-    /// reader does not accept) takes the full path. The lazy reader answers
+    /// without building the document; if some rule alerts, its verdict is
+    /// kept (see `known.rs`: the document is built only for new alerts).
+    /// Everything else (raw Azure records, envelopes, text the lazy reader
+    /// does not accept) takes the full path. The lazy reader answers
     /// only for events nested at most [`scan::MAX_DEPTH`] levels: with a lower
     /// `max_json_depth` every event takes the full path, which measures it.
     pub fn evaluate_input_json(
