@@ -86,6 +86,14 @@ fn spellings(text: &str) -> Vec<String> {
         spellings.push(format!(r#"{{"repeated":1,"repeated":2,{rest}"#));
         spellings.push(format!(r#"{{"n":1E2,{rest}"#));
         spellings.push(format!(r#"{{"n":1e+2,{rest}"#));
+        // A data stream field written both dotted and nested: the two readers
+        // meet its values in different orders.
+        spellings.push(format!(r#"{{"data_stream.type":"logs",{rest}"#));
+        spellings.push(format!(r#"{{"data_stream.type":"metrics",{rest}"#));
+        spellings.push(format!(r#"{{"data_stream.namespace":"other",{rest}"#));
+        if let Some(start) = compact.strip_suffix('}') {
+            spellings.push(format!(r#"{start},"data_stream.dataset":"other"}}"#));
+        }
     }
     spellings
 }
@@ -175,5 +183,42 @@ fn every_spelling_of_an_event_has_one_document_id_and_alert_id() {
     let expected = uuid_of(&value.to_string());
     for spelling in spellings(first).iter().take(6) {
         assert_eq!(uuid_of(spelling), expected, "{spelling}");
+    }
+}
+
+/// Events nested around the depth limit, where the lazy reader's own limit
+/// lies: an event the full path refuses as too deep is refused every time it
+/// is sent, and never enters the memory of recent alerts.
+#[test]
+fn events_around_the_depth_limit_are_refused_as_the_full_path_refuses_them() {
+    let engine = engine(r#"{"rules": ["g:1"]}"#);
+    for max_json_depth in [127, 128, 129, 130] {
+        for nested in 125..=130 {
+            let text = format!(
+                r#"{{"g":1,"f":{}{}}}"#,
+                "[".repeat(nested),
+                "]".repeat(nested)
+            );
+            let levels = nested + 1;
+            let mut recent = engine.recent_alerts();
+            for send in ["first", "second"] {
+                let outcome =
+                    engine.evaluate_input_json(&text, max_json_depth, NOW, Some(&mut recent));
+                let case = format!("{levels} levels, limit {max_json_depth}, {send} send");
+                if levels > max_json_depth {
+                    assert_eq!(outcome.errors.len(), 1, "{case}");
+                    assert_eq!(outcome.documents, 0, "{case}");
+                    assert_eq!(recent.len(), 0, "{case}");
+                } else {
+                    assert!(outcome.errors.is_empty(), "{case}");
+                    assert_eq!(outcome.matched, 1, "{case}");
+                    assert_eq!(
+                        outcome.deduplicated,
+                        usize::from(send == "second"),
+                        "{case}"
+                    );
+                }
+            }
+        }
     }
 }

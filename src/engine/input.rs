@@ -98,9 +98,11 @@ impl Engine {
     /// without building the document; if some rule alerts, its verdict is
     /// kept (see `known.rs`: the document is built only for new alerts).
     /// Everything else (raw Azure records, envelopes, text the lazy reader
-    /// does not accept) takes the full path. The lazy reader answers
-    /// only for events nested at most [`scan::MAX_DEPTH`] levels: with a lower
-    /// `max_json_depth` every event takes the full path, which measures it.
+    /// does not accept) takes the full path. The lazy reader counts depth
+    /// below the top-level object, so it accepts events of up to
+    /// [`scan::MAX_DEPTH`] + 1 levels: it answers only when `max_json_depth`
+    /// allows that many (else every event takes the full path, which measures
+    /// it), so that it never passes or alerts on an event the limit refuses.
     pub fn evaluate_input_json(
         &self,
         text: &str,
@@ -108,7 +110,7 @@ impl Engine {
         now: Timestamp,
         recent: Option<&mut RecentAlerts>,
     ) -> InputOutcome {
-        let lazy = max_json_depth >= scan::MAX_DEPTH;
+        let lazy = max_json_depth > scan::MAX_DEPTH;
         // The lazy reader answers only for text the full parse reads as one
         // object (it checks the values it skips against JSON's grammar too),
         // so a line it passes is rightly counted as an event.

@@ -15,7 +15,8 @@
 //! for objects ingest passes through unchanged, so the event is the document
 //! itself, with no stored `_index` or `_id`; the index the rules' patterns
 //! were checked against is the one the full path names (the engine's, else
-//! the data stream); and alert ids are admitted to the memory of recent
+//! the data stream, which a field holding two different names leaves
+//! unnamed on both paths); and alert ids are admitted to the memory of recent
 //! alerts rule by rule in the same order. tests/known_verdict.rs compares
 //! both paths, events sent again included.
 
@@ -81,6 +82,9 @@ impl Engine {
         let emitted = match self.mode {
             Mode::Alerts => self.known_alerts(text, verdict, parse, now, recent),
             Mode::Filter => parse().map(|event| (vec![event], 0)),
+            // The lazy reader declines tag mode today (events no rule tags
+            // are passed on too, so each is parsed anyway); were it to answer,
+            // the kept rules are the tags.
             Mode::Tag => parse().map(|event| {
                 let rules: Vec<_> = self
                     .rules_of(verdict)

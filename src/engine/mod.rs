@@ -791,17 +791,22 @@ const DATA_STREAM_FIELDS: [&str; 3] = [
     "data_stream.namespace",
 ];
 
-/// [`data_stream_name`] for any event representation.
+/// [`data_stream_name`] for any event representation. A field holding two
+/// different texts (written both dotted and nested, say) names no data
+/// stream: which came first differs between the lazy reader (text order) and
+/// the parsed event (nested first), and both must name the same index.
 fn data_stream_of(event: &dyn crate::event::Event) -> Option<String> {
     let part = |field: &str| {
-        let mut found = None;
-        event.any_value(field, &mut |value| {
-            if let crate::event::Scalar::Text(text) = value {
+        let mut found: Option<String> = None;
+        let conflicting = event.any_value(field, &mut |value| match (value, &found) {
+            (crate::event::Scalar::Text(text), Some(seen)) => seen != text,
+            (crate::event::Scalar::Text(text), None) => {
                 found = Some(text.to_string());
+                false
             }
-            true
+            _ => false,
         });
-        found
+        found.filter(|_| !conflicting)
     };
     let [type_field, dataset_field, namespace_field] = DATA_STREAM_FIELDS;
     Some(format!(
