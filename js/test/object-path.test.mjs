@@ -363,6 +363,23 @@ test("the package's evaluate (the built-in rule) gives for every object what its
   assert.ok(answered > 0, 'some objects were answered in JavaScript');
 });
 
+test('an object and its JSON text pretty-printed name the same alerts, and are deduplicated alike when sent again', () => {
+  // wasm names an event by the hash of its text when that text is what its
+  // JSON reader writes back (JSON.stringify's output is), and otherwise by
+  // writing it again: the pretty-printed text takes the second way.
+  const byObject = new Engine({ now });
+  const byPrettyText = new Engine({ now });
+  let alerts = 0;
+  for (const [name, object] of sampleObjects()) {
+    for (const round of ['first', 'again']) {
+      const expected = outcome(byPrettyText, JSON.stringify(object, null, 2));
+      assert.deepEqual(outcome(byObject, object), expected, `${name}, sent ${round}`);
+      alerts += expected.outputs?.length ?? 0;
+    }
+  }
+  assert.ok(alerts > 0, 'some samples alert');
+});
+
 test('what JSON.stringify refuses: thrown where a rule reads it, unseen where none can match', () => {
   const engine = new Engine({ now });
   const cyclic = invite();

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use std::cell::RefCell;
 
+use super::known::KnownVerdict;
 use super::{Engine, Mode, RecentAlerts};
 use crate::error::Error;
 use crate::event::{Event, Scalar};
@@ -94,11 +95,14 @@ impl Engine {
     /// bytes are first searched for the literals the rules require (see
     /// [`crate::prefilter`]); if it has some, it is read lazily, for the fields
     /// the rules read only; if no rule alerts on that, the answer is known
-    /// without building the document.
-    /// Everything else (matches, raw Azure records, envelopes, text the lazy
-    /// reader does not accept) takes the full path. The lazy reader answers
-    /// only for events nested at most [`scan::MAX_DEPTH`] levels: with a lower
-    /// `max_json_depth` every event takes the full path, which measures it.
+    /// without building the document; if some rule alerts, its verdict is
+    /// kept (see `known.rs`: the document is built only for new alerts).
+    /// Everything else (raw Azure records, envelopes, text the lazy reader
+    /// does not accept) takes the full path. The lazy reader counts depth
+    /// below the top-level object, so it accepts events of up to
+    /// [`scan::MAX_DEPTH`] + 1 levels: it answers only when `max_json_depth`
+    /// allows that many (else every event takes the full path, which measures
+    /// it), so that it never passes or alerts on an event the limit refuses.
     pub fn evaluate_input_json(
         &self,
         text: &str,
@@ -106,16 +110,28 @@ impl Engine {
         now: Timestamp,
         recent: Option<&mut RecentAlerts>,
     ) -> InputOutcome {
-        let lazy = max_json_depth >= scan::MAX_DEPTH;
+        let lazy = max_json_depth > scan::MAX_DEPTH;
         // The lazy reader answers only for text the full parse reads as one
         // object (it checks the values it skips against JSON's grammar too),
         // so a line it passes is rightly counted as an event.
-        if lazy && (self.cannot_match(text) || self.alerts_on_projection(text, now) == Some(false))
-        {
+        if lazy && self.cannot_match(text) {
             return InputOutcome {
                 documents: 1,
                 ..InputOutcome::default()
             };
+        }
+        // Rules alerting on the lazily read event are not asked again.
+        match lazy.then(|| self.alerts_on_projection(text, now)).flatten() {
+            Some(verdict) if verdict.alerts() => {
+                return self.evaluate_known(text, &verdict, max_json_depth, now, recent);
+            }
+            Some(_) => {
+                return InputOutcome {
+                    documents: 1,
+                    ..InputOutcome::default()
+                }
+            }
+            None => {}
         }
         match parse_json(text.as_bytes(), max_json_depth) {
             Ok(value) => self.evaluate_input(value, Some(text), now, recent),
@@ -163,9 +179,9 @@ impl Engine {
         })
     }
 
-    /// Whether any rule alerts on `text`, read lazily; `None` when the lazy
+    /// The rules that alert on `text`, read lazily; `None` when the lazy
     /// reader cannot answer (see [`Engine::evaluate_input_json`]).
-    fn alerts_on_projection(&self, text: &str, now: Timestamp) -> Option<bool> {
+    fn alerts_on_projection(&self, text: &str, now: Timestamp) -> Option<KnownVerdict> {
         if self.mode == Mode::Tag || self.ingest.input == InputKind::Azure {
             return None;
         }
@@ -182,7 +198,7 @@ impl Engine {
             if unwrapped {
                 return None;
             }
-            Some(self.any_rule_alerts(&projected, now))
+            Some(self.verdict_on(&projected, now))
         })
     }
 

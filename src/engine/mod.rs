@@ -2,9 +2,11 @@
 //! compiled once, then events in and alerts (or filtered or tagged events) out.
 //! The command line and the wasm API are thin shells around it.
 
+mod canonical;
 mod dsl;
 mod exceptions;
 mod input;
+mod known;
 mod ndjson;
 mod options;
 mod recent;
@@ -567,19 +569,6 @@ impl Engine {
             .filter(move |compiled| compiled.alerts_on(&JsonEvent(event), now))
     }
 
-    /// Whether any rule alerts on `event` at `now` (index patterns, query and
-    /// exceptions), without building anything.
-    fn any_rule_alerts(&self, event: &dyn crate::event::Event, now: Timestamp) -> bool {
-        let index = self.index.clone().or_else(|| data_stream_of(event));
-        self.dispatch.candidates(event).into_iter().any(|position| {
-            let compiled = &self.rules[position];
-            index
-                .as_deref()
-                .map_or(true, |index| compiled.indices.includes(index))
-                && compiled.alerts_on(event, now)
-        })
-    }
-
     /// The positions of the rules that can match `event` at all, found from
     /// the terms their queries require (see [`crate::dispatch`]); the others
     /// are not evaluated.
@@ -630,7 +619,7 @@ impl Engine {
         event: &Value,
         stored: Option<&SourceIdentity>,
         now: Timestamp,
-        mut recent: Option<&mut RecentAlerts>,
+        recent: Option<&mut RecentAlerts>,
     ) -> Result<Evaluation, Error> {
         require_object(event)?;
         let index = stored.map(|stored| stored.index.as_str());
@@ -644,27 +633,9 @@ impl Engine {
             Mode::Alerts if matched.is_empty() => {}
             Mode::Alerts => {
                 let source = self.source_identity(event, stored);
-                let context = AlertContext {
-                    now,
-                    source: &source,
-                    space_id: &self.space_id,
-                };
-                for compiled in matched {
-                    let rule_uuid = compiled.snapshot().uuid();
-                    let is_new = match recent.as_deref_mut() {
-                        Some(recent) => {
-                            recent.admit(&ids::alert_uuid(&source, &self.space_id, rule_uuid), now)
-                        }
-                        None => true,
-                    };
-                    if is_new {
-                        let alert =
-                            build_alert(event, &compiled.rule, compiled.snapshot(), &context);
-                        evaluation.outputs.push(alert);
-                    } else {
-                        evaluation.deduplicated += 1;
-                    }
-                }
+                let fresh = self.new_alerts(&matched, &source, now, recent);
+                evaluation.deduplicated = matched.len() - fresh.len();
+                evaluation.outputs = self.alerts(event, &fresh, &source, now);
             }
             Mode::Filter if matched.is_empty() => {}
             Mode::Filter => evaluation.outputs.push(event.clone()),
@@ -674,6 +645,48 @@ impl Engine {
             }
         }
         Ok(evaluation)
+    }
+
+    /// The rules among `matched` whose alert on the event `source` names is
+    /// new: every one without `recent`, else those `recent` did not hold
+    /// (and now holds), in order.
+    fn new_alerts<'r>(
+        &self,
+        matched: &[&'r CompiledRule],
+        source: &SourceIdentity,
+        now: Timestamp,
+        recent: Option<&mut RecentAlerts>,
+    ) -> Vec<&'r CompiledRule> {
+        let Some(recent) = recent else {
+            return matched.to_vec();
+        };
+        matched
+            .iter()
+            .copied()
+            .filter(|compiled| {
+                let uuid = ids::alert_uuid(source, &self.space_id, compiled.snapshot().uuid());
+                recent.admit(&uuid, now)
+            })
+            .collect()
+    }
+
+    /// The alerts of `rules` on `event`, stored where `source` says.
+    fn alerts(
+        &self,
+        event: &Value,
+        rules: &[&CompiledRule],
+        source: &SourceIdentity,
+        now: Timestamp,
+    ) -> Vec<Value> {
+        let context = AlertContext {
+            now,
+            source,
+            space_id: &self.space_id,
+        };
+        rules
+            .iter()
+            .map(|compiled| build_alert(event, &compiled.rule, compiled.snapshot(), &context))
+            .collect()
     }
 
     /// Where an event is stored: where the input said (a search hit), else
@@ -778,17 +791,22 @@ const DATA_STREAM_FIELDS: [&str; 3] = [
     "data_stream.namespace",
 ];
 
-/// [`data_stream_name`] for any event representation.
+/// [`data_stream_name`] for any event representation. A field holding two
+/// different texts (written both dotted and nested, say) names no data
+/// stream: which came first differs between the lazy reader (text order) and
+/// the parsed event (nested first), and both must name the same index.
 fn data_stream_of(event: &dyn crate::event::Event) -> Option<String> {
     let part = |field: &str| {
-        let mut found = None;
-        event.any_value(field, &mut |value| {
-            if let crate::event::Scalar::Text(text) = value {
+        let mut found: Option<String> = None;
+        let conflicting = event.any_value(field, &mut |value| match (value, &found) {
+            (crate::event::Scalar::Text(text), Some(seen)) => seen != text,
+            (crate::event::Scalar::Text(text), None) => {
                 found = Some(text.to_string());
+                false
             }
-            true
+            _ => false,
         });
-        found
+        found.filter(|_| !conflicting)
     };
     let [type_field, dataset_field, namespace_field] = DATA_STREAM_FIELDS;
     Some(format!(

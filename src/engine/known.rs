@@ -1,0 +1,146 @@
+//! Events the lazy reader found some rule alerting on.
+//!
+//! The lazy reader (see [`Engine::evaluate_input_json`]) finds an ECS
+//! document's verdict from the fields the rules read. When some rule alerts,
+//! the full path would parse the event, evaluate every rule again on the
+//! parsed value and write the value back as JSON to hash its document id,
+//! only to find, for an event sent again, that the engine created its alerts
+//! already. Here the verdict is kept: the rules that alert are the lazy
+//! reader's; the id is the hash of the text itself when the text is what
+//! serde_json would write (see [`super::canonical`]); and the event is parsed
+//! only when its text is not, or when an alert is new and must be built.
+//!
+//! Why the answers are the same: the lazy reader's verdict is the full
+//! path's (tests/scan.rs compares them on every case event); it answers only
+//! for objects ingest passes through unchanged, so the event is the document
+//! itself, with no stored `_index` or `_id`; the index the rules' patterns
+//! were checked against is the one the full path names (the engine's, else
+//! the data stream, which a field holding two different names leaves
+//! unnamed on both paths); and alert ids are admitted to the memory of recent
+//! alerts rule by rule in the same order. tests/known_verdict.rs compares
+//! both paths, events sent again included.
+
+use serde_json::Value;
+
+use super::{canonical, data_stream_of, CompiledRule, Engine, InputOutcome, Mode, RecentAlerts};
+use crate::alert::tag_event;
+use crate::event::Event;
+use crate::ids::{self, SourceIdentity};
+use crate::limits::{parse_json, JsonFault};
+use crate::time::Timestamp;
+
+/// The rules that alert on an event, as the lazy reader found them.
+pub(super) struct KnownVerdict {
+    /// Their positions, in order.
+    rules: Vec<usize>,
+    /// The index their patterns were checked against: the engine's, else the
+    /// event's data stream.
+    index: Option<String>,
+}
+
+impl KnownVerdict {
+    /// Whether any rule alerts.
+    pub(super) fn alerts(&self) -> bool {
+        !self.rules.is_empty()
+    }
+}
+
+/// Outputs and how many alerts were not created again.
+type Emitted = (Vec<Value>, usize);
+
+impl Engine {
+    /// The rules that alert on `event` at `now` (index patterns, query and
+    /// exceptions), for an event that does not say where it is stored.
+    pub(super) fn verdict_on(&self, event: &dyn Event, now: Timestamp) -> KnownVerdict {
+        let index = self.index.clone().or_else(|| data_stream_of(event));
+        let rules = self
+            .dispatch
+            .candidates(event)
+            .into_iter()
+            .filter(|&position| {
+                let compiled = &self.rules[position];
+                index
+                    .as_deref()
+                    .map_or(true, |index| compiled.indices.includes(index))
+                    && compiled.alerts_on(event, now)
+            })
+            .collect();
+        KnownVerdict { rules, index }
+    }
+
+    /// [`Engine::evaluate_input_json`] for `text`, an ECS document on which
+    /// `verdict`'s rules (some) alert.
+    pub(super) fn evaluate_known(
+        &self,
+        text: &str,
+        verdict: &KnownVerdict,
+        max_json_depth: usize,
+        now: Timestamp,
+        recent: Option<&mut RecentAlerts>,
+    ) -> InputOutcome {
+        let parse = || parse_json(text.as_bytes(), max_json_depth);
+        let emitted = match self.mode {
+            Mode::Alerts => self.known_alerts(text, verdict, parse, now, recent),
+            Mode::Filter => parse().map(|event| (vec![event], 0)),
+            // The lazy reader declines tag mode today (events no rule tags
+            // are passed on too, so each is parsed anyway); were it to answer,
+            // the kept rules are the tags.
+            Mode::Tag => parse().map(|event| {
+                let rules: Vec<_> = self
+                    .rules_of(verdict)
+                    .map(|compiled| &compiled.rule)
+                    .collect();
+                (vec![tag_event(&event, &rules)], 0)
+            }),
+        };
+        match emitted {
+            Ok((outputs, deduplicated)) => InputOutcome {
+                outputs,
+                documents: 1,
+                matched: 1,
+                deduplicated,
+                errors: Vec::new(),
+            },
+            Err(fault) => InputOutcome {
+                errors: vec![fault.into_error(text)],
+                ..InputOutcome::default()
+            },
+        }
+    }
+
+    /// The alerts of `verdict`'s rules on `text` that `recent` does not hold.
+    fn known_alerts(
+        &self,
+        text: &str,
+        verdict: &KnownVerdict,
+        parse: impl Fn() -> Result<Value, JsonFault>,
+        now: Timestamp,
+        recent: Option<&mut RecentAlerts>,
+    ) -> Result<Emitted, JsonFault> {
+        let (id, parsed) = if canonical::is_canonical(text) {
+            (ids::document_id(text), None)
+        } else {
+            let event = parse()?;
+            (ids::document_id(&event.to_string()), Some(event))
+        };
+        let source = SourceIdentity {
+            index: verdict.index.clone().unwrap_or_default(),
+            id,
+        };
+        let matched: Vec<&CompiledRule> = self.rules_of(verdict).collect();
+        let fresh = self.new_alerts(&matched, &source, now, recent);
+        let deduplicated = matched.len() - fresh.len();
+        if fresh.is_empty() {
+            return Ok((Vec::new(), deduplicated));
+        }
+        let event = match parsed {
+            Some(event) => event,
+            None => parse()?,
+        };
+        Ok((self.alerts(&event, &fresh, &source, now), deduplicated))
+    }
+
+    fn rules_of<'e>(&'e self, verdict: &'e KnownVerdict) -> impl Iterator<Item = &'e CompiledRule> {
+        verdict.rules.iter().map(|&position| &self.rules[position])
+    }
+}
