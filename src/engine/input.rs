@@ -16,8 +16,8 @@ use crate::ingest::{self, Ingested};
 use crate::ingest::{
     may_embed_record, InputKind, EMBEDDING_FIELDS, NON_ECS_KEY_PREFIXES, NON_ECS_TOP_LEVEL_KEYS,
 };
-use crate::limits::parse_json;
-use crate::scan::{self, outline_object, KeyWatch, Projected, Scanner};
+use crate::limits::{parse_json, JsonFault};
+use crate::scan::{self, outline_bytes, KeyWatch, Projected, Scanner};
 use crate::time::Timestamp;
 
 /// What one input produced.
@@ -106,18 +106,67 @@ impl Engine {
         now: Timestamp,
         recent: Option<&mut RecentAlerts>,
     ) -> InputOutcome {
-        let lazy = max_json_depth >= scan::MAX_DEPTH;
+        if max_json_depth >= scan::MAX_DEPTH && self.cannot_match(text.as_bytes()) {
+            return one_document();
+        }
+        self.evaluate_past_prefilter(text, max_json_depth, now, recent)
+    }
+
+    /// [`Engine::evaluate_input_json`] for a line's bytes, not yet known to
+    /// be UTF-8: a line the prefilter rejects is validated in the same pass
+    /// as its JSON; the others apart. A line that is not UTF-8 is invalid as
+    /// the parse reports it.
+    pub fn evaluate_input_line(
+        &self,
+        line: &[u8],
+        max_json_depth: usize,
+        now: Timestamp,
+        recent: Option<&mut RecentAlerts>,
+    ) -> InputOutcome {
+        if max_json_depth >= scan::MAX_DEPTH && self.cannot_match(line) {
+            return one_document();
+        }
+        match std::str::from_utf8(line) {
+            Ok(text) => self.evaluate_past_prefilter(text, max_json_depth, now, recent),
+            Err(_) => {
+                let text = String::from_utf8_lossy(line);
+                self.evaluate_parsed(&text, parse_json(line, max_json_depth), now, recent)
+            }
+        }
+    }
+
+    /// [`Engine::evaluate_input_json`] once the prefilter let `text` through.
+    fn evaluate_past_prefilter(
+        &self,
+        text: &str,
+        max_json_depth: usize,
+        now: Timestamp,
+        recent: Option<&mut RecentAlerts>,
+    ) -> InputOutcome {
         // The lazy reader answers only for text the full parse reads as one
         // object (it checks the values it skips against JSON's grammar too),
         // so a line it passes is rightly counted as an event.
-        if lazy && (self.cannot_match(text) || self.alerts_on_projection(text, now) == Some(false))
+        if max_json_depth >= scan::MAX_DEPTH && self.alerts_on_projection(text, now) == Some(false)
         {
-            return InputOutcome {
-                documents: 1,
-                ..InputOutcome::default()
-            };
+            return one_document();
         }
-        match parse_json(text.as_bytes(), max_json_depth) {
+        self.evaluate_parsed(
+            text,
+            parse_json(text.as_bytes(), max_json_depth),
+            now,
+            recent,
+        )
+    }
+
+    /// The outcome of `text`, parsed as `parsed`.
+    fn evaluate_parsed(
+        &self,
+        text: &str,
+        parsed: Result<Value, JsonFault>,
+        now: Timestamp,
+        recent: Option<&mut RecentAlerts>,
+    ) -> InputOutcome {
+        match parsed {
             Ok(value) => self.evaluate_input(value, Some(text), now, recent),
             Err(fault) => InputOutcome {
                 errors: vec![fault.into_error(text)],
@@ -135,14 +184,15 @@ impl Engine {
     }
 
     /// True when the prefilter shows, from the bytes alone, that no rule can
-    /// match `text` and that ingest would take it as it is (an ECS object).
-    fn cannot_match(&self, text: &str) -> bool {
+    /// match `text` and that ingest would take it as it is (an ECS object of
+    /// UTF-8 text).
+    fn cannot_match(&self, text: &[u8]) -> bool {
         let Some(prefilter) = &self.prefilter else {
             return false;
         };
         if self.mode == Mode::Tag
             || self.ingest.input == InputKind::Azure
-            || prefilter.may_match(text.as_bytes())
+            || prefilter.may_match(text)
         {
             return false;
         }
@@ -157,7 +207,7 @@ impl Engine {
             keys: &NON_ECS_TOP_LEVEL_KEYS,
             prefixes: &NON_ECS_KEY_PREFIXES,
         };
-        outline_object(text, &watch).is_some_and(|outline| {
+        outline_bytes(text, &watch).is_some_and(|outline| {
             let embeds = self.ingest.input == InputKind::Auto && outline.may_embed_json;
             !(outline.saw_watched_key || embeds)
         })
@@ -193,6 +243,14 @@ impl Engine {
             (Mode::Filter, Some(record)) if !outputs.is_empty() => vec![record],
             _ => outputs,
         }
+    }
+}
+
+/// One event, evaluated without alerts.
+fn one_document() -> InputOutcome {
+    InputOutcome {
+        documents: 1,
+        ..InputOutcome::default()
     }
 }
 
