@@ -111,8 +111,9 @@ impl<'t, 'w> Check<'t, 'w> {
         }
     }
 
-    /// The outline, if the text was one whole object (a string opened
-    /// after it, never closed, is never visited as a token).
+    /// The outline, if the text was one whole object. A string is visited
+    /// at its closing quote only, so one opened after the object and never
+    /// closed is caught here, by the block carry.
     pub fn outline(&self) -> Option<Outline> {
         (self.state == Done && !self.carry.in_string).then_some(self.outline)
     }
