@@ -360,11 +360,9 @@ const LINE_SLACK: usize = 4;
 pub fn read_batch(batch: Batch, mut each: impl FnMut(Document)) -> Framing {
     let max_json_depth = batch.limits.max_json_depth;
     read_batch_lazily(batch, |piece| match piece {
-        Piece::Line { line, text } => each(line_document(
-            line,
-            text.as_bytes(),
-            parse_json(text.as_bytes(), max_json_depth),
-        )),
+        Piece::Line { line, text } => {
+            each(line_document(line, text, parse_json(text, max_json_depth)))
+        }
         Piece::Document(document) => each(document),
     })
 }
@@ -372,16 +370,18 @@ pub fn read_batch(batch: Batch, mut each: impl FnMut(Document)) -> Framing {
 /// A piece of a batch as [`read_batch_lazily`] hands it over.
 #[derive(Debug)]
 pub enum Piece<'a> {
-    /// A complete NDJSON line (UTF-8, not blank, within the line limit), not
-    /// yet parsed: a reader that can answer without parsing it saves the cost.
+    /// A complete NDJSON line (not blank, within the line limit), neither
+    /// parsed nor validated as UTF-8: a reader that can answer without
+    /// parsing it saves the cost, and checks its UTF-8 in the same pass as
+    /// its JSON (see [`crate::scan::outline_bytes`]).
     Line {
         /// The line's number in the input.
         line: usize,
-        /// Its text, without the line terminator (or the byte order mark on line 1).
-        text: &'a str,
+        /// Its bytes, without the line terminator (or the byte order mark on line 1).
+        text: &'a [u8],
     },
     /// A document read otherwise (from an array or pretty-printed input), or
-    /// a line that is not an event (invalid UTF-8, too long, too large).
+    /// a line that is not an event (too long, too large).
     Document(Document),
 }
 
@@ -509,14 +509,10 @@ fn read_lines(
                 limits.max_whole_input_bytes,
             )));
         } else {
-            match std::str::from_utf8(line) {
-                Ok(text) => each(Piece::Line { line: number, text }),
-                Err(_) => each(Piece::Document(line_document(
-                    number,
-                    line,
-                    parse_json(line, limits.max_json_depth),
-                ))),
-            }
+            each(Piece::Line {
+                line: number,
+                text: line,
+            });
         }
     }
     framing

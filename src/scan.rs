@@ -22,7 +22,7 @@
 mod outline;
 mod specials;
 
-pub use outline::{outline_object, KeyWatch, Outline};
+pub use outline::{outline_bytes, outline_object, KeyWatch, Outline};
 
 use crate::compile::{CompiledQuery, Matcher, MatcherKind};
 use crate::event::{Event, PathVisitor, Scalar, Visitor};

@@ -186,39 +186,53 @@ fn every_spelling_of_an_event_has_one_document_id_and_alert_id() {
     }
 }
 
-/// Events nested around the depth limit, where the lazy reader's own limit
-/// lies: an event the full path refuses as too deep is refused every time it
-/// is sent, and never enters the memory of recent alerts.
+/// Events nested around the depth limit, where the lazy reader's and the
+/// structure check's own limits lie: an event the full path refuses as too
+/// deep is refused every time it is sent (whether it holds the rule's
+/// literals or not, and as text or as a line's bytes), and never enters the
+/// memory of recent alerts.
 #[test]
 fn events_around_the_depth_limit_are_refused_as_the_full_path_refuses_them() {
     let engine = engine(r#"{"rules": ["g:1"]}"#);
     for max_json_depth in [127, 128, 129, 130] {
         for nested in 125..=130 {
-            let text = format!(
-                r#"{{"g":1,"f":{}{}}}"#,
-                "[".repeat(nested),
-                "]".repeat(nested)
-            );
-            let levels = nested + 1;
-            let mut recent = engine.recent_alerts();
-            for send in ["first", "second"] {
-                let outcome =
-                    engine.evaluate_input_json(&text, max_json_depth, NOW, Some(&mut recent));
-                let case = format!("{levels} levels, limit {max_json_depth}, {send} send");
-                if levels > max_json_depth {
-                    assert_eq!(outcome.errors.len(), 1, "{case}");
-                    assert_eq!(outcome.documents, 0, "{case}");
-                    assert_eq!(recent.len(), 0, "{case}");
-                } else {
-                    assert!(outcome.errors.is_empty(), "{case}");
-                    assert_eq!(outcome.matched, 1, "{case}");
-                    assert_eq!(
-                        outcome.deduplicated,
-                        usize::from(send == "second"),
-                        "{case}"
-                    );
-                }
+            for (field, matches) in [("g", true), ("h", false)] {
+                let text = format!(
+                    r#"{{"{field}":1,"f":{}{}}}"#,
+                    "[".repeat(nested),
+                    "]".repeat(nested)
+                );
+                check_depth_outcomes(&engine, &text, nested + 1, max_json_depth, matches);
             }
+        }
+    }
+}
+
+fn check_depth_outcomes(
+    engine: &Engine,
+    text: &str,
+    levels: usize,
+    max_json_depth: usize,
+    matches: bool,
+) {
+    let mut recent = engine.recent_alerts();
+    for send in 0..4 {
+        let outcome = if send % 2 == 0 {
+            engine.evaluate_input_json(text, max_json_depth, NOW, Some(&mut recent))
+        } else {
+            engine.evaluate_input_line(text.as_bytes(), max_json_depth, NOW, Some(&mut recent))
+        };
+        let case = format!("{text:.8}, {levels} levels, limit {max_json_depth}, send {send}");
+        if levels > max_json_depth {
+            assert_eq!(outcome.errors.len(), 1, "{case}");
+            assert_eq!(outcome.documents, 0, "{case}");
+            assert_eq!(recent.len(), 0, "{case}");
+        } else {
+            assert!(outcome.errors.is_empty(), "{case}");
+            assert_eq!(outcome.documents, 1, "{case}");
+            assert_eq!(outcome.matched, usize::from(matches), "{case}");
+            let deduplicated = usize::from(matches && send > 0);
+            assert_eq!(outcome.deduplicated, deduplicated, "{case}");
         }
     }
 }

@@ -17,8 +17,8 @@ use crate::ingest::{self, Ingested};
 use crate::ingest::{
     may_embed_record, InputKind, EMBEDDING_FIELDS, NON_ECS_KEY_PREFIXES, NON_ECS_TOP_LEVEL_KEYS,
 };
-use crate::limits::parse_json;
-use crate::scan::{self, outline_object, KeyWatch, Projected, Scanner};
+use crate::limits::{parse_json, JsonFault};
+use crate::scan::{self, outline_bytes, KeyWatch, Projected, Scanner};
 use crate::time::Timestamp;
 
 /// What one input produced.
@@ -110,30 +110,74 @@ impl Engine {
         now: Timestamp,
         recent: Option<&mut RecentAlerts>,
     ) -> InputOutcome {
-        let lazy = max_json_depth > scan::MAX_DEPTH;
+        if lazy_reader_answers(max_json_depth) && self.cannot_match(text.as_bytes()) {
+            return one_document();
+        }
+        self.evaluate_past_prefilter(text, max_json_depth, now, recent)
+    }
+
+    /// [`Engine::evaluate_input_json`] for a line's bytes, not yet known to
+    /// be UTF-8: a line the prefilter rejects is validated in the same pass
+    /// as its JSON; the others apart. A line that is not UTF-8 is invalid as
+    /// the parse reports it.
+    pub fn evaluate_input_line(
+        &self,
+        line: &[u8],
+        max_json_depth: usize,
+        now: Timestamp,
+        recent: Option<&mut RecentAlerts>,
+    ) -> InputOutcome {
+        if lazy_reader_answers(max_json_depth) && self.cannot_match(line) {
+            return one_document();
+        }
+        match std::str::from_utf8(line) {
+            Ok(text) => self.evaluate_past_prefilter(text, max_json_depth, now, recent),
+            Err(_) => {
+                let text = String::from_utf8_lossy(line);
+                self.evaluate_parsed(&text, parse_json(line, max_json_depth), now, recent)
+            }
+        }
+    }
+
+    /// [`Engine::evaluate_input_json`] once the prefilter let `text` through.
+    fn evaluate_past_prefilter(
+        &self,
+        text: &str,
+        max_json_depth: usize,
+        now: Timestamp,
+        recent: Option<&mut RecentAlerts>,
+    ) -> InputOutcome {
         // The lazy reader answers only for text the full parse reads as one
         // object (it checks the values it skips against JSON's grammar too),
         // so a line it passes is rightly counted as an event.
-        if lazy && self.cannot_match(text) {
-            return InputOutcome {
-                documents: 1,
-                ..InputOutcome::default()
-            };
-        }
         // Rules alerting on the lazily read event are not asked again.
-        match lazy.then(|| self.alerts_on_projection(text, now)).flatten() {
+        let verdict = lazy_reader_answers(max_json_depth)
+            .then(|| self.alerts_on_projection(text, now))
+            .flatten();
+        match verdict {
             Some(verdict) if verdict.alerts() => {
                 return self.evaluate_known(text, &verdict, max_json_depth, now, recent);
             }
-            Some(_) => {
-                return InputOutcome {
-                    documents: 1,
-                    ..InputOutcome::default()
-                }
-            }
+            Some(_) => return one_document(),
             None => {}
         }
-        match parse_json(text.as_bytes(), max_json_depth) {
+        self.evaluate_parsed(
+            text,
+            parse_json(text.as_bytes(), max_json_depth),
+            now,
+            recent,
+        )
+    }
+
+    /// The outcome of `text`, parsed as `parsed`.
+    fn evaluate_parsed(
+        &self,
+        text: &str,
+        parsed: Result<Value, JsonFault>,
+        now: Timestamp,
+        recent: Option<&mut RecentAlerts>,
+    ) -> InputOutcome {
+        match parsed {
             Ok(value) => self.evaluate_input(value, Some(text), now, recent),
             Err(fault) => InputOutcome {
                 errors: vec![fault.into_error(text)],
@@ -151,14 +195,15 @@ impl Engine {
     }
 
     /// True when the prefilter shows, from the bytes alone, that no rule can
-    /// match `text` and that ingest would take it as it is (an ECS object).
-    fn cannot_match(&self, text: &str) -> bool {
+    /// match `text` and that ingest would take it as it is (an ECS object of
+    /// UTF-8 text).
+    fn cannot_match(&self, text: &[u8]) -> bool {
         let Some(prefilter) = &self.prefilter else {
             return false;
         };
         if self.mode == Mode::Tag
             || self.ingest.input == InputKind::Azure
-            || prefilter.may_match(text.as_bytes())
+            || prefilter.may_match(text)
         {
             return false;
         }
@@ -173,7 +218,7 @@ impl Engine {
             keys: &NON_ECS_TOP_LEVEL_KEYS,
             prefixes: &NON_ECS_KEY_PREFIXES,
         };
-        outline_object(text, &watch).is_some_and(|outline| {
+        outline_bytes(text, &watch).is_some_and(|outline| {
             let embeds = self.ingest.input == InputKind::Auto && outline.may_embed_json;
             !(outline.saw_watched_key || embeds)
         })
@@ -209,6 +254,22 @@ impl Engine {
             (Mode::Filter, Some(record)) if !outputs.is_empty() => vec![record],
             _ => outputs,
         }
+    }
+}
+
+/// Whether the lazy reader (and the prefilter's structure check) may answer
+/// under `max_json_depth`: they accept events of up to [`scan::MAX_DEPTH`] + 1
+/// levels, so only a limit that allows as many lets them, and the parse
+/// reports every event too deep for a lower one.
+fn lazy_reader_answers(max_json_depth: usize) -> bool {
+    max_json_depth > scan::MAX_DEPTH
+}
+
+/// One event, evaluated without alerts.
+fn one_document() -> InputOutcome {
+    InputOutcome {
+        documents: 1,
+        ..InputOutcome::default()
     }
 }
 

@@ -215,7 +215,7 @@ impl Engine {
             let (line, evaluated) = match piece {
                 Piece::Line { line, text } => {
                     let recent = recent.as_deref_mut();
-                    let mut evaluated = self.evaluate_input_json(text, max_json_depth, now, recent);
+                    let mut evaluated = self.evaluate_input_line(text, max_json_depth, now, recent);
                     // Errors point into the line's text: number it as the input's line.
                     evaluated.errors = evaluated
                         .errors

@@ -61,7 +61,21 @@ pub struct Outline {
 /// count a line this passes as an event without parsing it, so it must never
 /// pass one the parse refuses; `None` only sends the line to the parse.
 pub fn outline_object(text: &str, watch: &KeyWatch<'_>) -> Option<Outline> {
-    let bytes = text.as_bytes();
+    checked(text.as_bytes(), watch).map(|check| check.outline())?
+}
+
+/// [`outline_object`] for bytes not yet known to be UTF-8 (a line as read):
+/// `None` also when they are not. The blocks' classes tell whether any byte
+/// is outside ASCII, so a line of ASCII (most log lines) is never validated
+/// apart.
+pub fn outline_bytes(bytes: &[u8], watch: &KeyWatch<'_>) -> Option<Outline> {
+    let check = checked(bytes, watch)?;
+    let outline = check.outline()?;
+    (!check.saw_non_ascii() || std::str::from_utf8(bytes).is_ok()).then_some(outline)
+}
+
+/// `bytes` checked block by block, if no block broke JSON's grammar.
+fn checked<'t, 'w>(bytes: &'t [u8], watch: &'w KeyWatch<'w>) -> Option<Check<'t, 'w>> {
     let start = skip_whitespace(bytes, 0);
     if bytes.get(start) != Some(&b'{') {
         return None;
@@ -70,7 +84,7 @@ pub fn outline_object(text: &str, watch: &KeyWatch<'_>) -> Option<Outline> {
     for block in (0..bytes.len()).step_by(BLOCK) {
         check.block(block)?;
     }
-    check.outline()
+    Some(check)
 }
 
 /// What JSON's grammar lets come next, between strings.
@@ -381,7 +395,7 @@ mod boundary_tests {
         (skip_whitespace(text, end) == text.len()).then_some(outline)
     }
 
-    const SEEDS: [&str; 16] = [
+    const SEEDS: [&str; 30] = [
         r#"{"a": 1, "b": [true, null, -2.5e3, "x\"y\u00e9"], "c": {"d": {}}}"#,
         r#"{"records": [{"category": "AuditLogs"}], "n": -0.5E+2}"#,
         r#"{"k\\": "\\\\\\", "\ud83d\ude00": "\/\b\f\n\r\t", "@odata.x": 1}"#,
@@ -398,6 +412,22 @@ mod boundary_tests {
         "{\"a\": \"tab\there\"}",
         "{\"a\":\t[\r\n1 ,\n 2 ]\t}\r\n",
         r#"{"a": 1, \"b": 2}"#,
+        // Minified: separators directly after strings and scalars are
+        // checked with them, never visited alone.
+        r#"{"a":"b","c":1,"d":true,"e":[1,"x",null,{"f":-2.5}],"records":{},"@odata.g":false}"#,
+        r#"{"a":"b":1}"#,
+        r#"{"a":1:2}"#,
+        r#"{"a",1}"#,
+        r#"{"a":[1:2]}"#,
+        r#"{"a":["x":2]}"#,
+        r#"{"a":true,}"#,
+        r#"{"a":"b",}"#,
+        r#"{"a":"b",,"c":1}"#,
+        r#"{"a":1,"b":2}"x"#,
+        r#"{"a":1}""#,
+        r#"{"a":"b"}"c""#,
+        r#"{"records" :1,"x\"records":2}"#,
+        r#"{"\"records":1,"records\\":2,"category":3}"#,
     ];
 
     /// Each seed shifted by leading spaces and by a padding member, so that
@@ -438,6 +468,79 @@ mod boundary_tests {
             accepted > 1000 && refused > 1000,
             "{accepted} accepted, {refused} refused"
         );
+    }
+
+    /// Lines as read, not known to be UTF-8: a character of two, three and
+    /// four bytes, and bytes no UTF-8 text holds (a lone continuation byte, a
+    /// truncated character, an overlong form, a surrogate, beyond U+10FFFF),
+    /// each at every position of the first blocks, inside a string and
+    /// between tokens. `outline_bytes` validates only lines with a byte
+    /// from 0x80 up; it must refuse exactly what is not UTF-8.
+    #[test]
+    fn lines_not_known_to_be_utf8_are_checked_as_utf8_at_every_offset() {
+        let watch = KeyWatch {
+            keys: &["records"],
+            prefixes: &[],
+        };
+        let inserts: [&[u8]; 10] = [
+            "é".as_bytes(),
+            "€".as_bytes(),
+            "😀".as_bytes(),
+            b"\x80",
+            b"\xc3",
+            b"\xe2\x82",
+            b"\xc0\xaf",
+            b"\xed\xa0\x80",
+            b"\xf4\x90\x80\x80",
+            b"\xff",
+        ];
+        let (mut accepted, mut refused) = (0, 0);
+        for insert in inserts {
+            for pad in 0..(2 * BLOCK + 3) {
+                let padding = "x".repeat(pad);
+                for (before, after) in [
+                    (format!("{{\"a\":\"{padding}"), "\",\"b\":1}"),
+                    (format!("{{\"a\":\"{padding}\","), "\"b\":1}"),
+                ] {
+                    let mut line = before.into_bytes();
+                    line.extend_from_slice(insert);
+                    line.extend_from_slice(after.as_bytes());
+                    let expected = std::str::from_utf8(&line)
+                        .ok()
+                        .and_then(|text| outline_by_strings(text, &watch));
+                    assert_eq!(
+                        outline_bytes(&line, &watch),
+                        expected,
+                        "{}",
+                        String::from_utf8_lossy(&line)
+                    );
+                    match expected {
+                        Some(_) => accepted += 1,
+                        None => refused += 1,
+                    }
+                }
+            }
+        }
+        assert!(
+            accepted > 300 && refused > 1000,
+            "{accepted} accepted, {refused} refused"
+        );
+    }
+
+    /// Every shifted line, as bytes, gets the answer it gets as text.
+    #[test]
+    fn bytes_of_utf8_lines_get_the_answer_of_their_text() {
+        let watch = KeyWatch {
+            keys: &["records", "category"],
+            prefixes: &["@odata."],
+        };
+        for line in shifted_lines() {
+            assert_eq!(
+                outline_bytes(line.as_bytes(), &watch),
+                outline_object(&line, &watch),
+                "{line:?}"
+            );
+        }
     }
 
     /// Nesting across blocks: the deepest allowed, one more, and closers

@@ -2,11 +2,16 @@
 //!
 //! Each block's [`Classes`] give, after a few bit operations, where its
 //! strings are and where each token starts: brackets, colons and commas
-//! outside strings, opening quotes, the first bytes of numbers and literals.
-//! Only those positions are visited. Whether the container around a token
-//! is an object or an array is part of the state, so a comma or a closing
-//! bracket is checked without looking at the stack of open containers; the
-//! stack (one bit per level) is read only when a container closes.
+//! outside strings, closing quotes, the first bytes of numbers and literals.
+//! Only those positions are visited. A string is checked at its closing
+//! quote (nothing between its quotes is a token), so that a `:` or `,`
+//! written directly after it, as in `"key":` and `"value",`, is checked in
+//! the same step and never visited on its own: in minified JSON that halves
+//! the steps. A separator directly after a number or a literal is checked
+//! with it likewise. Whether the container around a token is an object or
+//! an array is part of the state, so a comma or a closing bracket is checked
+//! without looking at the stack of open containers; the stack (one bit per
+//! level) is read only when a container closes.
 
 use super::classes::{classify_at, Classes};
 use super::{decode_escape, literal_length, number_length, KeyWatch, Outline, MAX_DEPTH};
@@ -62,13 +67,15 @@ pub struct Check<'t, 'w> {
     /// Bit `i` set when the container `i` levels out from the innermost is
     /// an object (at most [`MAX_DEPTH`] levels, so 128 bits).
     objects: u128,
-    /// The opening quote of the top-level key being read, until its colon.
-    top_level_key: usize,
+    /// The last opening quote of the blocks before the current one.
+    last_opener: usize,
     /// Escapes are checked up to here (a surrogate pair is one escape of
     /// twelve bytes whose second backslash must not be checked alone).
     escapes_checked: usize,
     carry: Carry,
     outline: Outline,
+    /// Some byte so far is 0x80 or above.
+    non_ascii: bool,
 }
 
 /// What one block leaves the next.
@@ -82,6 +89,9 @@ struct Carry {
     in_scalar: bool,
     /// The block's last byte opens a string.
     opens_string: bool,
+    /// The block's last byte ends a string or a scalar, so a separator
+    /// starting the next block is checked with it.
+    ends_value: bool,
 }
 
 impl<'t, 'w> Check<'t, 'w> {
@@ -93,29 +103,43 @@ impl<'t, 'w> Check<'t, 'w> {
             state: Start,
             depth: 0,
             objects: 0,
-            top_level_key: 0,
+            last_opener: 0,
             escapes_checked: 0,
             carry: Carry::default(),
             outline: Outline::default(),
+            non_ascii: false,
         }
     }
 
-    /// The outline, if the text was one whole object.
+    /// The outline, if the text was one whole object. A string is visited
+    /// at its closing quote only, so one opened after the object and never
+    /// closed is caught here, by the block carry.
     pub fn outline(&self) -> Option<Outline> {
-        (self.state == Done).then_some(self.outline)
+        (self.state == Done && !self.carry.in_string).then_some(self.outline)
+    }
+
+    /// Whether some byte checked is 0x80 or above (else the text is ASCII).
+    pub fn saw_non_ascii(&self) -> bool {
+        self.non_ascii
     }
 
     /// Checks the block starting at `block` (a multiple of 64).
     pub fn block(&mut self, block: usize) -> Option<()> {
-        let tokens = self.token_starts(block)?;
-        self.tokens(block, tokens)
+        let (tokens, openers) = self.token_starts(block)?;
+        self.tokens(block, tokens, openers)?;
+        if openers != 0 {
+            self.last_opener = block + 63 - openers.leading_zeros() as usize;
+        }
+        Some(())
     }
 
-    /// The block's token starts (brackets, colons, commas, opening quotes,
-    /// the first bytes of numbers and literals), after checking what masks
-    /// can: escapes, control characters, backslashes outside strings.
-    fn token_starts(&mut self, block: usize) -> Option<u64> {
+    /// The block's token starts (brackets, colons and commas not directly
+    /// after a string or scalar, closing quotes, the first bytes of numbers
+    /// and literals) and its opening quotes, after checking what masks can:
+    /// escapes, control characters, backslashes outside strings.
+    fn token_starts(&mut self, block: usize) -> Option<(u64, u64)> {
         let classes = classify_at(self.bytes, block);
+        self.non_ascii |= classes.non_ascii;
         let escaped = if classes.backslash == 0 && !self.carry.escapes_next {
             0
         } else {
@@ -136,7 +160,13 @@ impl<'t, 'w> Check<'t, 'w> {
         let scalar = classes.visible & !in_string & !(classes.structural | classes.quote);
         let scalar_starts = scalar & !(scalar << 1 | u64::from(carry.in_scalar));
         carry.in_scalar = scalar >> 63 == 1;
-        Some((classes.structural & !in_string) | openers | scalar_starts)
+        let closers = quotes & !in_string;
+        let value_ends = closers | scalar & !(scalar >> 1);
+        let checked_with_value =
+            classes.separator & (value_ends << 1 | u64::from(carry.ends_value));
+        carry.ends_value = value_ends >> 63 == 1;
+        let structural = classes.structural & !in_string & !checked_with_value;
+        Some((structural | closers | scalar_starts, openers))
     }
 
     /// The escaped bytes of the block at `block` (each byte after an escaping
@@ -162,31 +192,25 @@ impl<'t, 'w> Check<'t, 'w> {
         Some(escaped)
     }
 
-    /// Steps the state over each token of `tokens` (bits of the block at `block`).
-    fn tokens(&mut self, block: usize, mut tokens: u64) -> Option<()> {
+    /// Steps the state over each token of `tokens` (bits of the block at
+    /// `block`, whose opening quotes are `openers`).
+    fn tokens(&mut self, block: usize, mut tokens: u64, openers: u64) -> Option<()> {
         let mut state = self.state;
         while tokens != 0 {
-            let at = block + tokens.trailing_zeros() as usize;
+            let bit = tokens.trailing_zeros();
             tokens &= tokens - 1;
+            let at = block + bit as usize;
             state = match *self.bytes.get(at)? {
-                b'"' => match state {
-                    KeyOrEnd | Key => {
-                        self.top_level_key = at;
-                        Colon
+                b'"' => {
+                    let key = matches!(state, KeyOrEnd | Key);
+                    if key && self.depth == 1 {
+                        self.note_top_level_key(block, openers & !(u64::MAX << bit), at);
                     }
-                    _ => state.after_value()?,
-                },
-                b':' if state == Colon => {
-                    if self.depth == 1 {
-                        self.note_top_level_key(at);
-                    }
-                    MemberValue
+                    let after = if key { Colon } else { state.after_value()? };
+                    self.separated(after, at + 1)?
                 }
-                b',' => match state {
-                    MemberEnd => Key,
-                    ItemEnd => Item,
-                    _ => return None,
-                },
+                b':' if state == Colon => MemberValue,
+                b',' => comma(state)?,
                 b'{' => self.open(state, true)?,
                 b'[' => self.open(state, false)?,
                 b'}' if matches!(state, KeyOrEnd | MemberEnd) => self.close(),
@@ -194,13 +218,24 @@ impl<'t, 'w> Check<'t, 'w> {
                 b':' | b'}' | b']' => return None,
                 first => {
                     let after = state.after_value()?;
-                    self.scalar(at, first)?;
-                    after
+                    let length = self.scalar(at, first)?;
+                    self.separated(after, at + length)?
                 }
             };
         }
         self.state = state;
         Some(())
+    }
+
+    /// The state after the separator at `at`, if one stands there directly
+    /// after a string or scalar (its token is left out of the block's
+    /// tokens), from the state `after` the string or scalar.
+    fn separated(&self, after: State, at: usize) -> Option<State> {
+        match self.bytes.get(at) {
+            Some(b',') => comma(after),
+            Some(b':') => (after == Colon).then_some(MemberValue),
+            _ => Some(after),
+        }
     }
 
     fn open(&mut self, state: State, object: bool) -> Option<State> {
@@ -225,9 +260,9 @@ impl<'t, 'w> Check<'t, 'w> {
         }
     }
 
-    /// Checks the number or literal starting at `at` with `first`: it must be
-    /// all of its run of bytes.
-    fn scalar(&self, at: usize, first: u8) -> Option<()> {
+    /// The length of the number or literal starting at `at` with `first`,
+    /// if it is all of its run of bytes.
+    fn scalar(&self, at: usize, first: u8) -> Option<usize> {
         let text = self.bytes.get(at..)?;
         let length = match first {
             b't' => literal_length(text, b"true")?,
@@ -236,26 +271,36 @@ impl<'t, 'w> Check<'t, 'w> {
             _ => number_length(text)?,
         };
         match text.get(length) {
-            None => Some(()),
-            Some(&after) if after <= b' ' => Some(()),
-            Some(b',' | b':' | b'[' | b']' | b'{' | b'}' | b'"') => Some(()),
+            None => Some(length),
+            Some(&after) if after <= b' ' => Some(length),
+            Some(b',' | b':' | b'[' | b']' | b'{' | b'}' | b'"') => Some(length),
             Some(_) => None,
         }
     }
 
-    /// Notes whether the top-level key whose colon is at `colon` is watched.
-    fn note_top_level_key(&mut self, colon: usize) {
-        let Some(key) = self.bytes.get(self.top_level_key + 1..colon) else {
+    /// Notes whether the top-level key closing at `close` is watched; its
+    /// opening quote is the last of `openers_before` (bits of the block at
+    /// `block` before `close`), or of the blocks before.
+    fn note_top_level_key(&mut self, block: usize, openers_before: u64, close: usize) {
+        let open = match openers_before {
+            0 => self.last_opener,
+            _ => block + 63 - openers_before.leading_zeros() as usize,
+        };
+        let Some(key) = self.bytes.get(open + 1..close) else {
             return;
         };
-        // Only whitespace stands between the closing quote and the colon.
-        let close = key
-            .iter()
-            .rposition(|&byte| byte == b'"')
-            .unwrap_or_default();
-        if self.watch.covers(&key[..close]) {
+        if self.watch.covers(key) {
             self.outline.saw_watched_key = true;
         }
+    }
+}
+
+/// The state after a comma in `state`.
+fn comma(state: State) -> Option<State> {
+    match state {
+        MemberEnd => Some(Key),
+        ItemEnd => Some(Item),
+        _ => None,
     }
 }
 

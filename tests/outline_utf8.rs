@@ -1,0 +1,71 @@
+//! Lines the prefilter rejects are validated as UTF-8 in the same pass as
+//! their JSON (`scan::outline_bytes`), not apart before it: a line that is
+//! not UTF-8 must still be reported invalid, never counted as an event,
+//! wherever its bad bytes fall among the check's 64-byte blocks.
+#![cfg(not(target_arch = "wasm32"))]
+
+use kql_detect::engine::Engine;
+use kql_detect::input::Batch;
+use kql_detect::limits::InputLimits;
+use kql_detect::schema::Schema;
+use kql_detect::time::Timestamp;
+
+const NOW: Timestamp = Timestamp(1_764_244_800_000);
+
+/// Bytes to put in a line: good characters of every length, and what no
+/// UTF-8 text holds.
+const INSERTS: [&[u8]; 8] = [
+    "é".as_bytes(),
+    "€".as_bytes(),
+    "😀".as_bytes(),
+    b"\x80",
+    b"\xc3",
+    b"\xe2\x82",
+    b"\xed\xa0\x80",
+    b"\xff",
+];
+
+/// An ECS event no rule of the engine below can match, with `insert` after
+/// `pad` bytes of its message, so that the insert meets every block offset.
+fn line(insert: &[u8], pad: usize) -> Vec<u8> {
+    let mut line = format!(
+        "{{\"@timestamp\":\"2026-11-26T09:00:00.000Z\",\"message\":\"{}",
+        "x".repeat(pad)
+    )
+    .into_bytes();
+    line.extend_from_slice(insert);
+    line.extend_from_slice(b"\",\"event\":{\"outcome\":\"failure\"}}");
+    line
+}
+
+#[test]
+fn rejected_lines_that_are_not_utf8_are_invalid_at_every_offset() {
+    let engine = Engine::from_queries(["event.outcome:success"], &Schema::builtin(), NOW)
+        .expect("a valid query");
+    let mut input = Vec::new();
+    let mut expected_invalid = Vec::new();
+    let mut number = 0;
+    for insert in INSERTS {
+        for pad in 0..130 {
+            number += 1;
+            let line = line(insert, pad);
+            if std::str::from_utf8(&line).is_err() {
+                expected_invalid.push(number);
+            }
+            input.extend_from_slice(&line);
+            input.push(b'\n');
+        }
+    }
+    let batch = Batch {
+        bytes: &input,
+        first_line: 1,
+        end_of_input: true,
+        limits: InputLimits::default(),
+    };
+    let outcome = engine.evaluate_ndjson(batch, NOW, None);
+    let invalid: Vec<usize> = outcome.invalid.iter().map(|invalid| invalid.line).collect();
+    assert_eq!(invalid, expected_invalid);
+    assert_eq!(outcome.events, number - expected_invalid.len());
+    assert_eq!(outcome.matched, 0);
+    assert!(expected_invalid.len() > 500 && outcome.events > 300);
+}
