@@ -14,14 +14,34 @@
 use crate::kql::{Piece, WildcardPattern};
 
 /// A compiled `*` pattern over bytes.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Glob {
     segments: Vec<Segment>,
+    /// A hash of the segments' bytes, so that telling two patterns apart
+    /// (as a reader looking up the pattern of a clause does, per event)
+    /// rarely needs more than one comparison.
+    fingerprint: u64,
     /// The pattern in KQL syntax, for explanations.
     source: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Patterns with the same segments match the same texts (the failure tables
+/// follow from the bytes, and the source only spells them).
+impl PartialEq for Glob {
+    fn eq(&self, other: &Glob) -> bool {
+        self.fingerprint == other.fingerprint
+            && self.segments.len() == other.segments.len()
+            && self
+                .segments
+                .iter()
+                .zip(&other.segments)
+                .all(|(segment, other)| segment.bytes == other.bytes)
+    }
+}
+
+impl Eq for Glob {}
+
+#[derive(Clone, Debug)]
 struct Segment {
     bytes: Box<[u8]>,
     /// KMP failure function: the length of the longest proper border of `bytes[..=i]`.
@@ -57,17 +77,30 @@ impl Glob {
                 Piece::AnySequence => segments.push(Vec::new()),
             }
         }
-        Glob {
-            segments: segments.into_iter().map(Segment::new).collect(),
-            source: pattern.to_kql(),
-        }
+        Glob::from_segments(segments, pattern.to_kql())
     }
 
     /// A pattern without wildcards: matches `text` exactly.
     pub fn literal(text: &str) -> Glob {
+        Glob::from_segments(
+            vec![text.as_bytes().to_vec()],
+            WildcardPattern::from_pieces([Piece::Text(text.to_string())]).to_kql(),
+        )
+    }
+
+    fn from_segments(segments: Vec<Vec<u8>>, source: String) -> Glob {
+        // FNV-1a over each segment's length and bytes.
+        let mut fingerprint: u64 = 0xcbf2_9ce4_8422_2325;
+        for segment in &segments {
+            let length = (segment.len() as u64).to_le_bytes();
+            for &byte in length.iter().chain(segment) {
+                fingerprint = (fingerprint ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+            }
+        }
         Glob {
-            segments: vec![Segment::new(text.as_bytes().to_vec())],
-            source: WildcardPattern::from_pieces([Piece::Text(text.to_string())]).to_kql(),
+            segments: segments.into_iter().map(Segment::new).collect(),
+            fingerprint,
+            source,
         }
     }
 
@@ -355,6 +388,26 @@ mod tests {
                     .iter()
                     .find(|text| left_glob.matches(text) && right_glob.matches(text));
                 assert_eq!(shared, None, "{left} and {right}");
+            }
+        }
+    }
+
+    #[test]
+    fn patterns_are_equal_when_their_segments_are() {
+        assert_eq!(from_stars("a**b"), from_stars("a*b"));
+        assert_eq!(from_stars("*ab*"), from_stars("*ab*"));
+        for (left, right) in [("a*b", "ab*"), ("a*b", "a*bb"), ("ab", "a*b"), ("*", "")] {
+            assert_ne!(from_stars(left), from_stars(right), "{left} vs {right}");
+        }
+        let patterns = strings(&['a', 'b', '*'], 4);
+        for left in &patterns {
+            for right in &patterns {
+                let same_language = strings(&['a', 'b'], 6)
+                    .iter()
+                    .all(|text| from_stars(left).matches(text) == from_stars(right).matches(text));
+                if from_stars(left) == from_stars(right) {
+                    assert!(same_language, "{left} == {right}");
+                }
             }
         }
     }
