@@ -194,6 +194,7 @@ impl Glob {
         state.segment as usize == last && state.matched as usize == self.segments[last].bytes.len()
     }
 
+    #[inline]
     fn step(&self, state: GlobState, byte: u8) -> GlobState {
         let index = state.segment as usize;
         let segment = &self.segments[index];
@@ -216,6 +217,7 @@ impl Glob {
 
     /// Moves on from a completed segment, unless it is the last one (which must
     /// end the text, so it keeps matching).
+    #[inline]
     fn settle(&self, state: GlobState) -> GlobState {
         let index = state.segment as usize;
         if index + 1 < self.segments.len()
@@ -257,6 +259,7 @@ impl Segment {
     }
 
     /// KMP: the longest prefix of the segment that ends the text after `byte`.
+    #[inline]
     fn advance(&self, matched: u32, byte: u8) -> u32 {
         if self.bytes.is_empty() {
             return 0;
