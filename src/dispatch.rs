@@ -9,7 +9,7 @@
 //! not 68 scans of it. The full query still runs on every candidate: a gate
 //! only ever skips rules that could not match.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::compile::{CompiledQuery, KeywordOp, KeywordTest, MatcherKind, Test};
 use crate::eval::keyword_text;
@@ -72,8 +72,10 @@ fn gate_of(kind: &MatcherKind) -> Option<Gate> {
 /// Rules (by position) grouped by their gates.
 #[derive(Clone, Debug, Default)]
 pub struct RuleDispatch {
-    /// Per gated field: which rules each value admits.
-    fields: Vec<(String, HashMap<String, Vec<usize>>)>,
+    /// Per gated field: which rules each value admits (ordered rather than
+    /// hashed: looking a value up then costs a few comparisons that mostly
+    /// end at the first bytes, not a hash of the whole value, per event).
+    fields: Vec<(String, BTreeMap<String, Vec<usize>>)>,
     /// Rules without a gate: candidates for every event.
     always: Vec<usize>,
     rule_count: usize,
@@ -99,7 +101,7 @@ impl RuleDispatch {
             {
                 Some(index) => &mut dispatch.fields[index].1,
                 None => {
-                    dispatch.fields.push((gate.path, HashMap::new()));
+                    dispatch.fields.push((gate.path, BTreeMap::new()));
                     let last = dispatch.fields.len() - 1;
                     &mut dispatch.fields[last].1
                 }

@@ -96,24 +96,13 @@ impl FlattenedKeyClause {
 
 impl WalkClause {
     pub(crate) fn matches(&self, event: &dyn Event) -> bool {
-        if self.has_field_level_tests() {
+        if self.field_level {
             return self.matches_field_by_field(event);
         }
         event.any_value_matching(&self.pattern, &mut |path, value| {
             self.typing(path)
                 .is_some_and(|(_, test)| test.accepts(value))
         })
-    }
-
-    fn has_field_level_tests(&self) -> bool {
-        self.declared
-            .iter()
-            .any(|(_, _, test)| test.is_field_level())
-            || self
-                .templates
-                .iter()
-                .any(|(_, _, test)| test.is_field_level())
-            || self.dynamic.as_ref().is_some_and(Test::is_field_level)
     }
 
     /// Gathers each field's values before judging them, for tests that need them all.

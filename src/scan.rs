@@ -40,6 +40,9 @@ pub struct FieldSet {
     exact: Vec<Box<[u8]>>,
     globs: Vec<Glob>,
     watched_keys: Vec<Box<[u8]>>,
+    /// The lengths of the watched keys, as [`length_bit`]s: most keys have
+    /// none of them and are let go without a comparison.
+    watched_lengths: u64,
     watched_prefixes: Vec<Box<[u8]>>,
     /// Where the wanted paths lead, rebuilt whenever `exact` or `globs` change.
     trie: PathTrie,
@@ -92,15 +95,20 @@ impl FieldSet {
     pub fn watching(mut self, keys: &[&str], prefixes: &[&str]) -> FieldSet {
         self.watched_keys
             .extend(keys.iter().map(|key| key.as_bytes().into()));
+        self.watched_lengths |= keys
+            .iter()
+            .fold(0, |bits, key| bits | length_bit(key.len()));
         self.watched_prefixes
             .extend(prefixes.iter().map(|prefix| prefix.as_bytes().into()));
         self
     }
 
     fn is_watched(&self, key: &[u8]) -> bool {
-        self.watched_keys
-            .iter()
-            .any(|watched| watched.as_ref() == key)
+        (self.watched_lengths & length_bit(key.len()) != 0
+            && self
+                .watched_keys
+                .iter()
+                .any(|watched| watched.as_ref() == key))
             || self
                 .watched_prefixes
                 .iter()
@@ -130,11 +138,11 @@ impl FieldSet {
         Some(())
     }
 
-    /// The position of `path` among the exact fields.
+    /// The position of `path` among the exact fields: found by length
+    /// first, since few wanted paths share one (cheaper, for the handful a
+    /// rule set reads, than ordering the paths by their bytes).
     fn exact_index(&self, path: &[u8]) -> Option<usize> {
-        self.exact
-            .binary_search_by(|entry| entry.as_ref().cmp(path))
-            .ok()
+        self.exact.iter().position(|entry| entry.as_ref() == path)
     }
 }
 
@@ -250,11 +258,9 @@ impl PathTrie {
             place,
         };
         if !top {
-            at.step(b'.', pattern_start)?;
+            at.run(b".", pattern_start)?;
         }
-        for &byte in key {
-            at.step(byte, pattern_start)?;
-        }
+        at.run(key, pattern_start)?;
         Some(at.place)
     }
 
@@ -287,34 +293,43 @@ struct Walker<'t> {
 }
 
 impl Walker<'_> {
-    /// Moves on by `byte`; `None` when no wanted path goes that way.
+    /// Moves on by `bytes`; `None` when no wanted path goes that way. The
+    /// bytes along one node's label are compared in one go.
     #[inline(always)]
-    fn step(&mut self, byte: u8, pattern_start: &mut bool) -> Option<()> {
-        if self.place.offset < self.node.length {
-            let label = self
-                .trie
-                .labels
-                .get((self.node.label + self.place.offset) as usize);
-            if label != Some(&byte) {
-                return None;
+    fn run(&mut self, mut bytes: &[u8], pattern_start: &mut bool) -> Option<()> {
+        while let Some((&first, rest)) = bytes.split_first() {
+            if self.place.offset == self.node.length {
+                let node = self.node;
+                let edges = self
+                    .trie
+                    .edges
+                    .get(node.first as usize..(node.first + node.count) as usize)?;
+                let child = edges.iter().find(|(edge, _)| *edge == first)?.1;
+                self.node = self.trie.node(child)?;
+                // The child's label starts with `first`.
+                self.place = Place {
+                    node: child,
+                    offset: 1,
+                };
+                bytes = rest;
+            } else {
+                let from = (self.node.label + self.place.offset) as usize;
+                let to = (self.node.label + self.node.length) as usize;
+                let label = self.trie.labels.get(from..to)?;
+                let common = label
+                    .iter()
+                    .zip(bytes)
+                    .take_while(|(label, byte)| label == byte)
+                    .count();
+                if common == 0 {
+                    return None;
+                }
+                self.place.offset += common as u32;
+                bytes = &bytes[common..];
             }
-            self.place.offset += 1;
-        } else {
-            let node = self.node;
-            let edges = self
-                .trie
-                .edges
-                .get(node.first as usize..(node.first + node.count) as usize)?;
-            let child = edges.iter().find(|(edge, _)| *edge == byte)?.1;
-            self.node = self.trie.node(child)?;
-            // The child's label starts with `byte`.
-            self.place = Place {
-                node: child,
-                offset: 1,
-            };
-        }
-        if self.place.offset == self.node.length {
-            *pattern_start |= self.node.pattern_start;
+            if self.place.offset == self.node.length {
+                *pattern_start |= self.node.pattern_start;
+            }
         }
         Some(())
     }
@@ -376,15 +391,18 @@ pub struct Scanner {
     /// innermost object's last: a repeated key's values give way to its last
     /// one's.
     kept: Vec<Kept>,
-    /// The text of the keys in `kept`.
+    /// The decoded text of the keys in `kept` that had escapes.
     kept_keys: String,
 }
 
-/// A key whose value was read: its text in `kept_keys`, and the entries its
-/// value recorded.
+/// A key whose value was read: where its text is, and the entries its value
+/// recorded.
 #[derive(Clone, Copy, Debug)]
 struct Kept {
+    /// Start and length in the source text, or in `kept_keys` if `decoded`
+    /// (a key with escapes; the others are not copied).
     key: (u32, u32),
+    decoded: bool,
     entries: (u32, u32),
 }
 
@@ -567,7 +585,7 @@ impl Reader<'_> {
                 b',' => self.position += 1,
                 b'}' => {
                     self.position += 1;
-                    self.scanner.drop_repeated_keys(kept.0);
+                    self.scanner.drop_repeated_keys(kept.0, self.bytes);
                     self.scanner.kept.truncate(kept.0);
                     self.scanner.kept_keys.truncate(kept.1);
                     return Some(());
@@ -638,7 +656,8 @@ impl Reader<'_> {
         if let Some(start) = frame {
             self.scanner.glob_states.truncate(start);
         }
-        self.scanner.keep(key_start, entries);
+        let source = (!escaped).then_some((start, end - start));
+        self.scanner.keep(source, key_start, entries);
         self.scanner.path.truncate(mark);
         outcome
     }
@@ -850,6 +869,11 @@ const NO_INTEREST: Interest = Interest {
     live: false,
 };
 
+/// A key length's bit in [`FieldSet::watched_lengths`] (63 and up share one).
+fn length_bit(length: usize) -> u64 {
+    1 << length.min(63)
+}
+
 /// Pattern `index`'s bit in [`Entry::patterns`].
 fn pattern_bit(index: usize) -> u64 {
     1 << index.min(63)
@@ -857,15 +881,23 @@ fn pattern_bit(index: usize) -> u64 {
 
 impl Scanner {
     /// Notes that the key at `path[key_start..]` was read, its value
-    /// recording the entries from `entries` on.
-    fn keep(&mut self, key_start: usize, entries: usize) {
-        let Some(key) = self.path.get(key_start..) else {
-            return;
+    /// recording the entries from `entries` on; `source` is where the key
+    /// stands in the source text, unless it had escapes.
+    fn keep(&mut self, source: Option<(usize, usize)>, key_start: usize, entries: usize) {
+        let key = match source {
+            Some((start, length)) => (start as u32, length as u32),
+            None => {
+                let Some(key) = self.path.get(key_start..) else {
+                    return;
+                };
+                let start = self.kept_keys.len() as u32;
+                self.kept_keys.push_str(key);
+                (start, key.len() as u32)
+            }
         };
-        let start = self.kept_keys.len() as u32;
-        self.kept_keys.push_str(key);
         self.kept.push(Kept {
-            key: (start, key.len() as u32),
+            key,
+            decoded: source.is_none(),
             entries: (entries as u32, self.entries.len() as u32),
         });
     }
@@ -873,7 +905,7 @@ impl Scanner {
     /// When an object (whose kept keys are `kept[from..]`) has a key more
     /// than once, only its last value counts, as in a parsed object: the
     /// entries of the earlier ones are dropped (made invisible).
-    fn drop_repeated_keys(&mut self, from: usize) {
+    fn drop_repeated_keys(&mut self, from: usize, source: &[u8]) {
         let Scanner {
             kept,
             kept_keys,
@@ -883,10 +915,15 @@ impl Scanner {
         let Some(kept) = kept.get_mut(from..).filter(|kept| kept.len() > 1) else {
             return;
         };
-        let text = |key: (u32, u32)| {
-            kept_keys
-                .as_bytes()
-                .get(key.0 as usize..(key.0 + key.1) as usize)
+        let text = |kept: &Kept| {
+            let (start, length) = kept.key;
+            let within = if kept.decoded {
+                kept_keys.as_bytes()
+            } else {
+                source
+            };
+            within
+                .get(start as usize..(start + length) as usize)
                 .unwrap_or_default()
         };
         let mut drop = |gone: &Kept| {
@@ -903,9 +940,9 @@ impl Scanner {
             // Few keys (the usual case): each against the later ones, by
             // length first.
             for (index, earlier) in kept.iter().enumerate() {
-                let repeated = kept[index + 1..].iter().any(|later| {
-                    later.key.1 == earlier.key.1 && text(later.key) == text(earlier.key)
-                });
+                let repeated = kept[index + 1..]
+                    .iter()
+                    .any(|later| later.key.1 == earlier.key.1 && text(later) == text(earlier));
                 if repeated {
                     drop(earlier);
                 }
@@ -916,9 +953,9 @@ impl Scanner {
         // end, since two members of one key start at the same entry when
         // the earlier one recorded nothing (and then ends there). Of each
         // run of one key all but the last go.
-        kept.sort_unstable_by(|a, b| text(a.key).cmp(text(b.key)).then(a.entries.cmp(&b.entries)));
+        kept.sort_unstable_by(|a, b| text(a).cmp(text(b)).then(a.entries.cmp(&b.entries)));
         for pair in kept.windows(2) {
-            if text(pair[0].key) == text(pair[1].key) {
+            if text(&pair[0]) == text(&pair[1]) {
                 drop(&pair[0]);
             }
         }
@@ -955,19 +992,26 @@ fn advance(
     let state = match before {
         Progress::Dead => return Progress::Dead,
         Progress::At(state) => glob.feed(state, &path[mark..]),
-        Progress::InPrefix if path.len() < prefix.len() => {
-            return if prefix.starts_with(path) {
-                Progress::InPrefix
-            } else {
-                Progress::Dead
+        // The path up to `mark` is known to start the literal start (that is
+        // what `InPrefix` says), so only the new key's bytes are compared.
+        Progress::InPrefix => {
+            let (Some(expected), Some(key)) = (prefix.get(mark..), path.get(mark..)) else {
+                return Progress::Dead;
             };
+            if key.len() < expected.len() {
+                return if expected.starts_with(key) {
+                    Progress::InPrefix
+                } else {
+                    Progress::Dead
+                };
+            }
+            // The path now reaches the literal start's end: run the
+            // automaton on from there.
+            match key.strip_prefix(expected) {
+                Some(rest) => glob.feed(after_prefix, rest),
+                None => return Progress::Dead,
+            }
         }
-        // The path now reaches the literal start's end: run the automaton on
-        // from there.
-        Progress::InPrefix => match path.strip_prefix(prefix) {
-            Some(rest) => glob.feed(after_prefix, rest),
-            None => return Progress::Dead,
-        },
     };
     if glob.is_dead(state) {
         Progress::Dead
@@ -1267,6 +1311,21 @@ mod watched_key_tests {
         assert!(saw(&mut scanner, r#"{"@odata.context": "x"}"#));
         assert!(!saw(&mut scanner, r#"{"a": {"records": []}}"#));
         assert!(!saw(&mut scanner, r#"{"record": 1}"#));
+        // Keys are told apart by length first; long ones share a length bit.
+        let long = "k".repeat(70);
+        let fields = FieldSet::default().watching(&[&long, "value"], &[]);
+        for (key, watched) in [
+            (long.clone(), true),
+            ("k".repeat(63), false),
+            ("k".repeat(71), false),
+            ("value".to_string(), true),
+            ("valuE".to_string(), false),
+            ("event".to_string(), false),
+        ] {
+            let text = format!(r#"{{"{key}": 1}}"#);
+            let saw = scanner.scan(&text, &fields).unwrap().saw_watched_key();
+            assert_eq!(saw, watched, "{key}");
+        }
     }
 }
 

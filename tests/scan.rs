@@ -34,6 +34,14 @@ fn all_case_files() -> Vec<(String, String)> {
     files
 }
 
+/// The value of `key` in `case`.
+fn entry(case: &cases::Case, key: &str) -> Option<String> {
+    case.entries
+        .iter()
+        .find(|(name, _)| name == key)
+        .map(|(_, value)| value.clone())
+}
+
 /// The case's query: its own, the built-in rule's, or a corpus rule's.
 fn query_of(get: &dyn Fn(&str) -> Option<String>) -> Option<String> {
     if let Some(query) = get("query") {
@@ -58,12 +66,7 @@ fn projected_events_give_the_same_verdicts_as_parsed_ones() {
     let mut compared = 0;
     for (file, text) in all_case_files() {
         for case in cases::parse_case_file(&file, &text) {
-            let get = |key: &str| {
-                case.entries
-                    .iter()
-                    .find(|(name, _)| name == key)
-                    .map(|(_, value)| value.clone())
-            };
+            let get = |key: &str| entry(&case, key);
             let (Some(query), Some(event_text)) = (query_of(&get), get("event")) else {
                 continue;
             };
@@ -651,6 +654,52 @@ fn search_hits_are_unwrapped_on_the_lazy_path_with_ecs_input() {
     }
 }
 
+/// The lazy path names the data stream from the event's `data_stream`
+/// fields as the full path does, so a rule alerts on both or neither.
+#[test]
+fn data_stream_fields_scope_rules_on_both_paths() {
+    use kql_detect::engine::Engine;
+    let now = Timestamp(1_764_244_800_000);
+    let engine = Engine::builtin();
+    let invitation = r#""event":{"dataset":"azure.auditlogs","outcome":"success"},"azure":{"auditlogs":{"operation_name":"Invite external user","properties":{"target_resources":{"0":{"display_name":"guest"}}}}}"#;
+    // The data_stream object, and whether the rule (on `logs-azure*`) alerts.
+    for (data_stream, alerts) in [
+        (
+            r#"{"type":"logs","dataset":"azure.auditlogs","namespace":"default"}"#,
+            true,
+        ),
+        (
+            r#"{"type":"logs","dataset":"aws.cloudtrail","namespace":"default"}"#,
+            false,
+        ),
+        (
+            r#"{"type":"metrics","dataset":"azure.auditlogs","namespace":"x"}"#,
+            false,
+        ),
+        (
+            r#"{"type":["logs","x"],"dataset":"azure.auditlogs","namespace":"a-b"}"#,
+            true,
+        ),
+        // Without a whole name the event is searched by every rule.
+        (r#"{"type":"logs","dataset":"aws.cloudtrail"}"#, true),
+        (
+            r#"{"type":1,"dataset":"aws.cloudtrail","namespace":"default"}"#,
+            true,
+        ),
+        (
+            r#"{"type":null,"dataset":"aws.cloudtrail","namespace":"default"}"#,
+            true,
+        ),
+    ] {
+        let text = format!(r#"{{{invitation},"data_stream":{data_stream}}}"#);
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let lazy = engine.evaluate_input_json(&text, DEFAULT_MAX_JSON_DEPTH, now, None);
+        let full = engine.evaluate_input(value, Some(&text), now, None);
+        assert_eq!(lazy, full, "{text}");
+        assert_eq!(lazy.outputs.len(), usize::from(alerts), "{text}");
+    }
+}
+
 /// The queries of every corpus rule, building blocks included.
 fn corpus_queries(now: Timestamp) -> Vec<(String, CompiledQuery)> {
     let Some(directory) = cases::corpus_rules_directory() else {
@@ -731,12 +780,7 @@ fn the_prefilter_passes_every_event_its_rule_matches() {
     let rules = queries.len();
     for (file, text) in all_case_files() {
         for case in cases::parse_case_file(&file, &text) {
-            let get = |key: &str| {
-                case.entries
-                    .iter()
-                    .find(|(name, _)| name == key)
-                    .map(|(_, value)| value.clone())
-            };
+            let get = |key: &str| entry(&case, key);
             events.extend(get("event"));
             let schema = match get("fields") {
                 Some(fields) => Schema::from_json(&fields).ok(),

@@ -102,9 +102,43 @@ pub(crate) struct WalkClause {
     pub flattened: Vec<(String, Test)>,
     /// The test for fields nobody declared, when the schema maps them dynamically.
     pub dynamic: Option<Test>,
+    /// Whether some test must see a field's values all at once (decided once
+    /// here rather than for every event).
+    pub field_level: bool,
 }
 
 impl WalkClause {
+    /// A walk over the fields matching `pattern`, keeping only the typings
+    /// some field it can visit may take: every field it visits matches the
+    /// pattern, so a declared name, template or flattened field no such name
+    /// can fall under is never consulted, and leaving it out changes no answer
+    /// while sparing every value a look at it.
+    fn new(
+        pattern: Glob,
+        mut declared: Vec<(String, String, Test)>,
+        mut templates: Vec<(Glob, String, Test)>,
+        mut flattened: Vec<(String, Test)>,
+        dynamic: Option<Test>,
+    ) -> WalkClause {
+        declared.retain(|(name, _, _)| pattern.matches(name));
+        templates.retain(|(template, _, _)| template.may_share_a_match_with(&pattern));
+        flattened.retain(|(prefix, _)| {
+            !pattern.is_dead(pattern.feed(pattern.start(), prefix.as_bytes()))
+        });
+        let field_level = declared.iter().any(|(_, _, test)| test.is_field_level())
+            || templates.iter().any(|(_, _, test)| test.is_field_level())
+            || flattened.iter().any(|(_, test)| test.is_field_level())
+            || dynamic.as_ref().is_some_and(Test::is_field_level);
+        WalkClause {
+            pattern,
+            declared,
+            templates,
+            flattened,
+            dynamic,
+            field_level,
+        }
+    }
+
     /// The test and type name for the field at `path`, if the field is mapped.
     pub(crate) fn typing(&self, path: &str) -> Option<(&str, &Test)> {
         if let Ok(index) = self
@@ -521,16 +555,16 @@ impl<'s> Compiler<'s> {
         };
         if mapping.single_type() == Some(FieldType::Flattened) {
             // The root of a flattened field matches any of its leaf values.
-            return Ok(MatcherKind::Walk(WalkClause {
-                pattern: Glob::new(&crate::schema::wildcard_pattern(&format!(
+            return Ok(MatcherKind::Walk(WalkClause::new(
+                Glob::new(&crate::schema::wildcard_pattern(&format!(
                     "{}.*",
                     self.relative(source)
                 ))),
-                declared: Vec::new(),
-                templates: Vec::new(),
-                flattened: Vec::new(),
-                dynamic: Some(test),
-            }));
+                Vec::new(),
+                Vec::new(),
+                Vec::new(),
+                Some(test),
+            )));
         }
         let parent = self.schema.nested_parent(full);
         match (parent, self.nested_path.as_deref()) {
@@ -683,26 +717,26 @@ impl<'s> Compiler<'s> {
                 ))
             })
             .collect();
-        Ok(WalkClause {
+        Ok(WalkClause::new(
             pattern,
             declared,
             templates,
             flattened,
-            dynamic: Some(value::dynamic_test(comparison)?),
-        })
+            Some(value::dynamic_test(comparison)?),
+        ))
     }
 
     /// `object:*` exists when any field below the object does.
     fn object_exists(&self, full: &str) -> MatcherKind {
         let pattern = crate::schema::wildcard_pattern(&format!("{}.*", self.relative(full)));
         if self.schema.is_dynamic() {
-            return MatcherKind::Walk(WalkClause {
-                pattern: Glob::new(&pattern),
-                declared: Vec::new(),
-                templates: Vec::new(),
-                flattened: Vec::new(),
-                dynamic: Some(Test::Exists { ignore_above: None }),
-            });
+            return MatcherKind::Walk(WalkClause::new(
+                Glob::new(&pattern),
+                Vec::new(),
+                Vec::new(),
+                Vec::new(),
+                Some(Test::Exists { ignore_above: None }),
+            ));
         }
         let prefix = format!("{full}.");
         let below: Vec<Matcher> = self

@@ -1,0 +1,106 @@
+//! Runs an engine over an NDJSON file line by line, as `evaluateNdjson` does,
+//! for instruction counts under callgrind (timings on a shared machine are
+//! noise; instruction counts are not):
+//!
+//! ```text
+//! cargo build --release --example profile_ndjson
+//! valgrind --tool=callgrind target/release/examples/profile_ndjson target/bench-data/worst.ndjson
+//! ```
+//!
+//! The seed rule by default; `--all` the 68 corpus rules (from
+//! `../shared/corpus`); `--repeat=N` runs the file N times; `--scan=seed` or
+//! `--scan=engine` runs the lazy reader alone, with the seed rule's fields or
+//! with those an engine adds (the data stream fields, the wrapper fields and
+//! the watched top-level keys).
+
+use kql_detect::engine::{Engine, RuleSource};
+use kql_detect::limits::DEFAULT_MAX_JSON_DEPTH;
+use kql_detect::schema::Schema;
+use kql_detect::time::Timestamp;
+
+fn corpus_engine(now: Timestamp) -> Option<Engine> {
+    let directory = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus/detection-rules-azure");
+    let folders = [directory.clone(), directory.join("rules_building_block")];
+    let sources: Vec<RuleSource> = folders
+        .iter()
+        .filter_map(|folder| std::fs::read_dir(folder).ok())
+        .flatten()
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "toml")
+        })
+        .filter_map(|path| {
+            Some(RuleSource::Text {
+                origin: path.display().to_string(),
+                text: std::fs::read_to_string(&path).ok()?,
+            })
+        })
+        .collect();
+    Engine::from_sources(sources, &Schema::builtin(), now).ok()
+}
+
+fn main() {
+    let arguments: Vec<String> = std::env::args().skip(1).collect();
+    let path = arguments
+        .iter()
+        .find(|argument| !argument.starts_with("--"))
+        .map_or("target/bench-data/worst.ndjson", String::as_str);
+    let text = std::fs::read_to_string(path).expect("the input file is readable");
+    let now = Timestamp(1_764_244_800_000);
+    let engine = if arguments.iter().any(|argument| argument == "--all") {
+        corpus_engine(now).expect("the corpus rules load")
+    } else {
+        Engine::builtin()
+    };
+    let repeat: usize = arguments
+        .iter()
+        .find_map(|argument| argument.strip_prefix("--repeat="))
+        .and_then(|count| count.parse().ok())
+        .unwrap_or(1);
+    if let Some(mode) = arguments.iter().find_map(|a| a.strip_prefix("--scan=")) {
+        let seed = kql_detect::rule::azure_external_guest_user_invitation()
+            .compile(&Schema::builtin(), now)
+            .expect("the seed rule compiles");
+        let mut fields = kql_detect::scan::FieldSet::of([&seed]).expect("no nested query");
+        if mode == "engine" {
+            for path in [
+                "data_stream.type",
+                "data_stream.dataset",
+                "data_stream.namespace",
+                "message",
+                "event.original",
+            ] {
+                fields = fields.with_exact(path);
+            }
+            fields = fields.watching(
+                &kql_detect::ingest::NON_ECS_TOP_LEVEL_KEYS,
+                &kql_detect::ingest::NON_ECS_KEY_PREFIXES,
+            );
+        }
+        let mut scanner = kql_detect::scan::Scanner::default();
+        let mut read = 0;
+        for _ in 0..repeat {
+            for line in text.lines() {
+                read += usize::from(scanner.scan(line, &fields).is_some());
+            }
+        }
+        println!("{read} read");
+        return;
+    }
+    let mut documents = 0;
+    let started = std::time::Instant::now();
+    for _ in 0..repeat {
+        for line in text.lines() {
+            documents += engine
+                .evaluate_input_json(line, DEFAULT_MAX_JSON_DEPTH, now, None)
+                .documents;
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "{documents} documents, {:.1} MB/s",
+        (text.len() * repeat) as f64 / seconds / 1e6
+    );
+}
