@@ -3,9 +3,10 @@
 //! A pattern is literal segments separated by `*`: `S0 * S1 * … * Sk`. It matches
 //! when the text starts with `S0`, ends with `Sk` after everything else, and
 //! contains `S1 … Sk-1` in order in between. Taking each middle segment at its
-//! leftmost occurrence is always right for `*`-only patterns, so matching is
-//! one pass with a Knuth–Morris–Pratt automaton per segment: linear in text and
-//! pattern, whatever the pattern (`*a*a*a*…*b` cannot blow up).
+//! leftmost occurrence is always right for `*`-only patterns, so a whole text
+//! is matched in one pass: the first and last segments compared in place, the
+//! middle ones found by `memmem` in order; linear in text and pattern,
+//! whatever the pattern (`*a*a*a*…*b` cannot blow up).
 //!
 //! The matcher is a byte automaton with a small `Copy` state, so the same
 //! pattern can match a whole string or be fed a field path piece by piece while

@@ -196,12 +196,11 @@ fn test_literals(test: &Test) -> Option<Vec<Vec<u8>>> {
 /// The literals of a `*` field name's clause: every field it may read must
 /// have one.
 fn walk_literals(clause: &WalkClause) -> Option<Vec<Vec<u8>>> {
-    // The walk reads only the fields its pattern matches; the tests of the
-    // other declared fields never run.
+    // The clause keeps only the declared fields its pattern matches (see
+    // `WalkClause::new`); the others' tests never run.
     let tests = clause
         .declared
         .iter()
-        .filter(|(name, _, _)| clause.pattern.matches(name))
         .map(|(_, _, test)| test)
         .chain(clause.templates.iter().map(|(_, _, test)| test))
         .chain(clause.flattened.iter().map(|(_, test)| test))

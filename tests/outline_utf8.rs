@@ -1,8 +1,9 @@
 //! Lines the prefilter rejects are validated as UTF-8 in the same pass as
 //! their JSON (`scan::outline_bytes`), not apart before it: a line that is
 //! not UTF-8 must still be reported invalid, never counted as an event,
-//! wherever its bad bytes fall among the check's 64-byte blocks.
-#![cfg(not(target_arch = "wasm32"))]
+//! wherever its bad bytes fall among the check's 64-byte blocks. Run
+//! natively and, through tests/wasm_node.rs, in WebAssembly, whose block
+//! classification (simd128) is other code.
 
 use kql_detect::engine::Engine;
 use kql_detect::input::Batch;
@@ -14,14 +15,16 @@ const NOW: Timestamp = Timestamp(1_764_244_800_000);
 
 /// Bytes to put in a line: good characters of every length, and what no
 /// UTF-8 text holds.
-const INSERTS: [&[u8]; 8] = [
+const INSERTS: [&[u8]; 10] = [
     "é".as_bytes(),
     "€".as_bytes(),
     "😀".as_bytes(),
     b"\x80",
     b"\xc3",
     b"\xe2\x82",
+    b"\xc0\xaf",
     b"\xed\xa0\x80",
+    b"\xf4\x90\x80\x80",
     b"\xff",
 ];
 
@@ -38,7 +41,8 @@ fn line(insert: &[u8], pad: usize) -> Vec<u8> {
     line
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn rejected_lines_that_are_not_utf8_are_invalid_at_every_offset() {
     let engine = Engine::from_queries(["event.outcome:success"], &Schema::builtin(), NOW)
         .expect("a valid query");

@@ -3,5 +3,7 @@
 
 #[path = "common/cases.rs"]
 mod cases;
+#[path = "outline_utf8.rs"]
+mod outline_utf8;
 #[path = "common/wasm_api.rs"]
 mod wasm_api;

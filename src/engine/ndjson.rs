@@ -208,8 +208,9 @@ impl Engine {
         mut recent: Option<&mut RecentAlerts>,
     ) -> NdjsonOutcome {
         let mut outcome = NdjsonOutcome::default();
-        // Lines are handed over as text: most never need parsing (see
-        // `Engine::evaluate_input_json`).
+        // Lines are handed over as bytes: most never need parsing, and a line
+        // the prefilter rejects is checked for UTF-8 with its JSON (see
+        // `Engine::evaluate_input_line`).
         let max_json_depth = batch.limits.max_json_depth;
         outcome.framing = read_batch_lazily(batch, |piece| {
             let (line, evaluated) = match piece {

@@ -49,8 +49,8 @@ impl State {
         match self {
             MemberValue => Some(MemberEnd),
             ItemOrEnd | Item => Some(ItemEnd),
-            // Only the top-level `{` meets `Start` (`outline_object` checks
-            // the first byte), so no scalar stands at the top level.
+            // Only the top-level `{` meets `Start` (the outline checks the
+            // first byte before any block), so no scalar stands at the top level.
             Start => Some(Done),
             _ => None,
         }
