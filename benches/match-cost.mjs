@@ -44,6 +44,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seedRule } from './seed-predicate.mjs';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -76,18 +77,6 @@ const mixObjects = readFileSync(path.join(dataDir, 'mix.ndjson'), 'utf8')
   .split('\n')
   .filter(Boolean)
   .map((line) => JSON.parse(line));
-
-/** The seed rule written by hand, as benches/node.mjs has it. */
-function seedRule(event) {
-  const get = (object, key) => (object == null ? undefined : object[key]);
-  const dataset = get(event.event, 'dataset') ?? event['event.dataset'];
-  const audit = get(event.azure, 'auditlogs') ?? event['azure.auditlogs'];
-  const outcome = get(event.event, 'outcome') ?? event['event.outcome'];
-  if (dataset !== 'azure.auditlogs' || get(audit, 'operation_name') !== 'Invite external user') return false;
-  if (outcome !== 'Success' && outcome !== 'success') return false;
-  const targets = get(get(audit, 'properties'), 'target_resources') ?? {};
-  return Object.values(targets).some((target) => get(target, 'display_name') === 'guest');
-}
 
 // An engine does not alert twice on an event it alerted on recently, so the
 // rows that build alerts read a new variant of the matching event each call

@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { corpusRules } from './corpus-rules.mjs';
+import { seedRule } from './seed-predicate.mjs';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -46,18 +47,6 @@ function best(work) {
     bestSeconds = Math.min(bestSeconds, (performance.now() - start) / 1000);
   }
   return bestSeconds;
-}
-
-/** The seed rule, written by hand over a parsed event (dotted or nested keys). */
-function seedRule(event) {
-  const get = (object, key) => (object == null ? undefined : object[key]);
-  const dataset = get(event.event, 'dataset') ?? event['event.dataset'];
-  const audit = get(event.azure, 'auditlogs') ?? event['azure.auditlogs'];
-  const outcome = get(event.event, 'outcome') ?? event['event.outcome'];
-  if (dataset !== 'azure.auditlogs' || get(audit, 'operation_name') !== 'Invite external user') return false;
-  if (outcome !== 'Success' && outcome !== 'success') return false;
-  const targets = get(get(audit, 'properties'), 'target_resources') ?? {};
-  return Object.values(targets).some((target) => get(target, 'display_name') === 'guest');
 }
 
 function measureFile(name, rules68) {

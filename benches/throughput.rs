@@ -6,13 +6,16 @@
 //! limit of reading the bytes at all). Results are ratios to those, plus
 //! bytes/s and events/s.
 
+#[path = "corpus_engine.rs"]
+mod corpus_engine;
 #[path = "data.rs"]
 mod data;
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use kql_detect::engine::{Engine, RuleSource};
+use corpus_engine::corpus_engine;
+use kql_detect::engine::Engine;
 use kql_detect::limits::DEFAULT_MAX_JSON_DEPTH;
 use kql_detect::schema::Schema;
 use kql_detect::time::Timestamp;
@@ -46,30 +49,6 @@ fn report(label: &str, bytes: usize, events: usize, runs: &[Measured], baseline:
             scan / run.seconds,
         );
     }
-}
-
-/// Elastic's Azure query rules (top level and building blocks), when the shared corpus is present.
-fn corpus_engine(now: Timestamp) -> Option<Engine> {
-    let directory = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus/detection-rules-azure");
-    let folders = [directory.clone(), directory.join("rules_building_block")];
-    let sources: Vec<RuleSource> = folders
-        .iter()
-        .filter_map(|folder| std::fs::read_dir(folder).ok())
-        .flatten()
-        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .filter(|path| {
-            path.extension()
-                .is_some_and(|extension| extension == "toml")
-        })
-        .filter_map(|path| {
-            Some(RuleSource::Text {
-                origin: path.display().to_string(),
-                text: std::fs::read_to_string(&path).ok()?,
-            })
-        })
-        .collect();
-    Engine::from_sources(sources, &Schema::builtin(), now).ok()
 }
 
 fn main() {

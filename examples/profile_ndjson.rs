@@ -8,38 +8,23 @@
 //! ```
 //!
 //! The seed rule by default; `--all` the 68 corpus rules (from
-//! `../shared/corpus`); `--repeat=N` runs the file N times; `--scan=seed` or
+//! `../shared/corpus`); `--repeat=N` runs the file N times; `--batch` hands
+//! the file over whole, as a batch (`evaluate_ndjson`: lines as bytes, the
+//! path of a JavaScript stream; e.g. over `target/bench-data/mix.ndjson` for
+//! the rejected-line path); `--scan=seed` or
 //! `--scan=engine` runs the lazy reader alone, with the seed rule's fields or
 //! with those an engine adds (the data stream fields, the wrapper fields and
 //! the watched top-level keys).
 
-use kql_detect::engine::{Engine, RuleSource};
-use kql_detect::limits::DEFAULT_MAX_JSON_DEPTH;
+#[path = "../benches/corpus_engine.rs"]
+mod corpus_engine;
+
+use corpus_engine::corpus_engine;
+use kql_detect::engine::Engine;
+use kql_detect::input::Batch;
+use kql_detect::limits::{InputLimits, DEFAULT_MAX_JSON_DEPTH};
 use kql_detect::schema::Schema;
 use kql_detect::time::Timestamp;
-
-fn corpus_engine(now: Timestamp) -> Option<Engine> {
-    let directory = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus/detection-rules-azure");
-    let folders = [directory.clone(), directory.join("rules_building_block")];
-    let sources: Vec<RuleSource> = folders
-        .iter()
-        .filter_map(|folder| std::fs::read_dir(folder).ok())
-        .flatten()
-        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .filter(|path| {
-            path.extension()
-                .is_some_and(|extension| extension == "toml")
-        })
-        .filter_map(|path| {
-            Some(RuleSource::Text {
-                origin: path.display().to_string(),
-                text: std::fs::read_to_string(&path).ok()?,
-            })
-        })
-        .collect();
-    Engine::from_sources(sources, &Schema::builtin(), now).ok()
-}
 
 fn main() {
     let arguments: Vec<String> = std::env::args().skip(1).collect();
@@ -65,13 +50,15 @@ fn main() {
             .expect("the seed rule compiles");
         let mut fields = kql_detect::scan::FieldSet::of([&seed]).expect("no nested query");
         if mode == "engine" {
-            for path in [
+            let data_stream = [
                 "data_stream.type",
                 "data_stream.dataset",
                 "data_stream.namespace",
-                "message",
-                "event.original",
-            ] {
+            ];
+            for path in data_stream
+                .into_iter()
+                .chain(kql_detect::ingest::EMBEDDING_FIELDS)
+            {
                 fields = fields.with_exact(path);
             }
             fields = fields.watching(
@@ -89,9 +76,20 @@ fn main() {
         println!("{read} read");
         return;
     }
+    let batch = arguments.iter().any(|argument| argument == "--batch");
     let mut documents = 0;
     let started = std::time::Instant::now();
     for _ in 0..repeat {
+        if batch {
+            let batch = Batch {
+                bytes: text.as_bytes(),
+                first_line: 1,
+                end_of_input: true,
+                limits: InputLimits::default(),
+            };
+            documents += engine.evaluate_ndjson(batch, now, None).events;
+            continue;
+        }
         for line in text.lines() {
             documents += engine
                 .evaluate_input_json(line, DEFAULT_MAX_JSON_DEPTH, now, None)

@@ -13,8 +13,10 @@
 mod cases;
 #[path = "common/rule_cases.rs"]
 mod rule_cases;
+#[path = "common/rule_files.rs"]
+mod rule_files;
 
-use kql_detect::engine::{Engine, EngineOptions, InputOutcome, RecentAlerts, RuleSource};
+use kql_detect::engine::{Engine, EngineOptions, InputOutcome, RecentAlerts};
 use kql_detect::limits::DEFAULT_MAX_JSON_DEPTH;
 use kql_detect::schema::Schema;
 use kql_detect::time::Timestamp;
@@ -52,18 +54,7 @@ fn engines() -> Vec<(&'static str, Engine)> {
 
 /// Every rule of the corpus at once.
 fn corpus_engine() -> Option<Engine> {
-    let sources = std::fs::read_dir(cases::corpus_rules_directory()?)
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| {
-            path.extension()
-                .is_some_and(|extension| extension == "toml")
-        })
-        .map(|path| RuleSource::Text {
-            origin: path.display().to_string(),
-            text: std::fs::read_to_string(&path).unwrap(),
-        })
-        .collect();
+    let sources = rule_files::rule_sources(&cases::corpus_rules_directory()?);
     Some(Engine::from_sources(sources, &Schema::builtin(), NOW).unwrap())
 }
 

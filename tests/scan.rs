@@ -8,6 +8,8 @@
 mod cases;
 #[path = "common/escaped.rs"]
 mod escaped;
+#[path = "common/rule_files.rs"]
+mod rule_files;
 
 use kql_detect::compile::CompiledQuery;
 use kql_detect::event::JsonEvent;
@@ -115,22 +117,11 @@ fn projected_events_give_the_same_verdicts_as_parsed_ones() {
 /// every corpus rule at once.
 #[test]
 fn the_engine_answers_the_same_on_both_paths() {
-    use kql_detect::engine::{Engine, RuleSource};
+    use kql_detect::engine::Engine;
     let now = Timestamp(1_764_244_800_000);
     let mut engines = vec![Engine::builtin()];
     if let Some(directory) = cases::corpus_rules_directory() {
-        let sources = std::fs::read_dir(&directory)
-            .unwrap()
-            .map(|entry| entry.unwrap().path())
-            .filter(|path| {
-                path.extension()
-                    .is_some_and(|extension| extension == "toml")
-            })
-            .map(|path| RuleSource::Text {
-                origin: path.display().to_string(),
-                text: std::fs::read_to_string(&path).unwrap(),
-            })
-            .collect();
+        let sources = rule_files::rule_sources(&directory);
         engines.push(Engine::from_sources(sources, &Schema::builtin(), now).unwrap());
     } else {
         eprintln!("SKIPPED: ../shared/corpus is absent, so only the built-in rule is compared");

@@ -22,3 +22,15 @@ pub fn rule_files(rules: &Path) -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// The rule files under `rules` as the engine takes them, each named by its path.
+#[allow(dead_code)] // not every test that lists the rules builds an engine of them
+pub fn rule_sources(rules: &Path) -> Vec<kql_detect::engine::RuleSource> {
+    rule_files(rules)
+        .into_iter()
+        .map(|path| kql_detect::engine::RuleSource::Text {
+            origin: path.display().to_string(),
+            text: std::fs::read_to_string(&path).expect("readable corpus"),
+        })
+        .collect()
+}
