@@ -139,6 +139,12 @@ impl WalkClause {
         }
     }
 
+    /// A walk over the fields matching `pattern`, every one tested by `test`
+    /// whatever its mapping.
+    fn dynamic(pattern: Glob, test: Test) -> WalkClause {
+        WalkClause::new(pattern, Vec::new(), Vec::new(), Vec::new(), Some(test))
+    }
+
     /// The test and type name for the field at `path`, if the field is mapped.
     pub(crate) fn typing(&self, path: &str) -> Option<(&str, &Test)> {
         if let Ok(index) = self
@@ -555,15 +561,12 @@ impl<'s> Compiler<'s> {
         };
         if mapping.single_type() == Some(FieldType::Flattened) {
             // The root of a flattened field matches any of its leaf values.
-            return Ok(MatcherKind::Walk(WalkClause::new(
+            return Ok(MatcherKind::Walk(WalkClause::dynamic(
                 Glob::new(&crate::schema::wildcard_pattern(&format!(
                     "{}.*",
                     self.relative(source)
                 ))),
-                Vec::new(),
-                Vec::new(),
-                Vec::new(),
-                Some(test),
+                test,
             )));
         }
         let parent = self.schema.nested_parent(full);
@@ -730,12 +733,9 @@ impl<'s> Compiler<'s> {
     fn object_exists(&self, full: &str) -> MatcherKind {
         let pattern = crate::schema::wildcard_pattern(&format!("{}.*", self.relative(full)));
         if self.schema.is_dynamic() {
-            return MatcherKind::Walk(WalkClause::new(
+            return MatcherKind::Walk(WalkClause::dynamic(
                 Glob::new(&pattern),
-                Vec::new(),
-                Vec::new(),
-                Vec::new(),
-                Some(Test::Exists { ignore_above: None }),
+                Test::Exists { ignore_above: None },
             ));
         }
         let prefix = format!("{full}.");
