@@ -210,6 +210,8 @@ pub(super) fn skip_container(
 /// `quote`, and whether the string has escapes; `None` if it does not close,
 /// has a malformed escape (a lone surrogate included) or holds a raw control
 /// character.
+// Inlined for the reason `Specials::next` is.
+#[inline]
 pub(super) fn string_end(
     text: &[u8],
     specials: &mut Specials<'_>,
