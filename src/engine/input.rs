@@ -18,7 +18,7 @@ use crate::ingest::{
     may_embed_record, InputKind, EMBEDDING_FIELDS, NON_ECS_KEY_PREFIXES, NON_ECS_TOP_LEVEL_KEYS,
 };
 use crate::limits::{parse_json, JsonFault};
-use crate::scan::{self, outline_bytes, KeyWatch, Projected, Scanner};
+use crate::scan::{self, outline_bytes, outline_object, KeyWatch, Outline, Projected, Scanner};
 use crate::time::Timestamp;
 
 /// What one input produced.
@@ -110,7 +110,9 @@ impl Engine {
         now: Timestamp,
         recent: Option<&mut RecentAlerts>,
     ) -> InputOutcome {
-        if lazy_reader_answers(max_json_depth) && self.cannot_match(text.as_bytes()) {
+        // Text is UTF-8 already: only its JSON is checked.
+        let outline = |watch: &KeyWatch<'_>| outline_object(text, watch);
+        if lazy_reader_answers(max_json_depth) && self.cannot_match(text.as_bytes(), outline) {
             return one_document();
         }
         self.evaluate_past_prefilter(text, max_json_depth, now, recent)
@@ -127,7 +129,8 @@ impl Engine {
         now: Timestamp,
         recent: Option<&mut RecentAlerts>,
     ) -> InputOutcome {
-        if lazy_reader_answers(max_json_depth) && self.cannot_match(line) {
+        let outline = |watch: &KeyWatch<'_>| outline_bytes(line, watch);
+        if lazy_reader_answers(max_json_depth) && self.cannot_match(line, outline) {
             return one_document();
         }
         match std::str::from_utf8(line) {
@@ -196,8 +199,13 @@ impl Engine {
 
     /// True when the prefilter shows, from the bytes alone, that no rule can
     /// match `text` and that ingest would take it as it is (an ECS object of
-    /// UTF-8 text).
-    fn cannot_match(&self, text: &[u8]) -> bool {
+    /// UTF-8 text, as `outline` reads it: bytes are checked for UTF-8 too,
+    /// text is not checked again).
+    fn cannot_match(
+        &self,
+        text: &[u8],
+        outline: impl FnOnce(&KeyWatch<'_>) -> Option<Outline>,
+    ) -> bool {
         let Some(prefilter) = &self.prefilter else {
             return false;
         };
@@ -218,7 +226,7 @@ impl Engine {
             keys: &NON_ECS_TOP_LEVEL_KEYS,
             prefixes: &NON_ECS_KEY_PREFIXES,
         };
-        outline_bytes(text, &watch).is_some_and(|outline| {
+        outline(&watch).is_some_and(|outline| {
             let embeds = self.ingest.input == InputKind::Auto && outline.may_embed_json;
             !(outline.saw_watched_key || embeds)
         })
