@@ -20,7 +20,7 @@
 mod corpus_engine;
 
 use corpus_engine::corpus_engine;
-use kql_detect::engine::Engine;
+use kql_detect::engine::{Engine, Validation};
 use kql_detect::input::Batch;
 use kql_detect::limits::{InputLimits, DEFAULT_MAX_JSON_DEPTH};
 use kql_detect::schema::Schema;
@@ -87,7 +87,9 @@ fn main() {
                 end_of_input: true,
                 limits: InputLimits::default(),
             };
-            documents += engine.evaluate_ndjson(batch, now, None).events;
+            documents += engine
+                .evaluate_ndjson(batch, Validation::All, now, None)
+                .events;
             continue;
         }
         for line in text.lines() {

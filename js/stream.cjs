@@ -25,20 +25,21 @@ function createFilterStream(options = {}) {
     output = objectMode ? 'objects' : 'ndjson',
     maxLineBytes = DEFAULT_MAX_LINE_BYTES,
     origin,
+    validate,
     ...engineOptions
   } = options;
   const engine = new Engine(engineOptions);
   const readableObjectMode = output === 'objects';
   if (objectMode) return new FilterStream(new EventReader(engine, { output, origin }), { writableObjectMode: true, readableObjectMode });
   const read = (input, batchOptions) => engine.evaluateNdjson(input, batchOptions);
-  return new FilterStream(new ChunkReader(read, { output, maxLineBytes, origin }), { readableObjectMode });
+  return new FilterStream(new ChunkReader(read, { output, maxLineBytes, origin, validate }), { readableObjectMode });
 }
 
 /** A Transform around a reader that turns what is written into batch results (`push`, then `end`). */
 class FilterStream extends Transform {
   #reader;
   #counters = {
-    lines: 0, blank: 0, eventLines: 0, invalidLines: 0, emptyLines: 0,
+    lines: 0, blank: 0, eventLines: 0, invalidLines: 0, emptyLines: 0, skippedLines: 0,
     events: 0, matched: 0, alerts: 0, deduplicated: 0, invalid: 0, truncated: 0,
   };
 
@@ -49,7 +50,7 @@ class FilterStream extends Transform {
 
   /**
    * What the stream has seen so far. Every line has one outcome: `lines =
-   * blank + eventLines + invalidLines + emptyLines` (in object mode, a line
+   * blank + eventLines + invalidLines + emptyLines + skippedLines` (in object mode, a line
    * is a written item). `events` and `invalid` are totals besides, since a
    * line can hold an envelope of many records. `alerts` counts what it
    * emitted (in filter and tag mode, events). `truncated` stays 0: Kibana's
@@ -72,7 +73,7 @@ class FilterStream extends Transform {
   #take(result) {
     if (!result) return;
     const counters = this.#counters;
-    for (const count of ['lines', 'blank', 'eventLines', 'invalidLines', 'emptyLines']) counters[count] += result[count];
+    for (const count of ['lines', 'blank', 'eventLines', 'invalidLines', 'emptyLines', 'skippedLines']) counters[count] += result[count];
     counters.events += result.events;
     counters.matched += result.matched;
     counters.deduplicated += result.deduplicated;
@@ -116,7 +117,7 @@ class EventReader {
 }
 
 const NOTHING_READ = {
-  outputs: [], lines: 0, blank: 0, eventLines: 0, invalidLines: 0, emptyLines: 0, events: 0, matched: 0, deduplicated: 0, invalid: [],
+  outputs: [], lines: 0, blank: 0, eventLines: 0, invalidLines: 0, emptyLines: 0, skippedLines: 0, events: 0, matched: 0, deduplicated: 0, invalid: [],
 };
 
 /** An event as JSON text (strings and bytes are already), or the error saying why it cannot be. */

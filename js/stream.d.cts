@@ -11,12 +11,17 @@ export interface FilterStreamOptions extends EngineOptions {
   maxLineBytes?: number;
   /** The input's name in the errors' `rendered` text. */
   origin?: string;
+  /**
+   * Bytes in: "all" (default) reads every line, reporting malformed ones; "candidates" leaves lines no rule can match
+   * unread (with `input: "ecs"`, outside tag mode), counted in `skippedLines`. See `NdjsonOptions.validate`.
+   */
+  validate?: 'all' | 'candidates';
 }
 
 /**
  * What a filter stream has seen so far. Every line has one outcome: lines = blank + eventLines + invalidLines +
- * emptyLines (in object mode, each written item is a line). When each line holds one event, lines = events +
- * invalid + blank.
+ * emptyLines + skippedLines (in object mode, each written item is a line). When each line holds one event, lines =
+ * events + invalid + blank + skippedLines.
  */
 export interface FilterCounters {
   /** Lines read (in object mode, items written; a string holding several lines counts each). */
@@ -28,6 +33,8 @@ export interface FilterCounters {
   invalidLines: number;
   /** Lines that held neither: JSON with no events in it, such as `{"records": []}`. */
   emptyLines: number;
+  /** Lines left unread because no rule can match them (`validate: "candidates"`). */
+  skippedLines: number;
   /** Events read; a line holding an envelope of records counts each record. */
   events: number;
   /** Events that matched at least one rule. */

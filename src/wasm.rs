@@ -206,12 +206,19 @@ export interface NdjsonOptions {
   origin?: string;
   /** "objects" (default) or "ndjson": the outputs as one string of JSON lines, exactly as the command line prints them. */
   output?: "objects" | "ndjson";
+  /**
+   * Which lines `evaluateNdjson` reads. "all" (default): every line, and a malformed one is invalid. "candidates": with
+   * `input: "ecs"` (outside tag mode), a line holding none of the literals every rule requires is left unread, counted
+   * in `skippedLines` (not checked to be JSON, no events counted): the fastest filter when only alerts matter. In
+   * `auto` input every line is still read, since a raw Azure record lacks the literals its normalised document has.
+   */
+  validate?: "all" | "candidates";
 }
 
 /**
  * What a batch method returns. Every line read has one outcome: lines = blank + eventLines + invalidLines +
- * emptyLines (an array or pretty-printed documents, read whole, are tallied per document). When each line holds
- * one event, lines = events + invalid.length + blank.
+ * emptyLines + skippedLines (an array or pretty-printed documents, read whole, are tallied per document). When each
+ * line holds one event, lines = events + invalid.length + blank + skippedLines.
  */
 export interface NdjsonResult<Output> {
   /** Alerts (or passed or tagged events), explanations or documents; one NDJSON string with `output: "ndjson"`. */
@@ -226,6 +233,8 @@ export interface NdjsonResult<Output> {
   invalidLines: number;
   /** Lines that held neither: JSON with no events in it, such as `{"records": []}`. */
   emptyLines: number;
+  /** Lines left unread because no rule can match them (`validate: "candidates"`); 0 otherwise. */
+  skippedLines: number;
   /** Events read; a line holding an envelope of records counts each record. */
   events: number;
   /** Events that matched at least one rule. */
@@ -467,9 +476,12 @@ impl Engine {
     ) -> Result<JsValue, JsValue> {
         let (bytes, options) = batch_arguments(&input, &options)?;
         let now = now_for(&self.inner);
-        let outcome =
-            self.inner
-                .evaluate_ndjson(options.batch(&bytes), now, Some(&mut self.recent));
+        let outcome = self.inner.evaluate_ndjson(
+            options.batch(&bytes),
+            options.validate,
+            now,
+            Some(&mut self.recent),
+        );
         let outputs = values_to_js(&outcome.outputs, options.output)?;
         Ok(batch_result(&outcome, outputs, options.origin.as_deref()))
     }
@@ -743,6 +755,7 @@ fn batch_result<T>(outcome: &NdjsonOutcome<T>, outputs: JsValue, origin: Option<
     set(&result, "eventLines", count(outcome.tally.with_events));
     set(&result, "invalidLines", count(outcome.tally.invalid));
     set(&result, "emptyLines", count(outcome.tally.empty));
+    set(&result, "skippedLines", count(outcome.tally.skipped));
     set(&result, "events", count(outcome.events));
     set(&result, "matched", count(outcome.matched));
     set(&result, "deduplicated", count(outcome.deduplicated));

@@ -216,7 +216,7 @@ fn evaluate_in_chunks(
         ..InputLimits::default()
     };
     let framing = chunked::in_chunks(input, cuts, limits, |batch| {
-        let outcome = engine.evaluate_ndjson(batch, NOW, None);
+        let outcome = engine.evaluate_ndjson(batch, kql_detect::engine::Validation::All, NOW, None);
         run.events += outcome.events;
         run.matched += outcome.matched;
         run.outputs.extend(outcome.outputs);

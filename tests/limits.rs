@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use kql_detect::engine::{BatchOptions, Engine, ExceptionSource, Mode, RuleSource};
+use kql_detect::engine::{BatchOptions, Engine, ExceptionSource, Mode, RuleSource, Validation};
 use kql_detect::exception::ValueLists;
 use kql_detect::input::Batch;
 use kql_detect::kql::{self, MAX_NESTING, MAX_QUERY_BYTES};
@@ -77,7 +77,7 @@ fn a_query_nesting_too_deep_is_refused_and_the_deepest_allowed_runs() {
             assert!(kql::parse(query).is_ok(), "{query}");
             let engine = engine(&[query]);
             let line = b"{\"a\":1,\"b\":1}\n";
-            let outcome = engine.evaluate_ndjson(Batch::whole(line), NOW, None);
+            let outcome = engine.evaluate_ndjson(Batch::whole(line), Validation::All, NOW, None);
             assert_eq!((outcome.events, outcome.invalid.len()), (1, 0), "{query}");
             assert_eq!(engine.explain_ndjson(Batch::whole(line)).events, 1);
             assert!(kql_detect::engine::query_dsl(query, &Default::default()).is_ok());
@@ -201,16 +201,22 @@ fn wildcards_stay_linear_on_long_values() {
     let value = "a".repeat(1 << 20);
     let line = format!("{{\"k\":\"{value}\",\"w\":\"{value}\",\"t\":\"{value}\"}}\n");
     let started = Instant::now();
-    let outcome = engine.evaluate_ndjson(Batch::whole(line.as_bytes()), NOW, None);
+    let outcome = engine.evaluate_ndjson(Batch::whole(line.as_bytes()), Validation::All, NOW, None);
     assert_eq!((outcome.events, outcome.matched), (1, 0));
-    let outcome = with_exception.evaluate_ndjson(Batch::whole(line.as_bytes()), NOW, None);
+    let outcome =
+        with_exception.evaluate_ndjson(Batch::whole(line.as_bytes()), Validation::All, NOW, None);
     assert_eq!(
         (outcome.events, outcome.matched),
         (1, 1),
         "the exception does not apply"
     );
     let excepted = line.replace("\",\"w\"", "b\",\"w\"");
-    let outcome = with_exception.evaluate_ndjson(Batch::whole(excepted.as_bytes()), NOW, None);
+    let outcome = with_exception.evaluate_ndjson(
+        Batch::whole(excepted.as_bytes()),
+        Validation::All,
+        NOW,
+        None,
+    );
     assert_eq!(
         (outcome.events, outcome.matched),
         (1, 0),
@@ -244,8 +250,12 @@ fn the_deepest_events_allowed_pass_every_stage() {
             for mode in [Mode::Alerts, Mode::Filter, Mode::Tag] {
                 let engine = engine(&["event.outcome:success"]).with_mode(mode);
                 for input in [&line, &array] {
-                    let outcome =
-                        engine.evaluate_ndjson(options.batch(input.as_bytes()), NOW, None);
+                    let outcome = engine.evaluate_ndjson(
+                        options.batch(input.as_bytes()),
+                        Validation::All,
+                        NOW,
+                        None,
+                    );
                     assert_eq!(outcome.invalid, [], "depth {depth}, {mode:?}");
                     assert_eq!(outcome.outputs.len(), 1);
                     serde_json::to_string(&outcome.outputs).expect("serialisable");
@@ -269,7 +279,8 @@ fn events_nesting_too_deep_are_invalid_and_the_next_line_is_read() {
         deep_event(DEFAULT_MAX_JSON_DEPTH + 1),
         deep_event(100_000)
     );
-    let outcome = engine.evaluate_ndjson(Batch::whole(input.as_bytes()), NOW, None);
+    let outcome =
+        engine.evaluate_ndjson(Batch::whole(input.as_bytes()), Validation::All, NOW, None);
     let kinds: Vec<(usize, &str)> = outcome
         .invalid
         .iter()
@@ -323,10 +334,20 @@ fn a_lowered_depth_limit_reaches_lines_the_lazy_path_would_skip() {
         max_json_depth: Some(3),
         ..BatchOptions::default()
     };
-    let outcome = engine.evaluate_ndjson(options.batch(cannot_match.as_bytes()), NOW, None);
+    let outcome = engine.evaluate_ndjson(
+        options.batch(cannot_match.as_bytes()),
+        Validation::All,
+        NOW,
+        None,
+    );
     let kinds: Vec<&str> = outcome.invalid.iter().map(|i| i.error.kind).collect();
     assert_eq!(kinds, ["too_deep"]);
     assert_eq!(outcome.events, 0);
-    let outcome = engine.evaluate_ndjson(Batch::whole(cannot_match.as_bytes()), NOW, None);
+    let outcome = engine.evaluate_ndjson(
+        Batch::whole(cannot_match.as_bytes()),
+        Validation::All,
+        NOW,
+        None,
+    );
     assert_eq!((outcome.events, outcome.invalid.len()), (1, 0));
 }

@@ -5,7 +5,7 @@
 //! natively and, through tests/wasm_node.rs, in WebAssembly, whose block
 //! classification (simd128) is other code.
 
-use kql_detect::engine::Engine;
+use kql_detect::engine::{Engine, Validation};
 use kql_detect::input::Batch;
 use kql_detect::limits::InputLimits;
 use kql_detect::schema::Schema;
@@ -66,7 +66,7 @@ fn rejected_lines_that_are_not_utf8_are_invalid_at_every_offset() {
         end_of_input: true,
         limits: InputLimits::default(),
     };
-    let outcome = engine.evaluate_ndjson(batch, NOW, None);
+    let outcome = engine.evaluate_ndjson(batch, Validation::All, NOW, None);
     let invalid: Vec<usize> = outcome.invalid.iter().map(|invalid| invalid.line).collect();
     assert_eq!(invalid, expected_invalid);
     assert_eq!(outcome.events, number - expected_invalid.len());

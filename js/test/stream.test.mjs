@@ -46,7 +46,7 @@ test('the sample alerts four times, and the counters add up', async () => {
   const { outputs, invalid, counters } = await run([samples]);
   assert.equal(uuids(outputs).length, 4);
   assert.deepEqual(invalid, []);
-  assert.deepEqual(counters, { lines: 12, blank: 0, eventLines: 12, invalidLines: 0, emptyLines: 0, events: 12, matched: 4, alerts: 4, deduplicated: 0, invalid: 0, truncated: 0 });
+  assert.deepEqual(counters, { lines: 12, blank: 0, eventLines: 12, invalidLines: 0, emptyLines: 0, skippedLines: 0, events: 12, matched: 4, alerts: 4, deduplicated: 0, invalid: 0, truncated: 0 });
 });
 
 test('lines split across chunks at every byte boundary give identical results', async () => {
@@ -63,7 +63,7 @@ test('lines split across chunks at every byte boundary give identical results', 
   const whole = await run([input], options);
   assert.equal(uuids(whole.outputs).length, 2);
   assert.deepEqual(whole.invalid, [[4, 'malformed_json'], [5, 'malformed_json']]);
-  assert.deepEqual(whole.counters, { lines: 6, blank: 1, eventLines: 3, invalidLines: 2, emptyLines: 0, events: 3, matched: 2, alerts: 2, deduplicated: 0, invalid: 2, truncated: 0 });
+  assert.deepEqual(whole.counters, { lines: 6, blank: 1, eventLines: 3, invalidLines: 2, emptyLines: 0, skippedLines: 0, events: 3, matched: 2, alerts: 2, deduplicated: 0, invalid: 2, truncated: 0 });
   for (let at = 0; at <= input.length; at += 1) {
     assert.deepEqual(await run(cut(input, [at]), options), whole, `cut at byte ${at}`);
   }
@@ -92,7 +92,24 @@ test('a malformed line is reported with its number and reason, and the stream go
   assert.equal(errors[1].message, 'an event must be a JSON object, not an array');
   const counters = stream.counters();
   assert.equal(counters.lines, counters.events + counters.invalid + counters.blank);
-  assert.deepEqual(counters, { lines: 5, blank: 1, eventLines: 2, invalidLines: 2, emptyLines: 0, events: 2, matched: 2, alerts: 2, deduplicated: 0, invalid: 2, truncated: 0 });
+  assert.deepEqual(counters, { lines: 5, blank: 1, eventLines: 2, invalidLines: 2, emptyLines: 0, skippedLines: 0, events: 2, matched: 2, alerts: 2, deduplicated: 0, invalid: 2, truncated: 0 });
+});
+
+test('validate "candidates" leaves the lines no rule can match unread, and alerts the same', async () => {
+  const input = Buffer.from([...sampleLines, 'this is not JSON', '', sampleLines[0]].join('\n'));
+  const all = await run([input], { input: 'ecs' });
+  const candidates = await run([input], { input: 'ecs', validate: 'candidates' });
+  assert.ok(uuids(all.outputs).length > 0);
+  assert.equal(candidates.outputs, all.outputs, 'the same alerts, in the same order');
+  assert.deepEqual(all.invalid, [[13, 'malformed_json']]);
+  assert.deepEqual(candidates.invalid, [], 'the malformed line holds no literal of the rule: unread');
+  const { lines, blank, eventLines, invalidLines, emptyLines, skippedLines } = candidates.counters;
+  assert.ok(skippedLines > 0 && skippedLines < sampleLines.length);
+  assert.equal(lines, all.counters.lines);
+  assert.equal(lines, blank + eventLines + invalidLines + emptyLines + skippedLines, 'every line has one outcome');
+  // In auto input a line may be a raw Azure record, whose literals differ from its document's: all are read.
+  const auto = await run([input], { validate: 'candidates' });
+  assert.deepEqual([auto.counters.skippedLines, auto.invalid], [0, [[13, 'malformed_json']]]);
 });
 
 test('counters are there at any time, and final on finish', async () => {

@@ -197,6 +197,22 @@ impl Engine {
             .collect()
     }
 
+    /// Whether `line` may be left unread (`validate: "candidates"`): the
+    /// prefilter shows no rule can match its bytes, and reading it could
+    /// change nothing but the counts. ECS input only: search hits are
+    /// unwrapped from it, but a hit's source is part of the line's bytes, so
+    /// it lacks the literals too; a raw Azure record in `auto` input lacks
+    /// the literals its normalised document has (`azure.auditlogs` is made
+    /// from `"category":"AuditLogs"`). Tag mode passes on every event.
+    pub(super) fn leaves_unread(&self, line: &[u8]) -> bool {
+        self.ingest.input == InputKind::Ecs
+            && self.mode != Mode::Tag
+            && self
+                .prefilter
+                .as_ref()
+                .is_some_and(|prefilter| !prefilter.may_match(line))
+    }
+
     /// True when the prefilter shows, from the bytes alone, that no rule can
     /// match `text` and that ingest would take it as it is (an ECS object of
     /// UTF-8 text, as `outline` reads it: bytes are checked for UTF-8 too,

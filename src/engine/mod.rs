@@ -17,7 +17,7 @@ pub use dsl::{data_view, query_dsl, QueryDslOptions, SearchRequestOptions};
 pub use exceptions::ExceptionSource;
 pub use input::InputOutcome;
 pub use ndjson::{
-    BatchOptions, InvalidInput, LineExplanation, LineTally, NdjsonOutcome, OutputFormat,
+    BatchOptions, InvalidInput, LineExplanation, LineTally, NdjsonOutcome, OutputFormat, Validation,
 };
 pub use recent::{RecentAlerts, RECENT_ALERTS_CAPACITY};
 pub use screen::{ObjectScreen, RequiredTerm};

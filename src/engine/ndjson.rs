@@ -54,6 +54,9 @@ pub struct BatchOptions {
     /// How the outputs are handed back.
     #[serde(default)]
     pub output: OutputFormat,
+    /// Which lines are read (checked to be JSON events) by `evaluateNdjson`.
+    #[serde(default)]
+    pub validate: Validation,
 }
 
 impl BatchOptions {
@@ -102,6 +105,26 @@ pub enum OutputFormat {
     Ndjson,
 }
 
+/// Which lines of a batch are read when evaluating it.
+///
+/// A shipper that only needs alerts can leave the lines no rule can match
+/// unread: the prefilter rejects them at memory speed, but checking that each
+/// is a well-formed JSON object costs more than finding the rules' literals
+/// (performance.md, issue 9). Such lines are then counted apart
+/// ([`LineTally::skipped`]), never as events, so the counts stay true.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Validation {
+    /// Every line is read: a malformed one is reported as invalid.
+    #[default]
+    All,
+    /// A line the prefilter shows no rule can match is left unread, when
+    /// reading it could change nothing but the counts: with `input: "ecs"`
+    /// (in `auto` input a raw Azure record lacks the literals its normalised
+    /// document has, so every line is read) and outside tag mode.
+    Candidates,
+}
+
 /// What a batch of input produced.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NdjsonOutcome<T = Value> {
@@ -146,6 +169,9 @@ pub struct LineTally {
     /// Lines that held neither: JSON with no events in it, such as
     /// `{"records": []}`.
     pub empty: usize,
+    /// Lines left unread because no rule can match them
+    /// ([`Validation::Candidates`]): not checked to be JSON, no events counted.
+    pub skipped: usize,
 }
 
 impl LineTally {
@@ -164,6 +190,7 @@ impl LineTally {
         self.with_events
             .saturating_add(self.invalid)
             .saturating_add(self.empty)
+            .saturating_add(self.skipped)
     }
 }
 
@@ -199,11 +226,13 @@ pub struct LineExplanation {
 
 impl Engine {
     /// Evaluates the documents of a batch of input (see [`read_batch`] for
-    /// what is read and what is left unread); with `recent`, alerts created
-    /// recently are not created again.
+    /// what is read and what is left unread, and [`Validation`] for the lines
+    /// no rule can match); with `recent`, alerts created recently are not
+    /// created again.
     pub fn evaluate_ndjson(
         &self,
         batch: Batch,
+        validation: Validation,
         now: Timestamp,
         mut recent: Option<&mut RecentAlerts>,
     ) -> NdjsonOutcome {
@@ -214,6 +243,12 @@ impl Engine {
         let max_json_depth = batch.limits.max_json_depth;
         outcome.framing = read_batch_lazily(batch, |piece| {
             let (line, evaluated) = match piece {
+                Piece::Line { text, .. }
+                    if validation == Validation::Candidates && self.leaves_unread(text) =>
+                {
+                    outcome.tally.skipped = outcome.tally.skipped.saturating_add(1);
+                    return;
+                }
                 Piece::Line { line, text } => {
                     let recent = recent.as_deref_mut();
                     let mut evaluated = self.evaluate_input_line(text, max_json_depth, now, recent);
@@ -328,7 +363,7 @@ mod tests {
     fn every_line_is_an_event_invalid_or_blank() {
         let engine = Engine::builtin();
         let input = b"{\"a\":1}\n\n  \n{\"s\":\"\xff\"}\n[1]\n{\"b\":\n{\"c\":2}";
-        let outcome = engine.evaluate_ndjson(batch(input, 3, false), NOW, None);
+        let outcome = engine.evaluate_ndjson(batch(input, 3, false), Validation::All, NOW, None);
         let invalid: Vec<usize> = outcome.invalid.iter().map(|invalid| invalid.line).collect();
         assert_eq!(invalid, [6, 7, 8], "bad UTF-8, not an object, malformed");
         assert_eq!(outcome.events, 1);
@@ -338,7 +373,7 @@ mod tests {
             b"{\"c\":2}",
             "the incomplete last line is left for the next chunk"
         );
-        let end = engine.evaluate_ndjson(batch(b"{\"c\":2}", 9, true), NOW, None);
+        let end = engine.evaluate_ndjson(batch(b"{\"c\":2}", 9, true), Validation::All, NOW, None);
         assert_eq!(
             (end.framing.lines, end.events, end.framing.consumed),
             (1, 1, 7)
@@ -373,8 +408,8 @@ mod tests {
                 let line = format!("{}{extra}}}\n", body.strip_suffix('}').unwrap());
                 let batch = || batch(line.as_bytes(), 2, true);
                 let (lazily, fully) = (
-                    lazy.evaluate_ndjson(batch(), NOW, None),
-                    full.evaluate_ndjson(batch(), NOW, None),
+                    lazy.evaluate_ndjson(batch(), Validation::All, NOW, None),
+                    full.evaluate_ndjson(batch(), Validation::All, NOW, None),
                 );
                 assert_eq!(
                     (lazily.events, lazily.invalid.len()),
@@ -390,23 +425,30 @@ mod tests {
         let engine = Engine::builtin();
         let lines: Vec<&str> = SAMPLES.lines().collect();
         let array = format!("\n[\n{},\n{}\n]\n", lines[0], lines[1]);
-        let early = engine.evaluate_ndjson(batch(array.as_bytes(), 1, false), NOW, None);
+        let early = engine.evaluate_ndjson(
+            batch(array.as_bytes(), 1, false),
+            Validation::All,
+            NOW,
+            None,
+        );
         assert!(early.framing.whole_input_needed);
         assert_eq!((early.framing.consumed, early.events), (0, 0));
-        let whole = engine.evaluate_ndjson(batch(array.as_bytes(), 1, true), NOW, None);
+        let whole =
+            engine.evaluate_ndjson(batch(array.as_bytes(), 1, true), Validation::All, NOW, None);
         assert_eq!((whole.events, whole.outputs.len()), (2, 1));
         assert_eq!(whole.framing.consumed, array.len());
         // Later in an input the shape is settled: a `[` line is an invalid NDJSON line.
-        let later = engine.evaluate_ndjson(batch(b"[\n", 5, false), NOW, None);
+        let later = engine.evaluate_ndjson(batch(b"[\n", 5, false), Validation::All, NOW, None);
         assert_eq!(later.invalid[0].line, 5);
     }
 
     #[test]
     fn nothing_is_read_before_the_first_line_is_complete() {
         let engine = Engine::builtin();
-        let outcome = engine.evaluate_ndjson(batch(b"\n\n{\"a\":", 1, false), NOW, None);
+        let outcome =
+            engine.evaluate_ndjson(batch(b"\n\n{\"a\":", 1, false), Validation::All, NOW, None);
         assert_eq!(outcome.framing, Framing::default());
-        let outcome = engine.evaluate_ndjson(batch(b"\n\n", 1, true), NOW, None);
+        let outcome = engine.evaluate_ndjson(batch(b"\n\n", 1, true), Validation::All, NOW, None);
         assert_eq!((outcome.framing.lines, outcome.framing.blank), (2, 2));
     }
 
@@ -414,10 +456,18 @@ mod tests {
     fn matches_and_re_sent_alerts_are_counted() {
         let engine = Engine::builtin();
         let mut recent = engine.recent_alerts();
-        let first =
-            engine.evaluate_ndjson(batch(SAMPLES.as_bytes(), 1, true), NOW, Some(&mut recent));
-        let again =
-            engine.evaluate_ndjson(batch(SAMPLES.as_bytes(), 1, true), NOW, Some(&mut recent));
+        let first = engine.evaluate_ndjson(
+            batch(SAMPLES.as_bytes(), 1, true),
+            Validation::All,
+            NOW,
+            Some(&mut recent),
+        );
+        let again = engine.evaluate_ndjson(
+            batch(SAMPLES.as_bytes(), 1, true),
+            Validation::All,
+            NOW,
+            Some(&mut recent),
+        );
         assert_eq!(
             (first.matched, first.outputs.len(), first.deduplicated),
             (4, 4, 0)

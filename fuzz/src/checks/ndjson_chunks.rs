@@ -1,6 +1,8 @@
 //! `ndjson_chunks`: an input evaluated in one batch and in chunks cut
 //! anywhere (`Engine::evaluate_ndjson`, as streams and `evaluateNdjson` feed
-//! it) gives the same outputs, invalid lines and counters, and loses nothing.
+//! it) gives the same outputs, invalid lines and counters, and loses nothing;
+//! leaving the lines no rule can match unread (`Validation::Candidates`)
+//! changes no output and only moves lines from the other counts to `skipped`.
 //!
 //! The fuzz input is a settings byte (low four bits: the engine's mode and
 //! input kind; high four: the limits), a count of cuts (0 to 7), that many
@@ -15,7 +17,8 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use kql_detect::engine::{Engine, InvalidInput, Mode, RuleSource};
+use kql_detect::engine::LineTally;
+use kql_detect::engine::{Engine, InvalidInput, Mode, RuleSource, Validation};
 use kql_detect::ingest::{IngestOptions, InputKind};
 use kql_detect::input::{read_batch, Batch, Document, Framing};
 use kql_detect::limits::InputLimits;
@@ -87,6 +90,7 @@ fn engines() -> &'static [Engine] {
 struct Run {
     outputs: Vec<Value>,
     framing: Framing,
+    tally: LineTally,
     events: usize,
     matched: usize,
     deduplicated: usize,
@@ -109,19 +113,49 @@ pub fn check(data: &[u8]) {
     let engine = &engines[usize::from(settings & 0x0f) % engines.len()];
     let limits = LIMITS[usize::from(settings >> 4) % LIMITS.len()];
 
-    let whole = run(engine, input, &[], limits);
-    let chunked = run(engine, input, &cuts, limits);
+    let whole = run(engine, input, &[], limits, Validation::All);
+    let chunked = run(engine, input, &cuts, limits, Validation::All);
     assert_eq!(whole, chunked, "chunks cut at {cuts:?} change the outcome");
     every_line_is_accounted_for(engine, input, limits, &whole);
+    let candidates = run(engine, input, &cuts, limits, Validation::Candidates);
+    unread_lines_change_only_counts(&whole, &candidates);
+}
+
+/// Leaving lines unread keeps every output, match and re-sent alert, and
+/// every line still has one outcome.
+fn unread_lines_change_only_counts(all: &Run, candidates: &Run) {
+    assert_eq!(
+        (
+            &candidates.outputs,
+            candidates.matched,
+            candidates.deduplicated
+        ),
+        (&all.outputs, all.matched, all.deduplicated),
+        "leaving lines unread changed an output"
+    );
+    assert_eq!(candidates.framing, all.framing, "lines framed");
+    assert_eq!(
+        candidates.tally.lines(),
+        all.tally.lines(),
+        "a line with no outcome, or with two"
+    );
+    assert!(candidates.events <= all.events && candidates.invalid.len() <= all.invalid.len());
 }
 
 /// Evaluates `input` cut at `cuts`, as a stream does, remembering recent
 /// alerts from chunk to chunk.
-fn run(engine: &Engine, input: &[u8], cuts: &[usize], limits: InputLimits) -> Run {
+fn run(
+    engine: &Engine,
+    input: &[u8],
+    cuts: &[usize],
+    limits: InputLimits,
+    validation: Validation,
+) -> Run {
     let mut recent = engine.recent_alerts();
     let mut run = Run::default();
     run.framing = in_chunks(input, cuts, limits, |batch| {
-        let outcome = engine.evaluate_ndjson(batch, NOW, Some(&mut recent));
+        let outcome = engine.evaluate_ndjson(batch, validation, NOW, Some(&mut recent));
+        add_tally(&mut run.tally, outcome.tally);
         run.outputs.extend(outcome.outputs);
         run.events += outcome.events;
         run.matched += outcome.matched;
@@ -130,6 +164,13 @@ fn run(engine: &Engine, input: &[u8], cuts: &[usize], limits: InputLimits) -> Ru
         outcome.framing
     });
     run
+}
+
+fn add_tally(total: &mut LineTally, batch: LineTally) {
+    total.with_events += batch.with_events;
+    total.invalid += batch.invalid;
+    total.empty += batch.empty;
+    total.skipped += batch.skipped;
 }
 
 fn every_line_is_accounted_for(engine: &Engine, input: &[u8], limits: InputLimits, run: &Run) {
