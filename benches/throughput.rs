@@ -15,7 +15,9 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use corpus_engine::corpus_engine;
-use kql_detect::engine::Engine;
+use kql_detect::engine::{Engine, Validation};
+use kql_detect::ingest::{IngestOptions, InputKind};
+use kql_detect::input::Batch;
 use kql_detect::limits::DEFAULT_MAX_JSON_DEPTH;
 use kql_detect::schema::Schema;
 use kql_detect::time::Timestamp;
@@ -41,7 +43,7 @@ fn report(label: &str, bytes: usize, events: usize, runs: &[Measured], baseline:
     println!("\n{label}: {events} events, {:.1} MB", bytes as f64 / 1e6);
     for run in runs {
         println!(
-            "  {:<34} {:>9.1} MB/s {:>9.0} k events/s  {:>6.2}x parse  {:>6.3}x line scan",
+            "  {:<44} {:>9.1} MB/s {:>9.0} k events/s  {:>6.2}x parse  {:>6.3}x line scan",
             run.name,
             bytes as f64 / run.seconds / 1e6,
             events as f64 / run.seconds / 1e3,
@@ -143,6 +145,35 @@ fn main() {
             runs.push(Measured {
                 name: "evaluate_input_json, 68 rules",
                 seconds: evaluate(engine),
+            });
+        }
+        // The batch path, as `evaluateNdjson` runs it: framing included, and
+        // with `validate: "candidates"` (ECS input) lines no rule can match
+        // left unread.
+        let batch = |engine: &Engine, validation: Validation| {
+            best_seconds(budget, || {
+                let batch = Batch::whole(text.as_bytes());
+                black_box(engine.evaluate_ndjson(batch, validation, now, None).events);
+            })
+        };
+        let ecs = |engine: &Engine| {
+            engine.clone().with_ingest(IngestOptions {
+                input: InputKind::Ecs,
+                keep_original: false,
+            })
+        };
+        runs.push(Measured {
+            name: "evaluate_ndjson, seed rule",
+            seconds: batch(&builtin, Validation::All),
+        });
+        runs.push(Measured {
+            name: "evaluate_ndjson, seed rule, ecs, candidates",
+            seconds: batch(&ecs(&builtin), Validation::Candidates),
+        });
+        if let Some(engine) = &all_rules {
+            runs.push(Measured {
+                name: "evaluate_ndjson, 68 rules, ecs, candidates",
+                seconds: batch(&ecs(engine), Validation::Candidates),
             });
         }
         report(label, bytes, events.len(), &runs, parse, scan);
