@@ -11,7 +11,8 @@
 //! `../shared/corpus`); `--repeat=N` runs the file N times; `--batch` hands
 //! the file over whole, as a batch (`evaluate_ndjson`: lines as bytes, the
 //! path of a JavaScript stream; e.g. over `target/bench-data/mix.ndjson` for
-//! the rejected-line path); `--scan=seed` or
+//! the rejected-line path); `--candidates` with it reads ECS input with
+//! `validate: "candidates"` (lines no rule can match left unread); `--scan=seed` or
 //! `--scan=engine` runs the lazy reader alone, with the seed rule's fields or
 //! with those an engine adds (the data stream fields, the wrapper fields and
 //! the watched top-level keys).
@@ -21,6 +22,7 @@ mod corpus_engine;
 
 use corpus_engine::corpus_engine;
 use kql_detect::engine::{Engine, Validation};
+use kql_detect::ingest::{IngestOptions, InputKind};
 use kql_detect::input::Batch;
 use kql_detect::limits::{InputLimits, DEFAULT_MAX_JSON_DEPTH};
 use kql_detect::schema::Schema;
@@ -77,6 +79,15 @@ fn main() {
         return;
     }
     let batch = arguments.iter().any(|argument| argument == "--batch");
+    let (engine, validation) = if arguments.iter().any(|argument| argument == "--candidates") {
+        let ecs = IngestOptions {
+            input: InputKind::Ecs,
+            keep_original: false,
+        };
+        (engine.with_ingest(ecs), Validation::Candidates)
+    } else {
+        (engine, Validation::All)
+    };
     let mut documents = 0;
     let started = std::time::Instant::now();
     for _ in 0..repeat {
@@ -87,9 +98,7 @@ fn main() {
                 end_of_input: true,
                 limits: InputLimits::default(),
             };
-            documents += engine
-                .evaluate_ndjson(batch, Validation::All, now, None)
-                .events;
+            documents += engine.evaluate_ndjson(batch, validation, now, None).events;
             continue;
         }
         for line in text.lines() {
