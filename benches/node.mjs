@@ -143,10 +143,37 @@ const summary = {
   ndjson_mix_candidates_vs_line_scan: ratio(mix.lineScan, mix.ndjsonCandidates, 3),
   evaluate_object_vs_handwritten: +(mix.handwritten / mix.evaluateObject).toFixed(3),
   evaluate_string_vs_json_parse: +(mix.parse / mix.evaluateString).toFixed(2),
+  evaluate_string_worst_vs_json_parse: +(worst.parse / worst.evaluateString).toFixed(2),
   rules68_mix_vs_json_parse: ratio(mix.parse, mix.rules, 2),
   rules68_mix_candidates_vs_json_parse: ratio(mix.parse, mix.rulesCandidates, 2),
   wasm_gzip_bytes: gzipSync(wasm, { level: 9 }).length,
   instantiate_ms: +instantiateMs().toFixed(1),
 };
 console.log(`\nwasm: ${wasm.length} bytes, ${summary.wasm_gzip_bytes} gzipped; load + compile the seed rule: ${summary.instantiate_ms} ms`);
+printTargets(summary);
 console.log(JSON.stringify(summary));
+
+/** Issue 9's targets against this run's figures: each met or not, by the key that measures it. */
+function printTargets(figures) {
+  const atLeast = (key, target) => ({ key, target, met: figures[key] !== null && figures[key] >= target });
+  const atMost = (key, target) => ({ key, target, met: figures[key] !== null && figures[key] <= target });
+  const targets = [
+    atLeast('ndjson_mix_vs_json_parse', 5),
+    atLeast('ndjson_mix_vs_line_scan', 0.1),
+    atLeast('ndjson_mix_candidates_vs_json_parse', 5),
+    atLeast('ndjson_mix_candidates_vs_line_scan', 0.1),
+    atLeast('ndjson_worst_vs_json_parse', 1.5),
+    // At most 5x the hand-written predicate's time per event.
+    atLeast('evaluate_object_vs_handwritten', 0.2),
+    atLeast('evaluate_string_vs_json_parse', 1),
+    atLeast('evaluate_string_worst_vs_json_parse', 1),
+    atLeast('rules68_mix_vs_json_parse', 2),
+    atLeast('rules68_mix_candidates_vs_json_parse', 2),
+    atMost('wasm_gzip_bytes', 150 * 1024),
+    atMost('instantiate_ms', 5),
+  ];
+  console.log('\ntargets (issue 9):');
+  for (const { key, target, met } of targets) {
+    console.log(`  ${met ? 'met    ' : 'not met'}  ${key.padEnd(40)} ${String(figures[key]).padStart(8)}  (target ${target})`);
+  }
+}
