@@ -245,32 +245,59 @@ impl<R: BufRead> DocumentReader<R> {
     }
 }
 
-impl<R: BufRead> Iterator for DocumentReader<R> {
-    type Item = Document;
-
-    fn next(&mut self) -> Option<Document> {
+impl<R: BufRead> DocumentReader<R> {
+    /// The next NDJSON line as its bytes, not parsed, or the next document
+    /// (of an input read whole, or a line that is no event): for callers
+    /// that need not parse every line (`Engine::evaluate_input_line`).
+    pub fn next_piece(&mut self) -> Option<Piece<'_>> {
         match &mut self.state {
-            State::Undetected => self.detect(),
-            State::Buffered(documents) => documents.next(),
+            State::Undetected => self.detect().map(Piece::Document),
+            State::Buffered(documents) => documents.next().map(Piece::Document),
             State::Lines => loop {
                 match self.next_line() {
                     Ok(LineRead::End) => return None,
                     Err(error) => {
-                        return Some(Document::Invalid {
+                        return Some(Piece::Document(Document::Invalid {
                             line: self.line,
                             error,
-                        })
+                        }))
                     }
                     Ok(LineRead::TooLong) => {
-                        return Some(too_long(self.line, self.limits.max_line_bytes))
+                        let too_long = too_long(self.line, self.limits.max_line_bytes);
+                        return Some(Piece::Document(too_long));
                     }
                     Ok(LineRead::Line) if is_blank(&self.buffer) => self.blank += 1,
                     Ok(LineRead::Line) => {
-                        let parsed = parse_json(&self.buffer, self.limits.max_json_depth);
-                        return Some(line_document(self.line, &self.buffer, parsed));
+                        return Some(Piece::Line {
+                            line: self.line,
+                            text: &self.buffer,
+                        })
                     }
                 }
             },
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for DocumentReader<R> {
+    type Item = Document;
+
+    fn next(&mut self) -> Option<Document> {
+        let max_json_depth = self.limits.max_json_depth;
+        self.next_piece()
+            .map(|piece| piece.into_document(max_json_depth))
+    }
+}
+
+impl Piece<'_> {
+    /// The document this piece is: a line parsed (with `max_json_depth`), or
+    /// the document itself.
+    pub fn into_document(self, max_json_depth: usize) -> Document {
+        match self {
+            Piece::Line { line, text } => {
+                line_document(line, text, parse_json(text, max_json_depth))
+            }
+            Piece::Document(document) => document,
         }
     }
 }
@@ -367,7 +394,7 @@ pub fn read_batch(batch: Batch, mut each: impl FnMut(Document)) -> Framing {
     })
 }
 
-/// A piece of a batch as [`read_batch_lazily`] hands it over.
+/// A piece of input as [`read_batch_lazily`] and [`DocumentReader::next_piece`] hand it over.
 #[derive(Debug)]
 pub enum Piece<'a> {
     /// A complete NDJSON line (not blank, within the line limit), neither

@@ -1,6 +1,10 @@
 //! The `kql-detect` binary, run as a user runs it.
 #![cfg(not(target_arch = "wasm32"))]
 
+#[path = "../benches/data.rs"]
+#[allow(dead_code)] // this test uses only the mix
+mod data;
+
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
@@ -966,4 +970,44 @@ fn exit_codes_say_how_the_run_went() {
     // --help says so.
     let help = text(&kql_detect(&["--help"], "").stdout);
     assert!(help.contains("Exit codes: 0 success"), "{help}");
+}
+
+/// The command line hands NDJSON lines to the engine unparsed, so that lines
+/// no rule can match are not parsed: over generated events (some alerting,
+/// some repeated) and malformed lines, it prints exactly the alerts the full
+/// path makes of each line parsed.
+#[test]
+fn lines_read_lazily_alert_as_parsed_events_do() {
+    let now = "2026-11-26T12:00:00Z";
+    let mix = data::mix(400);
+    let mut lines: Vec<&str> = mix.lines().collect();
+    let repeated: Vec<&str> = lines.iter().step_by(7).copied().collect();
+    lines.extend(repeated);
+    lines.extend([r#"{"event":"#, "[1]", r#"{"a":"\ud800"}"#, INVITE, INVITE]);
+    let input = lines.join("\n");
+    let output = kql_detect(&["--now", now], &input);
+
+    let engine = kql_detect::engine::Engine::builtin();
+    let now = kql_detect::time::Timestamp::parse_rfc3339(now).expect("a valid time");
+    let mut recent = engine.recent_alerts();
+    let (mut expected, mut invalid) = (String::new(), 0);
+    for line in &lines {
+        let Ok(value) = serde_json::from_str(line) else {
+            invalid += 1;
+            continue;
+        };
+        let outcome = engine.evaluate_input(value, Some(line), now, Some(&mut recent));
+        invalid += outcome.errors.len();
+        for alert in outcome.outputs {
+            expected.push_str(&serde_json::to_string(&alert).expect("an alert serialises"));
+            expected.push('\n');
+        }
+    }
+    assert!(expected.lines().count() > 2, "the input alerts");
+    assert_eq!(text(&output.stdout), expected);
+    let summary = text(&output.stderr);
+    assert!(
+        summary.contains(&format!("invalid {invalid};")),
+        "{summary}"
+    );
 }

@@ -4,12 +4,13 @@ use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use clap::Args;
-use kql_detect::engine::{Engine, LineTally, Mode, RecentAlerts};
-use kql_detect::input::Document;
+use kql_detect::engine::{Engine, InputOutcome, LineTally, Mode, RecentAlerts};
+use kql_detect::input::{Document, Piece};
+use kql_detect::limits::DEFAULT_MAX_JSON_DEPTH;
 use kql_detect::time::Timestamp;
 use serde_json::Value;
 
-use crate::inputs::{for_each_document, output_failure, report_invalid};
+use crate::inputs::{for_each_document, for_each_piece, output_failure, report_invalid};
 use crate::{setup, InputArguments, RuleArguments};
 
 /// Arguments of the default command.
@@ -90,9 +91,17 @@ pub fn run(arguments: &EvaluateArguments) -> ExitCode {
     };
     let stdout = io::stdout();
     let mut output = BufWriter::new(stdout.lock());
-    let result = for_each_document(&arguments.inputs.files, |name, document| {
-        run.document(name, document, &mut output)
-    })
+    // Lines go to the engine unparsed, so those no rule can match are not
+    // parsed (the prefilter and the lazy reader, as for `evaluateNdjson`);
+    // explanations need every document.
+    let result = match run.explain {
+        None => for_each_piece(&arguments.inputs.files, |name, piece| {
+            run.piece(name, piece, &mut output)
+        }),
+        Some(_) => for_each_document(&arguments.inputs.files, |name, document| {
+            run.document(name, document, &mut output)
+        }),
+    }
     .and_then(|lines_read| output.flush().map(|()| lines_read));
     let lines_read = match output_failure(result) {
         Ok(lines_read) => lines_read,
@@ -135,6 +144,21 @@ impl Run<'_> {
         }
     }
 
+    fn piece(&mut self, name: &str, piece: Piece, output: &mut impl Write) -> io::Result<()> {
+        let (line, text) = match piece {
+            Piece::Line { line, text } => (line, text),
+            Piece::Document(document) => return self.document(name, document, output),
+        };
+        let recent = Some(&mut self.recent);
+        let mut outcome =
+            self.engine
+                .evaluate_input_line(text, DEFAULT_MAX_JSON_DEPTH, self.now, recent);
+        // Errors point into the line's text: number it as the input's line.
+        let errors = outcome.errors.into_iter();
+        outcome.errors = errors.map(|error| error.starting_at_line(line)).collect();
+        self.report(name, line, outcome, output)
+    }
+
     fn evaluate(
         &mut self,
         name: &str,
@@ -146,6 +170,17 @@ impl Run<'_> {
         let outcome = self
             .engine
             .evaluate_input(value, raw, self.now, Some(&mut self.recent));
+        self.report(name, line, outcome, output)
+    }
+
+    /// Writes an input's outputs, reports its errors and counts them.
+    fn report(
+        &mut self,
+        name: &str,
+        line: usize,
+        outcome: InputOutcome,
+        output: &mut impl Write,
+    ) -> io::Result<()> {
         self.counts.events += outcome.documents;
         self.counts.alerts += outcome.outputs.len();
         self.counts

@@ -5,7 +5,8 @@ use std::io::{self, BufRead, BufReader};
 use std::path::PathBuf;
 
 use kql_detect::engine::LineTally;
-use kql_detect::input::{Document, DocumentReader};
+use kql_detect::input::{Document, DocumentReader, Piece};
+use kql_detect::limits::DEFAULT_MAX_JSON_DEPTH;
 
 /// The lines of every input read, and how many were blank.
 #[derive(Clone, Copy, Debug, Default)]
@@ -31,14 +32,25 @@ pub fn for_each_document(
     files: &[PathBuf],
     mut each: impl FnMut(&str, Document) -> io::Result<()>,
 ) -> io::Result<LinesRead> {
+    for_each_piece(files, |name, piece| {
+        each(name, piece.into_document(DEFAULT_MAX_JSON_DEPTH))
+    })
+}
+
+/// [`for_each_document`], NDJSON lines handed over unparsed, for a caller
+/// that need not parse every line.
+pub fn for_each_piece(
+    files: &[PathBuf],
+    mut each: impl FnMut(&str, Piece) -> io::Result<()>,
+) -> io::Result<LinesRead> {
     let mut read_lines = LinesRead::default();
     let mut read = |reader: &mut dyn BufRead, name: &str| -> io::Result<()> {
-        let mut documents = DocumentReader::new(reader);
-        for document in documents.by_ref() {
-            each(name, document)?;
+        let mut pieces = DocumentReader::new(reader);
+        while let Some(piece) = pieces.next_piece() {
+            each(name, piece)?;
         }
-        read_lines.lines = read_lines.lines.saturating_add(documents.lines());
-        read_lines.blank = read_lines.blank.saturating_add(documents.blank_lines());
+        read_lines.lines = read_lines.lines.saturating_add(pieces.lines());
+        read_lines.blank = read_lines.blank.saturating_add(pieces.blank_lines());
         Ok(())
     };
     if files.is_empty() {
