@@ -1011,3 +1011,42 @@ fn lines_read_lazily_alert_as_parsed_events_do() {
         "{summary}"
     );
 }
+
+/// `--validate candidates` with ECS input leaves the lines no rule can match
+/// unread: the same alerts, a malformed line without the rule's literals not
+/// reported, and every line still counted.
+#[test]
+fn validate_candidates_leaves_lines_unread_and_alerts_the_same() {
+    let sample = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/azure-auditlogs.ndjson"),
+    )
+    .expect("the sample is readable");
+    let input = format!("{sample}{{\"not\":\"json\"\n");
+    let run = |extra: &[&str]| {
+        let mut arguments = vec!["--now", "2026-11-26T12:00:00Z", "--input", "ecs"];
+        arguments.extend(extra);
+        kql_detect(&arguments, &input)
+    };
+    let all = run(&[]);
+    let candidates = run(&["--validate", "candidates"]);
+    assert!(!all.stdout.is_empty());
+    assert_eq!(text(&candidates.stdout), text(&all.stdout));
+    assert_eq!(all.status.code(), Some(1), "the malformed line is reported");
+    assert_eq!(
+        candidates.status.code(),
+        Some(0),
+        "{}",
+        text(&candidates.stderr)
+    );
+    let summary = text(&candidates.stderr);
+    let skipped: usize = summary
+        .split(", ")
+        .find_map(|part| part.strip_suffix(" skipped")?.parse().ok())
+        .expect("the summary counts skipped lines");
+    assert!(summary.contains("lines 13:"), "{summary}");
+    assert!(skipped > 1 && skipped < 13, "{summary}");
+    // Auto input reads every line: a raw record's literals differ from its document's.
+    let auto = kql_detect(&["--validate", "candidates"], &input);
+    assert!(!text(&auto.stderr).contains("skipped"));
+    assert_eq!(auto.status.code(), Some(1));
+}

@@ -204,7 +204,7 @@ impl Engine {
     /// it lacks the literals too; a raw Azure record in `auto` input lacks
     /// the literals its normalised document has (`azure.auditlogs` is made
     /// from `"category":"AuditLogs"`). Tag mode passes on every event.
-    pub(super) fn leaves_unread(&self, line: &[u8]) -> bool {
+    pub fn leaves_unread(&self, line: &[u8]) -> bool {
         self.ingest.input == InputKind::Ecs
             && self.mode != Mode::Tag
             && self

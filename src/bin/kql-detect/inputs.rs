@@ -17,10 +17,15 @@ pub struct LinesRead {
 
 impl LinesRead {
     /// The end of the summary line: every line and its outcome, which add up
-    /// (`lines = with events + invalid + empty + blank`, see `LineTally`).
+    /// (`lines = with events + invalid + empty + skipped + blank`, see
+    /// `LineTally`; skipped only when some were, with `--validate candidates`).
     pub fn summary(&self, tally: LineTally) -> String {
+        let skipped = match tally.skipped {
+            0 => String::new(),
+            skipped => format!(", {skipped} skipped"),
+        };
         format!(
-            "lines {}: {} with events, {} invalid, {} empty, {} blank",
+            "lines {}: {} with events, {} invalid, {} empty{skipped}, {} blank",
             self.lines, tally.with_events, tally.invalid, tally.empty, self.blank
         )
     }
