@@ -16,7 +16,7 @@ const USAGE = `Evaluate Elastic Security KQL detection rules against JSON events
 Usage: kql-detect [FILE...] [--rules PATH]... [--query KQL]... [--field-types FILE]
                   [--extra-field-types FILE] [--input auto|ecs|azure] [--keep-original]
                   [--mode alerts|filter|tag] [--index NAME] [--explain[=text|json]] [--now TIME]
-                  [--exceptions FILE]... [--value-lists FILE]
+                  [--exceptions FILE]... [--value-lists FILE] [--validate all|candidates]
        kql-detect normalize [FILE...] [--input auto|ecs|azure] [--keep-original]
        kql-detect replay [FILE...] [--start TIME] [--end TIME] [--summary FILE]   (+ rule options)
 
@@ -39,10 +39,13 @@ const INPUT_OPTIONS = {
   input: { type: 'string', default: 'auto' },
   'keep-original': { type: 'boolean', default: false },
 };
-const CHOICES = { input: ['auto', 'ecs', 'azure'], mode: ['alerts', 'filter', 'tag'], explain: ['text', 'json'] };
+const CHOICES = { input: ['auto', 'ecs', 'azure'], mode: ['alerts', 'filter', 'tag'], explain: ['text', 'json'], validate: ['all', 'candidates'] };
 
 const COMMANDS = {
-  evaluate: { options: { ...RULE_OPTIONS, ...INPUT_OPTIONS, mode: { type: 'string', default: 'alerts' }, explain: { type: 'string' } }, run: evaluate },
+  evaluate: {
+    options: { ...RULE_OPTIONS, ...INPUT_OPTIONS, mode: { type: 'string', default: 'alerts' }, explain: { type: 'string' }, validate: { type: 'string', default: 'all' } },
+    run: evaluate,
+  },
   normalize: { options: INPUT_OPTIONS, run: normalize },
   replay: { options: { ...RULE_OPTIONS, ...INPUT_OPTIONS, start: { type: 'string' }, end: { type: 'string' }, summary: { type: 'string' } }, run: replay },
 };
@@ -179,7 +182,7 @@ function countLines(text) {
   return text === '' ? 0 : text.split('\n').length - 1;
 }
 
-const LINE_COUNTS = ['lines', 'blank', 'eventLines', 'invalidLines', 'emptyLines'];
+const LINE_COUNTS = ['lines', 'blank', 'eventLines', 'invalidLines', 'emptyLines', 'skippedLines'];
 
 /** Adds a batch result's line counts to `counts`. */
 function countLineOutcomes(counts, result) {
@@ -189,8 +192,9 @@ function countLineOutcomes(counts, result) {
 /** The end of the summary line, as the native binary prints it: every line and its outcome, which add up. */
 function linesSummary(counts) {
   const count = (name) => counts[name] ?? 0;
+  const skipped = count('skippedLines') === 0 ? '' : `, ${count('skippedLines')} skipped`;
   return `lines ${count('lines')}: ${count('eventLines')} with events, ${count('invalidLines')} invalid, `
-    + `${count('emptyLines')} empty, ${count('blank')} blank`;
+    + `${count('emptyLines')} empty${skipped}, ${count('blank')} blank`;
 }
 
 /** `kql-detect [FILE...]`: alerts (or filtered or tagged events), or explanations. */
@@ -198,7 +202,9 @@ async function evaluate(values, files) {
   const engine = engineFor(values, { mode: values.mode });
   const counts = { events: 0, alerts: 0, invalid: 0 };
   const { read, output, print } = EVALUATE_OUTPUTS[values.explain ?? 'alerts'](engine);
-  await readInputs(files, read, { output }, async (result, name) => {
+  // Explanations read every line; `validate` is evaluateNdjson's option.
+  const options = values.explain === undefined ? { output, validate: values.validate } : { output };
+  await readInputs(files, read, options, async (result, name) => {
     counts.invalid += reportInvalid(result);
     counts.events += result.events;
     countLineOutcomes(counts, result);

@@ -53,6 +53,14 @@ test('filter and tag modes, with rules from a directory and a query', () => {
   same([...NOW, '--index', 'logs-okta.system-default', samples]);
 });
 
+test('--validate candidates leaves lines no rule can match unread, as the native binary does', () => {
+  const input = file('unread.ndjson', `${lines.join('\n')}\n{"not":"json"\n`);
+  const { stderr, status } = same([...NOW, '--input', 'ecs', '--validate', 'candidates', input]);
+  assert.match(stderr, /, \d+ skipped, 0 blank\n$/);
+  assert.equal(status, 0, 'the malformed line holds no literal of the rule: unread');
+  assert.equal(same([...NOW, '--input', 'ecs', input]).status, 1);
+});
+
 test('explanations as text and as JSON', () => {
   same(['--explain', samples]);
   same(['--explain=json', '--keep-original', samples]);
