@@ -167,6 +167,10 @@ fn main() {
             seconds: batch(&builtin, Validation::All),
         });
         runs.push(Measured {
+            name: "evaluate_ndjson, seed rule, ecs",
+            seconds: batch(&ecs(&builtin), Validation::All),
+        });
+        runs.push(Measured {
             name: "evaluate_ndjson, seed rule, ecs, candidates",
             seconds: batch(&ecs(&builtin), Validation::Candidates),
         });

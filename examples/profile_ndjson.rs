@@ -11,7 +11,7 @@
 //! `../shared/corpus`); `--repeat=N` runs the file N times; `--batch` hands
 //! the file over whole, as a batch (`evaluate_ndjson`: lines as bytes, the
 //! path of a JavaScript stream; e.g. over `target/bench-data/mix.ndjson` for
-//! the rejected-line path); `--candidates` with it reads ECS input with
+//! the rejected-line path); `--candidates` (implying it) reads ECS input with
 //! `validate: "candidates"` (lines no rule can match left unread); `--scan=seed` or
 //! `--scan=engine` runs the lazy reader alone, with the seed rule's fields or
 //! with those an engine adds (the data stream fields, the wrapper fields and
@@ -78,8 +78,10 @@ fn main() {
         println!("{read} read");
         return;
     }
-    let batch = arguments.iter().any(|argument| argument == "--batch");
-    let (engine, validation) = if arguments.iter().any(|argument| argument == "--candidates") {
+    let candidates = arguments.iter().any(|argument| argument == "--candidates");
+    // Lines are left unread only on the batch path.
+    let batch = candidates || arguments.iter().any(|argument| argument == "--batch");
+    let (engine, validation) = if candidates {
         let ecs = IngestOptions {
             input: InputKind::Ecs,
             keep_original: false,

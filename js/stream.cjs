@@ -30,7 +30,7 @@ function createFilterStream(options = {}) {
   } = options;
   const engine = new Engine(engineOptions);
   const readableObjectMode = output === 'objects';
-  if (objectMode) return new FilterStream(new EventReader(engine, { output, origin }), { writableObjectMode: true, readableObjectMode });
+  if (objectMode) return new FilterStream(new EventReader(engine, { output, origin, validate }), { writableObjectMode: true, readableObjectMode });
   const read = (input, batchOptions) => engine.evaluateNdjson(input, batchOptions);
   return new FilterStream(new ChunkReader(read, { output, maxLineBytes, origin, validate }), { readableObjectMode });
 }

@@ -12,8 +12,9 @@ export interface FilterStreamOptions extends EngineOptions {
   /** The input's name in the errors' `rendered` text. */
   origin?: string;
   /**
-   * Bytes in: "all" (default) reads every line, reporting malformed ones; "candidates" leaves lines no rule can match
-   * unread (with `input: "ecs"`, outside tag mode), counted in `skippedLines`. See `NdjsonOptions.validate`.
+   * "all" (default) reads every line (every string or bytes item in object mode), reporting malformed ones;
+   * "candidates" leaves lines no rule can match unread (with `input: "ecs"`, outside tag mode), counted in
+   * `skippedLines`. See `NdjsonOptions.validate`.
    */
   validate?: 'all' | 'candidates';
 }

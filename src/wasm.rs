@@ -208,15 +208,16 @@ export interface NdjsonOptions {
   output?: "objects" | "ndjson";
   /**
    * Which lines `evaluateNdjson` reads. "all" (default): every line, and a malformed one is invalid. "candidates": with
-   * `input: "ecs"` (outside tag mode), a line holding none of the literals every rule requires is left unread, counted
-   * in `skippedLines` (not checked to be JSON, no events counted): the fastest filter when only alerts matter. In
-   * `auto` input every line is still read, since a raw Azure record lacks the literals its normalised document has.
+   * `input: "ecs"` (outside tag mode), a line that, for every rule, lacks some literal the rule requires is left unread,
+   * counted in `skippedLines` (not checked to be JSON, no events counted): the fastest filter when only alerts matter.
+   * In `auto` input every line is still read, since a raw Azure record lacks literals its normalised document has.
+   * Only `evaluateNdjson` reads it; the other batch methods read every line.
    */
   validate?: "all" | "candidates";
 }
 
 /**
- * What a batch method returns. Every line read has one outcome: lines = blank + eventLines + invalidLines +
+ * What a batch method returns. Every line has one outcome: lines = blank + eventLines + invalidLines +
  * emptyLines + skippedLines (an array or pretty-printed documents, read whole, are tallied per document). When each
  * line holds one event, lines = events + invalid.length + blank + skippedLines.
  */

@@ -107,6 +107,12 @@ test('validate "candidates" leaves the lines no rule can match unread, and alert
   assert.ok(skippedLines > 0 && skippedLines < sampleLines.length);
   assert.equal(lines, all.counters.lines);
   assert.equal(lines, blank + eventLines + invalidLines + emptyLines + skippedLines, 'every line has one outcome');
+  // Object mode: strings (and bytes) are batches too.
+  const items = [...sampleLines, 'this is not JSON'];
+  const objects = await run(items, { objectMode: true, input: 'ecs', validate: 'candidates' });
+  assert.deepEqual(objects.invalid, []);
+  assert.ok(objects.counters.skippedLines > 0);
+  assert.deepEqual(objects.outputs, (await run(items, { objectMode: true, input: 'ecs' })).outputs);
   // In auto input a line may be a raw Azure record, whose literals differ from its document's: all are read.
   const auto = await run([input], { validate: 'candidates' });
   assert.deepEqual([auto.counters.skippedLines, auto.invalid], [0, [[13, 'malformed_json']]]);

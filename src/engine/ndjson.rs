@@ -194,6 +194,16 @@ impl LineTally {
     }
 }
 
+impl std::ops::AddAssign for LineTally {
+    /// Adds another batch's tally, as a stream's totals grow.
+    fn add_assign(&mut self, other: LineTally) {
+        self.with_events = self.with_events.saturating_add(other.with_events);
+        self.invalid = self.invalid.saturating_add(other.invalid);
+        self.empty = self.empty.saturating_add(other.empty);
+        self.skipped = self.skipped.saturating_add(other.skipped);
+    }
+}
+
 /// A line or document of the input that is not an event.
 #[derive(Clone, Debug, PartialEq)]
 pub struct InvalidInput {
@@ -239,7 +249,7 @@ impl Engine {
         let mut outcome = NdjsonOutcome::default();
         // Lines are handed over as bytes: most never need parsing, and a line
         // the prefilter rejects is checked for UTF-8 with its JSON (see
-        // `Engine::evaluate_input_line`).
+        // `Engine::evaluate_input_line`), or left unread (`Validation`).
         let max_json_depth = batch.limits.max_json_depth;
         outcome.framing = read_batch_lazily(batch, |piece| {
             let (line, evaluated) = match piece {

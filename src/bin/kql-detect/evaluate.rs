@@ -33,9 +33,9 @@ pub struct EvaluateArguments {
     mode: OutputMode,
 
     /// Which lines to read: `all` (every line; a malformed one is reported), or
-    /// `candidates`: with `--input ecs`, a line holding none of the literals
-    /// every rule requires is left unread, not checked to be JSON, and counted
-    /// as skipped (the fastest filter when only the alerts matter).
+    /// `candidates`: with `--input ecs`, a line that, for every rule, lacks some
+    /// literal the rule requires is left unread, not checked to be JSON, and
+    /// counted as skipped (the fastest filter when only the alerts matter).
     #[arg(long, value_name = "LINES", default_value = "all")]
     validate: ValidateChoice,
 }
