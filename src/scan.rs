@@ -249,19 +249,18 @@ impl PathTrie {
         self.nodes.get(node as usize)
     }
 
-    /// The place a key leads to from its object's `place` (with the `.`
-    /// before it unless `top`), if the trie goes that far; sets
-    /// `pattern_start` when a pattern's literal start ends on the way.
-    fn walk(&self, place: Place, top: bool, key: &[u8], pattern_start: &mut bool) -> Option<Place> {
+    /// The place `bytes` lead to from `place`, if the trie goes that far;
+    /// sets `pattern_start` when a pattern's literal start ends on the way.
+    // Inlined: it runs for every key of an object on a wanted path, and the
+    // wasm's opt-level "s" leaves it a call.
+    #[inline(always)]
+    fn walk(&self, place: Place, bytes: &[u8], pattern_start: &mut bool) -> Option<Place> {
         let mut at = Walker {
             trie: self,
             node: self.node(place.node)?,
             place,
         };
-        if !top {
-            at.run(b".", pattern_start)?;
-        }
-        at.run(key, pattern_start)?;
+        at.run(bytes, pattern_start)?;
         Some(at.place)
     }
 
@@ -317,16 +316,16 @@ impl Walker<'_> {
                 let from = (self.node.label + self.place.offset) as usize;
                 let to = (self.node.label + self.node.length) as usize;
                 let label = self.trie.labels.get(from..to)?;
-                let common = label
-                    .iter()
-                    .zip(bytes)
-                    .take_while(|(label, byte)| label == byte)
-                    .count();
-                if common == 0 {
+                // As far as both go, at once: a key that differs anywhere
+                // before the label's end leads nowhere.
+                // (A byte loop: slice equality calls `memcmp`, which in the
+                // wasm is a call and a loop of its own for these few bytes.)
+                let common = label.len().min(bytes.len());
+                if label.iter().zip(bytes).any(|(label, byte)| label != byte) {
                     return None;
                 }
                 self.place.offset += common as u32;
-                bytes = &bytes[common..];
+                bytes = bytes.get(common..)?;
             }
             if self.place.offset == self.node.length {
                 *pattern_start |= self.node.pattern_start;
@@ -579,8 +578,9 @@ impl Reader<'_> {
             return Some(());
         }
         let kept = (self.scanner.kept.len(), self.scanner.kept_keys.len());
+        let keys = self.keys_start(depth, interest);
         loop {
-            self.member(depth, interest)?;
+            self.member(depth, interest, keys)?;
             self.whitespace();
             match self.peek()? {
                 b',' => self.position += 1,
@@ -596,9 +596,25 @@ impl Reader<'_> {
         }
     }
 
+    /// Where the keys of an object at `depth` whose own field is described
+    /// by `interest` start down the trie: past the `.` joining them to the
+    /// object's path (none at the top level), walked once for all its keys.
+    #[inline(always)]
+    fn keys_start(&self, depth: usize, interest: Interest) -> KeysStart {
+        let mut pattern_start = false;
+        let place = match interest.node {
+            Some(place) if depth > 0 => self.fields.trie.walk(place, b".", &mut pattern_start),
+            place => place,
+        };
+        KeysStart {
+            place,
+            pattern_start,
+        }
+    }
+
     /// One `"key": value` of an object at `depth` (0 for the top level)
-    /// whose own field is described by `parent`.
-    fn member(&mut self, depth: usize, parent: Interest) -> Option<()> {
+    /// whose own field is described by `parent`, its keys starting at `keys`.
+    fn member(&mut self, depth: usize, parent: Interest, keys: KeysStart) -> Option<()> {
         self.whitespace();
         if self.peek()? != b'"' {
             return None;
@@ -616,12 +632,12 @@ impl Reader<'_> {
         if top && self.fields.is_watched(key) {
             self.scanner.saw_watched_key = true;
         }
-        // Down the trie: `.` and the key (a key may hold several segments).
+        // Down the trie by the key (which may hold several segments).
         let trie = &self.fields.trie;
-        let mut pattern_start = false;
-        let node = parent
-            .node
-            .and_then(|place| trie.walk(place, top, key, &mut pattern_start));
+        let mut pattern_start = keys.pattern_start;
+        let node = keys
+            .place
+            .and_then(|place| trie.walk(place, key, &mut pattern_start));
         self.expect(b':')?;
         if node.is_none() && !pattern_start && !parent.live {
             // Nothing wanted lies at or below this key.
@@ -861,6 +877,15 @@ impl Reader<'_> {
         )?;
         Some(())
     }
+}
+
+/// Where an object's keys start down the trie of wanted paths.
+#[derive(Clone, Copy)]
+struct KeysStart {
+    /// The place after the object's path and `.`, if a wanted path goes on so.
+    place: Option<Place>,
+    /// A pattern's literal start ends with that `.`.
+    pattern_start: bool,
 }
 
 const NO_INTEREST: Interest = Interest {
