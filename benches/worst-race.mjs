@@ -1,9 +1,10 @@
 // The worst case alone (every line a candidate the lazy reader must read),
 // several builds alternating in one Node process, for changes to the reader
 // too small to see through `compare.mjs`'s noise on a shared machine:
-// `node benches/worst-race.mjs [--rounds N] DIR...` (each DIR holds a
-// package's js/ and pkg/). Prints each build's best and median time of
-// `evaluateNdjson` over target/bench-data/worst.ndjson with the seed rule, as
+// `node benches/worst-race.mjs [--rounds N] [--file mix] DIR...` (each DIR
+// holds a package's js/ and pkg/). Prints each build's best and median time
+// of `evaluateNdjson` over target/bench-data/worst.ndjson (or FILE.ndjson)
+// with the seed rule, as
 // a ratio to `JSON.parse` of the same lines measured in the same rounds, and
 // the median over rounds of its time against the first build's in the same
 // round (paired, so that load that comes and goes weighs on both alike).
@@ -17,10 +18,12 @@ const require = createRequire(import.meta.url);
 const argv = process.argv.slice(2);
 const roundsAt = argv.indexOf('--rounds');
 const rounds = roundsAt >= 0 ? Number(argv.splice(roundsAt, 2)[1]) : 60;
+const fileAt = argv.indexOf('--file');
+const file = fileAt >= 0 ? argv.splice(fileAt, 2)[1] : 'worst';
 const packages = argv.map((dir) => path.resolve(dir));
 const now = '2026-11-26T12:00:00Z';
 
-const buffer = readFileSync(path.join(root, 'target', 'bench-data', 'worst.ndjson'));
+const buffer = readFileSync(path.join(root, 'target', 'bench-data', `${file}.ndjson`));
 const lines = buffer.toString('utf8').split('\n').filter((line) => line !== '');
 const runs = packages.map((dir) => {
   const engine = new (require(path.join(dir, 'js', 'node.cjs')).Engine)({ now });
@@ -40,7 +43,7 @@ for (let round = 0; round < rounds; round++) {
 }
 const best = (values) => Math.min(...values);
 const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
-console.log(`worst, evaluateNdjson, seed rule, ${rounds} rounds`);
+console.log(`${file}, evaluateNdjson, seed rule, ${rounds} rounds`);
 packages.forEach((dir, index) => {
   console.log(
     `  ${dir}: best ${(best(parse) / best(times[index])).toFixed(3)}x JSON.parse, ` +
