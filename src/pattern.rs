@@ -107,6 +107,7 @@ impl Glob {
 
     /// The text every match starts with: the pattern up to its first `*`
     /// (the whole pattern when it has none).
+    #[inline]
     pub fn literal_prefix(&self) -> &[u8] {
         &self.segments[0].bytes
     }
@@ -175,6 +176,9 @@ impl Glob {
 
     /// The state after feeding `bytes` to `state`.
     pub fn feed(&self, mut state: GlobState, bytes: &[u8]) -> GlobState {
+        if let Some(after) = self.after_in_last_segment(state, bytes) {
+            return after;
+        }
         for &byte in bytes {
             if state == DEAD {
                 break;
@@ -182,6 +186,31 @@ impl Glob {
             state = self.step(state, byte);
         }
         state
+    }
+
+    /// The state after `bytes` when `state` is in the last segment after a
+    /// `*` and `bytes` are at least as long as it, found without stepping
+    /// through every byte (a reader feeds every key below a pattern's last
+    /// `*`). That segment must end the text, wherever it starts: its state
+    /// is the longest start of it that the text ends with, and no start of
+    /// it reaches back past `bytes`, so the state before does not count.
+    #[inline]
+    fn after_in_last_segment(&self, state: GlobState, bytes: &[u8]) -> Option<GlobState> {
+        let last = self.segments.len().checked_sub(1)?;
+        if last == 0 || state.segment as usize != last {
+            return None;
+        }
+        let segment = &self.segments[last].bytes;
+        if bytes.len() < segment.len() {
+            return None;
+        }
+        let matched = (0..=segment.len())
+            .rev()
+            .find(|&length| ends_with(bytes, &segment[..length]))?;
+        Some(GlobState {
+            segment: state.segment,
+            matched: matched as u32,
+        })
     }
 
     /// True when no continuation can match any more.
@@ -232,6 +261,17 @@ impl Glob {
             state
         }
     }
+}
+
+/// Whether `text` ends with `suffix`, compared from the end by a byte loop
+/// (slice equality is a `memcmp` call in the wasm, dear for a few bytes).
+fn ends_with(text: &[u8], suffix: &[u8]) -> bool {
+    text.len() >= suffix.len()
+        && text
+            .iter()
+            .rev()
+            .zip(suffix.iter().rev())
+            .all(|(text, suffix)| text == suffix)
 }
 
 impl std::fmt::Display for Glob {
@@ -411,6 +451,36 @@ mod tests {
                     .all(|text| from_stars(left).matches(text) == from_stars(right).matches(text));
                 if from_stars(left) == from_stars(right) {
                     assert!(same_language, "{left} == {right}");
+                }
+            }
+        }
+    }
+
+    /// Every state reached by feeding pieces of a text (which may skip
+    /// stepping through the last segment) is the state stepping byte by
+    /// byte reaches, for every pattern of up to four characters and every
+    /// split of every text of up to six.
+    #[test]
+    fn feeding_pieces_reaches_the_states_of_stepping_byte_by_byte() {
+        let stepped = |glob: &Glob, text: &[u8]| {
+            text.iter().fold(glob.start(), |state, &byte| {
+                if glob.is_dead(state) {
+                    state
+                } else {
+                    glob.step(state, byte)
+                }
+            })
+        };
+        let texts = strings(&['a', 'b', '.'], 6);
+        for pattern in strings(&['a', '.', '*'], 4) {
+            let glob = from_stars(&pattern);
+            for text in &texts {
+                let text = text.as_bytes();
+                let expected = stepped(&glob, text);
+                for split in 0..=text.len() {
+                    let (first, rest) = text.split_at(split);
+                    let state = glob.feed(glob.feed(glob.start(), first), rest);
+                    assert_eq!(state, expected, "{pattern:?} on {text:?} split at {split}");
                 }
             }
         }

@@ -108,11 +108,11 @@ impl FieldSet {
             && self
                 .watched_keys
                 .iter()
-                .any(|watched| watched.as_ref() == key))
+                .any(|watched| watched.len() == key.len() && starts_with(key, watched)))
             || self
                 .watched_prefixes
                 .iter()
-                .any(|prefix| key.starts_with(prefix))
+                .any(|prefix| starts_with(key, prefix))
     }
 
     fn add_matcher(&mut self, matcher: &Matcher) -> Option<()> {
@@ -141,9 +141,12 @@ impl FieldSet {
     /// The position of `path` among the exact fields, by a linear search
     /// (ordering them by length and bytes for a binary search saved 1.8 k
     /// instructions a line with the 68 Azure rules but cost the seed rule
-    /// 0.9 k).
+    /// 0.9 k), lengths first and then bytes by a loop (slice equality is a
+    /// `memcmp` call in the wasm, for every rule's lookup of every event).
     fn exact_index(&self, path: &[u8]) -> Option<usize> {
-        self.exact.iter().position(|entry| entry.as_ref() == path)
+        self.exact
+            .iter()
+            .position(|entry| entry.len() == path.len() && starts_with(entry, path))
     }
 }
 
@@ -249,19 +252,18 @@ impl PathTrie {
         self.nodes.get(node as usize)
     }
 
-    /// The place a key leads to from its object's `place` (with the `.`
-    /// before it unless `top`), if the trie goes that far; sets
-    /// `pattern_start` when a pattern's literal start ends on the way.
-    fn walk(&self, place: Place, top: bool, key: &[u8], pattern_start: &mut bool) -> Option<Place> {
+    /// The place `bytes` lead to from `place`, if the trie goes that far;
+    /// sets `pattern_start` when a pattern's literal start ends on the way.
+    // Inlined: it runs for every key of an object on a wanted path, and the
+    // wasm's opt-level "s" leaves it a call.
+    #[inline(always)]
+    fn walk(&self, place: Place, bytes: &[u8], pattern_start: &mut bool) -> Option<Place> {
         let mut at = Walker {
             trie: self,
             node: self.node(place.node)?,
             place,
         };
-        if !top {
-            at.run(b".", pattern_start)?;
-        }
-        at.run(key, pattern_start)?;
+        at.run(bytes, pattern_start)?;
         Some(at.place)
     }
 
@@ -317,16 +319,16 @@ impl Walker<'_> {
                 let from = (self.node.label + self.place.offset) as usize;
                 let to = (self.node.label + self.node.length) as usize;
                 let label = self.trie.labels.get(from..to)?;
-                let common = label
-                    .iter()
-                    .zip(bytes)
-                    .take_while(|(label, byte)| label == byte)
-                    .count();
-                if common == 0 {
+                // As far as both go, at once: a key that differs anywhere
+                // before the label's end leads nowhere.
+                // (A byte loop: slice equality calls `memcmp`, which in the
+                // wasm is a call and a loop of its own for these few bytes.)
+                let common = label.len().min(bytes.len());
+                if label.iter().zip(bytes).any(|(label, byte)| label != byte) {
                     return None;
                 }
                 self.place.offset += common as u32;
-                bytes = &bytes[common..];
+                bytes = bytes.get(common..)?;
             }
             if self.place.offset == self.node.length {
                 *pattern_start |= self.node.pattern_start;
@@ -579,8 +581,9 @@ impl Reader<'_> {
             return Some(());
         }
         let kept = (self.scanner.kept.len(), self.scanner.kept_keys.len());
+        let keys = self.keys_start(depth, interest);
         loop {
-            self.member(depth, interest)?;
+            self.member(depth, interest, keys)?;
             self.whitespace();
             match self.peek()? {
                 b',' => self.position += 1,
@@ -596,9 +599,25 @@ impl Reader<'_> {
         }
     }
 
+    /// Where the keys of an object at `depth` whose own field is described
+    /// by `interest` start down the trie: past the `.` joining them to the
+    /// object's path (none at the top level), walked once for all its keys.
+    #[inline(always)]
+    fn keys_start(&self, depth: usize, interest: Interest) -> KeysStart {
+        let mut pattern_start = false;
+        let place = match interest.node {
+            Some(place) if depth > 0 => self.fields.trie.walk(place, b".", &mut pattern_start),
+            place => place,
+        };
+        KeysStart {
+            place,
+            pattern_start,
+        }
+    }
+
     /// One `"key": value` of an object at `depth` (0 for the top level)
-    /// whose own field is described by `parent`.
-    fn member(&mut self, depth: usize, parent: Interest) -> Option<()> {
+    /// whose own field is described by `parent`, its keys starting at `keys`.
+    fn member(&mut self, depth: usize, parent: Interest, keys: KeysStart) -> Option<()> {
         self.whitespace();
         if self.peek()? != b'"' {
             return None;
@@ -616,12 +635,12 @@ impl Reader<'_> {
         if top && self.fields.is_watched(key) {
             self.scanner.saw_watched_key = true;
         }
-        // Down the trie: `.` and the key (a key may hold several segments).
+        // Down the trie by the key (which may hold several segments).
         let trie = &self.fields.trie;
-        let mut pattern_start = false;
-        let node = parent
-            .node
-            .and_then(|place| trie.walk(place, top, key, &mut pattern_start));
+        let mut pattern_start = keys.pattern_start;
+        let node = keys
+            .place
+            .and_then(|place| trie.walk(place, key, &mut pattern_start));
         self.expect(b':')?;
         if node.is_none() && !pattern_start && !parent.live {
             // Nothing wanted lies at or below this key.
@@ -795,7 +814,7 @@ impl Reader<'_> {
     }
 
     fn literal(&mut self, word: &[u8], stored: Option<Stored>, interest: Interest) -> Option<()> {
-        if !self.bytes.get(self.position..)?.starts_with(word) {
+        if !starts_with(self.bytes.get(self.position..)?, word) {
             return None;
         }
         self.position += word.len();
@@ -861,6 +880,15 @@ impl Reader<'_> {
         )?;
         Some(())
     }
+}
+
+/// Where an object's keys start down the trie of wanted paths.
+#[derive(Clone, Copy)]
+struct KeysStart {
+    /// The place after the object's path and `.`, if a wanted path goes on so.
+    place: Option<Place>,
+    /// A pattern's literal start ends with that `.`.
+    pattern_start: bool,
 }
 
 const NO_INTEREST: Interest = Interest {
@@ -963,6 +991,13 @@ impl Scanner {
     }
 }
 
+/// Whether `text` starts with `prefix`, by a byte loop: slice equality is a
+/// `memcmp` call in the wasm, dear for the few bytes of keys and words.
+#[inline(always)]
+fn starts_with(text: &[u8], prefix: &[u8]) -> bool {
+    text.len() >= prefix.len() && text.iter().zip(prefix).all(|(text, prefix)| text == prefix)
+}
+
 /// Decodes a JSON string body with escapes into `out`; `None` for a lone surrogate.
 fn decode(raw: &[u8], out: &mut String) -> Option<()> {
     let mut at = 0;
@@ -1000,7 +1035,7 @@ fn advance(
                 return Progress::Dead;
             };
             if key.len() < expected.len() {
-                return if expected.starts_with(key) {
+                return if starts_with(expected, key) {
                     Progress::InPrefix
                 } else {
                     Progress::Dead
@@ -1008,10 +1043,10 @@ fn advance(
             }
             // The path now reaches the literal start's end: run the
             // automaton on from there.
-            match key.strip_prefix(expected) {
-                Some(rest) => glob.feed(after_prefix, rest),
-                None => return Progress::Dead,
+            if !starts_with(key, expected) {
+                return Progress::Dead;
             }
+            glob.feed(after_prefix, key.get(expected.len()..).unwrap_or_default())
         }
     };
     if glob.is_dead(state) {

@@ -16,8 +16,8 @@
 #[derive(Debug)]
 pub struct Specials<'t> {
     text: &'t [u8],
-    /// The offset of the block `mask` describes (a multiple of 64), or
-    /// `usize::MAX` before the first search.
+    /// The offset of the block `mask` describes (a multiple of 64); before
+    /// the first search, [`NO_BLOCK`], which no position falls in.
     block: usize,
     /// Bit `i` set when `text[block + i]` is special (see [`special_mask`]).
     mask: u64,
@@ -25,21 +25,40 @@ pub struct Specials<'t> {
 
 const BLOCK: usize = 64;
 
+/// A block offset no position of a text lies in: `from - NO_BLOCK` wraps
+/// round to `from + 64`, never below [`BLOCK`].
+const NO_BLOCK: usize = usize::MAX - (BLOCK - 1);
+
 impl<'t> Specials<'t> {
     /// A cursor over `text`.
     pub fn new(text: &'t [u8]) -> Specials<'t> {
         Specials {
             text,
-            block: usize::MAX,
+            block: NO_BLOCK,
             mask: 0,
         }
     }
 
     /// The position of the first `"`, `\` or byte below 0x20 at or after `from`.
-    // Inlined: it runs for every string the lazy reader crosses, and the wasm's
-    // opt-level "s" does not inline it unasked (worst case +5–11% in wasm).
-    #[inline]
+    // Always inlined, and kept to a few instructions: it runs for every
+    // string the readers cross, and most strings end in the block they start
+    // in. Crossing to a later block is the rare, out-of-line part.
+    #[inline(always)]
     pub fn next(&mut self, from: usize) -> Option<usize> {
+        let offset = from.wrapping_sub(self.block);
+        if offset < BLOCK {
+            let mask = self.mask & (u64::MAX << offset);
+            if mask != 0 {
+                return Some(self.block + mask.trailing_zeros() as usize);
+            }
+        }
+        self.next_from_block_on(from)
+    }
+
+    /// [`Specials::next`] when the current block holds nothing at or after
+    /// `from`: the blocks from `from`'s on are classified until one does.
+    #[inline(never)]
+    fn next_from_block_on(&mut self, from: usize) -> Option<usize> {
         if from >= self.text.len() {
             return None;
         }

@@ -1,0 +1,53 @@
+// The worst case alone (every line a candidate the lazy reader must read),
+// several builds alternating in one Node process, for changes to the reader
+// too small to see through `compare.mjs`'s noise on a shared machine:
+// `node benches/worst-race.mjs [--rounds N] [--file mix] DIR...` (each DIR
+// holds a package's js/ and pkg/). Prints each build's best and median time
+// of `evaluateNdjson` over target/bench-data/worst.ndjson (or FILE.ndjson)
+// with the seed rule, as
+// a ratio to `JSON.parse` of the same lines measured in the same rounds, and
+// the median over rounds of its time against the first build's in the same
+// round (paired, so that load that comes and goes weighs on both alike).
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const argv = process.argv.slice(2);
+const roundsAt = argv.indexOf('--rounds');
+const rounds = roundsAt >= 0 ? Number(argv.splice(roundsAt, 2)[1]) : 60;
+const fileAt = argv.indexOf('--file');
+const file = fileAt >= 0 ? argv.splice(fileAt, 2)[1] : 'worst';
+const packages = argv.map((dir) => path.resolve(dir));
+const now = '2026-11-26T12:00:00Z';
+
+const buffer = readFileSync(path.join(root, 'target', 'bench-data', `${file}.ndjson`));
+const lines = buffer.toString('utf8').split('\n').filter((line) => line !== '');
+const runs = packages.map((dir) => {
+  const engine = new (require(path.join(dir, 'js', 'node.cjs')).Engine)({ now });
+  return () => engine.evaluateNdjson(buffer);
+});
+const parse = [];
+const times = runs.map(() => []);
+for (let round = 0; round < rounds; round++) {
+  let start = performance.now();
+  for (const line of lines) JSON.parse(line);
+  parse.push(performance.now() - start);
+  runs.forEach((run, index) => {
+    start = performance.now();
+    run();
+    times[index].push(performance.now() - start);
+  });
+}
+const best = (values) => Math.min(...values);
+const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+console.log(`${file}, evaluateNdjson, seed rule, ${rounds} rounds`);
+packages.forEach((dir, index) => {
+  console.log(
+    `  ${dir}: best ${(best(parse) / best(times[index])).toFixed(3)}x JSON.parse, ` +
+      `median ${(median(parse) / median(times[index])).toFixed(3)}x; ` +
+      `speed against the first build ${(1 / median(times[index].map((time, round) => time / times[0][round]))).toFixed(3)}`,
+  );
+});
