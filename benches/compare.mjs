@@ -4,7 +4,8 @@
 // after `npm run build`). For each build, on the bench data (run `npm run
 // bench` once to generate it): `evaluateNdjson` with the seed rule over the mix
 // and the worst case, with the 68 Azure rules over the mix (when the shared
-// corpus is present), and `evaluate(string)` line by line, each as a ratio to
+// corpus is present), with `validate: "candidates"` over ECS input (builds
+// that have the option), and `evaluate(string)` line by line, each as a ratio to
 // `JSON.parse` of the same lines measured in the same rounds. Best of 25 rounds.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,6 +28,7 @@ function race(lines, runs) {
     for (const line of lines) JSON.parse(line);
     parse = Math.min(parse, performance.now() - start);
     runs.forEach((run, index) => {
+      if (run === null) return;
       start = performance.now();
       run();
       best[index] = Math.min(best[index], performance.now() - start);
@@ -41,6 +43,18 @@ for (const file of ['mix', 'worst']) {
   const buffer = readFileSync(path.join(root, 'target', 'bench-data', `${file}.ndjson`));
   const lines = buffer.toString('utf8').split('\n').filter((line) => line !== '');
   const cases = [['evaluateNdjson, seed rule', (Engine) => { const engine = new Engine({ now }); return () => engine.evaluateNdjson(buffer); }]];
+  if (file === 'mix') {
+    cases.push(['evaluateNdjson, seed rule, input ecs, validate candidates', (Engine) => {
+      const engine = new Engine({ now, input: 'ecs' });
+      const options = { validate: 'candidates' };
+      try {
+        engine.evaluateNdjson('', options);
+      } catch {
+        return null; // a build without the option
+      }
+      return () => engine.evaluateNdjson(buffer, options);
+    }]);
+  }
   if (file === 'mix' && rules68 !== null) {
     cases.push(['evaluateNdjson, 68 rules', (Engine) => { const engine = new Engine({ now, rules: rules68 }); return () => engine.evaluateNdjson(buffer); }]);
   }
@@ -50,6 +64,7 @@ for (const file of ['mix', 'worst']) {
     const { parse, best } = race(lines, runs);
     console.log(`${file}, ${name} (JSON.parse ${(buffer.length / parse / 1e3).toFixed(0)} MB/s)`);
     packages.forEach((dir, index) => {
+      if (runs[index] === null) return console.log(`  ${dir}: not supported`);
       const megabytes = buffer.length / best[index] / 1e3;
       console.log(`  ${dir}: ${megabytes.toFixed(0)} MB/s, ${(parse / best[index]).toFixed(2)}x JSON.parse`);
     });
