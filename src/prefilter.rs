@@ -13,12 +13,15 @@
 //! A rule's condition is every narrow required term's literals (see
 //! [`LiteralCondition`]). The search for every rule's most selective
 //! literals is one pass over the text that looks up the four bytes at every
-//! few positions in a 64-kbit table of hashed 4-grams, each literal's
+//! few positions in a table of 64 K hashed 4-grams, each literal's
 //! least common ones by a static estimate of byte frequencies in logs
 //! (literals too short for the stride get a SIMD substring search each);
 //! only positions the table marks are checked against the literals, and
 //! only the rules whose first literals occur have their other literals
-//! searched for.
+//! searched for. A rule whose every narrow term has a literal too short to
+//! sample starts from a long literal of a broad field instead (see
+//! [`LiteralCondition`]'s `anchored`), so its short ones are searched for
+//! only in the events of its data set.
 
 use memchr::memmem;
 
@@ -75,12 +78,16 @@ impl Requirement {
 pub struct LiteralCondition {
     /// The most selective group first.
     groups: Vec<Vec<Vec<u8>>>,
+    /// The terms on broad fields left out of `groups`, the most selective
+    /// first: not worth checking, but a long one is a cheaper place to start
+    /// than a group of short literals (see [`LiteralCondition::anchored`]).
+    broad: Vec<Vec<Vec<u8>>>,
 }
 
 impl CompiledQuery {
     /// The literals the query's required terms need, or `None` when it has
     /// no required term a text search can decide. Terms on broad fields
-    /// are left out when there are others: their values are in most events
+    /// are kept apart when there are others: their values are in most events
     /// of a data set, so checking them costs more than it rejects.
     pub fn required_literals(&self) -> Option<LiteralCondition> {
         let mut requirements = requirements(&self.root.kind)?;
@@ -89,14 +96,18 @@ impl CompiledQuery {
             .iter()
             .take_while(|requirement| !requirement.is_broad())
             .count();
-        requirements.truncate(narrow.max(1));
-        let mut groups: Vec<Vec<Vec<u8>>> = Vec::new();
-        for requirement in requirements {
-            if !groups.contains(&requirement.literals) {
-                groups.push(requirement.literals);
+        let (mut groups, mut broad) = (Vec::new(), Vec::new());
+        for (index, requirement) in requirements.into_iter().enumerate() {
+            let kept = if index < narrow.max(1) {
+                &mut groups
+            } else {
+                &mut broad
+            };
+            if !kept.contains(&requirement.literals) {
+                kept.push(requirement.literals);
             }
         }
-        Some(LiteralCondition { groups })
+        Some(LiteralCondition { groups, broad })
     }
 }
 
@@ -266,18 +277,19 @@ impl Prefilter {
         let mut slash = false;
         let mut ready = Vec::new();
         for condition in conditions {
-            let mut groups = condition?
-                .groups
+            let groups: Vec<Vec<Vec<u8>>> = condition?
+                .anchored()?
                 .into_iter()
                 .map(without_superstrings)
-                .inspect(|group| slash |= group.iter().any(|literal| literal.contains(&b'/')));
-            // No group at all would be no requirement: every text may match.
-            let first = groups
-                .next()?
-                .into_iter()
-                .map(|literal| position_of(&mut patterns, literal))
+                .inspect(|group| slash |= group.iter().any(|literal| literal.contains(&b'/')))
                 .collect();
-            let rest = groups
+            let (first, rest) = groups.split_first()?;
+            let first = first
+                .iter()
+                .map(|literal| position_of(&mut patterns, literal.clone()))
+                .collect();
+            let rest = rest
+                .iter()
                 .map(|group| {
                     group
                         .iter()
@@ -330,6 +342,29 @@ impl Prefilter {
     }
 }
 
+impl LiteralCondition {
+    /// The groups to search for, the one to start with first: the most
+    /// selective, unless it has a literal too short for the shared pass to
+    /// sample (so a search of every text of its own) and a term on a broad
+    /// field has only long ones. Then that term comes first, and the short
+    /// literals are searched for only in texts that have it: a rule on
+    /// `azure.identity_protection` events with the action `Risky user`
+    /// costs nothing in a stream without those events. `None` without any
+    /// group (no requirement: every text may match).
+    fn anchored(self) -> Option<Vec<Vec<Vec<u8>>>> {
+        let all_long =
+            |group: &Vec<Vec<u8>>| group.iter().all(|literal| literal.len() >= SAMPLED_LENGTH);
+        let first = self.groups.first()?;
+        if all_long(first) {
+            return Some(self.groups);
+        }
+        let Some(broad) = self.broad.into_iter().find(all_long) else {
+            return Some(self.groups);
+        };
+        Some(std::iter::once(broad).chain(self.groups).collect())
+    }
+}
+
 /// A group's literals less those that hold another of them: a text with
 /// `kube-audit-admin` has `kube-audit`, so that one alone is as good a test.
 fn without_superstrings(group: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
@@ -378,7 +413,7 @@ fn position_of(patterns: &mut Vec<Vec<u8>>, literal: Vec<u8>) -> usize {
 /// Finds which of a set of byte strings occur in a text.
 ///
 /// With many patterns, the text is sampled: only the four bytes at every
-/// `stride`-th position are looked up, in a bit table of hashed 4-grams. A
+/// `stride`-th position are looked up, in a table of hashed 4-grams. A
 /// pattern puts there the grams at `stride` consecutive offsets of its own,
 /// so wherever it occurs one of them is at a sampled position; it chooses
 /// the offsets whose grams are rarest in logs (see [`gram_rarity`]), since
@@ -396,11 +431,12 @@ struct MultiSearch {
 #[derive(Clone, Debug)]
 struct GramTable {
     stride: usize,
-    /// One bit per slot (hashed gram) some anchor has.
-    bits: Box<[u64; TABLE_WORDS]>,
+    /// Whether some anchor has the slot (hashed gram). A byte a slot rather
+    /// than a bit (64 KB): the pass's lookup needs no shift and mask.
+    marked: Box<[bool; TABLE_SLOTS]>,
     /// The anchors, by slot.
     anchors: Vec<Anchor>,
-    /// Where each word of `bits` has its anchors: `anchors[starts[word]..starts[word + 1]]`.
+    /// Where each 64 slots have their anchors: `anchors[starts[word]..starts[word + 1]]`.
     starts: Box<[usize; TABLE_WORDS + 1]>,
 }
 
@@ -416,6 +452,9 @@ struct Anchor {
     pattern: std::sync::Arc<[u8]>,
 }
 
+/// The shortest pattern the table samples at its widest stride.
+const SAMPLED_LENGTH: usize = MAX_STRIDE + GRAM - 1;
+
 /// Up to this many patterns, separate SIMD searches beat one table pass.
 const FEW_PATTERNS: usize = 3;
 
@@ -428,7 +467,8 @@ const GRAM: usize = 4;
 
 /// The table has `1 << TABLE_BITS` slots.
 const TABLE_BITS: u32 = 16;
-const TABLE_WORDS: usize = 1 << (TABLE_BITS - 6);
+const TABLE_SLOTS: usize = 1 << TABLE_BITS;
+const TABLE_WORDS: usize = TABLE_SLOTS >> 6;
 
 /// The widest sampling stride: beyond it the table fills with the patterns'
 /// grams, and ever more of them common, faster than the pass gets shorter.
@@ -519,9 +559,9 @@ impl GramTable {
             }
         }
         anchors.sort_by_key(|anchor| anchor.slot);
-        let mut bits = Box::new([0u64; TABLE_WORDS]);
+        let mut marked = Box::new([false; TABLE_SLOTS]);
         for anchor in &anchors {
-            bits[anchor.slot >> 6] |= 1 << (anchor.slot & 63);
+            marked[anchor.slot] = true;
         }
         let mut starts = Box::new([0; TABLE_WORDS + 1]);
         for (word, start) in starts.iter_mut().enumerate() {
@@ -529,7 +569,7 @@ impl GramTable {
         }
         GramTable {
             stride,
-            bits,
+            marked,
             anchors,
             starts,
         }
@@ -541,9 +581,7 @@ impl GramTable {
         while let Some(&bytes) = text.get(at..).and_then(<[u8]>::first_chunk::<GRAM>) {
             let gram = u32::from_le_bytes(bytes);
             let slot = slot(gram);
-            if self.bits[slot >> 6] >> (slot & 63) & 1 != 0
-                && self.confirm(text, at, gram, slot, found)
-            {
+            if self.marked[slot] && self.confirm(text, at, gram, slot, found) {
                 return true;
             }
             at += self.stride;
@@ -709,6 +747,7 @@ mod tests {
                         .collect()
                 })
                 .collect(),
+            broad: Vec::new(),
         })
     }
 
@@ -915,6 +954,46 @@ mod tests {
     }
 
     #[test]
+    fn short_literals_are_searched_for_only_where_a_long_broad_one_is() {
+        let schema = Schema::builtin();
+        let query = "event.dataset:azure.identity_protection and event.action:\"Risky user\" and event.outcome:success";
+        let ast = crate::kql::parse(query).unwrap();
+        let compiled = CompiledQuery::compile(&ast, &schema, Timestamp(0)).unwrap();
+        let risky_user = compiled.required_literals().unwrap();
+        let risky = bytes_of(&["Risky user"]);
+        let protection = bytes_of(&["azure.identity_protection"]);
+        assert_eq!(risky_user.groups, std::slice::from_ref(&risky));
+        assert_eq!(risky_user.broad[0], protection);
+        assert_eq!(risky_user.clone().anchored().unwrap(), [protection, risky]);
+        // With the table (many rules) and without (one rule).
+        let others = [
+            "Add owner to application",
+            "Update role setting in PIM",
+            "Add service principal",
+        ]
+        .map(|literal| condition(&[&[literal]]));
+        let many = Prefilter::new([vec![Some(risky_user.clone())], others.to_vec()].concat());
+        let many = many.unwrap();
+        assert!(many.search.table.is_some());
+        for prefilter in [many, Prefilter::new(vec![Some(risky_user)]).unwrap()] {
+            assert!(prefilter.may_match(br#"{"d":"azure.identity_protection","a":"Risky user"}"#));
+            assert!(!prefilter.may_match(br#"{"d":"azure.signinlogs","a":"Risky user"}"#));
+            assert!(!prefilter.may_match(br#"{"d":"azure.identity_protection","a":"Risky"}"#));
+        }
+        // A long narrow literal, or a short broad one: nothing to gain.
+        let long = LiteralCondition {
+            groups: vec![bytes_of(&["Add owner to application"])],
+            broad: vec![bytes_of(&["azure.auditlogs"])],
+        };
+        assert_eq!(long.clone().anchored().unwrap(), long.groups);
+        let short_broad = LiteralCondition {
+            groups: vec![bytes_of(&["high"])],
+            broad: vec![bytes_of(&["azure.signinlogs", "o365.audit"])],
+        };
+        assert_eq!(short_broad.clone().anchored().unwrap(), short_broad.groups);
+    }
+
+    #[test]
     fn a_literal_holding_another_of_its_group_is_left_out() {
         let group = bytes_of(&[
             "kube-audit-admin",
@@ -934,7 +1013,11 @@ mod tests {
 
     #[test]
     fn a_condition_without_groups_lets_every_text_through() {
-        assert!(Prefilter::new(vec![Some(LiteralCondition { groups: Vec::new() })]).is_none());
+        assert!(Prefilter::new(vec![Some(LiteralCondition {
+            groups: Vec::new(),
+            broad: Vec::new(),
+        })])
+        .is_none());
     }
 
     fn bytes_of(patterns: &[&str]) -> Vec<Vec<u8>> {

@@ -4,7 +4,9 @@
 //! over every event of the rule cases, the bundled sample and the benchmark
 //! mix, as written, re-serialised and with their strings hidden behind `\u`
 //! and `\/` escapes, it must pass exactly the texts some rule's own prefilter
-//! passes, and so every event some rule matches.
+//! passes, and so every event some rule matches. Then the events some rule
+//! matches, shifted against the shared pass's sampling and mutated byte by
+//! byte: whatever a rule still matches, the prefilter must pass.
 #![cfg(not(target_arch = "wasm32"))]
 
 #[path = "common/cases.rs"]
@@ -127,5 +129,105 @@ fn the_prefilter_of_all_68_rules_agrees_with_each_rules_own() {
     assert!(
         passed > 1000 && texts - passed > 1000,
         "{passed} of {texts} pass"
+    );
+}
+
+/// Every event some rule matches, as text, with the rules.
+fn matched_events(queries: &[(String, CompiledQuery)]) -> Vec<String> {
+    events()
+        .into_iter()
+        .filter(|event| {
+            let value: Value = serde_json::from_str(event).expect("events are JSON");
+            queries
+                .iter()
+                .any(|(_, query)| query.matches(&JsonEvent(&value)))
+        })
+        .collect()
+}
+
+/// Whether some rule matches `text`, when it is a JSON object.
+fn some_rule_matches(queries: &[(String, CompiledQuery)], text: &str) -> bool {
+    let Ok(value @ Value::Object(_)) = serde_json::from_str::<Value>(text) else {
+        return false;
+    };
+    queries
+        .iter()
+        .any(|(_, query)| query.matches(&JsonEvent(&value)))
+}
+
+/// `text` (an object) with a first member whose string is `pad` bytes
+/// long: every literal after it moves by `pad` against the sampling.
+fn shifted(text: &str, pad: usize) -> String {
+    format!("{{\"pad\":\"{}\",{}", "x".repeat(pad), &text[1..])
+}
+
+/// A small deterministic generator (xorshift), so a failure can be replayed.
+struct Random(u64);
+
+impl Random {
+    fn below(&mut self, bound: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % bound as u64) as usize
+    }
+}
+
+/// `text` with one ASCII byte changed: its case flipped, removed, doubled or
+/// replaced by another printable byte.
+fn mutated(text: &str, random: &mut Random) -> Option<String> {
+    let mut bytes = text.as_bytes().to_vec();
+    let at = random.below(bytes.len());
+    if !bytes[at].is_ascii() {
+        return None;
+    }
+    match random.below(4) {
+        0 => bytes[at] ^= 0x20 * u8::from(bytes[at].is_ascii_alphabetic()),
+        1 => {
+            bytes.remove(at);
+        }
+        2 => bytes.insert(at, bytes[at]),
+        _ => bytes[at] = b' ' + random.below(95) as u8,
+    }
+    String::from_utf8(bytes).ok()
+}
+
+#[test]
+fn no_rule_matches_a_shifted_or_mutated_event_the_prefilter_rejects() {
+    let Some(queries) = corpus_queries() else {
+        eprintln!("SKIPPED: ../shared/corpus/detection-rules-azure is absent, so the 68 rules' prefilter was not checked");
+        return;
+    };
+    let all = Prefilter::new(
+        queries
+            .iter()
+            .map(|(_, query)| query.required_literals())
+            .collect(),
+    )
+    .expect("every rule has a literal condition");
+    let mut random = Random(0x9e37_79b9_7f4a_7c15);
+    let (mut still_matching, mut rejected) = (0, 0);
+    for event in matched_events(&queries) {
+        // Every offset against a stride of up to 8, twice over.
+        for pad in 0..16 {
+            let text = shifted(&event, pad);
+            assert!(all.may_match(text.as_bytes()), "rejected, shifted: {text}");
+        }
+        for _ in 0..24 {
+            let Some(text) = mutated(&event, &mut random) else {
+                continue;
+            };
+            if some_rule_matches(&queries, &text) {
+                still_matching += 1;
+                assert!(all.may_match(text.as_bytes()), "rejected, mutated: {text}");
+            } else {
+                rejected += usize::from(!all.may_match(text.as_bytes()));
+            }
+        }
+    }
+    // Mutations that keep a match, and some that break a literal.
+    assert!(
+        still_matching > 1000 && rejected > 10,
+        "{still_matching} still match, {rejected} rejected"
     );
 }
