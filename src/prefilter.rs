@@ -84,7 +84,9 @@ impl CompiledQuery {
     /// of a data set, so checking them costs more than it rejects.
     pub fn required_literals(&self) -> Option<LiteralCondition> {
         let mut requirements = requirements(&self.root.kind)?;
-        requirements.sort_by_key(|requirement| std::cmp::Reverse(requirement.selectivity()));
+        crate::sort::sort_by_key(&mut requirements, |requirement| {
+            std::cmp::Reverse(requirement.selectivity())
+        });
         let narrow = requirements
             .iter()
             .take_while(|requirement| !requirement.is_broad())
@@ -335,7 +337,7 @@ impl Prefilter {
 fn without_superstrings(group: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
     let mut kept: Vec<Vec<u8>> = Vec::new();
     let mut by_length = group;
-    by_length.sort_by_key(Vec::len);
+    crate::sort::sort_by_key(&mut by_length, Vec::len);
     for literal in by_length {
         if !kept
             .iter()
@@ -518,7 +520,7 @@ impl GramTable {
                 }
             }
         }
-        anchors.sort_by_key(|anchor| anchor.slot);
+        crate::sort::sort_by_key(&mut anchors, |anchor| anchor.slot);
         let mut bits = Box::new([0u64; TABLE_WORDS]);
         for anchor in &anchors {
             bits[anchor.slot >> 6] |= 1 << (anchor.slot & 63);
