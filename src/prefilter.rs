@@ -91,7 +91,9 @@ impl CompiledQuery {
     /// of a data set, so checking them costs more than it rejects.
     pub fn required_literals(&self) -> Option<LiteralCondition> {
         let mut requirements = requirements(&self.root.kind)?;
-        requirements.sort_by_key(|requirement| std::cmp::Reverse(requirement.selectivity()));
+        crate::sort::sort_by_key(&mut requirements, |requirement| {
+            std::cmp::Reverse(requirement.selectivity())
+        });
         let narrow = requirements
             .iter()
             .take_while(|requirement| !requirement.is_broad())
@@ -370,7 +372,7 @@ impl LiteralCondition {
 fn without_superstrings(group: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
     let mut kept: Vec<Vec<u8>> = Vec::new();
     let mut by_length = group;
-    by_length.sort_by_key(Vec::len);
+    crate::sort::sort_by_key(&mut by_length, Vec::len);
     for literal in by_length {
         if !kept
             .iter()
@@ -558,7 +560,7 @@ impl GramTable {
                 }
             }
         }
-        anchors.sort_by_key(|anchor| anchor.slot);
+        crate::sort::sort_by_key(&mut anchors, |anchor| anchor.slot);
         let mut marked = Box::new([false; TABLE_SLOTS]);
         for anchor in &anchors {
             marked[anchor.slot] = true;

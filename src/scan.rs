@@ -58,7 +58,7 @@ impl FieldSet {
         for query in queries {
             fields.add_matcher(&query.root)?;
         }
-        fields.exact.sort();
+        crate::sort::sort(&mut fields.exact);
         fields.exact.dedup();
         let mut unique: Vec<Glob> = Vec::new();
         for glob in fields.globs.drain(..) {
@@ -84,7 +84,7 @@ impl FieldSet {
     /// Adds a field read by other means than a query (the data stream fields).
     pub fn with_exact(mut self, path: &str) -> FieldSet {
         self.exact.push(path.as_bytes().into());
-        self.exact.sort();
+        crate::sort::sort(&mut self.exact);
         self.exact.dedup();
         self.index();
         self
@@ -229,7 +229,7 @@ impl PathTrie {
                 at = child as usize;
             }
             let mut children = builder.children[at].clone();
-            children.sort_unstable();
+            crate::sort::sort(&mut children);
             trie.nodes.push(TrieNode {
                 label,
                 length: trie.labels.len() as u32 - label,

@@ -34,7 +34,7 @@ pub fn overrides(rule: &Rule, event: &Value) -> Overrides {
 /// alert's copy of the mapping is sorted too).
 pub fn sorted_severity_mapping(rule: &Rule) -> Vec<SeverityMapping> {
     let mut mapping = rule.severity_mapping.clone();
-    mapping.sort_by_key(|entry| severity_rank(&entry.severity));
+    crate::sort::sort_by_key(&mut mapping, |entry| severity_rank(&entry.severity));
     mapping
 }
 

@@ -697,7 +697,7 @@ impl<'s> Compiler<'s> {
                 test.unwrap_or(Test::Never),
             ));
         }
-        declared.sort_by(|left, right| left.0.cmp(&right.0));
+        crate::sort::sort_by(&mut declared, |left, right| left.0.cmp(&right.0));
         let templates = self
             .schema
             .templates()

@@ -162,7 +162,7 @@ impl Builder<'_> {
     ) -> Result<Vec<Value>, Error> {
         let mut ordered = entries.to_vec();
         // A stable sort: entries that settle together keep their order.
-        ordered.sort_by_key(|entry| settle_order(entry));
+        crate::sort::sort_by_key(&mut ordered, |entry| settle_order(entry));
         ordered
             .into_iter()
             .map(|entry| self.clause(entry, parent))

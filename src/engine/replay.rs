@@ -197,9 +197,11 @@ impl Engine {
             let rule_replay = RuleReplay::new(self, compiled, events)?;
             rule_replay.run(span, position, &mut created, &mut replay)?;
         }
-        created.sort_by_key(|(time, position, sequence, _)| (*time, *position, *sequence));
+        crate::sort::sort_by_key(&mut created, |(time, position, sequence, _)| {
+            (*time, *position, *sequence)
+        });
         replay.alerts = created.into_iter().map(|(_, _, _, alert)| alert).collect();
-        replay.executions.sort_by(|a, b| a.time.cmp(&b.time));
+        crate::sort::sort_by(&mut replay.executions, |a, b| a.time.cmp(&b.time));
         Ok(replay)
     }
 }
@@ -273,7 +275,7 @@ impl<'a> RuleReplay<'a> {
                 });
             }
         }
-        matches.sort_by_key(Match::sort_key);
+        crate::sort::sort_by_key(&mut matches, Match::sort_key);
         Ok(RuleReplay {
             engine,
             compiled,

@@ -65,7 +65,9 @@ impl Engine {
             .iter()
             .map(|compiled| {
                 let mut gates = compiled.query.gates();
-                gates.sort_by_key(|gate| BROAD_FIELDS.contains(&gate.path.as_str()));
+                crate::sort::sort_by_key(&mut gates, |gate| {
+                    BROAD_FIELDS.contains(&gate.path.as_str())
+                });
                 (!gates.is_empty()).then(|| gates.into_iter().map(RequiredTerm::from).collect())
             })
             .collect::<Option<Vec<_>>>()?;

@@ -280,7 +280,7 @@ pub(crate) fn hash_map_order<'a>(keys: &[&'a String]) -> Vec<&'a String> {
         .enumerate()
         .map(|(insertion, key)| (hash_map_bucket(key, capacity), insertion, *key))
         .collect();
-    ordered.sort_unstable_by_key(|&(bucket, insertion, _)| (bucket, insertion));
+    crate::sort::sort_by_key(&mut ordered, |&(bucket, insertion, _)| (bucket, insertion));
     ordered.into_iter().map(|(_, _, key)| key).collect()
 }
 
