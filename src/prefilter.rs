@@ -13,7 +13,7 @@
 //! A rule's condition is every narrow required term's literals (see
 //! [`LiteralCondition`]). The search for every rule's most selective
 //! literals is one pass over the text that looks up the four bytes at every
-//! few positions in a table of 64 K hashed 4-grams, each literal's
+//! few positions in a 64-kbit table of hashed 4-grams, each literal's
 //! least common ones by a static estimate of byte frequencies in logs
 //! (literals too short for the stride get a SIMD substring search each);
 //! only positions the table marks are checked against the literals, and
@@ -415,7 +415,7 @@ fn position_of(patterns: &mut Vec<Vec<u8>>, literal: Vec<u8>) -> usize {
 /// Finds which of a set of byte strings occur in a text.
 ///
 /// With many patterns, the text is sampled: only the four bytes at every
-/// `stride`-th position are looked up, in a table of hashed 4-grams. A
+/// `stride`-th position are looked up, in a bit table of hashed 4-grams. A
 /// pattern puts there the grams at `stride` consecutive offsets of its own,
 /// so wherever it occurs one of them is at a sampled position; it chooses
 /// the offsets whose grams are rarest in logs (see [`gram_rarity`]), since
@@ -433,12 +433,11 @@ struct MultiSearch {
 #[derive(Clone, Debug)]
 struct GramTable {
     stride: usize,
-    /// Whether some anchor has the slot (hashed gram). A byte a slot rather
-    /// than a bit (64 KB): the pass's lookup needs no shift and mask.
-    marked: Box<[bool; TABLE_SLOTS]>,
+    /// One bit per slot (hashed gram) some anchor has.
+    bits: Box<[u64; TABLE_WORDS]>,
     /// The anchors, by slot.
     anchors: Vec<Anchor>,
-    /// Where each 64 slots have their anchors: `anchors[starts[word]..starts[word + 1]]`.
+    /// Where each word of `bits` has its anchors: `anchors[starts[word]..starts[word + 1]]`.
     starts: Box<[usize; TABLE_WORDS + 1]>,
 }
 
@@ -469,8 +468,7 @@ const GRAM: usize = 4;
 
 /// The table has `1 << TABLE_BITS` slots.
 const TABLE_BITS: u32 = 16;
-const TABLE_SLOTS: usize = 1 << TABLE_BITS;
-const TABLE_WORDS: usize = TABLE_SLOTS >> 6;
+const TABLE_WORDS: usize = 1 << (TABLE_BITS - 6);
 
 /// The widest sampling stride: beyond it the table fills with the patterns'
 /// grams, and ever more of them common, faster than the pass gets shorter.
@@ -561,9 +559,9 @@ impl GramTable {
             }
         }
         crate::sort::sort_by_key(&mut anchors, |anchor| anchor.slot);
-        let mut marked = Box::new([false; TABLE_SLOTS]);
+        let mut bits = Box::new([0u64; TABLE_WORDS]);
         for anchor in &anchors {
-            marked[anchor.slot] = true;
+            bits[anchor.slot >> 6] |= 1 << (anchor.slot & 63);
         }
         let mut starts = Box::new([0; TABLE_WORDS + 1]);
         for (word, start) in starts.iter_mut().enumerate() {
@@ -571,7 +569,7 @@ impl GramTable {
         }
         GramTable {
             stride,
-            marked,
+            bits,
             anchors,
             starts,
         }
@@ -583,7 +581,9 @@ impl GramTable {
         while let Some(&bytes) = text.get(at..).and_then(<[u8]>::first_chunk::<GRAM>) {
             let gram = u32::from_le_bytes(bytes);
             let slot = slot(gram);
-            if self.marked[slot] && self.confirm(text, at, gram, slot, found) {
+            if self.bits[slot >> 6] >> (slot & 63) & 1 != 0
+                && self.confirm(text, at, gram, slot, found)
+            {
                 return true;
             }
             at += self.stride;
