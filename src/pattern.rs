@@ -189,27 +189,27 @@ impl Glob {
     }
 
     /// The state after `bytes` when `state` is in the last segment after a
-    /// `*` and `bytes` are at least as long as it, found without stepping
-    /// through every byte (a reader feeds every key below a pattern's last
+    /// `*` and `bytes` are at least as long as it, found by stepping through
+    /// only the last of them (a reader feeds every key below a pattern's last
     /// `*`). That segment must end the text, wherever it starts: its state
     /// is the longest start of it that the text ends with, and no start of
-    /// it reaches back past `bytes`, so the state before does not count.
+    /// it reaches back past the segment's length, so neither the state
+    /// before nor the bytes before count. Stepping keeps it linear in the
+    /// segment (trying each start against the end would be quadratic).
     #[inline]
     fn after_in_last_segment(&self, state: GlobState, bytes: &[u8]) -> Option<GlobState> {
         let last = self.segments.len().checked_sub(1)?;
         if last == 0 || state.segment as usize != last {
             return None;
         }
-        let segment = &self.segments[last].bytes;
-        if bytes.len() < segment.len() {
-            return None;
-        }
-        let matched = (0..=segment.len())
-            .rev()
-            .find(|&length| ends_with(bytes, &segment[..length]))?;
+        let segment = &self.segments[last];
+        let tail = bytes.get(bytes.len().checked_sub(segment.bytes.len())?..)?;
+        let matched = tail
+            .iter()
+            .fold(0, |matched, &byte| segment.advance(matched, byte));
         Some(GlobState {
             segment: state.segment,
-            matched: matched as u32,
+            matched,
         })
     }
 
@@ -261,17 +261,6 @@ impl Glob {
             state
         }
     }
-}
-
-/// Whether `text` ends with `suffix`, compared from the end by a byte loop
-/// (slice equality is a `memcmp` call in the wasm, dear for a few bytes).
-fn ends_with(text: &[u8], suffix: &[u8]) -> bool {
-    text.len() >= suffix.len()
-        && text
-            .iter()
-            .rev()
-            .zip(suffix.iter().rev())
-            .all(|(text, suffix)| text == suffix)
 }
 
 impl std::fmt::Display for Glob {
