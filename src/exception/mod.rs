@@ -66,7 +66,6 @@
 //! ```
 
 mod compile;
-mod entry;
 pub mod load;
 
 use std::collections::BTreeMap;
@@ -110,38 +109,46 @@ pub enum Operator {
 }
 
 /// One condition of an exception item, in the Exceptions API's shape.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum Entry {
     /// `is` / `is not`: the field has this value.
     Match {
         /// The field.
+        #[serde(deserialize_with = "non_empty")]
         field: String,
         /// Included or excluded.
         operator: Operator,
         /// The value.
+        #[serde(deserialize_with = "non_empty")]
         value: String,
     },
     /// `is one of` / `is not one of`: the field has one of these values.
     MatchAny {
         /// The field.
+        #[serde(deserialize_with = "non_empty")]
         field: String,
         /// Included or excluded.
         operator: Operator,
         /// The values.
+        #[serde(deserialize_with = "non_empty_strings")]
         value: Vec<String>,
     },
     /// `matches` / `does not match`: a value fits the wildcard pattern.
     Wildcard {
         /// The field.
+        #[serde(deserialize_with = "non_empty")]
         field: String,
         /// Included or excluded.
         operator: Operator,
         /// The pattern: `*` any characters, `?` one, `\` escapes.
+        #[serde(deserialize_with = "non_empty")]
         value: String,
     },
     /// `exists` / `does not exist`.
     Exists {
         /// The field.
+        #[serde(deserialize_with = "non_empty")]
         field: String,
         /// Included or excluded.
         operator: Operator,
@@ -149,6 +156,7 @@ pub enum Entry {
     /// `is in list` / `is not in list`: a value is in a value list.
     List {
         /// The field.
+        #[serde(deserialize_with = "non_empty")]
         field: String,
         /// Included or excluded.
         operator: Operator,
@@ -158,8 +166,10 @@ pub enum Entry {
     /// Conditions that must all hold within one object of a nested field.
     Nested {
         /// The nested field's path.
+        #[serde(deserialize_with = "non_empty")]
         field: String,
         /// Inner `match`, `match_any` and `exists` entries, named relative to `field`.
+        #[serde(deserialize_with = "nested_entries")]
         entries: Vec<Entry>,
     },
 }
@@ -247,14 +257,6 @@ pub struct ExceptionListReference {
     pub namespace_type: NamespaceType,
 }
 
-/// Read by hand (see `entry.rs`): serde's derived reader for an internally
-/// tagged enum is several times larger.
-impl<'de> Deserialize<'de> for Entry {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Entry, D::Error> {
-        entry::entry(deserializer)
-    }
-}
-
 impl Display for Entry {
     /// The entry as Kibana's exception builder words it: `user.name is not "admin"`.
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
@@ -316,10 +318,37 @@ fn non_empty<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Er
     Ok(text)
 }
 
+fn non_empty_strings<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    let values = Vec::<String>::deserialize(deserializer)?;
+    if values.is_empty() || values.iter().any(|value| value.trim().is_empty()) {
+        return Err(serde::de::Error::custom(
+            "must be a list of values, none empty or only white space",
+        ));
+    }
+    Ok(values)
+}
+
 fn non_empty_entries<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Entry>, D::Error> {
     let entries = Vec::<Entry>::deserialize(deserializer)?;
     if entries.is_empty() {
         return Err(serde::de::Error::custom("an item needs at least one entry"));
+    }
+    Ok(entries)
+}
+
+/// Kibana's `nonEmptyNestedEntriesArray`: `match`, `match_any` and `exists` only.
+fn nested_entries<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Entry>, D::Error> {
+    let entries = non_empty_entries(deserializer)?;
+    let allowed = |entry: &Entry| {
+        matches!(
+            entry,
+            Entry::Match { .. } | Entry::MatchAny { .. } | Entry::Exists { .. }
+        )
+    };
+    if !entries.iter().all(allowed) {
+        return Err(serde::de::Error::custom(
+            "a nested entry may only hold match, match_any and exists entries",
+        ));
     }
     Ok(entries)
 }
