@@ -54,7 +54,7 @@ pub mod rule;
 pub mod rule_tests;
 pub mod scan;
 pub mod schema;
-pub mod sort;
+pub(crate) mod sort;
 pub mod span;
 pub mod time;
 #[cfg(feature = "wasm")]

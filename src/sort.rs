@@ -1,4 +1,5 @@
-//! One stable sort shared by every call site that is not on a hot path.
+//! One stable sort shared by every call site that is not on a hot path and
+//! sorts few items (rules, gates, literals; not lists that grow with the input).
 //!
 //! Why not `slice::sort_by`: the standard library's sorts are generic over
 //! the element and the comparison, so each call site gets its own copy of

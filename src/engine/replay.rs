@@ -197,9 +197,10 @@ impl Engine {
             let rule_replay = RuleReplay::new(self, compiled, events)?;
             rule_replay.run(span, position, &mut created, &mut replay)?;
         }
-        crate::sort::sort_by_key(&mut created, |(time, position, sequence, _)| {
-            (*time, *position, *sequence)
-        });
+        // The standard sort for the lists that grow with the input (alerts
+        // here, matches below): `crate::sort` is small but tens of times
+        // slower on 100,000 items.
+        created.sort_by_key(|(time, position, sequence, _)| (*time, *position, *sequence));
         replay.alerts = created.into_iter().map(|(_, _, _, alert)| alert).collect();
         crate::sort::sort_by(&mut replay.executions, |a, b| a.time.cmp(&b.time));
         Ok(replay)
@@ -275,7 +276,7 @@ impl<'a> RuleReplay<'a> {
                 });
             }
         }
-        crate::sort::sort_by_key(&mut matches, Match::sort_key);
+        matches.sort_by_key(Match::sort_key);
         Ok(RuleReplay {
             engine,
             compiled,
