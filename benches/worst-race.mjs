@@ -2,12 +2,13 @@
 // several builds alternating in one Node process, for changes to the reader
 // too small to see through `compare.mjs`'s noise on a shared machine:
 // `node benches/worst-race.mjs [--rounds N] [--file mix] DIR...` (each DIR
-// holds a package's js/ and pkg/). Prints each build's best and median time
-// of `evaluateNdjson` over target/bench-data/worst.ndjson (or FILE.ndjson)
-// with the seed rule, as
-// a ratio to `JSON.parse` of the same lines measured in the same rounds, and
-// the median over rounds of its time against the first build's in the same
-// round (paired, so that load that comes and goes weighs on both alike).
+// holds a package's js/ and pkg/). Prints, for `evaluateNdjson` with the
+// seed rule over target/bench-data/worst.ndjson (or FILE.ndjson), each
+// build's speed against `JSON.parse` of the same lines in the same rounds
+// (its time over the build's best and median time: higher is faster), and
+// its speed against the first build's, the median over rounds of the ratio
+// of their times in each round (paired, so that load that comes and goes
+// weighs on both alike).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -18,6 +19,7 @@ const require = createRequire(import.meta.url);
 const argv = process.argv.slice(2);
 const roundsAt = argv.indexOf('--rounds');
 const rounds = roundsAt >= 0 ? Number(argv.splice(roundsAt, 2)[1]) : 60;
+if (!(rounds >= 1)) throw new Error('--rounds needs a number of rounds, at least 1');
 const fileAt = argv.indexOf('--file');
 const file = fileAt >= 0 ? argv.splice(fileAt, 2)[1] : 'worst';
 const packages = argv.map((dir) => path.resolve(dir));
