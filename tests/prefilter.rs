@@ -79,6 +79,17 @@ fn events() -> Vec<String> {
     events
 }
 
+/// One prefilter for all of `queries`, as an engine of them builds it.
+fn one_prefilter(queries: &[(String, CompiledQuery)]) -> Prefilter {
+    Prefilter::new(
+        queries
+            .iter()
+            .map(|(_, query)| query.required_literals())
+            .collect(),
+    )
+    .expect("every rule has a literal condition")
+}
+
 #[test]
 fn the_prefilter_of_all_68_rules_agrees_with_each_rules_own() {
     let Some(queries) = corpus_queries() else {
@@ -86,13 +97,7 @@ fn the_prefilter_of_all_68_rules_agrees_with_each_rules_own() {
         return;
     };
     assert_eq!(queries.len(), 68);
-    let all = Prefilter::new(
-        queries
-            .iter()
-            .map(|(_, query)| query.required_literals())
-            .collect(),
-    )
-    .expect("every rule has a literal condition");
+    let all = one_prefilter(&queries);
     let each: Vec<Prefilter> = queries
         .iter()
         .map(|(_, query)| Prefilter::new(vec![query.required_literals()]).unwrap())
@@ -198,13 +203,7 @@ fn no_rule_matches_a_shifted_or_mutated_event_the_prefilter_rejects() {
         eprintln!("SKIPPED: ../shared/corpus/detection-rules-azure is absent, so the 68 rules' prefilter was not checked");
         return;
     };
-    let all = Prefilter::new(
-        queries
-            .iter()
-            .map(|(_, query)| query.required_literals())
-            .collect(),
-    )
-    .expect("every rule has a literal condition");
+    let all = one_prefilter(&queries);
     let mut random = Random(0x9e37_79b9_7f4a_7c15);
     let (mut still_matching, mut rejected) = (0, 0);
     for event in matched_events(&queries) {
