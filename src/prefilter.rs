@@ -78,9 +78,9 @@ impl Requirement {
 pub struct LiteralCondition {
     /// The most selective group first.
     groups: Vec<Vec<Vec<u8>>>,
-    /// The terms on broad fields left out of `groups`, the most selective
-    /// first: not worth checking, but a long one is a cheaper place to start
-    /// than a group of short literals (see [`LiteralCondition::anchored`]).
+    /// The terms on broad fields left out of `groups`, in the query's order:
+    /// not worth checking, but a long one is a cheaper place to start than a
+    /// group of short literals (see [`LiteralCondition::anchored`]).
     broad: Vec<Vec<Vec<u8>>>,
 }
 
@@ -279,19 +279,18 @@ impl Prefilter {
         let mut slash = false;
         let mut ready = Vec::new();
         for condition in conditions {
-            let groups: Vec<Vec<Vec<u8>>> = condition?
+            let mut groups = condition?
                 .anchored()?
                 .into_iter()
                 .map(without_superstrings)
-                .inspect(|group| slash |= group.iter().any(|literal| literal.contains(&b'/')))
+                .inspect(|group| slash |= group.iter().any(|literal| literal.contains(&b'/')));
+            // `anchored` has a group, or there is no requirement.
+            let first = groups
+                .next()?
+                .into_iter()
+                .map(|literal| position_of(&mut patterns, literal))
                 .collect();
-            let (first, rest) = groups.split_first()?;
-            let first = first
-                .iter()
-                .map(|literal| position_of(&mut patterns, literal.clone()))
-                .collect();
-            let rest = rest
-                .iter()
+            let rest = groups
                 .map(|group| {
                     group
                         .iter()
