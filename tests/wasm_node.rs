@@ -3,6 +3,8 @@
 
 #[path = "common/cases.rs"]
 mod cases;
+#[path = "outline_differential.rs"]
+mod outline_differential;
 #[path = "outline_utf8.rs"]
 mod outline_utf8;
 #[path = "common/wasm_api.rs"]

@@ -1,0 +1,372 @@
+//! The structure check of unread lines (`scan::outline_bytes`,
+//! `scan::outline_object`) against serde_json on generated lines: valid
+//! objects of every shape (minified and spaced, escapes, characters outside
+//! ASCII, nesting at the depth limit, strings across many 64-byte blocks)
+//! and the same objects corrupted one byte at a time where the grammar
+//! cares most (brackets, separators, quotes, backslashes, control
+//! characters, bytes from 0x80 up). A line the check passes is counted as
+//! an event unparsed, so it must pass exactly what serde_json reads as one
+//! object no deeper than `MAX_DEPTH`; the lazy reader, which skips values
+//! string by string, must agree too. Run natively and, through
+//! tests/wasm_node.rs, in WebAssembly, whose block classification (simd128)
+//! is other code.
+
+use kql_detect::scan::MAX_DEPTH;
+use kql_detect::scan::{outline_bytes, outline_object, FieldSet, KeyWatch, Outline, Scanner};
+use serde::Deserialize;
+use serde_json::Value;
+
+/// Lines generated: a few seconds in WebAssembly under Node, more natively.
+#[cfg(target_arch = "wasm32")]
+const OBJECTS: usize = 150;
+#[cfg(not(target_arch = "wasm32"))]
+const OBJECTS: usize = 1500;
+
+/// Corruptions of each generated object.
+const MUTATIONS: usize = 24;
+
+const WATCH: KeyWatch<'static> = KeyWatch {
+    keys: &["records", "k"],
+    prefixes: &["@odata."],
+};
+
+/// splitmix64: deterministic, so a failure names a line that fails again.
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut mixed = self.0;
+        mixed = (mixed ^ mixed >> 30).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        mixed = (mixed ^ mixed >> 27).wrapping_mul(0x94D0_49BB_1331_11EB);
+        mixed ^ mixed >> 31
+    }
+
+    fn below(&mut self, bound: usize) -> usize {
+        (self.next() % bound as u64) as usize
+    }
+
+    fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// Writes JSON text; `spaced` puts whitespace between tokens.
+struct Writer<'r> {
+    random: &'r mut Random,
+    text: Vec<u8>,
+    spaced: bool,
+}
+
+impl Writer<'_> {
+    fn gap(&mut self) {
+        if self.spaced && self.random.chance(40) {
+            let gaps: [&[u8]; 5] = [b" ", b"  ", b"\t", b"\r\n", b"\n "];
+            let gap = *self.random.pick(&gaps);
+            self.text.extend_from_slice(gap);
+        }
+    }
+
+    fn object(&mut self, depth: usize) {
+        self.text.push(b'{');
+        let members = self.random.below(if depth > 3 { 3 } else { 7 });
+        for index in 0..members {
+            if index > 0 {
+                self.gap();
+                self.text.push(b',');
+            }
+            self.gap();
+            self.string(true);
+            self.gap();
+            self.text.push(b':');
+            self.gap();
+            self.value(depth + 1);
+        }
+        self.gap();
+        self.text.push(b'}');
+    }
+
+    fn array(&mut self, depth: usize) {
+        self.text.push(b'[');
+        let items = self.random.below(if depth > 3 { 3 } else { 6 });
+        for index in 0..items {
+            if index > 0 {
+                self.gap();
+                self.text.push(b',');
+            }
+            self.gap();
+            self.value(depth + 1);
+        }
+        self.gap();
+        self.text.push(b']');
+    }
+
+    fn value(&mut self, depth: usize) {
+        match self.random.below(if depth > 5 { 6 } else { 9 }) {
+            0 | 1 => self.string(false),
+            2 => self.number(),
+            3 => {
+                let literals: [&[u8]; 3] = [b"true", b"false", b"null"];
+                let literal = *self.random.pick(&literals);
+                self.text.extend_from_slice(literal);
+            }
+            4 | 5 => self.number(),
+            6 => self.array(depth),
+            _ => self.object(depth),
+        }
+    }
+
+    fn string(&mut self, key: bool) {
+        self.text.push(b'"');
+        if key && self.random.chance(15) {
+            let watched = ["records", "k", "@odata.context", "record", "kk"];
+            let name = *self.random.pick(&watched);
+            self.text.extend_from_slice(name.as_bytes());
+        } else {
+            // Now and then long, to cross blocks inside the string.
+            let length = if self.random.chance(10) {
+                40 + self.random.below(150)
+            } else {
+                self.random.below(12)
+            };
+            for _ in 0..length {
+                self.character();
+            }
+        }
+        self.text.push(b'"');
+    }
+
+    fn character(&mut self) {
+        let pieces: [&[u8]; 22] = [
+            b"\\\"",
+            b"\\\\",
+            b"\\/",
+            b"\\b",
+            b"\\f",
+            b"\\n",
+            b"\\r",
+            b"\\t",
+            b"\\u00e9",
+            b"\\u0000",
+            b"\\ud83d\\ude00",
+            b"\\uDBFF\\uDFFF",
+            "é".as_bytes(),
+            "€".as_bytes(),
+            "😀".as_bytes(),
+            b" ",
+            b"{",
+            b"}",
+            b"[",
+            b":",
+            b",",
+            b"'",
+        ];
+        if self.random.chance(30) {
+            let piece = *self.random.pick(&pieces);
+            self.text.extend_from_slice(piece);
+        } else {
+            let letter = b'a' + self.random.below(26) as u8;
+            self.text.push(letter);
+        }
+    }
+
+    fn number(&mut self) {
+        let mut number = String::new();
+        if self.random.chance(30) {
+            number.push('-');
+        }
+        if self.random.chance(20) {
+            number.push('0');
+        } else {
+            number.push_str(&(1 + self.random.below(99_999)).to_string());
+        }
+        if self.random.chance(30) {
+            number.push_str(&format!(".{}", self.random.below(1000)));
+        }
+        if self.random.chance(20) {
+            let signs = ["", "+", "-"];
+            let exponent = *self.random.pick(&["e", "E"]);
+            let sign = *self.random.pick(&signs);
+            number.push_str(&format!("{exponent}{sign}{}", self.random.below(400)));
+        }
+        self.text.extend_from_slice(number.as_bytes());
+    }
+}
+
+/// A valid object: generated members, or nesting near the depth limit.
+fn object(random: &mut Random) -> Vec<u8> {
+    let spaced = random.chance(50);
+    let mut writer = Writer {
+        random,
+        text: Vec::new(),
+        spaced,
+    };
+    if writer.random.chance(8) {
+        // One level either side of the limit, and both sides of a block edge.
+        let depth = MAX_DEPTH - 3 + writer.random.below(5);
+        let pad = "p".repeat(writer.random.below(70));
+        writer
+            .text
+            .extend_from_slice(format!("{{\"{pad}\":").as_bytes());
+        for level in 1..depth {
+            let open = if level % 3 == 0 { "{\"o\":" } else { "[" };
+            writer.text.extend_from_slice(open.as_bytes());
+        }
+        writer.value(MAX_DEPTH);
+        for level in (1..depth).rev() {
+            writer.text.push(if level % 3 == 0 { b'}' } else { b']' });
+            if writer.random.chance(10) {
+                writer.text.extend_from_slice(b",1");
+            }
+        }
+        writer.text.push(b'}');
+    } else {
+        writer.gap();
+        writer.object(0);
+        writer.gap();
+    }
+    writer.text
+}
+
+/// The bytes a corruption puts in: what JSON's structure turns on.
+const INSERTS: [u8; 24] = [
+    b'{', b'}', b'[', b']', b':', b',', b'"', b'\\', b' ', b'\t', b'\n', b'\r', 0x00, 0x1F, 0x7F,
+    0x80, 0xC3, 0xFF, b'0', b'-', b'.', b'e', b'u', b'n',
+];
+
+/// Whether `byte` is of the kind a corruption aims at first.
+fn sensitive(byte: u8) -> bool {
+    matches!(
+        byte,
+        b'{' | b'}' | b'[' | b']' | b':' | b',' | b'"' | b'\\' | 0..=0x1F | 0x80..
+    )
+}
+
+/// `line` with one byte deleted, inserted or replaced, at a position whose
+/// byte is structural, a quote, a backslash, a control character or non-ASCII
+/// most of the time.
+fn corrupted(random: &mut Random, line: &[u8]) -> Vec<u8> {
+    let mut line = line.to_vec();
+    let sensitive_positions: Vec<usize> =
+        (0..line.len()).filter(|&at| sensitive(line[at])).collect();
+    let at = if !sensitive_positions.is_empty() && random.chance(80) {
+        *random.pick(&sensitive_positions)
+    } else {
+        random.below(line.len() + 1)
+    };
+    let byte = *random.pick(&INSERTS);
+    match random.below(3) {
+        0 if at < line.len() => {
+            line.remove(at);
+        }
+        1 if at < line.len() => line[at] = byte,
+        _ => line.insert(at, byte),
+    }
+    line
+}
+
+/// Containers nested in `value`, itself included.
+fn depth(value: &Value) -> usize {
+    match value {
+        Value::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
+        Value::Object(members) => 1 + members.values().map(depth).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// serde_json's verdict, as the full path reads a line: one object, here no
+/// deeper than the check allows.
+fn parses_as_object(line: &[u8]) -> bool {
+    let mut deserializer = serde_json::Deserializer::from_slice(line);
+    deserializer.disable_recursion_limit();
+    Value::deserialize(&mut deserializer)
+        .and_then(|value| deserializer.end().map(|()| value))
+        .is_ok_and(|value| value.is_object() && depth(&value) <= MAX_DEPTH)
+}
+
+/// The outline of a line serde_json reads, found by walking its raw text
+/// string by string: whether a top-level key (raw, as written) is watched,
+/// and whether a string's first raw byte may start JSON text.
+fn expected_outline(line: &[u8]) -> Outline {
+    let mut outline = Outline::default();
+    let mut depth = 0usize;
+    let mut at = 0;
+    while at < line.len() {
+        match line[at] {
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth -= 1,
+            b'"' => {
+                let start = at + 1;
+                let mut end = start;
+                while line[end] != b'"' {
+                    end += if line[end] == b'\\' { 2 } else { 1 };
+                }
+                let contents = &line[start..end];
+                let next = line[end + 1..]
+                    .iter()
+                    .find(|byte| !byte.is_ascii_whitespace());
+                if depth == 1 && next == Some(&b':') && WATCH.covers(contents) {
+                    outline.saw_watched_key = true;
+                }
+                if let Some(&first) = contents.first() {
+                    outline.may_embed_json |= matches!(first, b'{' | b'\\' | b' ' | 0x80..);
+                }
+                at = end;
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    outline
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn the_structure_check_agrees_with_serde_json_on_generated_lines() {
+    let mut random = Random(0x6b71_6c2d_6465_7465);
+    let field_sets = [
+        FieldSet::default(),
+        FieldSet::default().with_exact("k").with_exact("records"),
+    ];
+    let mut scanner = Scanner::default();
+    let (mut accepted, mut refused, mut not_utf8, mut deep, mut long) = (0, 0, 0, 0, 0);
+    for _ in 0..OBJECTS {
+        let valid = object(&mut random);
+        let mut lines = vec![valid.clone()];
+        lines.extend((0..MUTATIONS).map(|_| corrupted(&mut random, &valid)));
+        for line in lines {
+            let shown = String::from_utf8_lossy(&line);
+            let expected = parses_as_object(&line).then(|| expected_outline(&line));
+            assert_eq!(outline_bytes(&line, &WATCH), expected, "{shown}");
+            match std::str::from_utf8(&line) {
+                Ok(text) => {
+                    assert_eq!(outline_object(text, &WATCH), expected, "{shown}");
+                    for fields in &field_sets {
+                        let read = scanner.scan(text, fields).is_some();
+                        assert_eq!(read, expected.is_some(), "lazy reader: {shown}");
+                    }
+                }
+                Err(_) => not_utf8 += 1,
+            }
+            match expected {
+                Some(_) => accepted += 1,
+                None => refused += 1,
+            }
+            deep += usize::from(line.iter().filter(|&&byte| byte == b'[').count() > 60);
+            long += usize::from(line.len() > 8 * 64);
+        }
+    }
+    let lines = OBJECTS * (MUTATIONS + 1);
+    assert!(
+        accepted > lines / 5 && refused > lines / 2 && not_utf8 > lines / 50,
+        "{accepted} accepted, {refused} refused, {not_utf8} not UTF-8"
+    );
+    assert!(
+        deep > OBJECTS / 20 && long > OBJECTS / 10,
+        "{deep} deep, {long} long"
+    );
+}
