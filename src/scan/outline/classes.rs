@@ -25,9 +25,11 @@ pub struct Classes {
     pub visible: u64,
     /// `{ } [ ] : ,`
     pub structural: u64,
-    /// `:` and `,`: what a token directly after a string or a scalar may be
-    /// checked with (see `tokens`).
+    /// `:` and `,`: what a token directly after a string, a scalar or a
+    /// closing bracket may be checked with (see `tokens`).
     pub separator: u64,
+    /// `}` and `]`.
+    pub closing: u64,
     /// `{`, a space, `\\` or a byte of a multi-byte character: a string that
     /// starts with one may hold JSON text (the other whitespace JSON allows
     /// before a `{` cannot stand raw in a string).
@@ -45,7 +47,10 @@ pub const BLOCK: usize = 64;
 /// `may_open_json`, and only a string opening at the last byte, which never
 /// closes, could start with one).
 pub fn classify_at(bytes: &[u8], from: usize) -> Classes {
-    match bytes.get(from..from + BLOCK) {
+    match bytes
+        .get(from..from + BLOCK)
+        .and_then(|block| block.try_into().ok())
+    {
         Some(block) => classify(block),
         None => {
             let mut padded = [b' '; BLOCK];
@@ -56,53 +61,113 @@ pub fn classify_at(bytes: &[u8], from: usize) -> Classes {
     }
 }
 
-/// The classes of a 64-byte block.
+/// The classes of a 64-byte block, its four vectors written out one by one
+/// (a loop ORing each vector's bits into the fields kept them in memory and
+/// cost more than the compares) and each class's four bitmasks combined
+/// directly.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-fn classify(block: &[u8]) -> Classes {
+fn classify(block: &[u8; BLOCK]) -> Classes {
     use core::arch::wasm32::{
-        i8x16, i8x16_lt, u64x2, u8x16_bitmask, u8x16_eq, u8x16_gt, u8x16_lt, u8x16_splat,
-        u8x16_swizzle, v128, v128_or,
+        i8x16, u8x16_eq, u8x16_lt, u8x16_min, u8x16_splat, u8x16_swizzle, v128_any_true, v128_or,
     };
-    let quote = u8x16_splat(b'"');
-    let backslash = u8x16_splat(b'\\');
-    let space = u8x16_splat(b' ');
-    let case_bit = u8x16_splat(0x20);
-    let (open, close) = (u8x16_splat(b'{'), u8x16_splat(b'}'));
-    let (colon, comma) = (u8x16_splat(b':'), u8x16_splat(b','));
-    let zero = u8x16_splat(0);
-    // Indexed by the byte itself: bytes 16 and up read 0 (swizzle's rule).
-    let line_space_table = i8x16(0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, 0, 0, -1, 0, 0);
-    let mut classes = Classes::default();
-    let mut words = block.chunks_exact(8).map(le_word);
-    for index in 0..BLOCK / 16 {
-        let (low, high) = (words.next().unwrap_or(0), words.next().unwrap_or(0));
-        let vector: v128 = u64x2(low, high);
-        // `|0x20` maps `[` onto `{` and `]` onto `}` and no other byte onto either.
-        let folded = v128_or(vector, case_bit);
-        let separator = v128_or(u8x16_eq(vector, colon), u8x16_eq(vector, comma));
-        let structural = v128_or(
-            v128_or(u8x16_eq(folded, open), u8x16_eq(folded, close)),
-            separator,
-        );
-        let shift = 16 * index;
-        let bits = |mask: v128| u64::from(u8x16_bitmask(mask)) << shift;
-        classes.quote |= bits(u8x16_eq(vector, quote));
-        classes.backslash |= bits(u8x16_eq(vector, backslash));
-        classes.control |= bits(u8x16_lt(vector, space));
-        classes.line_space |= bits(u8x16_swizzle(line_space_table, vector));
-        classes.visible |= bits(u8x16_gt(vector, space));
-        classes.structural |= bits(structural);
-        classes.separator |= bits(separator);
-        let may_open_json = v128_or(
-            v128_or(u8x16_eq(vector, open), u8x16_eq(vector, space)),
-            // Signed: bytes from 0x80 up.
-            v128_or(i8x16_lt(vector, zero), u8x16_eq(vector, backslash)),
-        );
-        classes.may_open_json |= bits(may_open_json);
-        // Signed: bytes from 0x80 up.
-        classes.non_ascii |= u8x16_bitmask(vector) != 0;
+    let vectors = [
+        vector_at(block, 0),
+        vector_at(block, 16),
+        vector_at(block, 32),
+        vector_at(block, 48),
+    ];
+    let equal = |byte: u8| each(&vectors, |vector| u8x16_eq(vector, u8x16_splat(byte)));
+    let space = plane(&equal(b' '));
+    let backslash = plane(&equal(b'\\'));
+    // Signed bytes: the bitmask of the bytes themselves marks those from 0x80 up.
+    let high = plane(&vectors);
+    // `|0x20` maps `[` onto `{` and `]` onto `}` and no other byte onto either.
+    let folded = each(&vectors, |vector| v128_or(vector, u8x16_splat(0x20)));
+    let closing = each(&folded, |vector| u8x16_eq(vector, u8x16_splat(b'}')));
+    let opening = each(&folded, |vector| u8x16_eq(vector, u8x16_splat(b'{')));
+    let separator = either(&equal(b':'), &equal(b','));
+    let structural = either(&either(&opening, &closing), &separator);
+    // Control characters are rare: the smallest byte of the four vectors
+    // tells that a block has none without taking out their planes.
+    let lowest = u8x16_min(
+        u8x16_min(vectors[0], vectors[1]),
+        u8x16_min(vectors[2], vectors[3]),
+    );
+    let (control, line_space) = if v128_any_true(u8x16_lt(lowest, u8x16_splat(b' '))) {
+        // Indexed by the byte itself: bytes 16 and up read 0 (swizzle's rule).
+        let table = i8x16(0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, 0, 0, -1, 0, 0);
+        (
+            plane(&each(&vectors, |vector| {
+                u8x16_lt(vector, u8x16_splat(b' '))
+            })),
+            plane(&each(&vectors, |vector| u8x16_swizzle(table, vector))),
+        )
+    } else {
+        (0, 0)
+    };
+    Classes {
+        quote: plane(&equal(b'"')),
+        backslash,
+        control,
+        line_space,
+        visible: !(space | control),
+        structural: plane(&structural),
+        separator: plane(&separator),
+        closing: plane(&closing),
+        may_open_json: plane(&equal(b'{')) | space | backslash | high,
+        non_ascii: high != 0,
     }
-    classes
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+type Vectors = [core::arch::wasm32::v128; 4];
+
+/// The 16 bytes from `at` as a vector, read as two words (the crate forbids
+/// the `unsafe` of a vector load).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+fn vector_at(block: &[u8; BLOCK], at: usize) -> core::arch::wasm32::v128 {
+    core::arch::wasm32::u64x2(
+        le_word(&block[at..at + 8]),
+        le_word(&block[at + 8..at + 16]),
+    )
+}
+
+/// `class` of each of the four vectors.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+fn each(
+    vectors: &Vectors,
+    class: impl Fn(core::arch::wasm32::v128) -> core::arch::wasm32::v128,
+) -> Vectors {
+    [
+        class(vectors[0]),
+        class(vectors[1]),
+        class(vectors[2]),
+        class(vectors[3]),
+    ]
+}
+
+/// The union of two classes' masks, vector by vector.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+fn either(one: &Vectors, other: &Vectors) -> Vectors {
+    use core::arch::wasm32::v128_or;
+    [
+        v128_or(one[0], other[0]),
+        v128_or(one[1], other[1]),
+        v128_or(one[2], other[2]),
+        v128_or(one[3], other[3]),
+    ]
+}
+
+/// The four vectors' masks as one bit per byte of the block.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+fn plane(masks: &Vectors) -> u64 {
+    use core::arch::wasm32::u8x16_bitmask;
+    let bits = |index: usize| u64::from(u8x16_bitmask(masks[index])) << (16 * index);
+    bits(0) | bits(1) | bits(2) | bits(3)
 }
 
 /// The classes of a 64-byte block, without SIMD: first one byte of class
@@ -110,7 +175,7 @@ fn classify(block: &[u8]) -> Classes {
 /// class's bit taken out of eight such bytes at a time. One pass over the
 /// block instead of one per class.
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-fn classify(block: &[u8]) -> Classes {
+fn classify(block: &[u8; BLOCK]) -> Classes {
     let mut kinds = [0u8; BLOCK];
     for (kind, &byte) in kinds.iter_mut().zip(block) {
         *kind = kind_of(byte);
@@ -130,17 +195,36 @@ fn classify(block: &[u8]) -> Classes {
     let high_bits = block
         .chunks_exact(8)
         .fold(0, |high, eight| high | le_word(eight));
+    let control = plane(CONTROL);
     Classes {
         non_ascii: high_bits & 0x8080_8080_8080_8080 != 0,
         quote: plane(QUOTE),
         backslash: plane(BACKSLASH),
-        control: plane(CONTROL),
-        line_space: plane(LINE_SPACE),
+        control,
+        line_space: line_space(block, control),
         visible: plane(VISIBLE),
         structural: plane(STRUCTURAL),
         separator: plane(SEPARATOR),
+        closing: plane(CLOSING),
         may_open_json: plane(MAY_OPEN_JSON),
     }
+}
+
+/// Which of the control characters at `control` are tab or line ends,
+/// looked at one by one: eight class bits per byte leave no room for a
+/// ninth, and blocks with control characters are rare.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+fn line_space(block: &[u8; BLOCK], control: u64) -> u64 {
+    let mut line_space = 0;
+    let mut remaining = control;
+    while remaining != 0 {
+        let at = remaining.trailing_zeros();
+        remaining &= remaining - 1;
+        if matches!(block[at as usize], b'\t' | b'\n' | b'\r') {
+            line_space |= 1 << at;
+        }
+    }
+    line_space
 }
 
 // The bit of each class in a byte of class bits.
@@ -151,7 +235,7 @@ const BACKSLASH: u32 = 1;
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 const CONTROL: u32 = 2;
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-const LINE_SPACE: u32 = 3;
+const CLOSING: u32 = 3;
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 const VISIBLE: u32 = 4;
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
@@ -170,10 +254,7 @@ fn kind_of(byte: u8) -> u8 {
     bit(byte == b'"', QUOTE)
         | bit(byte == b'\\', BACKSLASH)
         | bit(byte < b' ', CONTROL)
-        | bit(
-            (byte == b'\t') | (byte == b'\n') | (byte == b'\r'),
-            LINE_SPACE,
-        )
+        | bit(folded == b'}', CLOSING)
         | bit(byte > b' ', VISIBLE)
         | bit(
             (folded == b'{') | (folded == b'}') | (byte == b':') | (byte == b','),
@@ -225,6 +306,7 @@ mod tests {
                 matches!(byte, b'{' | b'}' | b'[' | b']' | b':' | b','),
             );
             set(&mut classes.separator, matches!(byte, b':' | b','));
+            set(&mut classes.closing, matches!(byte, b'}' | b']'));
             classes.non_ascii |= byte >= 0x80;
             set(
                 &mut classes.may_open_json,
@@ -240,7 +322,8 @@ mod tests {
     #[test]
     fn blocks_without_some_classes_agree_with_a_byte_by_byte_reading() {
         let kinds = [
-            b'"', b'\\', 0x01, b'\t', b'\n', b'\r', b' ', b'a', b'{', b']', b':', b',', 0x80, 0xff,
+            b'"', b'\\', 0x01, b'\t', b'\n', b'\r', b' ', b'a', b'{', b'}', b'[', b']', b':', b',',
+            0x80, 0xff,
         ];
         for background in kinds {
             for lone in kinds {
@@ -261,14 +344,13 @@ mod tests {
     #[test]
     fn every_byte_value_lands_in_its_classes_at_every_position() {
         for offset in 0..4 {
-            let block: Vec<u8> = (0..BLOCK)
-                .map(|index| ((index * 4 + offset) % 256) as u8)
-                .collect();
+            let block: [u8; BLOCK] =
+                core::array::from_fn(|index| ((index * 4 + offset) % 256) as u8);
             assert_eq!(classify(&block), by_bytes(&block), "offset {offset}");
         }
         let all: Vec<u8> = (0..=255u8).collect();
         for start in (0..256).step_by(BLOCK) {
-            let block = &all[start..start + BLOCK];
+            let block = all[start..start + BLOCK].try_into().expect("a block");
             assert_eq!(classify(block), by_bytes(block), "from {start}");
         }
         let tail = b"{\"a\": [1, 2]}\t\n";

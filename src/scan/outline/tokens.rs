@@ -7,8 +7,8 @@
 //! quote (nothing between its quotes is a token), so that a `:` or `,`
 //! written directly after it, as in `"key":` and `"value",`, is checked in
 //! the same step and never visited on its own: in minified JSON that halves
-//! the steps. A separator directly after a number or a literal is checked
-//! with it likewise. Whether the container around a token is an object or
+//! the steps. A separator directly after a number, a literal or a closing
+//! bracket (`}],"key":`) is checked with it likewise. Whether the container around a token is an object or
 //! an array is part of the state, so a comma or a closing bracket is checked
 //! without looking at the stack of open containers; the stack (one bit per
 //! level) is read only when a container closes.
@@ -89,8 +89,8 @@ struct Carry {
     in_scalar: bool,
     /// The block's last byte opens a string.
     opens_string: bool,
-    /// The block's last byte ends a string or a scalar, so a separator
-    /// starting the next block is checked with it.
+    /// The block's last byte ends a string, a scalar or a container, so a
+    /// separator starting the next block is checked with it.
     ends_value: bool,
 }
 
@@ -134,7 +134,7 @@ impl<'t, 'w> Check<'t, 'w> {
     }
 
     /// The block's token starts (brackets, colons and commas not directly
-    /// after a string or scalar, closing quotes, the first bytes of numbers
+    /// after a string, scalar or closing bracket, closing quotes, the first bytes of numbers
     /// and literals) and its opening quotes, after checking what masks can:
     /// escapes, control characters, backslashes outside strings.
     fn token_starts(&mut self, block: usize) -> Option<(u64, u64)> {
@@ -161,7 +161,7 @@ impl<'t, 'w> Check<'t, 'w> {
         let scalar_starts = scalar & !(scalar << 1 | u64::from(carry.in_scalar));
         carry.in_scalar = scalar >> 63 == 1;
         let closers = quotes & !in_string;
-        let value_ends = closers | scalar & !(scalar >> 1);
+        let value_ends = closers | scalar & !(scalar >> 1) | classes.closing & !in_string;
         let checked_with_value =
             classes.separator & (value_ends << 1 | u64::from(carry.ends_value));
         carry.ends_value = value_ends >> 63 == 1;
@@ -213,8 +213,14 @@ impl<'t, 'w> Check<'t, 'w> {
                 b',' => comma(state)?,
                 b'{' => self.open(state, true)?,
                 b'[' => self.open(state, false)?,
-                b'}' if matches!(state, KeyOrEnd | MemberEnd) => self.close(),
-                b']' if matches!(state, ItemOrEnd | ItemEnd) => self.close(),
+                b'}' if matches!(state, KeyOrEnd | MemberEnd) => {
+                    let after = self.close();
+                    self.separated(after, at + 1)?
+                }
+                b']' if matches!(state, ItemOrEnd | ItemEnd) => {
+                    let after = self.close();
+                    self.separated(after, at + 1)?
+                }
                 b':' | b'}' | b']' => return None,
                 first => {
                     let after = state.after_value()?;
@@ -228,8 +234,8 @@ impl<'t, 'w> Check<'t, 'w> {
     }
 
     /// The state after the separator at `at`, if one stands there directly
-    /// after a string or scalar (its token is left out of the block's
-    /// tokens), from the state `after` the string or scalar.
+    /// after a string, scalar or closing bracket (its token is left out of
+    /// the block's tokens), from the state `after` that value.
     fn separated(&self, after: State, at: usize) -> Option<State> {
         match self.bytes.get(at) {
             Some(b',') => comma(after),
