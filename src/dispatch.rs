@@ -9,7 +9,7 @@
 //! not 68 scans of it. The full query still runs on every candidate: a gate
 //! only ever skips rules that could not match.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use crate::compile::{CompiledQuery, KeywordOp, KeywordTest, MatcherKind, Test};
 use crate::eval::keyword_text;
@@ -147,18 +147,26 @@ impl RuleDispatch {
 /// term on `operation_name` that only one rule asks for beats the
 /// `data_stream.dataset` term twenty rules share.
 fn most_selective(gates: Vec<Vec<Gate>>) -> Vec<Option<Gate>> {
-    let mut sharing: HashMap<(&str, &str), usize> = HashMap::new();
-    for gate in gates.iter().flatten() {
-        for value in &gate.values {
-            *sharing
-                .entry((gate.path.as_str(), value.as_str()))
-                .or_default() += 1;
-        }
-    }
+    // Sorted terms, counted by binary search, rather than a hash map: this
+    // runs once per engine, and a hash map's code would be compiled at
+    // every start for it alone.
+    let mut terms: Vec<(&str, &str)> = gates
+        .iter()
+        .flatten()
+        .flat_map(|gate| {
+            gate.values
+                .iter()
+                .map(|value| (gate.path.as_str(), value.as_str()))
+        })
+        .collect();
+    crate::sort::sort_by(&mut terms, Ord::cmp);
+    let sharing = |term: (&str, &str)| {
+        terms.partition_point(|known| *known <= term) - terms.partition_point(|known| *known < term)
+    };
     let breadth = |gate: &Gate| -> usize {
         gate.values
             .iter()
-            .map(|value| sharing[&(gate.path.as_str(), value.as_str())])
+            .map(|value| sharing((gate.path.as_str(), value.as_str())))
             .sum()
     };
     let choices: Vec<Option<usize>> = gates

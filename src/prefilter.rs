@@ -491,6 +491,15 @@ impl MultiSearch {
                 table: None,
             };
         }
+        MultiSearch::sampled(patterns)
+    }
+
+    /// Many patterns: the long ones sampled in a table, the others apart.
+    /// Out of line, so that the few patterns of one rule (the built-in one's
+    /// first engine) do not compile the table's code.
+    #[inline(never)]
+    fn sampled(patterns: Vec<Vec<u8>>) -> MultiSearch {
+        let finder = |pattern: &[u8]| memmem::Finder::new(pattern).into_owned();
         let stride = best_stride(&patterns);
         let (apart, sampled): (Vec<_>, Vec<_>) = patterns
             .into_iter()

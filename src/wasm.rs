@@ -380,13 +380,11 @@ impl Engine {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "EngineOptions")] options: JsValue,
     ) -> Result<Engine, JsValue> {
-        let options = optional_json(&options, "engine options")
-            .and_then(|text| {
-                text.map_or(Ok(EngineOptions::default()), |text| {
-                    EngineOptions::from_json(&text)
-                })
-            })
-            .map_err(|error| to_js_error(&error))?;
+        let options = if options.is_undefined() || options.is_null() {
+            EngineOptions::default()
+        } else {
+            engine_options(&options).map_err(|error| to_js_error(&error))?
+        };
         let clock = Timestamp(js_sys::Date::now() as i64);
         let inner =
             CoreEngine::from_options(&options, clock).map_err(|error| to_js_error(&error))?;
@@ -631,6 +629,18 @@ fn outputs_to_js(outcome: InputOutcome) -> Result<JsValue, JsValue> {
         return Err(to_js_error(error));
     }
     alerts_to_js(&outcome.outputs)
+}
+
+/// The options of `new Engine(options)`, given. Out of line: `new Engine()`
+/// takes the defaults, and V8 compiles a function only when it first runs.
+#[inline(never)]
+fn engine_options(options: &JsValue) -> Result<EngineOptions, Error> {
+    let text = json_text(
+        options,
+        ErrorType::OptionsInvalid,
+        "engine options must be an object",
+    )?;
+    EngineOptions::from_json(&text)
 }
 
 fn query_dsl_options(options: &JsValue) -> Result<QueryDslOptions, Error> {

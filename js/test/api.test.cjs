@@ -56,6 +56,25 @@ test('the bundled sample yields exactly its four positives (one a raw Azure reco
   assert.deepEqual(fired, ['2026-11-26T09:02:11.418Z', '2026-11-26T10:40:18.250Z', '2026-11-26T10:52:09.661Z', '2026-11-26T11:05:47.332Z']);
 });
 
+test('an Engine without options is the Engine of the default options', () => {
+  // `new Engine()` takes the defaults without reading options: it must not
+  // differ from an engine given every option at its default.
+  const defaults = { rules: null, fieldTypes: null, extraFieldTypes: null, now: null, mode: 'alerts', index: null,
+    spaceId: 'default', input: 'auto', exceptions: [], valueLists: {}, keepOriginal: false };
+  const behaviour = (engine) => ({
+    rules: engine.rules,
+    diagnostics: engine.diagnostics,
+    query: engine.toElasticsearchQuery({ now: '2026-11-27T10:00:00Z' }),
+    alerts: samples.flatMap((line) => engine.evaluate(line)).map((alert) => [alert.kibana.alert.uuid, alert.kibana.alert.original_time]),
+    explanations: samples.map((line) => engine.explain(line)),
+  });
+  const expected = behaviour(new Engine());
+  assert.equal(expected.alerts.length, 4);
+  for (const options of [undefined, null, {}, defaults]) {
+    assert.deepEqual(behaviour(new Engine(options)), expected, JSON.stringify(options));
+  }
+});
+
 test('an Engine runs ad-hoc KQL with a field mapping', () => {
   const engine = new Engine({ rules: ['event.action:"Add user"', 'user.name:alice*'], fieldTypes: { 'event.action': 'keyword', 'user.name': 'keyword' } });
   const names = samples.flatMap((line) => engine.evaluate(line)).map((alert) => alert.kibana.alert.rule.name);

@@ -108,23 +108,15 @@ pub(crate) struct WalkClause {
 }
 
 impl WalkClause {
-    /// A walk over the fields matching `pattern`, keeping only the typings
-    /// some field it can visit may take: every field it visits matches the
-    /// pattern, so a declared name, template or flattened field no such name
-    /// can fall under is never consulted, and leaving it out changes no answer
-    /// while sparing every value a look at it.
+    /// A walk over the fields matching `pattern`, with the typings some field
+    /// it can visit may take (see [`Reach`]).
     fn new(
         pattern: Glob,
-        mut declared: Vec<(String, String, Test)>,
-        mut templates: Vec<(Glob, String, Test)>,
-        mut flattened: Vec<(String, Test)>,
+        declared: Vec<(String, String, Test)>,
+        templates: Vec<(Glob, String, Test)>,
+        flattened: Vec<(String, Test)>,
         dynamic: Option<Test>,
     ) -> WalkClause {
-        declared.retain(|(name, _, _)| pattern.matches(name));
-        templates.retain(|(template, _, _)| template.may_share_a_match_with(&pattern));
-        flattened.retain(|(prefix, _)| {
-            !pattern.is_dead(pattern.feed(pattern.start(), prefix.as_bytes()))
-        });
         let field_level = declared.iter().any(|(_, _, test)| test.is_field_level())
             || templates.iter().any(|(_, _, test)| test.is_field_level())
             || flattened.iter().any(|(_, test)| test.is_field_level())
@@ -169,6 +161,30 @@ impl WalkClause {
             return Some(("flattened", test));
         }
         self.dynamic.as_ref().map(|test| ("dynamic", test))
+    }
+}
+
+/// Which typings a walk over `pattern` can consult. Every field it visits
+/// matches the pattern, so a declared name, template or flattened field no
+/// such name can fall under is never consulted: leaving it out changes no
+/// answer, spares every value a look at it, and spares compiling its test
+/// (the schema has hundreds of fields, a pattern reaches a handful).
+struct Reach<'g>(&'g Glob);
+
+impl Reach<'_> {
+    fn declared(&self, name: &str) -> bool {
+        self.0.matches(name)
+    }
+
+    fn template(&self, template: &Glob) -> bool {
+        template.may_share_a_match_with(self.0)
+    }
+
+    /// A flattened field's keys, named `prefix` and more.
+    fn flattened(&self, prefix: &str) -> bool {
+        !self
+            .0
+            .is_dead(self.0.feed(self.0.start(), prefix.as_bytes()))
     }
 }
 
@@ -669,6 +685,7 @@ impl<'s> Compiler<'s> {
         comparison: Comparison<'_>,
     ) -> Result<WalkClause, CompileErrorKind> {
         let relative = |name: &str| name.strip_prefix(prefix).map(str::to_string);
+        let reach = Reach(&pattern);
         let mut declared: Vec<(String, String, Test)> = Vec::new();
         let mut flattened = Vec::new();
         for (name, mapping) in self.schema.fields() {
@@ -681,7 +698,13 @@ impl<'s> Compiler<'s> {
             if mapping.single_type() == Some(FieldType::Flattened) {
                 // Kibana's field list has the flattened field, not its keys: its keys are
                 // covered by the flattened field's own clause when the pattern names it.
-                flattened.push((format!("{relative_name}."), Test::Never));
+                let keys = format!("{relative_name}.");
+                if reach.flattened(&keys) {
+                    flattened.push((keys, Test::Never));
+                }
+                continue;
+            }
+            if !reach.declared(&relative_name) {
                 continue;
             }
             let test = if mapping.searchable {
@@ -704,6 +727,10 @@ impl<'s> Compiler<'s> {
             .iter()
             .filter_map(|template| {
                 let relative_pattern = template.pattern.strip_prefix(prefix)?;
+                let glob = Glob::new(&crate::schema::wildcard_pattern(relative_pattern));
+                if !reach.template(&glob) {
+                    return None;
+                }
                 let test = value::declared_test(
                     &template.pattern,
                     &template.mapping,
@@ -713,11 +740,7 @@ impl<'s> Compiler<'s> {
                 .ok()
                 .flatten()
                 .unwrap_or(Test::Never);
-                Some((
-                    Glob::new(&crate::schema::wildcard_pattern(relative_pattern)),
-                    template.mapping.describe(),
-                    test,
-                ))
+                Some((glob, template.mapping.describe(), test))
             })
             .collect();
         Ok(WalkClause::new(
@@ -793,5 +816,177 @@ fn field_text(field: &Literal) -> String {
         Value::Boolean { value } => value.to_string(),
         Value::Wildcard { pattern } => pattern.to_kql(),
         Value::Null => "null".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The walk as built before [`Reach`]: a test for every field under
+    /// `prefix`, the unreachable ones dropped afterwards. The reference the
+    /// filtered walk must equal.
+    fn unfiltered_walk(
+        compiler: &Compiler<'_>,
+        pattern: Glob,
+        prefix: &str,
+        comparison: Comparison<'_>,
+    ) -> WalkClause {
+        let mut declared = Vec::new();
+        let mut flattened = Vec::new();
+        for (name, mapping) in compiler.schema.fields() {
+            let Some(relative_name) = name.strip_prefix(prefix) else {
+                continue;
+            };
+            if mapping.source_path.is_some() || mapping.is_container() {
+                continue;
+            }
+            if mapping.single_type() == Some(FieldType::Flattened) {
+                flattened.push((format!("{relative_name}."), Test::Never));
+                continue;
+            }
+            let test = mapping
+                .searchable
+                .then(|| value::declared_test(name, mapping, comparison, compiler.now))
+                .and_then(|test| test.ok().flatten());
+            declared.push((
+                relative_name.to_string(),
+                mapping.describe(),
+                test.unwrap_or(Test::Never),
+            ));
+        }
+        crate::sort::sort_by(&mut declared, |left, right| left.0.cmp(&right.0));
+        let mut templates: Vec<(Glob, String, Test)> = compiler
+            .schema
+            .templates()
+            .iter()
+            .filter_map(|template| {
+                let relative_pattern = template.pattern.strip_prefix(prefix)?;
+                let test = value::declared_test(
+                    &template.pattern,
+                    &template.mapping,
+                    comparison,
+                    compiler.now,
+                )
+                .ok()
+                .flatten()
+                .unwrap_or(Test::Never);
+                Some((
+                    Glob::new(&crate::schema::wildcard_pattern(relative_pattern)),
+                    template.mapping.describe(),
+                    test,
+                ))
+            })
+            .collect();
+        declared.retain(|(name, _, _)| pattern.matches(name));
+        templates.retain(|(template, _, _)| template.may_share_a_match_with(&pattern));
+        flattened
+            .retain(|(keys, _)| !pattern.is_dead(pattern.feed(pattern.start(), keys.as_bytes())));
+        WalkClause::new(
+            pattern,
+            declared,
+            templates,
+            flattened,
+            Some(value::dynamic_test(comparison).unwrap_or(Test::Never)),
+        )
+    }
+
+    /// Field-name patterns: a `*` for each segment of every field (and for
+    /// its tail, and before it), the seed rule's, and a few broad ones.
+    fn patterns(schema: &Schema) -> Vec<String> {
+        let mut patterns: Vec<String> = [
+            "*",
+            "*.*",
+            "azure.auditlogs.properties.target_resources.*.display_name",
+            "azure.*",
+            "*.name",
+            "user.*name",
+            "labels.*",
+            "labels.tag*",
+            "event.*",
+            "*ip*",
+            "nothing.here.*",
+        ]
+        .map(str::to_string)
+        .to_vec();
+        let names = schema.fields().map(|(name, _)| name.to_string()).chain(
+            schema
+                .templates()
+                .iter()
+                .map(|template| template.pattern.clone()),
+        );
+        for name in names.step_by(13) {
+            let segments: Vec<&str> = name.split('.').collect();
+            for index in 0..segments.len() {
+                let mut starred = segments.clone();
+                starred[index] = "*";
+                patterns.push(starred.join("."));
+                patterns.push(format!("{}.*", segments[..index].join(".")));
+            }
+            patterns.push(format!("*{}", segments[segments.len() - 1]));
+        }
+        patterns.dedup();
+        patterns
+    }
+
+    fn parsed(query: &str) -> Node {
+        crate::kql::parse(query).unwrap()
+    }
+
+    #[test]
+    fn a_walk_keeps_the_typings_it_would_keep_if_every_field_had_a_test() {
+        let extra = Schema::from_json(
+            r#"{"labels.flat": "flattened", "labels.tags": "keyword", "labels.count": "long", "labels.seen": "date", "labels.addr": "ip"}"#,
+        )
+        .unwrap();
+        let schema = Schema::builtin().extend(extra);
+        assert!(schema.is_dynamic() && !schema.templates().is_empty());
+        let queries = parsed(
+            "x:guest or x:42 or x:10.0.0.1 or x:gu* or x:* or x >= 5 or x < 2026-01-01 or x:\"a b\"",
+        );
+        let Node::Or { children, .. } = &queries else {
+            panic!("{queries:?}")
+        };
+        let comparisons: Vec<Comparison<'_>> = children
+            .iter()
+            .map(|node| match node {
+                Node::Is { value, .. } if value.value.is_lone_wildcard() => Comparison::Exists,
+                Node::Is { value, .. } => Comparison::Is(value),
+                Node::Range {
+                    operator, value, ..
+                } => Comparison::Range(*operator, value),
+                other => panic!("{other:?}"),
+            })
+            .chain(children.iter().filter_map(|node| match node {
+                Node::Is { value, .. } if !value.value.is_lone_wildcard() => {
+                    Some(Comparison::FreeText(value))
+                }
+                _ => None,
+            }))
+            .collect();
+        let compiler = Compiler::top_level(&schema, Timestamp(1_764_000_000_000));
+        let mut reached = 0;
+        for pattern in patterns(&schema) {
+            let glob = Glob::new(&crate::schema::wildcard_pattern(&pattern));
+            for prefix in ["", "azure."] {
+                for &comparison in &comparisons {
+                    let filtered = compiler
+                        .walk_clause(glob.clone(), prefix, comparison)
+                        .map(|walk| format!("{walk:?}"));
+                    let unfiltered = unfiltered_walk(&compiler, glob.clone(), prefix, comparison);
+                    if let Ok(filtered) = &filtered {
+                        assert_eq!(
+                            *filtered,
+                            format!("{unfiltered:?}"),
+                            "{pattern} under {prefix:?}"
+                        );
+                    }
+                    reached += unfiltered.declared.len()
+                        + unfiltered.templates.len()
+                        + unfiltered.flattened.len();
+                }
+            }
+        }
+        assert!(reached > 1000, "{reached}");
     }
 }

@@ -256,15 +256,6 @@ fn typed_test(
     let (literal, operator) = operands(comparison);
     let text = value_text(literal)?;
     let is_wildcard = matches!(literal.value, Value::Wildcard { .. }) && operator.is_none();
-    let invalid = || CompileErrorKind::InvalidValue {
-        field: name.to_string(),
-        field_type,
-        value: text.clone(),
-    };
-    let not_text = || CompileErrorKind::WildcardOnNonText {
-        field: name.to_string(),
-        field_type,
-    };
     let free_text = matches!(comparison, Comparison::FreeText(_));
     match field_type {
         // Kibana sends `wildcard` only for fields whose esTypes is exactly ['keyword'];
@@ -291,6 +282,34 @@ fn typed_test(
             Ok(Some(Test::Text(text_test(literal, operator, &text))))
         }
         _ if is_wildcard && free_text => Ok(None),
+        _ => scalar_test(name, mapping, field_type, &text, operator, is_wildcard, now),
+    }
+}
+
+/// [`typed_test`] for the types other than text and keywords: numbers,
+/// dates, addresses, booleans. Out of line: queries on keywords (most
+/// detection rules, the built-in one) never run it, and V8 compiles a wasm
+/// function, all of it, when it first runs.
+#[inline(never)]
+fn scalar_test(
+    name: &str,
+    mapping: &FieldMapping,
+    field_type: FieldType,
+    text: &str,
+    operator: Option<RangeOperator>,
+    is_wildcard: bool,
+    now: Instant,
+) -> Result<Option<Test>, CompileErrorKind> {
+    let invalid = || CompileErrorKind::InvalidValue {
+        field: name.to_string(),
+        field_type,
+        value: text.to_string(),
+    };
+    let not_text = || CompileErrorKind::WildcardOnNonText {
+        field: name.to_string(),
+        field_type,
+    };
+    match field_type {
         FieldType::Long
         | FieldType::Integer
         | FieldType::Short
@@ -299,7 +318,7 @@ fn typed_test(
             if is_wildcard {
                 return Err(not_text());
             }
-            let number = parse_number(&text).ok_or_else(invalid)?;
+            let number = parse_number(text).ok_or_else(invalid)?;
             let test =
                 integer_test(number, operator, integer_bounds(field_type)).ok_or_else(invalid)?;
             Ok(Some(if field_type == FieldType::UnsignedLong {
@@ -312,7 +331,7 @@ fn typed_test(
             if is_wildcard {
                 return Err(not_text());
             }
-            let number = parse_number(&text).ok_or_else(invalid)?;
+            let number = parse_number(text).ok_or_else(invalid)?;
             let width = match field_type {
                 FieldType::Float => FloatWidth::Single,
                 FieldType::HalfFloat => FloatWidth::Half,
@@ -327,7 +346,7 @@ fn typed_test(
             if is_wildcard {
                 return Err(not_text());
             }
-            let number = parse_number(&text).ok_or_else(invalid)?;
+            let number = parse_number(text).ok_or_else(invalid)?;
             let factor = mapping.scaling_factor.unwrap_or(1.0);
             Ok(Some(Test::ScaledFloat(
                 scaled_test(number, operator, factor),
@@ -338,7 +357,7 @@ fn typed_test(
             if is_wildcard {
                 return Err(not_text());
             }
-            let value = parse_boolean(&text).ok_or_else(invalid)?;
+            let value = parse_boolean(text).ok_or_else(invalid)?;
             Ok(Some(Test::Boolean(boolean_test(value, operator))))
         }
         FieldType::Ip => {
@@ -346,10 +365,10 @@ fn typed_test(
                 return Err(not_text());
             }
             let test = match operator {
-                None => IpTest::Term(crate::ip::parse_query(&text).map_err(|_| invalid())?),
+                None => IpTest::Term(crate::ip::parse_query(text).map_err(|_| invalid())?),
                 Some(operator) => IpTest::Compare(
                     operator,
-                    crate::ip::parse_range_bound(&text).map_err(|_| invalid())?,
+                    crate::ip::parse_range_bound(text).map_err(|_| invalid())?,
                 ),
             };
             Ok(Some(Test::Ip(test)))
@@ -372,8 +391,8 @@ fn typed_test(
                 Some(RangeOperator::Lt) => Bound::Lt,
                 Some(RangeOperator::Lte) => Bound::Lte,
             };
-            let interval = crate::date::query_interval(bound, &text, now, resolution)
-                .map_err(|_| invalid())?;
+            let interval =
+                crate::date::query_interval(bound, text, now, resolution).map_err(|_| invalid())?;
             Ok(Some(Test::Date(interval, resolution)))
         }
         FieldType::Object | FieldType::Nested => Ok(None),

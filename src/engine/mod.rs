@@ -36,7 +36,7 @@ use crate::compile::CompiledQuery;
 use crate::dispatch::RuleDispatch;
 use crate::error::{options_from_json, Error, ErrorType};
 use crate::event::JsonEvent;
-use crate::exception::{CompiledExceptions, ValueLists};
+use crate::exception::{CompiledExceptions, ExceptionSet, ValueLists};
 use crate::explain::{Explanation, RuleExplanation};
 use crate::ids::{self, SourceIdentity, DEFAULT_SPACE};
 use crate::ingest::{
@@ -279,33 +279,17 @@ impl Engine {
             None => vec![RuleSource::Rule(Box::new(
                 azure_external_guest_user_invitation(),
             ))],
-            Some(rules) => rules
-                .iter()
-                .enumerate()
-                .map(|(index, rule)| source_of(index, rule))
-                .collect(),
+            Some(rules) => rule_sources(rules),
         };
         let exception_sources = options
             .exceptions
-            .iter()
-            .flatten()
-            .enumerate()
-            .map(|(index, exceptions)| match named_text(exceptions) {
-                Some((origin, text)) => ExceptionSource { origin, text },
-                None => ExceptionSource {
-                    origin: format!("exceptions[{index}]"),
-                    text: match exceptions {
-                        Value::String(text) => text.clone(),
-                        other => other.to_string(),
-                    },
-                },
-            })
-            .collect();
-        let value_lists = options.value_lists.clone().unwrap_or_default();
+            .as_deref()
+            .map_or_else(Vec::new, exception_sources);
+        let no_value_lists = ValueLists::new();
         let mut engine = Engine::from_sources_and_exceptions(
             sources,
             exception_sources,
-            &value_lists,
+            options.value_lists.as_ref().unwrap_or(&no_value_lists),
             &schema,
             now,
         )?;
@@ -353,7 +337,12 @@ impl Engine {
     ) -> Result<Engine, Error> {
         let mut exception_sources = exception_sources;
         exception_sources.extend(sources.iter().filter_map(exception_source_of));
-        let exception_set = exceptions::load_sources(&exception_sources)?;
+        // Reading no source yields no exception, without running the reader.
+        let exception_set = if exception_sources.is_empty() {
+            ExceptionSet::default()
+        } else {
+            exceptions::load_sources(&exception_sources)?
+        };
         let mut loaded = Vec::new();
         let mut diagnostics = Vec::new();
         let mut query_number = 0;
@@ -384,7 +373,9 @@ impl Engine {
         let (kept, duplicates) = deduplicate(loaded);
         diagnostics.extend(duplicates);
         let mut engine = Engine::compile(kept, schema, now)?;
-        diagnostics.extend(engine.attach_exceptions(&exception_set, value_lists)?);
+        if engine.may_have_exceptions(&exception_set) {
+            diagnostics.extend(engine.attach_exceptions(&exception_set, value_lists)?);
+        }
         engine.diagnostics = diagnostics;
         Ok(engine)
     }
@@ -830,6 +821,37 @@ fn exception_source_of(source: &RuleSource) -> Option<ExceptionSource> {
         }),
         _ => None,
     }
+}
+
+/// The `rules` option's sources. Out of line, as [`exception_sources`]: V8
+/// compiles a wasm function, all of it, when it first runs, and `new
+/// Engine()` (the built-in rule) runs neither.
+#[inline(never)]
+fn rule_sources(rules: &[Value]) -> Vec<RuleSource> {
+    rules
+        .iter()
+        .enumerate()
+        .map(|(index, rule)| source_of(index, rule))
+        .collect()
+}
+
+/// The `exceptions` option's sources.
+#[inline(never)]
+fn exception_sources(exceptions: &[Value]) -> Vec<ExceptionSource> {
+    exceptions
+        .iter()
+        .enumerate()
+        .map(|(index, exceptions)| match named_text(exceptions) {
+            Some((origin, text)) => ExceptionSource { origin, text },
+            None => ExceptionSource {
+                origin: format!("exceptions[{index}]"),
+                text: match exceptions {
+                    Value::String(text) => text.clone(),
+                    other => other.to_string(),
+                },
+            },
+        })
+        .collect()
 }
 
 /// How a rule source given as a JSON value (JS options) is read.
