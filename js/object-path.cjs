@@ -26,10 +26,17 @@
 // or `null`, no `toJSON`), and anything JSON.stringify would write
 // differently from what is read (`toJSON`, Dates, boxed primitives, Maps,
 // class instances, objects of other realms, BigInt, symbols, functions,
-// strings with lone surrogates) sends the object to wasm instead. Getters
-// are read once, as JSON.stringify reads them; parts of the object no rule
-// reads are not looked at, so a BigInt or a cycle there raises no error when
-// no rule can match.
+// strings with lone surrogates) sends the object to wasm instead. An array is
+// never a plain object, whatever its prototype: JSON.stringify writes it as an
+// array, and an event that is an array is an error in wasm. Parts of the
+// object no rule reads are not looked at, so a BigInt or a cycle there raises
+// no error when no rule can match.
+//
+// Getters and Proxies: a field may be read here more than once (once per
+// term that reads it, then again by JSON.stringify when the object goes to
+// wasm), so the answer is the one wasm would give only for getters and traps
+// that return the same value on every read and do nothing else, as data does.
+// What they throw is no answer: the object goes to wasm.
 //
 // In Node each screen's reading is generated as JavaScript functions, one per
 // step of a path (`generateScreen`), so that each key is looked up where V8
@@ -342,9 +349,9 @@ function isWellFormed(text) {
   return typeof text.isWellFormed === 'function' ? text.isWellFormed() : !/[\uD800-\uDFFF]/.test(text);
 }
 
-/** An object JSON.stringify writes key by key: no class, no other realm, no `toJSON`. */
+/** An object JSON.stringify writes key by key: no array, no class, no other realm, no `toJSON`. */
 function isPlainObject(value) {
-  if (typeof value !== 'object' || value === null) return false;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const prototype = Object.getPrototypeOf(value);
   return (prototype === Object.prototype || prototype === null) && typeof value.toJSON !== 'function';
 }

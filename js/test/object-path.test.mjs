@@ -401,6 +401,25 @@ test('what JSON.stringify refuses: thrown where a rule reads it, unseen where no
   assert.throws(() => engine.evaluate(JSON.stringify(surrogate)), { type: 'event_invalid', kind: 'malformed_json' });
 });
 
+test('an event that is an array is refused as its JSON text is, whatever its prototype', () => {
+  // JSON.stringify writes any array as an array (it asks Array.isArray, not
+  // the prototype), and wasm refuses an event that is not an object; the
+  // screen must not answer `[]` for one that merely has a plain prototype.
+  const unrelated = { event: { dataset: 'azure.signinlogs' } };
+  const prototypes = [['Array.prototype', Array.prototype], ['Object.prototype', Object.prototype], ['null', null]];
+  for (const shape of [{}, { input: 'ecs', mode: 'filter' }]) {
+    const engine = new Engine({ now, ...shape });
+    for (const [name, prototype] of prototypes) {
+      const array = Object.setPrototypeOf([unrelated], prototype);
+      const expected = outcome(engine, JSON.stringify(array));
+      assert.match(expected.error ?? '', /^event_invalid\//, `${name}: the text is refused`);
+      assert.deepEqual(outcome(engine, array), expected, `${JSON.stringify(shape)}, prototype ${name}`);
+    }
+  }
+  const plainArray = Object.setPrototypeOf([unrelated], Object.prototype);
+  assert.deepEqual(outcome({ evaluate }, plainArray), outcome({ evaluate }, JSON.stringify(plainArray)));
+});
+
 /** Field names JavaScript source would need escapes for, or that plain objects inherit. */
 const ODD_FIELD_TYPES = {
   'a"b.c': 'keyword',
