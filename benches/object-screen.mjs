@@ -3,7 +3,7 @@
 // in one Node process: `node benches/object-screen.mjs [--base REF]
 // [--rounds N]` (after `npm run build`; reads the bench data `npm run bench`
 // generates, or generates it). The base is js/object-path.cjs at git REF
-// (`lead` unless told), the branch is this checkout's; each is installed on a
+// (`lead` unless told), or the file REF names, the branch is this checkout's; each is installed on a
 // subclass of the same wasm Engine, with code generation as in Node.
 //
 // Rule sets: the seed rule, 32 and 1000 generated rules (keyword terms over
@@ -66,6 +66,7 @@ function engineWith(objectPath) {
 }
 
 function baseModule() {
+  if (existsSync(baseRef)) return require(path.resolve(baseRef));
   const directory = mkdtempSync(path.join(tmpdir(), 'object-screen-base-'));
   const file = path.join(directory, 'object-path.cjs');
   writeFileSync(file, execFileSync('git', ['show', `${baseRef}:js/object-path.cjs`], { cwd: root }));
