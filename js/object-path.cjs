@@ -43,8 +43,9 @@
 // In Node each screen's reading is generated as JavaScript functions, one per
 // step of a path (and, in small screens, per set of accepted values:
 // `generateScreen`), so that each key is looked up where V8 remembers the
-// shapes of the objects seen there; the same reading interpreted serves the web build (where a Content Security Policy may
-// forbid generating code) and any platform that refuses it.
+// shapes of the objects seen there; the same reading interpreted serves the
+// web build (where a Content Security Policy may forbid generating code) and
+// any platform that refuses it.
 
 const SCREEN = Symbol('kql-detect object screen');
 const INSTALLED = Symbol('kql-detect object fast path');
