@@ -118,11 +118,11 @@ const screenLimits = {
    * Up to how many (path step, accepted values) pairs a screen may have for
    * each pair to get readers of its own, testing the values inline; a larger
    * screen shares one reader per step, handed the values. Measured with
-   * benches/object-screen.mjs: the seed rule's screen (10 pairs) ran 4–8%
-   * faster specialised, 8 rules (40 pairs) 4%, but 12 rules (50 pairs) 3%
-   * slower, 32 rules and the corpus rules 13% slower with only their first 64
-   * pairs specialised, and 1000 rules 3 times slower with all of them (too
-   * much code for V8).
+   * benches/object-screen.mjs (paired runs vary by about 2%): the seed rule's
+   * screen (10 pairs) ran 3–8% faster specialised, 8 rules (40 pairs) 4%,
+   * but 12 rules (50 pairs) 3% slower, 32 rules and the corpus rules 13%
+   * slower with only their first 64 pairs specialised, and 1000 rules 3 times
+   * slower with all of them (too much code for V8).
    */
   specialised: 32,
 };
