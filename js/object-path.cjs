@@ -28,7 +28,9 @@
 // class instances, objects of other realms, BigInt, symbols, functions,
 // strings with lone surrogates) sends the object to wasm instead. An array is
 // never a plain object, whatever its prototype: JSON.stringify writes it as an
-// array, and an event that is an array is an error in wasm. Parts of the
+// array, and an event that is an array is an error in wasm. Below the top, an
+// array is read element by element only when its prototype is
+// `Array.prototype` and it has no `toJSON`; any other is doubt. Parts of the
 // object no rule reads are not looked at, so a BigInt or a cycle there raises
 // no error when no rule can match.
 //
@@ -39,10 +41,11 @@
 // What they throw is no answer: the object goes to wasm.
 //
 // In Node each screen's reading is generated as JavaScript functions, one per
-// step of a path (`generateScreen`), so that each key is looked up where V8
-// remembers the shapes of the objects seen there; the same reading
-// interpreted serves the web build (where a Content Security Policy may
-// forbid generating code) and any platform that refuses it.
+// step of a path (and, in small screens, per set of accepted values:
+// `generateScreen`), so that each key is looked up where V8 remembers the
+// shapes of the objects seen there; the same reading interpreted serves the
+// web build (where a Content Security Policy may forbid generating code) and
+// any platform that refuses it.
 
 const SCREEN = Symbol('kql-detect object screen');
 const INSTALLED = Symbol('kql-detect object fast path');
@@ -89,7 +92,7 @@ function withObjectFastPath(evaluateInWasm, Engine) {
  */
 function screenRejects(engine, event) {
   try {
-    return isPlainObject(event) && screenOf(engine)?.rejects(event) === true;
+    return screenOf(engine)?.rejects(event) === true;
   } catch {
     return false;
   }
@@ -105,6 +108,27 @@ function screenOf(engine) {
   }
   return screen;
 }
+
+/**
+ * How much code `generateScreen` writes. The tests change `specialised` to
+ * run both kinds of readers on every rule set.
+ */
+const screenLimits = {
+  /**
+   * Up to how many (path step, accepted values) pairs a screen may have for
+   * each pair to get readers of its own, testing the values inline; a larger
+   * screen shares one reader per step, handed the values. Measured with
+   * benches/object-screen.mjs (paired runs vary by about 2%): the seed rule's
+   * screen (10 pairs) ran 3–8% faster specialised, 8 rules (40 pairs) 4%,
+   * but 12 rules (50 pairs) 3% slower, 32 rules and the corpus rules 13%
+   * slower with only their first 64 pairs specialised, and 1000 rules 3 times
+   * slower with all of them (too much code for V8).
+   */
+  specialised: 32,
+};
+
+/** Up to how many accepted values a generated test compares one by one rather than looking up in a Set. */
+const INLINE_VALUES = 8;
 
 class Screen {
   constructor({ rules, divertingKeys, divertingKeyPrefixes, embeddingFields }, generateCode = false) {
@@ -123,8 +147,13 @@ class Screen {
     }
   }
 
-  /** True only when the engine certainly emits nothing for `event`. */
+  /**
+   * True only when the engine certainly emits nothing for `event`. The event
+   * is checked to be a plain object once, here; every object below it is
+   * checked where it is reached, before any of its properties is read.
+   */
   rejects(event) {
+    if (!isPlainObject(event)) return false;
     for (const terms of this.rules) {
       if (this.mayMatch(event, terms)) return false;
     }
@@ -140,7 +169,7 @@ class Screen {
   mayMatch(event, terms) {
     for (let index = 0; index < terms.length; index++) {
       const { step, values } = terms[index];
-      if (!mayHoldAt(event, step, isAccepted, values)) return false;
+      if (!mayHoldIn(event, step, isAccepted, values)) return false;
     }
     return true;
   }
@@ -158,7 +187,7 @@ class Screen {
     }
     const fields = this.embeddingFields;
     for (let index = 0; index < fields.length; index++) {
-      if (mayHoldAt(event, fields[index], mayEmbedRecord, null)) return true;
+      if (mayHoldIn(event, fields[index], mayEmbedRecord, null)) return true;
     }
     return false;
   }
@@ -173,82 +202,271 @@ class Screen {
 }
 
 /**
- * `screen.rejects` as generated JavaScript: one function per step (each
- * `mayHoldAt` for its own step) and one that reads the rules' terms and the
- * marks in the order `rejects` does; `null` where the platform forbids
- * generating code. Why: `mayHoldAt` looks up keys that vary from step to step
- * at the same places, which V8 serves through its generic lookup (about
- * 10 ns a key, most of them absent); a function per step looks each key up
- * at a place of its own, which remembers the object shapes seen there (about
- * 1 ns). The generated text holds no text of the rules but keys and key
- * prefixes, written as JSON string literals (which are JavaScript string
- * literals); the accepted values are handed over as data. The tests compare
- * both readings on every object they evaluate.
+ * `screen.rejects` as generated JavaScript, or `null` where the platform
+ * forbids generating code. Why: `mayHoldAt` looks up keys that vary from
+ * step to step at the same places, which V8 serves through its generic
+ * lookup (about 10 ns a key, most of them absent); a function per step looks
+ * each key up at a place of its own, which remembers the object shapes seen
+ * there (about 1 ns).
+ *
+ * In a small screen (see `screenLimits`), each (step, accepted values) pair
+ * gets an `at` function reading a plain object, which `rejects` calls
+ * directly, a `read` function that checks a nested value first, and the
+ * values' own `pass` test with the values inline: no test function or
+ * argument is handed around. In a larger one, each step gets `atAny` and
+ * `readAny` functions handed the values. The embedding fields' test always
+ * has readers of its own.
+ *
+ * The generated text holds no text of the rules but keys, key prefixes and
+ * accepted values, written as JSON string literals (which are JavaScript
+ * string literals). The tests compare both readings on every object they
+ * evaluate.
  */
 function generateScreen(screen, steps) {
   steps.forEach((step, index) => {
     step.index = index;
   });
-  const literal = (text) => JSON.stringify(text);
-  const load = (key) =>
-    key.inherited
-      ? `(hasOwn(node, ${literal(key.name)}) ? node[${literal(key.name)}] : undefined)`
-      : `node[${literal(key.name)}]`;
-  const readers = steps.map(
-    (step) => `function read${step.index}(node, test, argument) {
-  if (typeof node !== 'object' || node === null) return opaque(node);
-  if (Array.isArray(node)) {
-    if (typeof node.toJSON === 'function') return true;
-    for (let index = 0; index < node.length; index++) {
-      if (read${step.index}(node[index], test, argument)) return true;
-    }
-    return false;
+  const sets = new ValueSets();
+  let pairs = new SpecialisedPairs();
+  for (const terms of screen.rules) {
+    for (const { step, values } of terms) pairs.add(step, sets.of(values));
   }
-  const prototype = getPrototypeOf(node);
-  if ((prototype !== objectPrototype && prototype !== null) || typeof node.toJSON === 'function') return true;
-  let value;
-${step.splits.map(({ key, rest }) => `  value = ${load(key)};
-  if (value !== undefined && read${rest.index}(value, test, argument)) return true;
-`).join('')}  value = ${load(step.whole)};
-  return value !== undefined && mayPass(value, test, argument);
-}
-`,
-  );
-  const values = [];
+  if (pairs.all.length > screenLimits.specialised) pairs = new SpecialisedPairs();
+  const embedding = sets.embedding();
+  for (const step of screen.embeddingFields) pairs.add(step, embedding);
+
+  const sharedSteps = new Set();
+  const entry = (step, set) => {
+    const pair = pairs.get(step, set);
+    if (pair !== undefined) return `at${pair.index}(node)`;
+    for (const reached of stepsBelow(step)) sharedSteps.add(reached);
+    return `atAny${step.index}(node, set${set.index})`;
+  };
   const rules = screen.rules.map((terms) => {
-    const reads = terms.map(({ step, values: accepted }) => {
-      values.push(accepted);
-      return `read${step.index}(node, isAccepted, values[${values.length - 1}])`;
-    });
+    const reads = terms.map(({ step, values }) => entry(step, sets.of(values)));
     return `  if (${reads.join(' && ') || 'true'}) return false;\n`;
   });
   const diverting = screen.divertingKeys.map((key) => `  if (${load(key)} !== undefined) return false;\n`);
   const prefixes = screen.divertingKeyPrefixes.map((prefix) => `key.startsWith(${literal(prefix)})`);
   const byPrefix =
     prefixes.length === 0 ? '' : `  for (const key in node) {\n    if (${prefixes.join(' || ')}) return false;\n  }\n`;
-  const embedding = screen.embeddingFields.map(
-    (step) => `  if (read${step.index}(node, mayEmbedRecord, null)) return false;\n`,
-  );
-  const body = `'use strict';
-${readers.join('')}return function rejects(node) {
-${rules.join('')}${diverting.join('')}${byPrefix}${embedding.join('')}  return true;
-};
-`;
+  const embedded = screen.embeddingFields.map((step) => `  if (${entry(step, embedding)}) return false;\n`);
+  const body = [
+    "'use strict';\n",
+    ...sets.all.map((set) => `const set${set.index} = sets[${set.index}].values;\n`),
+    ...[...new Set(pairs.all.map((pair) => pair.set))].map(valueTests),
+    ...pairs.all.map((pair) => specialisedReaders(pair, pairs)),
+    ...(sharedSteps.size === 0 ? [] : [sharedValueTest]),
+    ...[...sharedSteps].map(sharedReaders),
+    'return function rejects(node) {\n  if (!isPlainObject(node)) return false;\n',
+    ...rules,
+    ...diverting,
+    byPrefix,
+    ...embedded,
+    '  return true;\n};\n',
+  ].join('');
   try {
     const helpers = {
       opaque,
       getPrototypeOf: Object.getPrototypeOf,
       objectPrototype: Object.prototype,
-      mayPass,
+      isArray: Array.isArray,
+      isDoubtfulArray,
+      isPlainObject,
+      isWellFormed,
+      mayEmbedRecord,
       hasOwn,
       isAccepted,
-      mayEmbedRecord,
-      values,
+      sets: sets.all,
     };
     return new Function(...Object.keys(helpers), body)(...Object.values(helpers));
   } catch {
     return null;
   }
+}
+
+/** The distinct sets of accepted values of a screen's terms, each numbered; and the embedding fields' test. */
+class ValueSets {
+  constructor() {
+    this.all = [];
+    this.byContent = new Map();
+  }
+
+  of(values) {
+    const content = JSON.stringify([...values].sort());
+    let set = this.byContent.get(content);
+    if (set === undefined) {
+      set = { index: this.all.length, values, embedding: false };
+      this.all.push(set);
+      this.byContent.set(content, set);
+    }
+    return set;
+  }
+
+  /** A set that stands for `mayEmbedRecord` (it holds no values). */
+  embedding() {
+    const set = { index: this.all.length, values: new Set(), embedding: true };
+    this.all.push(set);
+    return set;
+  }
+}
+
+/** The (step, value set) pairs that get readers of their own: with a pair, every step below it. */
+class SpecialisedPairs {
+  constructor() {
+    this.all = [];
+    this.byKey = new Map();
+  }
+
+  add(step, set) {
+    for (const reached of stepsBelow(step)) {
+      if (this.get(reached, set) !== undefined) continue;
+      const pair = { index: this.all.length, step: reached, set };
+      this.all.push(pair);
+      this.byKey.set(pairKey(reached, set), pair);
+    }
+  }
+
+  get(step, set) {
+    return this.byKey.get(pairKey(step, set));
+  }
+}
+
+const pairKey = (step, set) => `${step.index} ${set.index}`;
+
+/** `step` and every step its splits lead to. */
+function stepsBelow(step, reached = new Set()) {
+  if (!reached.has(step)) {
+    reached.add(step);
+    for (const { rest } of step.splits) stepsBelow(rest, reached);
+  }
+  return reached;
+}
+
+const literal = (text) => JSON.stringify(text);
+
+/** How generated code reads a key of the plain object `node`. */
+function load(key) {
+  return key.inherited
+    ? `(hasOwn(node, ${literal(key.name)}) ? node[${literal(key.name)}] : undefined)`
+    : `node[${literal(key.name)}]`;
+}
+
+/**
+ * The start of a generated `read` function: what `mayHoldAt` does before
+ * reading an object, with `recurse` the call for each element of an array.
+ */
+function checkedNode(recurse) {
+  return `  if (typeof node !== 'object' || node === null) return opaque(node);
+  if (isArray(node)) {
+    if (isDoubtfulArray(node)) return true;
+    for (let index = 0; index < node.length; index++) {
+      if (${recurse}) return true;
+    }
+    return false;
+  }
+  const prototype = getPrototypeOf(node);
+  if ((prototype !== objectPrototype && prototype !== null) || typeof node.toJSON === 'function') return true;
+`;
+}
+
+/** A specialised pair's `read` (any value) and `at` (a plain object) functions. */
+function specialisedReaders({ index, step, set }, pairs) {
+  return `function read${index}(node) {
+${checkedNode(`read${index}(node[index])`)}  return at${index}(node);
+}
+function at${index}(node) {
+  let value;
+${step.splits.map(({ key, rest }) => `  value = ${load(key)};
+  if (value !== undefined && read${pairs.get(rest, set).index}(value)) return true;
+`).join('')}  value = ${load(step.whole)};
+  return value !== undefined && pass${set.index}(value);
+}
+`;
+}
+
+/** A step's readers shared by the pairs not specialised, handed their values. */
+function sharedReaders(step) {
+  return `function readAny${step.index}(node, values) {
+${checkedNode(`readAny${step.index}(node[index], values)`)}  return atAny${step.index}(node, values);
+}
+function atAny${step.index}(node, values) {
+  let value;
+${step.splits.map(({ key, rest }) => `  value = ${load(key)};
+  if (value !== undefined && readAny${rest.index}(value, values)) return true;
+`).join('')}  value = ${load(step.whole)};
+  return value !== undefined && passAny(value, values);
+}
+`;
+}
+
+/** `mayPass` with `isAccepted`, for the shared readers. */
+const sharedValueTest = `function passAny(value, values) {
+  if (typeof value !== 'object' || value === null) return opaque(value) || isAccepted(value, values);
+  if (isArray(value)) {
+    if (isDoubtfulArray(value)) return true;
+    for (let index = 0; index < value.length; index++) {
+      if (passAny(value[index], values)) return true;
+    }
+    return false;
+  }
+  return !isPlainObject(value);
+}
+`;
+
+/** A value set's `pass` (`mayPass` with its test) and `accepts` (its test of a primitive) functions. */
+function valueTests(set) {
+  return `function pass${set.index}(value) {
+  if (typeof value !== 'object' || value === null) return accepts${set.index}(value);
+  if (isArray(value)) {
+    if (isDoubtfulArray(value)) return true;
+    for (let index = 0; index < value.length; index++) {
+      if (pass${set.index}(value[index])) return true;
+    }
+    return false;
+  }
+  return !isPlainObject(value);
+}
+function accepts${set.index}(value) {
+  switch (typeof value) {
+${set.embedding ? embeddingCases() : acceptedCases(set)}    case 'bigint':
+    case 'symbol':
+    case 'function':
+      return true;
+    default:
+      return false;
+  }
+}
+`;
+}
+
+function embeddingCases() {
+  return `    case 'string':
+      return mayEmbedRecord(value);
+`;
+}
+
+/** `isAccepted` for one set, as \`case\`s: the values inline, a number's text decided when generating. */
+function acceptedCases({ index, values }) {
+  const texts = [...values];
+  const strings =
+    texts.length <= INLINE_VALUES ? texts.map((text) => `value === ${literal(text)}`) : [`set${index}.has(value)`];
+  // A finite number's text is one of these exactly when the number is: JSON
+  // writes it as String does, and String(Number(text)) === text.
+  const numbers = texts.filter((text) => Number.isFinite(Number(text)) && String(Number(text)) === text);
+  const numberTest =
+    numbers.length === 0
+      ? 'false'
+      : numbers.length <= INLINE_VALUES
+        ? numbers.map((text) => `value === ${text}`).join(' || ')
+        : `Number.isFinite(value) && set${index}.has(String(value))`;
+  return `    case 'string':
+      return ${[...strings, '!isWellFormed(value)'].join(' || ')};
+    case 'number':
+      return ${numberTest};
+    case 'boolean':
+      return value ? ${values.has('true')} : ${values.has('false')};
+`;
 }
 
 function hasOwn(object, name) {
@@ -287,13 +505,17 @@ function ownValue(object, key) {
 function mayHoldAt(node, step, test, argument) {
   if (typeof node !== 'object' || node === null) return opaque(node);
   if (Array.isArray(node)) {
-    if (typeof node.toJSON === 'function') return true;
+    if (isDoubtfulArray(node)) return true;
     for (let index = 0; index < node.length; index++) {
       if (mayHoldAt(node[index], step, test, argument)) return true;
     }
     return false;
   }
-  if (!isPlainObject(node)) return true;
+  return !isPlainObject(node) || mayHoldIn(node, step, test, argument);
+}
+
+/** `mayHoldAt` for a node already known to be a plain object. */
+function mayHoldIn(node, step, test, argument) {
   for (const { key, rest } of step.splits) {
     const child = ownValue(node, key);
     if (child !== undefined && mayHoldAt(child, rest, test, argument)) return true;
@@ -306,13 +528,22 @@ function mayHoldAt(node, step, test, argument) {
 function mayPass(value, test, argument) {
   if (typeof value !== 'object' || value === null) return opaque(value) || test(value, argument);
   if (Array.isArray(value)) {
-    if (typeof value.toJSON === 'function') return true;
+    if (isDoubtfulArray(value)) return true;
     for (let index = 0; index < value.length; index++) {
       if (mayPass(value[index], test, argument)) return true;
     }
     return false;
   }
   return !isPlainObject(value);
+}
+
+/**
+ * An array JSON.stringify might write otherwise than its elements read here:
+ * one with a `toJSON`, or another prototype (whose properties could fill its
+ * holes or change what its elements read).
+ */
+function isDoubtfulArray(array) {
+  return Object.getPrototypeOf(array) !== Array.prototype || typeof array.toJSON === 'function';
 }
 
 /** Values JSON.stringify refuses, or may write through a `toJSON`: only wasm can tell. */
@@ -344,10 +575,15 @@ function mayEmbedRecord(value) {
   return typeof value === 'string' && (OPENS_OBJECT.test(value) || !isWellFormed(value));
 }
 
-/** Whether text is Unicode (no lone surrogate); without `isWellFormed`, any surrogate counts as doubt. */
-function isWellFormed(text) {
-  return typeof text.isWellFormed === 'function' ? text.isWellFormed() : !/[\uD800-\uDFFF]/.test(text);
-}
+/**
+ * Whether text is Unicode (no lone surrogate); where strings lack
+ * `isWellFormed` (Node 18), any surrogate counts as doubt. Chosen once, as
+ * it is called for every string read.
+ */
+const isWellFormed =
+  typeof String.prototype.isWellFormed === 'function'
+    ? (text) => text.isWellFormed()
+    : (text) => !/[\uD800-\uDFFF]/.test(text);
 
 /** An object JSON.stringify writes key by key: no array, no class, no other realm, no `toJSON`. */
 function isPlainObject(value) {
@@ -356,4 +592,4 @@ function isPlainObject(value) {
   return (prototype === Object.prototype || prototype === null) && typeof value.toJSON !== 'function';
 }
 
-module.exports = { installObjectFastPath, withObjectFastPath, Screen };
+module.exports = { installObjectFastPath, withObjectFastPath, Screen, screenLimits };
