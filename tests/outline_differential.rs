@@ -370,3 +370,74 @@ fn the_structure_check_agrees_with_serde_json_on_generated_lines() {
         "{deep} deep, {long} long"
     );
 }
+
+/// Runs of `"key":"value",` members, which the check takes two mask tests
+/// at a time where a key is due below the top level, agree with serde_json
+/// wherever a block boundary falls in them: valid runs, runs broken where
+/// a mask test could be fooled (a colon or comma doubled or missing, a key
+/// without value, a value where a key is due, a stray bracket), in objects
+/// nested in several ways and at the top level, shifted by a padding string of every length
+/// over two blocks.
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn member_runs_agree_with_serde_json_at_every_block_offset() {
+    let bodies = [
+        "",
+        r#""k":"v""#,
+        r#""k":"v","l":"w""#,
+        r#""k":"v","l":"w","m":"x","n":"y","o":"z""#,
+        r#""k":"v","l":5,"m":"x""#,
+        r#""k":"v","l":{"a":"b","c":"d"},"m":"x""#,
+        r#""k":"v","l":["a","b"],"m":"x""#,
+        r#""k" : "v" , "l" : "w" ,"m": "x""#,
+        r#""k":"v,\"w\":x","l":"y\\","m":"z""#,
+        r#""":"","":"""#,
+        r#""k":"a:b","l":"c,d","m":true,"n":null"#,
+        r#""k":"v":"w""#,
+        r#""k":"v":"w":"x""#,
+        r#""k","v","l","w""#,
+        r#""k":"v",5"#,
+        r#""k":"v","#,
+        r#""k","v""#,
+        r#""k":"v",,"l":"w""#,
+        r#""k"::"v""#,
+        r#""k":"v" "l":"w""#,
+        r#""k":"v"],"l":"w""#,
+        r#""k":"v",:"l":"w""#,
+        r#""k":"v",["a"]"#,
+        r#""k":"v","l""#,
+        r#""k":"v","l":"#,
+        r#""k":"v","l":"w"[,"m":"x""#,
+    ];
+    let contexts = [
+        r#"{"p":"PAD","a":{BODY}}"#,
+        r#"{"p":"PAD","a":[{BODY}]}"#,
+        r#"{"p":"PAD","a":{"x":1,BODY}}"#,
+        r#"{"p":"PAD","a":{BODY,"z":[]}}"#,
+        r#"{"p":"PAD","a":{"b":{BODY}},"c":"d"}"#,
+        // At the top level every key is looked at: "k" is watched.
+        r#"{"p":"PAD",BODY}"#,
+    ];
+    let (mut accepted, mut refused) = (0, 0);
+    for context in contexts {
+        for body in bodies {
+            for padding in 0..2 * 64 {
+                let line = context
+                    .replace("PAD", &"x".repeat(padding))
+                    .replace("BODY", body);
+                let expected =
+                    parses_as_object(line.as_bytes()).then(|| expected_outline(line.as_bytes()));
+                assert_eq!(outline_bytes(line.as_bytes(), &WATCH), expected, "{line}");
+                assert_eq!(outline_object(&line, &WATCH), expected, "{line}");
+                match expected {
+                    Some(_) => accepted += 1,
+                    None => refused += 1,
+                }
+            }
+        }
+    }
+    assert!(
+        accepted > 3000 && refused > 5000,
+        "{accepted} accepted, {refused} refused"
+    );
+}
