@@ -319,6 +319,20 @@ impl Prefilter {
         self.has_hiding_escape(text) || self.some_condition_holds(text)
     }
 
+    /// The two halves of [`Prefilter::may_match`], for a caller that learns
+    /// of a text's escapes otherwise (the structure check decodes every
+    /// escape of a line anyway): whether some rule's literals are all in
+    /// `text` as written...
+    pub fn literals_may_match(&self, text: &[u8]) -> bool {
+        self.some_condition_holds(text)
+    }
+
+    /// ...and whether escapes of the kinds found (`\u`, `\/`) may spell a
+    /// literal the byte search missed.
+    pub fn escapes_may_hide_literals(&self, unicode: bool, slash: bool) -> bool {
+        unicode || slash && self.slash
+    }
+
     /// Whether, for some first-group literal found in `text`, one of its
     /// rules has a literal of each other group there too. A literal found
     /// again (an operation name is in an event three times) is not tried

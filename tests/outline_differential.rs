@@ -290,7 +290,8 @@ fn parses_as_object(line: &[u8]) -> bool {
 
 /// The outline of a line serde_json reads, found by walking its raw text
 /// string by string: whether a top-level key (raw, as written) is watched,
-/// and whether a string's first raw byte may start JSON text.
+/// whether a string's first raw byte may start JSON text, and whether some
+/// string holds a `\u` or a `\/` escape.
 fn expected_outline(line: &[u8]) -> Outline {
     let mut outline = Outline::default();
     let mut depth = 0usize;
@@ -303,7 +304,12 @@ fn expected_outline(line: &[u8]) -> Outline {
                 let start = at + 1;
                 let mut end = start;
                 while line[end] != b'"' {
-                    end += if line[end] == b'\\' { 2 } else { 1 };
+                    if line[end] == b'\\' {
+                        outline.unicode_escape |= line[end + 1] == b'u';
+                        outline.slash_escape |= line[end + 1] == b'/';
+                        end += 1;
+                    }
+                    end += 1;
                 }
                 let contents = &line[start..end];
                 let next = line[end + 1..]

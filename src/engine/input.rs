@@ -227,7 +227,7 @@ impl Engine {
         };
         if self.mode == Mode::Tag
             || self.ingest.input == InputKind::Azure
-            || prefilter.may_match(text)
+            || prefilter.literals_may_match(text)
         {
             return false;
         }
@@ -242,9 +242,13 @@ impl Engine {
             keys: &NON_ECS_TOP_LEVEL_KEYS,
             prefixes: &NON_ECS_KEY_PREFIXES,
         };
+        // The check decodes every escape, so the prefilter's own pass over
+        // the line for escapes that may spell a literal is not needed.
         outline(&watch).is_some_and(|outline| {
             let embeds = self.ingest.input == InputKind::Auto && outline.may_embed_json;
-            !(outline.saw_watched_key || embeds)
+            let hidden =
+                prefilter.escapes_may_hide_literals(outline.unicode_escape, outline.slash_escape);
+            !(outline.saw_watched_key || embeds || hidden)
         })
     }
 

@@ -54,6 +54,11 @@ pub struct Outline {
     /// ASCII whitespace, with an escape or with a non-ASCII character (which
     /// may be Unicode whitespace before a `{`).
     pub may_embed_json: bool,
+    /// Some string holds a `\u` escape, which may spell any character a
+    /// byte search looked for, so that search saw not all of the text.
+    pub unicode_escape: bool,
+    /// Some string holds a `\/` escape (a slash a byte search missed).
+    pub slash_escape: bool,
 }
 
 /// Whether `text` is one JSON object as serde_json reads it (nested at most
@@ -391,6 +396,15 @@ mod boundary_tests {
                 if let Some(&first) = string.first() {
                     outline.may_embed_json |=
                         matches!(first, b'{' | b'\\' | 0x80..) || first.is_ascii_whitespace();
+                }
+                let mut at = 0;
+                while at < string.len() {
+                    if string[at] == b'\\' {
+                        outline.unicode_escape |= string.get(at + 1) == Some(&b'u');
+                        outline.slash_escape |= string.get(at + 1) == Some(&b'/');
+                        at += 1;
+                    }
+                    at += 1;
                 }
             },
         )?;

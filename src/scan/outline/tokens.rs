@@ -202,6 +202,11 @@ impl<'t, 'w> Check<'t, 'w> {
             if at >= self.escapes_checked {
                 self.escapes_checked = at + decode_escape(self.bytes.get(at..)?)?.1;
             }
+            match self.bytes.get(at + 1) {
+                Some(b'u') => self.outline.unicode_escape = true,
+                Some(b'/') => self.outline.slash_escape = true,
+                _ => {}
+            }
         }
         Some(escaped)
     }
