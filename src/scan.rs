@@ -555,9 +555,6 @@ impl Reader<'_> {
     }
 
     fn value(&mut self, depth: usize, interest: Interest) -> Option<()> {
-        if depth > MAX_DEPTH {
-            return None;
-        }
         self.whitespace();
         match self.peek()? {
             b'{' if self.leads_further(interest) || interest.frame.is_some() => {
@@ -573,7 +570,12 @@ impl Reader<'_> {
         }
     }
 
+    /// The object opening here, `depth` containers around it: it is the
+    /// `depth + 1`th open, and at most [`MAX_DEPTH`] may be.
     fn object(&mut self, depth: usize, interest: Interest) -> Option<()> {
+        if depth >= MAX_DEPTH {
+            return None;
+        }
         self.position += 1;
         self.whitespace();
         if self.peek()? == b'}' {
@@ -718,7 +720,7 @@ impl Reader<'_> {
     }
 
     fn array(&mut self, depth: usize, interest: Interest) -> Option<()> {
-        if depth > MAX_DEPTH {
+        if depth >= MAX_DEPTH {
             return None;
         }
         self.position += 1;
@@ -870,7 +872,7 @@ impl Reader<'_> {
     /// Skips an object or array whose contents no rule reads, checking only
     /// that brackets balance, strings close and escapes are well formed.
     fn skip_container(&mut self, depth: usize) -> Option<()> {
-        let max_open = (MAX_DEPTH + 1).saturating_sub(depth);
+        let max_open = MAX_DEPTH.saturating_sub(depth);
         self.position = skip_container(
             self.bytes,
             &mut self.specials,

@@ -447,3 +447,39 @@ fn member_runs_agree_with_serde_json_at_every_block_offset() {
         "{accepted} accepted, {refused} refused"
     );
 }
+
+/// The lazy reader and the structure check refuse the same nesting: at most
+/// `MAX_DEPTH` containers open at once, the top-level object included,
+/// whether the innermost ones are skipped unread, read as objects down a
+/// wanted path, or read as arrays of a wanted field.
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn the_lazy_reader_and_the_check_stop_at_the_same_depth() {
+    let mut scanner = Scanner::default();
+    for containers in [MAX_DEPTH - 1, MAX_DEPTH, MAX_DEPTH + 1] {
+        let inner = containers - 1;
+        let skipped = format!(r#"{{"skip":{}{}}}"#, "[".repeat(inner), "]".repeat(inner));
+        let objects = format!(
+            "{}1{}",
+            r#"{"k":"#.repeat(containers),
+            "}".repeat(containers)
+        );
+        let deep_path = vec!["k"; containers].join(".");
+        let arrays = format!(r#"{{"k":{}1{}}}"#, "[".repeat(inner), "]".repeat(inner));
+        let lines = [
+            (skipped, FieldSet::default().with_exact("k")),
+            (objects, FieldSet::default().with_exact(&deep_path)),
+            (arrays, FieldSet::default().with_exact("k")),
+        ];
+        let allowed = containers <= MAX_DEPTH;
+        for (line, fields) in &lines {
+            assert_eq!(parses_as_object(line.as_bytes()), allowed, "{line}");
+            assert_eq!(outline_object(line, &WATCH).is_some(), allowed, "{line}");
+            let read = scanner.scan(line, fields).is_some();
+            assert_eq!(
+                read, allowed,
+                "lazy reader, {containers} containers: {line}"
+            );
+        }
+    }
+}
