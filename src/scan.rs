@@ -704,9 +704,9 @@ impl Reader<'_> {
             return self.skip_value(depth + 1);
         }
         let mark = self.scanner.path.len();
-        // The path is read by the patterns alive here, and by `keep` as an
-        // escaped key's decoded text; for the others it is not built.
-        let needs_path = parent.frame.is_some() || escaped;
+        // The path is read only by the patterns alive here; where none is,
+        // only an escaped key's decoded text is put there, for `keep`.
+        let needs_path = parent.frame.is_some();
         if needs_path && !top {
             self.scanner.path.push('.');
         }
