@@ -186,6 +186,8 @@ struct TrieNode {
     pattern_start: bool,
     /// Some wanted path goes on from this node's end with `.`.
     dotted: bool,
+    /// The first bytes of its children's labels, as a [`ByteSet`].
+    child_bytes: ByteSet,
 }
 
 /// A path's place in the trie: `offset` bytes into `node`'s label.
@@ -196,6 +198,35 @@ struct Place {
 }
 
 const ROOT: Place = Place { node: 0, offset: 0 };
+
+/// A set of ASCII bytes, one bit each, that holds every byte from 0x80 up:
+/// a screen that lets a key off the wanted paths go by its first byte,
+/// without a walk down the trie (keys are mostly ASCII, so the few others
+/// are always walked).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct ByteSet([u64; 2]);
+
+impl ByteSet {
+    fn with(self, byte: u8) -> ByteSet {
+        let ByteSet([mut low, mut high]) = self;
+        match byte {
+            0..=63 => low |= 1 << byte,
+            64..=127 => high |= 1 << (byte - 64),
+            _ => {}
+        }
+        ByteSet([low, high])
+    }
+
+    #[inline(always)]
+    fn may_hold(self, byte: u8) -> bool {
+        let ByteSet([low, high]) = self;
+        match byte {
+            0..=63 => low >> byte & 1 != 0,
+            64..=127 => high >> (byte - 64) & 1 != 0,
+            _ => true,
+        }
+    }
+}
 
 impl PathTrie {
     fn new(exact: &[Box<[u8]>], globs: &[Glob]) -> PathTrie {
@@ -238,6 +269,9 @@ impl PathTrie {
                 exact: builder.exact[at],
                 pattern_start: builder.pattern_start[at],
                 dotted: children.iter().any(|&(byte, _)| byte == b'.'),
+                child_bytes: children
+                    .iter()
+                    .fold(ByteSet::default(), |set, &(byte, _)| set.with(byte)),
             });
             for (byte, child) in children {
                 work.push((Some(trie.edges.len()), Some(byte), child as usize));
@@ -265,6 +299,19 @@ impl PathTrie {
         };
         at.run(bytes, pattern_start)?;
         Some(at.place)
+    }
+
+    /// The bytes a path may go on with from `place` and stay on the trie.
+    fn next_bytes(&self, place: Place) -> ByteSet {
+        let Some(node) = self.node(place.node) else {
+            return ByteSet::default();
+        };
+        if place.offset < node.length {
+            let next = self.labels.get((node.label + place.offset) as usize);
+            next.map_or(ByteSet::default(), |&byte| ByteSet::default().with(byte))
+        } else {
+            node.child_bytes
+        }
     }
 
     /// The exact field whose path ends at `place`.
@@ -378,7 +425,8 @@ impl TrieBuilder {
 #[derive(Debug, Default)]
 pub struct Scanner {
     entries: Vec<Entry>,
-    /// The dotted path of the key being read.
+    /// The dotted path of the key being read, while some pattern is alive
+    /// (below an object no pattern can reach, only its escaped keys' text).
     path: String,
     /// The paths of leaves kept for patterns (exact fields are known by number).
     paths: String,
@@ -611,9 +659,13 @@ impl Reader<'_> {
             Some(place) if depth > 0 => self.fields.trie.walk(place, b".", &mut pattern_start),
             place => place,
         };
+        let first_bytes = place.map_or(ByteSet::default(), |place| {
+            self.fields.trie.next_bytes(place)
+        });
         KeysStart {
             place,
             pattern_start,
+            first_bytes,
         }
     }
 
@@ -641,22 +693,30 @@ impl Reader<'_> {
         let trie = &self.fields.trie;
         let mut pattern_start = keys.pattern_start;
         let node = keys
-            .place
+            .place_for(key)
             .and_then(|place| trie.walk(place, key, &mut pattern_start));
         self.expect(b':')?;
         if node.is_none() && !pattern_start && !parent.live {
-            // Nothing wanted lies at or below this key.
+            // Nothing wanted lies at or below this key. Most such values are
+            // strings, crossed here without a call.
+            self.whitespace();
+            if self.peek() == Some(b'"') {
+                return self.string_span().map(|_| ());
+            }
             return self.skip_value(depth + 1);
         }
         let mark = self.scanner.path.len();
-        if !top {
+        // The path is read only by the patterns alive here; where none is,
+        // only an escaped key's decoded text is put there, for `keep`.
+        let needs_path = parent.frame.is_some();
+        if needs_path && !top {
             self.scanner.path.push('.');
         }
         let key_start = self.scanner.path.len();
         if escaped {
             let Scanner { path, key, .. } = &mut *self.scanner;
             path.push_str(key);
-        } else {
+        } else if needs_path {
             // Quotes are ASCII, so a key's span lies on character boundaries.
             self.scanner.path.push_str(self.text.get(start..end)?);
         }
@@ -891,6 +951,20 @@ struct KeysStart {
     place: Option<Place>,
     /// A pattern's literal start ends with that `.`.
     pattern_start: bool,
+    /// The bytes a key may start with and stay on the trie from `place`.
+    first_bytes: ByteSet,
+}
+
+impl KeysStart {
+    /// Where `key` starts down the trie, unless its first byte shows that it
+    /// falls off at once (the walk would say so too, setting nothing).
+    #[inline(always)]
+    fn place_for(&self, key: &[u8]) -> Option<Place> {
+        match key.first() {
+            Some(&first) if !self.first_bytes.may_hold(first) => None,
+            _ => self.place,
+        }
+    }
 }
 
 const NO_INTEREST: Interest = Interest {
