@@ -567,14 +567,6 @@ impl<'s> Compiler<'s> {
                 "`{full}` has no values of its own"
             )));
         };
-        let clause = |path: &str| {
-            MatcherKind::Field(FieldClause {
-                field: full.to_string(),
-                path: path.to_string(),
-                field_type: mapping.describe(),
-                test: test.clone(),
-            })
-        };
         if mapping.single_type() == Some(FieldType::Flattened) {
             // The root of a flattened field matches any of its leaf values.
             return Ok(MatcherKind::Walk(WalkClause::dynamic(
@@ -585,6 +577,17 @@ impl<'s> Compiler<'s> {
                 test,
             )));
         }
+        // Called at most once (each arm below builds one clause), so it takes
+        // the test rather than cloning it: `Test::clone` is 1.7 KB of wasm
+        // that start-up would otherwise compile for the seed rule.
+        let clause = move |path: &str| {
+            MatcherKind::Field(FieldClause {
+                field: full.to_string(),
+                path: path.to_string(),
+                field_type: mapping.describe(),
+                test,
+            })
+        };
         let parent = self.schema.nested_parent(full);
         match (parent, self.nested_path.as_deref()) {
             (Some(parent), Some(inside)) if parent == inside => Ok(clause(self.relative(source))),
@@ -698,7 +701,10 @@ impl<'s> Compiler<'s> {
             if mapping.single_type() == Some(FieldType::Flattened) {
                 // Kibana's field list has the flattened field, not its keys: its keys are
                 // covered by the flattened field's own clause when the pattern names it.
-                let keys = format!("{relative_name}.");
+                // Pushed rather than `format!`ted: the seed rule's wildcard
+                // field reaches here, and start-up would compile the formatting code.
+                let mut keys = relative_name.to_string();
+                keys.push('.');
                 if reach.flattened(&keys) {
                     flattened.push((keys, Test::Never));
                 }

@@ -279,3 +279,87 @@ pub fn deduplicate(rules: Vec<LoadedRule>) -> (Vec<LoadedRule>, Vec<Error>) {
     }
     (kept, dropped)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loaded(rule_id: &str, origin: &str, updated_date: Option<&str>, version: u32) -> LoadedRule {
+        LoadedRule {
+            rule: Rule {
+                rule_id: rule_id.to_string(),
+                version,
+                ..Rule::default()
+            },
+            origin: origin.to_string(),
+            updated_date: updated_date.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn of_rules_sharing_an_id_the_fresher_is_kept_and_the_other_reported() {
+        // (the rules read, in order; the origins kept; the origins reported with
+        // the one each lost to)
+        let cases = [
+            (
+                vec![
+                    loaded("a", "old", Some("2024/01/01"), 9),
+                    loaded("a", "new", Some("2025/01/01"), 1),
+                ],
+                vec!["new"],
+                vec![("old", "new")],
+            ),
+            (
+                vec![
+                    loaded("a", "new", Some("2025/01/01"), 1),
+                    loaded("a", "old", Some("2024/01/01"), 9),
+                ],
+                vec!["new"],
+                vec![("old", "new")],
+            ),
+            // Same date: the higher version; then the first read.
+            (
+                vec![loaded("a", "v1", None, 1), loaded("a", "v2", None, 2)],
+                vec!["v2"],
+                vec![("v1", "v2")],
+            ),
+            (
+                vec![
+                    loaded("a", "first", None, 1),
+                    loaded("a", "second", None, 1),
+                ],
+                vec!["first"],
+                vec![("second", "first")],
+            ),
+            // Other ids are untouched, in the order read.
+            (
+                vec![
+                    loaded("a", "x", None, 1),
+                    loaded("b", "y", None, 1),
+                    loaded("a", "z", None, 2),
+                ],
+                vec!["z", "y"],
+                vec![("x", "z")],
+            ),
+        ];
+        for (rules, kept_origins, reported) in cases {
+            let (kept, dropped) = deduplicate(rules);
+            let origins: Vec<&str> = kept.iter().map(|rule| rule.origin.as_str()).collect();
+            assert_eq!(origins, kept_origins);
+            let reports: Vec<(Option<String>, &str, String)> = dropped
+                .into_iter()
+                .map(|error| (error.origin, error.kind, error.message))
+                .collect();
+            let expected: Vec<(Option<String>, &str, String)> = reported
+                .iter()
+                .map(|(loser, winner)| {
+                    let message = format!(
+                        "rule_id a is also in {winner}, which is newer; this copy is ignored"
+                    );
+                    (Some(loser.to_string()), "duplicate_rule", message)
+                })
+                .collect();
+            assert_eq!(reports, expected);
+        }
+    }
+}

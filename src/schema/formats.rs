@@ -335,6 +335,45 @@ mod tests {
     }
 
     #[test]
+    fn a_later_field_table_replaces_what_an_earlier_one_declared() {
+        let mut schema = Schema::closed();
+        let earlier =
+            "a\tkeyword\tignore_above=10\nb\tlong\nlabels.*\tobject\tobject_type=keyword\n";
+        let later = "a\tconstant_keyword\tvalue=x\nlabels.*\tobject\tobject_type=long\n";
+        read_field_table(&mut schema, earlier).unwrap();
+        read_field_table(&mut schema, later).unwrap();
+        let cases = [
+            // Replaced whole: the later type, none of the earlier attributes, no conflict.
+            ("a", "constant_keyword"),
+            ("b", "long"),
+            // A template is added, the first one declared matching first.
+            ("labels.x", "keyword"),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(describe(&schema, name), expected, "{name}");
+        }
+        let Resolution::Mapped(replaced) = schema.resolve("a") else {
+            panic!("`a` is declared");
+        };
+        assert_eq!(replaced.ignore_above, None);
+        assert_eq!(replaced.constant_value.as_deref(), Some("x"));
+        assert_eq!(schema.templates().len(), 2);
+    }
+
+    #[test]
+    fn an_alias_takes_its_targets_mapping_or_is_dropped_without_one() {
+        let schema = Schema::from_value(&json!({"logs-a": {"mappings": {"properties": {
+            "n": {"type": "long"},
+            "kept": {"type": "alias", "path": "n"},
+            "orphan": {"type": "alias", "path": "nowhere"},
+        }}}}))
+        .unwrap();
+        for (name, expected) in [("kept", "long from n"), ("orphan", "unmapped")] {
+            assert_eq!(describe(&schema, name), expected, "{name}");
+        }
+    }
+
+    #[test]
     fn plain_maps_take_names_or_mapping_parameters() {
         let schema = Schema::from_value(&json!({
             "a": "keyword",
