@@ -109,7 +109,7 @@ fn classify(block: &[u8; BLOCK]) -> Classes {
         (0, 0)
     };
     // Closing brackets and colons share a plane: the separator plane, taken
-    // anyway, tells them apart for two ANDs instead of a third bitmask.
+    // anyway, tells them apart for two ANDs instead of one more plane.
     let closing_or_colon = plane(&either(&closing, &colon));
     let separator = plane(&separator);
     Classes {
