@@ -15,7 +15,7 @@ use kql_detect::compile::CompiledQuery;
 use kql_detect::event::JsonEvent;
 use kql_detect::kql;
 use kql_detect::limits::DEFAULT_MAX_JSON_DEPTH;
-use kql_detect::scan::{FieldSet, Scanner};
+use kql_detect::scan::{outline_bytes, FieldSet, KeyWatch, Scanner};
 use kql_detect::schema::Schema;
 use kql_detect::time::Timestamp;
 
@@ -757,7 +757,9 @@ fn corpus_fixture_documents() -> Vec<String> {
 /// written, re-serialised, and with its
 /// strings hidden behind `\u` and `\/` escapes. Each query is checked with
 /// a prefilter of its own literals alone, which is stricter than the
-/// engine's prefilter over all rules.
+/// engine's prefilter over all rules; both as `may_match` scans a text and
+/// as the engine composes it for a line the structure check reads (the
+/// literals as written, then the escapes the check reports).
 #[test]
 fn the_prefilter_passes_every_event_its_rule_matches() {
     use kql_detect::prefilter::Prefilter;
@@ -819,6 +821,19 @@ fn the_prefilter_passes_every_event_its_rule_matches() {
                 assert!(
                     prefilter.may_match(variant.as_bytes()),
                     "{origin} matches but its prefilter rejects {variant}"
+                );
+                let watch = KeyWatch {
+                    keys: &[],
+                    prefixes: &[],
+                };
+                let outline = outline_bytes(variant.as_bytes(), &watch).unwrap_or_default();
+                assert!(
+                    prefilter.literals_may_match(variant.as_bytes())
+                        || prefilter.escapes_may_hide_literals(
+                            outline.unicode_escape,
+                            outline.slash_escape
+                        ),
+                    "{origin} matches but its literals and the check's escapes reject {variant}"
                 );
             }
             matched += 1;

@@ -98,11 +98,11 @@ impl Engine {
     /// without building the document; if some rule alerts, its verdict is
     /// kept (see `known.rs`: the document is built only for new alerts).
     /// Everything else (raw Azure records, envelopes, text the lazy reader
-    /// does not accept) takes the full path. The lazy reader counts depth
-    /// below the top-level object, so it accepts events of up to
-    /// [`scan::MAX_DEPTH`] + 1 levels: it answers only when `max_json_depth`
-    /// allows that many (else every event takes the full path, which measures
-    /// it), so that it never passes or alerts on an event the limit refuses.
+    /// does not accept) takes the full path. The lazy reader accepts events
+    /// of up to [`scan::MAX_DEPTH`] levels (the top-level object included):
+    /// it answers only when `max_json_depth` allows that many (else every
+    /// event takes the full path, which measures it), so that it never
+    /// passes or alerts on an event the limit refuses.
     pub fn evaluate_input_json(
         &self,
         text: &str,
@@ -286,11 +286,11 @@ impl Engine {
 }
 
 /// Whether the lazy reader (and the prefilter's structure check) may answer
-/// under `max_json_depth`: they accept events of up to [`scan::MAX_DEPTH`] + 1
+/// under `max_json_depth`: they accept events of up to [`scan::MAX_DEPTH`]
 /// levels, so only a limit that allows as many lets them, and the parse
 /// reports every event too deep for a lower one.
 fn lazy_reader_answers(max_json_depth: usize) -> bool {
-    max_json_depth > scan::MAX_DEPTH
+    max_json_depth >= scan::MAX_DEPTH
 }
 
 /// One event, evaluated without alerts.
