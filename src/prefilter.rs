@@ -316,28 +316,17 @@ impl Prefilter {
 
     /// False only when `text` provably meets no rule's condition.
     pub fn may_match(&self, text: &[u8]) -> bool {
-        self.has_hiding_escape(text) || self.some_condition_holds(text)
+        self.has_hiding_escape(text) || self.literals_may_match(text)
     }
 
     /// The two halves of [`Prefilter::may_match`], for a caller that learns
     /// of a text's escapes otherwise (the structure check decodes every
     /// escape of a line anyway): whether some rule's literals are all in
-    /// `text` as written...
+    /// `text` as written (for some first-group literal found, one of its
+    /// rules has a literal of each other group there too; a literal found
+    /// again, as an operation name is in an event three times, is not tried
+    /// again)...
     pub fn literals_may_match(&self, text: &[u8]) -> bool {
-        self.some_condition_holds(text)
-    }
-
-    /// ...and whether escapes of the kinds found (`\u`, `\/`) may spell a
-    /// literal the byte search missed.
-    pub fn escapes_may_hide_literals(&self, unicode: bool, slash: bool) -> bool {
-        unicode || slash && self.slash
-    }
-
-    /// Whether, for some first-group literal found in `text`, one of its
-    /// rules has a literal of each other group there too. A literal found
-    /// again (an operation name is in an event three times) is not tried
-    /// again.
-    fn some_condition_holds(&self, text: &[u8]) -> bool {
         let mut tried = Tried::default();
         self.search.any(text, &mut |position| {
             tried.first_time(position)
@@ -345,6 +334,12 @@ impl Prefilter {
                     .iter()
                     .any(|&rule| self.conditions[rule].rest_holds(text))
         })
+    }
+
+    /// ...and whether escapes of the kinds found (`\u`, `\/`) may spell a
+    /// literal the byte search missed.
+    pub fn escapes_may_hide_literals(&self, unicode: bool, slash: bool) -> bool {
+        unicode || slash && self.slash
     }
 
     /// A `\u` escape may spell any literal's characters; `\/` a slash.
