@@ -32,9 +32,11 @@ pub struct Classes {
     pub closing: u64,
     /// `:`: a closing quote directly before one ends a key (see `tokens`).
     pub colon: u64,
-    /// `{`, a space, `\\` or a byte of a multi-byte character: a string that
-    /// starts with one may hold JSON text (the other whitespace JSON allows
-    /// before a `{` cannot stand raw in a string).
+    /// `{`, `[`, a space, `\\` or a byte of a multi-byte character: a string
+    /// that starts with one but `[` may hold JSON text (the other whitespace
+    /// JSON allows before a `{` cannot stand raw in a string). `[` is in
+    /// the class because the opening brackets' plane is taken anyway; a
+    /// string rarely starts with one, so its first byte is looked at then.
     pub may_open_json: u64,
     /// Some byte is 0x80 or above: only then can the block hold text that
     /// is not UTF-8, so only then need a line be validated as UTF-8.
@@ -89,7 +91,6 @@ fn classify(block: &[u8; BLOCK]) -> Classes {
     let opening = each(&folded, |vector| u8x16_eq(vector, u8x16_splat(b'{')));
     let colon = equal(b':');
     let separator = either(&colon, &equal(b','));
-    let structural = either(&either(&opening, &closing), &separator);
     // Control characters are rare: the smallest byte of the four vectors
     // tells that a block has none without taking out their planes.
     let lowest = u8x16_min(
@@ -112,17 +113,21 @@ fn classify(block: &[u8; BLOCK]) -> Classes {
     // anyway, tells them apart for two ANDs instead of one more plane.
     let closing_or_colon = plane(&either(&closing, &colon));
     let separator = plane(&separator);
+    // One plane for both opening brackets, `{` told from `[` only where
+    // that matters (`may_open_json`), instead of a plane of `{` and one of
+    // all structurals.
+    let opening = plane(&opening);
     Classes {
         quote: plane(&equal(b'"')),
         backslash,
         control,
         line_space,
         visible: !(space | control),
-        structural: plane(&structural),
+        structural: opening | closing_or_colon | separator,
         separator,
         closing: closing_or_colon & !separator,
         colon: closing_or_colon & separator,
-        may_open_json: plane(&equal(b'{')) | space | backslash | high,
+        may_open_json: opening | space | backslash | high,
         non_ascii: high != 0,
     }
 }
@@ -274,7 +279,7 @@ fn kind_of(byte: u8) -> u8 {
             STRUCTURAL,
         )
         | bit(
-            (byte == b'{') | (byte == b' ') | (byte == b'\\') | (byte >= 0x80),
+            (folded == b'{') | (byte == b' ') | (byte == b'\\') | (byte >= 0x80),
             MAY_OPEN_JSON,
         )
         | bit((byte == b':') | (byte == b','), SEPARATOR)
@@ -324,7 +329,7 @@ mod tests {
             classes.non_ascii |= byte >= 0x80;
             set(
                 &mut classes.may_open_json,
-                matches!(byte, b'{' | b' ' | b'\\' | 0x80..),
+                matches!(byte, b'{' | b'[' | b' ' | b'\\' | 0x80..),
             );
         }
         classes

@@ -163,7 +163,7 @@ impl<'t, 'w> Check<'t, 'w> {
         let openers = quotes & in_string;
         let first_bytes = openers << 1 | u64::from(carry.opens_string);
         carry.opens_string = openers >> 63 == 1;
-        self.outline.may_embed_json |= first_bytes & classes.may_open_json != 0;
+        let may_open_json = first_bytes & classes.may_open_json;
         let scalar = classes.visible & !in_string & !(classes.structural | classes.quote);
         let scalar_starts = scalar & !(scalar << 1 | u64::from(carry.in_scalar));
         carry.in_scalar = scalar >> 63 == 1;
@@ -180,7 +180,25 @@ impl<'t, 'w> Check<'t, 'w> {
             keys: closers & classes.colon >> 1,
             values: closers & (classes.separator & !classes.colon) >> 1,
         };
+        if may_open_json != 0 && !self.outline.may_embed_json {
+            self.outline.may_embed_json = self.opens_json(block, may_open_json);
+        }
         Some((structural | closers | scalar_starts, openers, members))
+    }
+
+    /// Whether a string whose first byte is at one of `first_bytes` (bits of
+    /// the block at `block`, each a byte of the `may_open_json` class) may
+    /// hold JSON text: all of them may but `[`.
+    fn opens_json(&self, block: usize, first_bytes: u64) -> bool {
+        let mut remaining = first_bytes;
+        while remaining != 0 {
+            let at = block + remaining.trailing_zeros() as usize;
+            remaining &= remaining - 1;
+            if self.bytes.get(at) != Some(&b'[') {
+                return true;
+            }
+        }
+        false
     }
 
     /// The escaped bytes of the block at `block` (each byte after an escaping
