@@ -16,7 +16,7 @@ mod classes;
 mod tokens;
 
 use super::specials::Specials;
-use super::{decode_escape, number_length, MAX_DEPTH};
+use super::{decode_escape, number_length, starts_with, MAX_DEPTH};
 use classes::BLOCK;
 use tokens::Check;
 
@@ -36,12 +36,15 @@ impl KeyWatch<'_> {
     /// separately) could spell one of their characters.
     pub fn covers(&self, key: &[u8]) -> bool {
         // Lengths first: most keys differ from every watched one in length.
+        // Bytes by `starts_with`'s loop: slice equality is a `memcmp` call
+        // in the wasm, made for most top-level keys of every line.
         self.keys
             .iter()
-            .any(|watched| watched.len() == key.len() && watched.as_bytes() == key)
-            || self.prefixes.iter().any(|prefix| {
-                key.len() >= prefix.len() && key[..prefix.len()] == *prefix.as_bytes()
-            })
+            .any(|watched| watched.len() == key.len() && starts_with(key, watched.as_bytes()))
+            || self
+                .prefixes
+                .iter()
+                .any(|prefix| starts_with(key, prefix.as_bytes()))
     }
 }
 
@@ -350,6 +353,9 @@ mod tests {
         for unwatched in [
             r#"{"a": {"records": []}}"#,
             r#"{"record": 1}"#,
+            r#"{"recordsx": 1}"#,
+            r#"{"recordz": 1}"#,
+            r#"{"@odata": 1}"#,
             r#"{"a": "records"}"#,
             r#"{"a": ["records"]}"#,
         ] {
@@ -363,7 +369,12 @@ mod tests {
         ] {
             assert!(outline(embedding).may_embed_json, "{embedding}");
         }
-        assert!(!outline(r#"{"message": "plain {text}", "n": 1}"#).may_embed_json);
+        for plain in [
+            r#"{"message": "plain {text}", "n": 1}"#,
+            r#"{"message": "[1, 2]", "list": ["[", "]"]}"#,
+        ] {
+            assert!(!outline(plain).may_embed_json, "{plain}");
+        }
     }
 }
 
