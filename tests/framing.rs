@@ -320,3 +320,33 @@ fn the_sample_alerts_whatever_the_chunks() {
         whole
     );
 }
+
+/// A malformed line's error points at its own line of the batch, the one
+/// its `line` names: each line is parsed alone, so its error is placed in
+/// the input when it is reported.
+#[test]
+fn a_malformed_line_is_placed_at_its_line_of_the_batch() {
+    use kql_detect::input::Batch;
+    let engine = engine_of("event.outcome:success");
+    for (input, line) in [
+        (&b"{bad\n"[..], 1),
+        (b"{\"a\":1}\n{\"b\":\n", 2),
+        (b"{\"a\":1}\n\n{\"b\":2}\n{\"c\" 3}\n", 4),
+    ] {
+        let outcome = engine.evaluate_ndjson(
+            Batch::whole(input),
+            kql_detect::engine::Validation::All,
+            NOW,
+            None,
+        );
+        let placed: Vec<_> = outcome
+            .invalid
+            .iter()
+            .map(|invalid| {
+                let place = invalid.error.line_column().map(|place| place.line);
+                (invalid.line, place)
+            })
+            .collect();
+        assert_eq!(placed, [(line, Some(line))], "{input:?}");
+    }
+}
