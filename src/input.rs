@@ -798,23 +798,17 @@ fn find_newline(bytes: &[u8]) -> Option<usize> {
                 .map_or(0, u64::from_le_bytes)
         };
         let line_feeds = |at: usize| u8x16_eq(u64x2(word(at), word(at + 8)), u8x16_splat(b'\n'));
-        let vectors = [
+        // Four named vectors, not an array: an array iterated over was
+        // stored to the stack at every step.
+        let (first, second, third, fourth) = (
             line_feeds(0),
             line_feeds(16),
             line_feeds(32),
             line_feeds(48),
-        ];
-        let any = v128_or(
-            v128_or(vectors[0], vectors[1]),
-            v128_or(vectors[2], vectors[3]),
         );
-        if v128_any_true(any) {
-            let mask = vectors
-                .iter()
-                .enumerate()
-                .fold(0u64, |mask, (lane, &vector)| {
-                    mask | u64::from(u8x16_bitmask(vector)) << (16 * lane)
-                });
+        if v128_any_true(v128_or(v128_or(first, second), v128_or(third, fourth))) {
+            let bits = |vector, lane: usize| u64::from(u8x16_bitmask(vector)) << (16 * lane);
+            let mask = bits(first, 0) | bits(second, 1) | bits(third, 2) | bits(fourth, 3);
             return Some(index * BLOCK + mask.trailing_zeros() as usize);
         }
     }
