@@ -142,7 +142,7 @@ impl<R: BufRead> DocumentReader<R> {
                 break;
             }
             read_any = true;
-            let newline = memchr::memchr(b'\n', available);
+            let newline = find_newline(available);
             let take = newline.map_or(available.len(), |end| end + 1);
             if !too_long && self.buffer.len() + take <= room {
                 self.buffer.extend_from_slice(&available[..take]);
@@ -454,7 +454,7 @@ fn input_start(batch: Batch) -> Start {
     let (mut start, mut number) = (0, 1);
     loop {
         let rest = &bytes[start..];
-        let (line, next) = match memchr::memchr(b'\n', rest) {
+        let (line, next) = match find_newline(rest) {
             Some(end) => (&rest[..end], start + end + 1),
             None if batch.end_of_input => (rest, bytes.len()),
             // Too long whatever follows: an invalid NDJSON line.
@@ -511,7 +511,7 @@ fn read_lines(
     let mut framing = Framing::default();
     while framing.consumed < batch.bytes.len() {
         let rest = &batch.bytes[framing.consumed..];
-        let newline = memchr::memchr(b'\n', rest);
+        let newline = find_newline(rest);
         let (line, length) = match newline {
             Some(end) => (&rest[..end], end + 1),
             None if batch.end_of_input => (rest, rest.len()),
@@ -772,6 +772,50 @@ fn invalid_at(text: &[u8], offset: usize, lines: &mut LineCounter, message: &str
         .at(crate::span::Span::new(column, column), &source)
         .starting_at_line(line),
     }
+}
+
+/// Where the first line feed in `bytes` is.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+fn find_newline(bytes: &[u8]) -> Option<usize> {
+    memchr::memchr(b'\n', bytes)
+}
+
+/// Where the first line feed in `bytes` is: 64 bytes a step, four vector
+/// compares and one test. (memchr's search in wasm set itself up on every
+/// line and made a call per 64 bytes: 4% of a run over 1.4 KB lines.)
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+fn find_newline(bytes: &[u8]) -> Option<usize> {
+    use core::arch::wasm32::{u64x2, u8x16_bitmask, u8x16_eq, u8x16_splat, v128_any_true, v128_or};
+    const BLOCK: usize = 64;
+    let blocks = bytes.chunks_exact(BLOCK);
+    let tail = blocks.remainder();
+    for (index, block) in blocks.enumerate() {
+        // Every block is 64 bytes long, so every word is there.
+        let word = |at: usize| {
+            block
+                .get(at..at + 8)
+                .and_then(|word| word.try_into().ok())
+                .map_or(0, u64::from_le_bytes)
+        };
+        let line_feeds = |at: usize| u8x16_eq(u64x2(word(at), word(at + 8)), u8x16_splat(b'\n'));
+        // Four named vectors, not an array: an array iterated over was
+        // stored to the stack at every step.
+        let (first, second, third, fourth) = (
+            line_feeds(0),
+            line_feeds(16),
+            line_feeds(32),
+            line_feeds(48),
+        );
+        if v128_any_true(v128_or(v128_or(first, second), v128_or(third, fourth))) {
+            let bits = |vector, lane: usize| u64::from(u8x16_bitmask(vector)) << (16 * lane);
+            let mask = bits(first, 0) | bits(second, 1) | bits(third, 2) | bits(fourth, 3);
+            return Some(index * BLOCK + mask.trailing_zeros() as usize);
+        }
+    }
+    let tail_start = bytes.len() - tail.len();
+    tail.iter()
+        .position(|&byte| byte == b'\n')
+        .map(|at| tail_start + at)
 }
 
 fn is_blank(bytes: &[u8]) -> bool {

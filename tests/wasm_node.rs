@@ -3,6 +3,8 @@
 
 #[path = "common/cases.rs"]
 mod cases;
+#[path = "line_feeds.rs"]
+mod line_feeds;
 #[path = "outline_differential.rs"]
 mod outline_differential;
 #[path = "outline_utf8.rs"]

@@ -80,43 +80,56 @@ impl<'t> Specials<'t> {
 
     fn load(&mut self, block: usize) {
         self.block = block;
-        self.mask = match self.text.get(block..block + BLOCK) {
+        self.mask = match self
+            .text
+            .get(block..block + BLOCK)
+            .and_then(|bytes| bytes.try_into().ok())
+        {
             Some(bytes) => special_mask(bytes),
-            None => {
-                // The last, partial block, padded with spaces, which are not special.
-                let mut padded = [b' '; BLOCK];
-                let tail = self.text.get(block..).unwrap_or_default();
-                padded[..tail.len()].copy_from_slice(tail);
-                special_mask(&padded)
-            }
+            None => last_block_mask(self.text.get(block..).unwrap_or_default()),
         };
     }
 }
 
-/// Bit `i` set when `bytes[i]` (64 bytes) is a quote, a backslash or below 0x20.
+/// [`special_mask`] of the last, partial block, padded with spaces, which
+/// are not special. Apart, so that the padding's stack space is not set up
+/// for every full block.
+#[inline(never)]
+fn last_block_mask(tail: &[u8]) -> u64 {
+    let mut padded = [b' '; BLOCK];
+    let length = tail.len().min(BLOCK);
+    padded[..length].copy_from_slice(&tail[..length]);
+    special_mask(&padded)
+}
+
+/// Bit `i` set when `bytes[i]` is a quote, a backslash or below 0x20.
+// The four vectors written out rather than looped over: the loop carried
+// its shift and index through every step.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-fn special_mask(bytes: &[u8]) -> u64 {
+#[inline(always)]
+fn special_mask(bytes: &[u8; BLOCK]) -> u64 {
     use core::arch::wasm32::{u64x2, u8x16_bitmask, u8x16_eq, u8x16_lt, u8x16_splat, v128_or};
-    let quote = u8x16_splat(b'"');
-    let backslash = u8x16_splat(b'\\');
-    let space = u8x16_splat(b' ');
-    let mut mask = 0u64;
-    for (index, lane) in bytes.chunks_exact(16).enumerate() {
-        let (low, high) = lane.split_at(8);
-        let vector = u64x2(le_word(low), le_word(high));
-        let hits = v128_or(
-            v128_or(u8x16_eq(vector, quote), u8x16_eq(vector, backslash)),
-            // Unsigned: bytes of multi-byte characters (0x80 and up) are not below.
-            u8x16_lt(vector, space),
+    let lane = |at: usize| {
+        let vector = u64x2(
+            le_word(&bytes[at..at + 8]),
+            le_word(&bytes[at + 8..at + 16]),
         );
-        mask |= u64::from(u8x16_bitmask(hits)) << (16 * index);
-    }
-    mask
+        let hits = v128_or(
+            v128_or(
+                u8x16_eq(vector, u8x16_splat(b'"')),
+                u8x16_eq(vector, u8x16_splat(b'\\')),
+            ),
+            // Unsigned: bytes of multi-byte characters (0x80 and up) are not below.
+            u8x16_lt(vector, u8x16_splat(b' ')),
+        );
+        u64::from(u8x16_bitmask(hits)) << at
+    };
+    lane(0) | lane(16) | lane(32) | lane(48)
 }
 
 /// Bit `i` set when `bytes[i]` (64 bytes) is a quote, a backslash or below 0x20.
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-fn special_mask(bytes: &[u8]) -> u64 {
+fn special_mask(bytes: &[u8; BLOCK]) -> u64 {
     const QUOTES: u64 = u64::from_ne_bytes([b'"'; 8]);
     const BACKSLASHES: u64 = u64::from_ne_bytes([b'\\'; 8]);
     let mut mask = 0u64;
