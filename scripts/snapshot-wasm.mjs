@@ -31,6 +31,8 @@ const run = (tool, args) =>
 
 // Pages the evaluation may grow into; the shared state takes two or three.
 const EVALUATION_HEADROOM_PAGES = 4096;
+// Zeros between data segments below which they are written as one.
+const DATA_GAP_JOINED = 16;
 const GROW = '$snapshot_grow';
 const PAGES = '$snapshot_pages';
 const MEMORY = /^ \(memory (\$\S+) (\d+)\)$/m;
@@ -82,20 +84,52 @@ function withCountedGrowth(text) {
 
 /**
  * The evaluated module with `memory.grow` back, a memory of the pages handed
- * out, and without what evaluation left on the stack (below the linker's
- * data, where the stack lives, nothing is read before it is written).
+ * out, and its data packed.
  */
 function withRealGrowth(text, dataStart) {
   const pages = text.match(new RegExp(`^ \\(global \\${PAGES} \\(mut i32\\) \\(i32\\.const (\\d+)\\)\\)$`, 'm'));
   const grow = text.match(new RegExp(`^ \\(func \\${GROW} [^]*?\\n \\)\\n`, 'm'));
   if (!pages || !grow) throw new Error('the evaluated module lost its page count');
-  return text
-    .replace(pages[0] + '\n', '')
-    .replace(grow[0], '')
-    .replaceAll(`(call ${GROW}`, '(memory.grow')
-    .replace(MEMORY, (_, name) => ` (memory ${name} ${pages[1]})`)
-    .replace(/^ \(data \S+ \(i32\.const (\d+)\) "((?:[^"\\]|\\.)*)"\)\n/gm, (segment, offset, bytes) =>
-      Number(offset) + byteLength(bytes) <= dataStart ? '' : segment);
+  return packedData(
+    text
+      .replace(pages[0] + '\n', '')
+      .replace(grow[0], '')
+      .replaceAll(`(call ${GROW}`, '(memory.grow')
+      .replace(MEMORY, (_, name) => ` (memory ${name} ${pages[1]})`),
+    dataStart,
+  );
+}
+
+/**
+ * The module's active data segments without what evaluation left on the
+ * stack (below the linker's data, where the stack lives, nothing is read
+ * before it is written), and joined where fewer than `DATA_GAP_JOINED` zeros
+ * part them: wasm-ctor-eval cuts the heap at every few zeros (allocator
+ * headers), and thousands of segment headers cost more, gzipped, than the
+ * zeros.
+ */
+function packedData(text, dataStart) {
+  if (/\((memory\.init|data\.drop)\s/.test(text)) throw new Error('expected active data segments only');
+  const SEGMENT = /^ \(data (\S+) \(i32\.const (\d+)\) "((?:[^"\\]|\\.)*)"\)\n/gm;
+  const segments = [];
+  for (const [, name, offset, bytes] of text.matchAll(SEGMENT)) {
+    const start = Number(offset);
+    const end = start + byteLength(bytes);
+    const last = segments.at(-1);
+    if (end <= dataStart) continue;
+    // Zeros written between two segments would overwrite any other below them.
+    if (last && start < last.end) throw new Error('expected data segments in address order');
+    if (last && start - last.end < DATA_GAP_JOINED) {
+      last.bytes += '\\00'.repeat(start - last.end) + bytes;
+      last.end = end;
+    } else {
+      segments.push({ name, start, end, bytes });
+    }
+  }
+  const first = text.search(SEGMENT);
+  const rest = text.replace(SEGMENT, '');
+  const data = segments.map(({ name, start, bytes }) => ` (data ${name} (i32.const ${start}) "${bytes}")\n`);
+  return rest.slice(0, first) + data.join('') + rest.slice(first);
 }
 
 /** The length of a string as the text format escapes it (`\hh`, `\n`, …). */
