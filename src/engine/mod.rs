@@ -85,7 +85,7 @@ struct RuleSet {
     prefilter: Option<Prefilter>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 struct CompiledRule {
     rule: Rule,
     query: CompiledQuery,
@@ -95,6 +95,20 @@ struct CompiledRule {
     /// What the rule's alerts record about it, written at its first alert
     /// (so that an engine that never alerts never pays for it).
     snapshot: OnceLock<RuleSnapshot>,
+}
+
+/// Without the alert snapshot: a cache, there or not depending on whether
+/// some engine sharing the rule has alerted yet, not part of what was compiled.
+impl std::fmt::Debug for CompiledRule {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("CompiledRule")
+            .field("rule", &self.rule)
+            .field("query", &self.query)
+            .field("indices", &self.indices)
+            .field("exceptions", &self.exceptions)
+            .finish_non_exhaustive()
+    }
 }
 
 impl CompiledRule {
