@@ -66,7 +66,7 @@ try {
 function withCountedGrowth(text) {
   const memory = text.match(MEMORY);
   if (!memory) throw new Error('expected one memory, declared without a maximum');
-  if (!MEMORY_GROW.test(text)) throw new Error('expected the allocator to grow memory');
+  if (!text.match(MEMORY_GROW)) throw new Error('expected the allocator to grow memory');
   const [declaration, name, pages] = memory;
   const grow = `
  (global ${PAGES} (mut i32) (i32.const ${pages}))
