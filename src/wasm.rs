@@ -365,6 +365,14 @@ thread_local! {
     static BUILTIN: CoreEngine = CoreEngine::builtin();
 }
 
+/// The build's hook, not an API: `scripts/build-wasm` evaluates it with
+/// `wasm-ctor-eval`, so the module ships with the state every engine shares
+/// already built. Calling it again does nothing.
+#[wasm_bindgen(js_name = __prepareShared, skip_typescript)]
+pub fn prepare_shared() {
+    crate::engine::prepare_shared();
+}
+
 /// Rules compiled once, ready to evaluate events. It remembers the alerts it
 /// created recently, so re-sent events do not alert twice.
 #[wasm_bindgen]

@@ -76,8 +76,9 @@ impl Engine {
     /// data view, and the exception items attached to the rule in `must_not`
     /// as the lists plugin writes them (those expired at `now` left out).
     pub fn search_requests(&self, form: Form, now: Timestamp) -> Result<Vec<RuleSearch>, Error> {
-        let data_view = DataView::of(&self.schema);
-        self.rules
+        let data_view = DataView::of(&self.compiled.schema);
+        self.compiled
+            .rules
             .iter()
             .map(|compiled| {
                 let exceptions = &compiled.exceptions;

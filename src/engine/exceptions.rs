@@ -8,11 +8,12 @@
 //! list nobody supplied runs without it, with a diagnostic, as it would be
 //! wrong to stay silent about it.
 
-use super::Engine;
+use super::RuleSet;
 use crate::error::Error;
 use crate::exception::{
     self, CompiledExceptions, ExceptionItem, ExceptionListReference, ExceptionSet, ValueLists,
 };
+use crate::time::Timestamp;
 
 /// Exception lists and items from one text (a file, or a JavaScript option).
 #[derive(Clone, Debug)]
@@ -36,7 +37,7 @@ pub(super) fn load_sources(sources: &[ExceptionSource]) -> Result<ExceptionSet, 
     Ok(set)
 }
 
-impl Engine {
+impl RuleSet {
     /// Whether attaching `set` can change anything: without items, and
     /// without a rule naming a list (which may be missing, or malformed),
     /// every rule keeps no exception and no diagnostic comes of it. Engines
@@ -50,15 +51,17 @@ impl Engine {
                 .any(|compiled| !compiled.rule.exceptions_list.is_empty())
     }
 
-    /// Compiles, for every rule, the items that apply to it; returns the
-    /// diagnostics (lists rules name but nobody supplied).
+    /// Compiles, for every rule, the items that apply to it (expiry and date
+    /// math at `now`); returns the diagnostics (lists rules name but nobody
+    /// supplied).
     #[inline(never)]
     pub(super) fn attach_exceptions(
         &mut self,
         set: &ExceptionSet,
         lists: &ValueLists,
+        now: Timestamp,
     ) -> Result<Vec<Error>, Error> {
-        let diagnostics = self.compile_exceptions(set, lists)?;
+        let diagnostics = self.compile_exceptions(set, lists, now)?;
         self.record_fields_read();
         Ok(diagnostics)
     }
@@ -67,6 +70,7 @@ impl Engine {
         &mut self,
         set: &ExceptionSet,
         lists: &ValueLists,
+        now: Timestamp,
     ) -> Result<Vec<Error>, Error> {
         let mut diagnostics = Vec::new();
         let mut references_per_rule = Vec::new();
@@ -94,9 +98,8 @@ impl Engine {
                     .map(|error| error.in_origin(origin.clone())),
             );
             items.extend(unattached.iter().copied());
-            compiled.exceptions =
-                CompiledExceptions::compile(items, &self.schema, self.compiled_at, lists)
-                    .map_err(|error| error.in_origin(origin))?;
+            compiled.exceptions = CompiledExceptions::compile(items, &self.schema, now, lists)
+                .map_err(|error| error.in_origin(origin))?;
         }
         Ok(diagnostics)
     }

@@ -208,6 +208,7 @@ impl Engine {
         self.ingest.input == InputKind::Ecs
             && self.mode != Mode::Tag
             && self
+                .compiled
                 .prefilter
                 .as_ref()
                 .is_some_and(|prefilter| !prefilter.may_match(line))
@@ -222,7 +223,7 @@ impl Engine {
         text: &[u8],
         outline: impl FnOnce(&KeyWatch<'_>) -> Option<Outline>,
     ) -> bool {
-        let Some(prefilter) = &self.prefilter else {
+        let Some(prefilter) = &self.compiled.prefilter else {
             return false;
         };
         if self.mode == Mode::Tag
@@ -258,7 +259,7 @@ impl Engine {
         if self.mode == Mode::Tag || self.ingest.input == InputKind::Azure {
             return None;
         }
-        let fields = self.fields.as_ref()?;
+        let fields = self.compiled.fields.as_ref()?;
         SCANNER.with(|scanner| {
             let mut scanner = scanner.try_borrow_mut().ok()?;
             let projected = scanner.scan(text, fields)?;

@@ -54,11 +54,12 @@ impl Engine {
     pub(super) fn verdict_on(&self, event: &dyn Event, now: Timestamp) -> KnownVerdict {
         let index = self.index.clone().or_else(|| data_stream_of(event));
         let rules = self
+            .compiled
             .dispatch
             .candidates(event)
             .into_iter()
             .filter(|&position| {
-                let compiled = &self.rules[position];
+                let compiled = &self.compiled.rules[position];
                 index
                     .as_deref()
                     .map_or(true, |index| compiled.indices.includes(index))
@@ -141,6 +142,9 @@ impl Engine {
     }
 
     fn rules_of<'e>(&'e self, verdict: &'e KnownVerdict) -> impl Iterator<Item = &'e CompiledRule> {
-        verdict.rules.iter().map(|&position| &self.rules[position])
+        verdict
+            .rules
+            .iter()
+            .map(|&position| &self.compiled.rules[position])
     }
 }

@@ -29,7 +29,7 @@ pub use replay::{
 
 use serde::Deserialize;
 use serde_json::Value;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use crate::alert::{build_alert, tag_event, AlertContext, RuleSnapshot};
 use crate::compile::CompiledQuery;
@@ -51,21 +51,32 @@ use crate::schema::Schema;
 use crate::time::Timestamp;
 
 /// Rules compiled for a schema, ready to evaluate events.
+///
+/// The compiled rules are shared, never copied: a clone, or an engine made
+/// for other settings (mode, index, space, `now`), costs a reference count.
 #[derive(Clone, Debug)]
 pub struct Engine {
-    rules: Vec<CompiledRule>,
-    dispatch: RuleDispatch,
-    diagnostics: Vec<Error>,
+    compiled: Arc<RuleSet>,
     mode: Mode,
     index: Option<String>,
     space_id: String,
     fixed_now: Option<Timestamp>,
-    /// Kept to compile date-math queries again for each replayed execution.
-    schema: Schema,
     /// How inputs are turned into documents.
     ingest: IngestOptions,
     /// What `now` meant when the rules were compiled (date math in queries and exceptions).
     compiled_at: Timestamp,
+}
+
+/// What compiling rules (and their exceptions) for a schema produces:
+/// everything about an engine that its settings do not change. Immutable once
+/// built, so that engines can share it.
+#[derive(Debug)]
+struct RuleSet {
+    rules: Vec<CompiledRule>,
+    dispatch: RuleDispatch,
+    diagnostics: Vec<Error>,
+    /// Kept to compile date-math queries again for each replayed execution.
+    schema: Schema,
     /// The fields the rules and their exceptions read, for the lazy reader;
     /// `None` when some rule needs whole objects (a nested query).
     fields: Option<FieldSet>,
@@ -74,7 +85,7 @@ pub struct Engine {
     prefilter: Option<Prefilter>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 struct CompiledRule {
     rule: Rule,
     query: CompiledQuery,
@@ -84,6 +95,20 @@ struct CompiledRule {
     /// What the rule's alerts record about it, written at its first alert
     /// (so that an engine that never alerts never pays for it).
     snapshot: OnceLock<RuleSnapshot>,
+}
+
+/// Without the alert snapshot: a cache, there or not depending on whether
+/// some engine sharing the rule has alerted yet, not part of what was compiled.
+impl std::fmt::Debug for CompiledRule {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("CompiledRule")
+            .field("rule", &self.rule)
+            .field("query", &self.query)
+            .field("indices", &self.indices)
+            .field("exceptions", &self.exceptions)
+            .finish_non_exhaustive()
+    }
 }
 
 impl CompiledRule {
@@ -269,30 +294,11 @@ impl Engine {
     pub fn from_options(options: &EngineOptions, clock: Timestamp) -> Result<Engine, Error> {
         let fixed_now = options.now.as_deref().map(now_option).transpose()?;
         let now = fixed_now.unwrap_or(clock);
-        let schema = schema_of(
-            options.field_types.as_ref(),
-            options.extra_field_types.as_ref(),
-        )?;
-        let sources = match &options.rules {
-            // Not through JSON: writing the rule and reading it back would
-            // put both serde paths on every cold start.
-            None => vec![RuleSource::Rule(Box::new(
-                azure_external_guest_user_invitation(),
-            ))],
-            Some(rules) => rule_sources(rules),
+        let mut engine = if runs_builtin_rule_set(options) {
+            Engine::sharing(RuleSet::builtin(), now)
+        } else {
+            Engine::compiling_options(options, now)?
         };
-        let exception_sources = options
-            .exceptions
-            .as_deref()
-            .map_or_else(Vec::new, exception_sources);
-        let no_value_lists = ValueLists::new();
-        let mut engine = Engine::from_sources_and_exceptions(
-            sources,
-            exception_sources,
-            options.value_lists.as_ref().unwrap_or(&no_value_lists),
-            &schema,
-            now,
-        )?;
         if let Some(mode) = &options.mode {
             engine.mode = Mode::from_name(mode).ok_or_else(|| {
                 options_error(format!(
@@ -312,6 +318,47 @@ impl Engine {
         }
         engine.ingest.keep_original = options.keep_original.unwrap_or(false);
         Ok(engine)
+    }
+
+    /// The engine of `options`' rules, schema and exceptions, compiled at `now`.
+    fn compiling_options(options: &EngineOptions, now: Timestamp) -> Result<Engine, Error> {
+        let schema = schema_of(
+            options.field_types.as_ref(),
+            options.extra_field_types.as_ref(),
+        )?;
+        let sources = match &options.rules {
+            // Not through JSON: writing the rule and reading it back would
+            // put both serde paths on the start of every such engine.
+            None => vec![RuleSource::Rule(Box::new(
+                azure_external_guest_user_invitation(),
+            ))],
+            Some(rules) => rule_sources(rules),
+        };
+        let exception_sources = options
+            .exceptions
+            .as_deref()
+            .map_or_else(Vec::new, exception_sources);
+        let no_value_lists = ValueLists::new();
+        Engine::from_sources_and_exceptions(
+            sources,
+            exception_sources,
+            options.value_lists.as_ref().unwrap_or(&no_value_lists),
+            &schema,
+            now,
+        )
+    }
+
+    /// An engine over `compiled`, with the default settings.
+    fn sharing(compiled: Arc<RuleSet>, now: Timestamp) -> Engine {
+        Engine {
+            compiled,
+            mode: Mode::Alerts,
+            index: None,
+            space_id: DEFAULT_SPACE.to_string(),
+            fixed_now: None,
+            ingest: IngestOptions::default(),
+            compiled_at: now,
+        }
     }
 
     /// Loads and compiles rules from their sources. Malformed rules are errors;
@@ -372,12 +419,12 @@ impl Engine {
         }
         let (kept, duplicates) = deduplicate(loaded);
         diagnostics.extend(duplicates);
-        let mut engine = Engine::compile(kept, schema, now)?;
-        if engine.may_have_exceptions(&exception_set) {
-            diagnostics.extend(engine.attach_exceptions(&exception_set, value_lists)?);
+        let mut compiled = RuleSet::compile(kept, schema, now)?;
+        if compiled.may_have_exceptions(&exception_set) {
+            diagnostics.extend(compiled.attach_exceptions(&exception_set, value_lists, now)?);
         }
-        engine.diagnostics = diagnostics;
-        Ok(engine)
+        compiled.diagnostics = diagnostics;
+        Ok(Engine::sharing(Arc::new(compiled), now))
     }
 
     /// Compiles `rules` for `schema`, with date math relative to `now`; the first
@@ -392,7 +439,8 @@ impl Engine {
                 updated_date: None,
             })
             .collect();
-        Engine::compile(loaded, schema, now)
+        let compiled = RuleSet::compile(loaded, schema, now)?;
+        Ok(Engine::sharing(Arc::new(compiled), now))
     }
 
     /// An engine for ad-hoc KQL queries, numbered from 1 in the order given.
@@ -408,52 +456,10 @@ impl Engine {
         Engine::from_sources(sources, schema, now)
     }
 
-    fn compile(rules: Vec<LoadedRule>, schema: &Schema, now: Timestamp) -> Result<Engine, Error> {
-        crate::limits::check_rule_count(rules.len())?;
-        let rules = rules
-            .into_iter()
-            .map(|loaded| {
-                let query = loaded
-                    .rule
-                    .compile(schema, now)
-                    .map_err(|error| error.in_origin(loaded.origin.clone()))?;
-                let indices = IndexPatterns::new(&loaded.rule.index);
-                Ok(CompiledRule {
-                    snapshot: OnceLock::new(),
-                    rule: loaded.rule,
-                    query,
-                    indices,
-                    exceptions: CompiledExceptions::default(),
-                })
-            })
-            .collect::<Result<Vec<CompiledRule>, Error>>()?;
-        let dispatch = RuleDispatch::new(rules.iter().map(|rule| rule.query.gates()).collect());
-        Ok(Engine {
-            rules,
-            dispatch,
-            diagnostics: Vec::new(),
-            mode: Mode::Alerts,
-            index: None,
-            space_id: DEFAULT_SPACE.to_string(),
-            fixed_now: None,
-            schema: schema.clone(),
-            ingest: IngestOptions::default(),
-            compiled_at: now,
-            fields: None,
-            prefilter: None,
-        }
-        .recording_fields_read())
-    }
-
     /// The built-in rule (Azure External Guest User Invitation) over the built-in schema.
     pub fn builtin() -> Engine {
         // The built-in rule has no date math, so what `now` means does not matter.
-        Engine::new(
-            vec![azure_external_guest_user_invitation()],
-            &Schema::builtin(),
-            Timestamp(0),
-        )
-        .unwrap_or_else(|error| panic!("the built-in rule must compile: {error}"))
+        Engine::sharing(RuleSet::builtin(), Timestamp(0))
     }
 
     /// Sets what the engine emits.
@@ -466,33 +472,6 @@ impl Engine {
     pub fn with_index(mut self, index: Option<String>) -> Engine {
         self.index = index;
         self
-    }
-
-    fn recording_fields_read(mut self) -> Engine {
-        self.record_fields_read();
-        self
-    }
-
-    /// Records what the fast paths need: which fields the rules and
-    /// exceptions read (lazy reader) and which literals the rules require
-    /// (prefilter).
-    fn record_fields_read(&mut self) {
-        let requirements = self
-            .rules
-            .iter()
-            .map(|compiled| compiled.query.required_literals())
-            .collect();
-        self.prefilter = Prefilter::new(requirements);
-        let queries = self.rules.iter().flat_map(|compiled| {
-            std::iter::once(&compiled.query).chain(compiled.exceptions.queries())
-        });
-        self.fields = FieldSet::of(queries).map(|fields| {
-            let fields = DATA_STREAM_FIELDS
-                .iter()
-                .chain(&EMBEDDING_FIELDS)
-                .fold(fields, |fields, path| fields.with_exact(path));
-            fields.watching(&NON_ECS_TOP_LEVEL_KEYS, &NON_ECS_KEY_PREFIXES)
-        });
     }
 
     /// Sets how inputs are turned into documents.
@@ -515,12 +494,12 @@ impl Engine {
 
     /// The rules, in order.
     pub fn rules(&self) -> impl Iterator<Item = &Rule> {
-        self.rules.iter().map(|compiled| &compiled.rule)
+        self.compiled.rules.iter().map(|compiled| &compiled.rule)
     }
 
     /// What loading reported without failing: unsupported rules, ignored duplicates.
     pub fn diagnostics(&self) -> &[Error] {
-        &self.diagnostics
+        &self.compiled.diagnostics
     }
 
     /// The rules that search `event`'s index (or data stream) and match it.
@@ -551,7 +530,7 @@ impl Engine {
             .or_else(|| data_stream_name(event));
         self.candidates(event)
             .into_iter()
-            .map(|position| &self.rules[position])
+            .map(|position| &self.compiled.rules[position])
             .filter(move |compiled| {
                 index
                     .as_deref()
@@ -564,7 +543,7 @@ impl Engine {
     /// the terms their queries require (see [`crate::dispatch`]); the others
     /// are not evaluated.
     pub fn candidates(&self, event: &Value) -> Vec<usize> {
-        self.dispatch.candidates(&JsonEvent(event))
+        self.compiled.dispatch.candidates(&JsonEvent(event))
     }
 
     /// What the engine emits for `event` in its mode: alerts, the event itself,
@@ -597,6 +576,7 @@ impl Engine {
     /// the longest look-back window plus one interval.
     pub fn recent_alerts(&self) -> RecentAlerts {
         let retention = self
+            .compiled
             .rules
             .iter()
             .filter_map(|compiled| replay::reach_millis(&compiled.rule))
@@ -707,7 +687,7 @@ impl Engine {
     /// and its query must match.
     pub fn rule_verdict(&self, position: usize, event: &Value) -> Result<RuleVerdict, Error> {
         require_object(event)?;
-        let Some(compiled) = self.rules.get(position) else {
+        let Some(compiled) = self.compiled.rules.get(position) else {
             return Err(options_error(format!("there is no rule {position}")));
         };
         let index = self.index.clone().or_else(|| data_stream_name(event));
@@ -759,6 +739,7 @@ impl Engine {
     pub fn explain(&self, event: &Value) -> Result<Explanation, Error> {
         require_object(event)?;
         let rules: Vec<RuleExplanation> = self
+            .compiled
             .rules
             .iter()
             .map(|compiled| self.explain_rule(compiled, event))
@@ -768,6 +749,98 @@ impl Engine {
             rules,
         })
     }
+}
+
+impl RuleSet {
+    /// Compiles `rules` for `schema`, with date math relative to `now`; the first
+    /// rule that fails names itself in the error.
+    fn compile(rules: Vec<LoadedRule>, schema: &Schema, now: Timestamp) -> Result<RuleSet, Error> {
+        crate::limits::check_rule_count(rules.len())?;
+        let rules = rules
+            .into_iter()
+            .map(|loaded| {
+                let query = loaded
+                    .rule
+                    .compile(schema, now)
+                    .map_err(|error| error.in_origin(loaded.origin.clone()))?;
+                let indices = IndexPatterns::new(&loaded.rule.index);
+                Ok(CompiledRule {
+                    snapshot: OnceLock::new(),
+                    rule: loaded.rule,
+                    query,
+                    indices,
+                    exceptions: CompiledExceptions::default(),
+                })
+            })
+            .collect::<Result<Vec<CompiledRule>, Error>>()?;
+        let dispatch = RuleDispatch::new(rules.iter().map(|rule| rule.query.gates()).collect());
+        let mut compiled = RuleSet {
+            rules,
+            dispatch,
+            diagnostics: Vec::new(),
+            schema: schema.clone(),
+            fields: None,
+            prefilter: None,
+        };
+        compiled.record_fields_read();
+        Ok(compiled)
+    }
+
+    /// The built-in rule compiled for the built-in schema, as `new Engine()`
+    /// would compile it: once per process, shared by every engine that runs
+    /// it. The wasm build computes it when it is built ([`prepare_shared`]).
+    fn builtin() -> Arc<RuleSet> {
+        static BUILTIN: OnceLock<Arc<RuleSet>> = OnceLock::new();
+        Arc::clone(BUILTIN.get_or_init(|| Arc::new(RuleSet::compile_builtin())))
+    }
+
+    fn compile_builtin() -> RuleSet {
+        // Checked as a rule object is, as when the options name no rules.
+        // The rule has no date math and no exceptions, so what it compiles to
+        // does not depend on `now`.
+        load_rule("rule object", azure_external_guest_user_invitation())
+            .and_then(|loaded| RuleSet::compile(vec![loaded], &Schema::builtin(), Timestamp(0)))
+            .unwrap_or_else(|error| panic!("the built-in rule must compile: {error}"))
+    }
+
+    /// Records what the fast paths need: which fields the rules and
+    /// exceptions read (lazy reader) and which literals the rules require
+    /// (prefilter).
+    fn record_fields_read(&mut self) {
+        let requirements = self
+            .rules
+            .iter()
+            .map(|compiled| compiled.query.required_literals())
+            .collect();
+        self.prefilter = Prefilter::new(requirements);
+        let queries = self.rules.iter().flat_map(|compiled| {
+            std::iter::once(&compiled.query).chain(compiled.exceptions.queries())
+        });
+        self.fields = FieldSet::of(queries).map(|fields| {
+            let fields = DATA_STREAM_FIELDS
+                .iter()
+                .chain(&EMBEDDING_FIELDS)
+                .fold(fields, |fields, path| fields.with_exact(path));
+            fields.watching(&NON_ECS_TOP_LEVEL_KEYS, &NON_ECS_KEY_PREFIXES)
+        });
+    }
+}
+
+/// Builds now what every engine of the process shares (the built-in schema,
+/// and the built-in rule compiled for it) rather than at first use. The wasm
+/// build runs it at build time under `wasm-ctor-eval`, which keeps the memory
+/// it leaves, so no host ever runs (or compiles) this work.
+pub fn prepare_shared() {
+    RuleSet::builtin();
+}
+
+/// Whether `options` ask for the built-in rule over the built-in schema,
+/// without exceptions: the rule set every such engine shares.
+fn runs_builtin_rule_set(options: &EngineOptions) -> bool {
+    options.rules.is_none()
+        && options.field_types.is_none()
+        && options.extra_field_types.is_none()
+        && options.exceptions.is_none()
 }
 
 /// The name of an event's data stream, from `data_stream.type`, `.dataset` and `.namespace`.
@@ -902,4 +975,84 @@ fn require_object(event: &Value) -> Result<(), Error> {
             crate::input::json_kind(event)
         ),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::{Arc, Engine, EngineOptions, RuleSet};
+    use crate::time::Timestamp;
+
+    /// Options, and whether an engine made with them shares the built-in rule set.
+    fn sharing_cases() -> Vec<(EngineOptions, bool)> {
+        let default = EngineOptions::default;
+        vec![
+            (default(), true),
+            (
+                EngineOptions {
+                    mode: Some("filter".into()),
+                    index: Some("logs-azure.auditlogs-default".into()),
+                    space_id: Some("elsewhere".into()),
+                    input: Some("ecs".into()),
+                    keep_original: Some(true),
+                    now: Some("2026-11-27T12:00:00Z".into()),
+                    ..default()
+                },
+                true,
+            ),
+            // Each of these compiles the built-in rule when the engine is made.
+            (
+                EngineOptions {
+                    exceptions: Some(Vec::new()),
+                    ..default()
+                },
+                false,
+            ),
+            (
+                EngineOptions {
+                    extra_field_types: Some(json!({})),
+                    ..default()
+                },
+                false,
+            ),
+        ]
+    }
+
+    /// What `new Engine()` shares (in the wasm build, built at build time)
+    /// must be what compiling the built-in rule gives when an engine is made,
+    /// at any time: an engine that compiles it is the same engine.
+    #[test]
+    fn the_shared_rule_set_is_the_builtin_rule_compiled_at_any_time() {
+        for now in [0, 1_764_244_800_000, 4_102_444_800_000] {
+            let compiled_now = Engine::from_options(
+                &EngineOptions {
+                    exceptions: Some(Vec::new()),
+                    ..EngineOptions::default()
+                },
+                Timestamp(now),
+            )
+            .expect("the built-in rule compiles");
+            let shared = Engine::from_options(&EngineOptions::default(), Timestamp(now))
+                .expect("the built-in rule compiles");
+            assert_eq!(
+                format!("{shared:?}"),
+                format!("{compiled_now:?}"),
+                "at {now}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_engines_of_the_builtin_rule_schema_and_no_exceptions_share_its_rule_set() {
+        for (options, shares) in sharing_cases() {
+            let engine =
+                Engine::from_options(&options, Timestamp(0)).expect("the built-in rule compiles");
+            assert_eq!(
+                Arc::ptr_eq(&engine.compiled, &RuleSet::builtin()),
+                shares,
+                "{options:?}"
+            );
+        }
+    }
 }

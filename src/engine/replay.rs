@@ -176,7 +176,7 @@ impl Engine {
             return Ok(Replay::default());
         };
         let mut executions = 0usize;
-        for compiled in &self.rules {
+        for compiled in &self.compiled.rules {
             let interval = interval_of(&compiled.rule)?;
             executions += (span.end.saturating_sub(span.start) / interval) as usize + 1;
         }
@@ -193,7 +193,7 @@ impl Engine {
         }
         let mut replay = Replay::default();
         let mut created = Vec::new();
-        for (position, compiled) in self.rules.iter().enumerate() {
+        for (position, compiled) in self.compiled.rules.iter().enumerate() {
             let rule_replay = RuleReplay::new(self, compiled, events)?;
             rule_replay.run(span, position, &mut created, &mut replay)?;
         }
@@ -221,7 +221,7 @@ impl ReplaySpan {
         let mut earliest = None::<i64>;
         let mut latest = None::<i64>;
         if options.start.is_none() || options.end.is_none() {
-            for compiled in &engine.rules {
+            for compiled in &engine.compiled.rules {
                 for event in events {
                     for time in event_times(&compiled.rule, &event.document) {
                         earliest = Some(earliest.map_or(time, |t| t.min(time)));
@@ -414,7 +414,7 @@ impl<'a> RuleReplay<'a> {
         }
         self.compiled
             .rule
-            .compile(&self.engine.schema, now)
+            .compile(&self.engine.compiled.schema, now)
             .map(Some)
     }
 

@@ -61,6 +61,7 @@ impl Engine {
             return None;
         }
         let rules = self
+            .compiled
             .rules
             .iter()
             .map(|compiled| {
