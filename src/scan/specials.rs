@@ -4,8 +4,8 @@
 //! where each string ends: the next quote or backslash. A fresh search per
 //! string (`memchr2`) pays its setup on every one of them. Instead the
 //! positions of every such byte of a 64-byte block are computed at once, as
-//! a bit mask (SIMD on wasm32, eight bytes per `u64` step elsewhere: the
-//! crate forbids `unsafe`, which native SIMD intrinsics still need), and each
+//! a bit mask (SIMD: simd128 on wasm32, SSE2 on x86_64; eight bytes per
+//! `u64` step elsewhere), and each
 //! search within the block is then a few bit operations. Control characters
 //! (bytes below 0x20) are found in the same pass because a JSON string may
 //! not hold them raw: a reader that crosses strings this way sees every one
@@ -127,9 +127,30 @@ fn special_mask(bytes: &[u8; BLOCK]) -> u64 {
     lane(0) | lane(16) | lane(32) | lane(48)
 }
 
-/// Bit `i` set when `bytes[i]` (64 bytes) is a quote, a backslash or below 0x20.
-#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+pub(super) mod sse2;
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+use sse2::special_mask;
+
+/// Without SIMD, eight bytes per `u64` step.
+#[cfg(not(any(
+    all(target_arch = "wasm32", target_feature = "simd128"),
+    all(target_arch = "x86_64", target_feature = "sse2")
+)))]
 fn special_mask(bytes: &[u8; BLOCK]) -> u64 {
+    special_mask_by_words(bytes)
+}
+
+/// Bit `i` set when `bytes[i]` (64 bytes) is a quote, a backslash or below
+/// 0x20, found eight bytes per `u64` step: what targets without SIMD use.
+// On x86_64 only the tests call it, holding the SSE2 version to it.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[cfg_attr(
+    all(target_arch = "x86_64", target_feature = "sse2", not(test)),
+    allow(dead_code)
+)]
+fn special_mask_by_words(bytes: &[u8; BLOCK]) -> u64 {
     const QUOTES: u64 = u64::from_ne_bytes([b'"'; 8]);
     const BACKSLASHES: u64 = u64::from_ne_bytes([b'\\'; 8]);
     let mut mask = 0u64;

@@ -183,12 +183,32 @@ fn plane(masks: &Vectors) -> u64 {
     bits(0) | bits(1) | bits(2) | bits(3)
 }
 
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+mod sse2;
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+use sse2::classify;
+
+/// Without SIMD, by words.
+#[cfg(not(any(
+    all(target_arch = "wasm32", target_feature = "simd128"),
+    all(target_arch = "x86_64", target_feature = "sse2")
+)))]
+fn classify(block: &[u8; BLOCK]) -> Classes {
+    classify_by_words(block)
+}
+
 /// The classes of a 64-byte block, without SIMD: first one byte of class
 /// bits per input byte (a loop of compares compilers vectorise), then each
 /// class's bit taken out of eight such bytes at a time. One pass over the
 /// block instead of one per class.
+// On x86_64 only the tests call it, holding the SSE2 version to it.
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-fn classify(block: &[u8; BLOCK]) -> Classes {
+#[cfg_attr(
+    all(target_arch = "x86_64", target_feature = "sse2", not(test)),
+    allow(dead_code)
+)]
+fn classify_by_words(block: &[u8; BLOCK]) -> Classes {
     let mut kinds = [0u8; BLOCK];
     for (kind, &byte) in kinds.iter_mut().zip(block) {
         *kind = kind_of(byte);
