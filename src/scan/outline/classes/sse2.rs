@@ -5,7 +5,7 @@
 //! helpers (and why they are safe without `unsafe`) are in
 //! `specials::sse2`.
 
-use safe_arch::{min_u8_m128i, set_splat_i8_m128i};
+use safe_arch::{min_u8_m128i, move_mask_i8_m128i, set_splat_i8_m128i};
 
 use super::{Classes, BLOCK};
 use crate::scan::specials::sse2::{below_space, each, equal, plane, vectors, Vectors};
@@ -55,7 +55,7 @@ fn control_planes(vectors: &Vectors) -> (u64, u64) {
         min_u8_m128i(vectors[0], vectors[1]),
         min_u8_m128i(vectors[2], vectors[3]),
     );
-    if plane(&[below_space(lowest); 4]) == 0 {
+    if move_mask_i8_m128i(below_space(lowest)) == 0 {
         return (0, 0);
     }
     let line_space = each(vectors, |vector| {
