@@ -5,11 +5,11 @@
 //! string (`memchr2`) pays its setup on every one of them. Instead the
 //! positions of every such byte of a 64-byte block are computed at once, as
 //! a bit mask (SIMD: simd128 on wasm32, SSE2 on x86_64; eight bytes per
-//! `u64` step elsewhere), and each
-//! search within the block is then a few bit operations. Control characters
-//! (bytes below 0x20) are found in the same pass because a JSON string may
-//! not hold them raw: a reader that crosses strings this way sees every one
-//! it would otherwise have to look for byte by byte.
+//! `u64` step elsewhere), and each search within the block is then a few
+//! bit operations. Control characters (bytes below 0x20) are found in the
+//! same pass because a JSON string may not hold them raw: a reader that
+//! crosses strings this way sees every one it would otherwise have to look
+//! for byte by byte.
 
 /// A cursor over the quotes, backslashes and control characters of one text. Searches may go
 /// anywhere, but moving forward, as readers do, reuses the current block.
