@@ -26,7 +26,7 @@ pub use outline::{outline_bytes, outline_object, KeyWatch, Outline};
 
 use crate::compile::{CompiledQuery, Matcher, MatcherKind};
 use crate::event::{Event, PathVisitor, Scalar, Visitor};
-use crate::pattern::{Glob, GlobState};
+use crate::pattern::{same_bytes, Glob, GlobState};
 use outline::{skip_container, string_end};
 use specials::Specials;
 
@@ -1047,7 +1047,7 @@ impl Scanner {
             for (index, earlier) in kept.iter().enumerate() {
                 let repeated = kept[index + 1..]
                     .iter()
-                    .any(|later| later.key.1 == earlier.key.1 && text(later) == text(earlier));
+                    .any(|later| same_bytes(text(later), text(earlier)));
                 if repeated {
                     drop(earlier);
                 }
