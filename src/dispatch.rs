@@ -76,19 +76,15 @@ pub struct RuleDispatch {
     /// hashed: looking a value up then costs a few comparisons that mostly
     /// end at the first bytes, not a hash of the whole value, per event).
     fields: Vec<(String, BTreeMap<String, Vec<usize>>)>,
-    /// Rules without a gate: candidates for every event.
+    /// Rules without a gate, in order: candidates for every event.
     always: Vec<usize>,
-    rule_count: usize,
 }
 
 impl RuleDispatch {
     /// Groups rules by their most selective gate; `gates[i]` are rule `i`'s.
     pub fn new(gates: Vec<Vec<Gate>>) -> RuleDispatch {
         let chosen = most_selective(gates);
-        let mut dispatch = RuleDispatch {
-            rule_count: chosen.len(),
-            ..RuleDispatch::default()
-        };
+        let mut dispatch = RuleDispatch::default();
         for (rule, gate) in chosen.into_iter().enumerate() {
             let Some(gate) = gate else {
                 dispatch.always.push(rule);
@@ -122,24 +118,23 @@ impl RuleDispatch {
     }
 
     /// The rules that can match `event`, in rule order.
+    // Built in place, sorted as it grows: this runs for every event read, and
+    // a flag per rule gathered into a list afterwards cost two allocations
+    // an event where one does.
     pub fn candidates(&self, event: &dyn Event) -> Vec<usize> {
-        let mut admitted = vec![false; self.rule_count];
-        for &rule in &self.always {
-            admitted[rule] = true;
-        }
+        let mut admitted = Vec::with_capacity(self.always.len() + 1);
+        admitted.extend_from_slice(&self.always);
         for (path, by_value) in &self.fields {
             event.any_value(path, &mut |value| {
                 for &rule in by_value.get(keyword_text(value)).into_iter().flatten() {
-                    admitted[rule] = true;
+                    if let Err(at) = admitted.binary_search(&rule) {
+                        admitted.insert(at, rule);
+                    }
                 }
                 false
             });
         }
         admitted
-            .iter()
-            .enumerate()
-            .filter_map(|(rule, &admitted)| admitted.then_some(rule))
-            .collect()
     }
 }
 
@@ -252,5 +247,10 @@ mod tests {
             [1, 2, 3]
         );
         assert_eq!(candidates(json!({})), [1]);
+        // Admitted out of order, and twice: still in rule order, once.
+        assert_eq!(
+            candidates(json!({"op": ["delete", "invite", "invite"], "ds": "signin"})),
+            [0, 1, 2, 3]
+        );
     }
 }

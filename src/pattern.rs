@@ -36,7 +36,7 @@ impl PartialEq for Glob {
                 .segments
                 .iter()
                 .zip(&other.segments)
-                .all(|(segment, other)| segment.bytes == other.bytes)
+                .all(|(segment, other)| same_bytes(&segment.bytes, &other.bytes))
     }
 }
 
@@ -148,13 +148,22 @@ impl Glob {
         let Some((first, rest)) = self.segments.split_first() else {
             return false;
         };
-        let Some(after_first) = text.as_bytes().strip_prefix(&first.bytes[..]) else {
+        let text = text.as_bytes();
+        let Some(after_first) = text
+            .get(first.bytes.len()..)
+            .filter(|_| same_bytes(&text[..first.bytes.len()], &first.bytes))
+        else {
             return false;
         };
         let Some((last, middle)) = rest.split_last() else {
             return after_first.is_empty();
         };
-        let Some(mut between) = after_first.strip_suffix(&last.bytes[..]) else {
+        let Some(mut between) = after_first
+            .len()
+            .checked_sub(last.bytes.len())
+            .filter(|&end| same_bytes(&after_first[end..], &last.bytes))
+            .map(|end| &after_first[..end])
+        else {
             return false;
         };
         for segment in middle {
@@ -306,6 +315,14 @@ impl Segment {
         }
         matched as u32
     }
+}
+
+/// Whether two short byte strings are equal, by a byte loop: slice equality
+/// is a `memcmp` call in the wasm, dear for a pattern's few bytes compared
+/// for every field a walk or the lazy reader meets.
+#[inline(always)]
+pub(crate) fn same_bytes(one: &[u8], other: &[u8]) -> bool {
+    one.len() == other.len() && one.iter().zip(other).all(|(one, other)| one == other)
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ pub use outline::{outline_bytes, outline_object, KeyWatch, Outline};
 
 use crate::compile::{CompiledQuery, Matcher, MatcherKind};
 use crate::event::{Event, PathVisitor, Scalar, Visitor};
-use crate::pattern::{Glob, GlobState};
+use crate::pattern::{same_bytes, Glob, GlobState};
 use outline::{skip_container, string_end};
 use specials::Specials;
 
@@ -425,6 +425,11 @@ impl TrieBuilder {
 #[derive(Debug, Default)]
 pub struct Scanner {
     entries: Vec<Entry>,
+    /// Per exact field of the [`FieldSet`], its first and last entry (or
+    /// [`NO_ENTRY`]), the entries between chained by [`Entry::next`]: a
+    /// lookup visits its own field's values, not every value read (an event
+    /// is looked up nine times or so, mostly for fields it lacks).
+    field_entries: Vec<(u32, u32)>,
     /// The dotted path of the key being read, while some pattern is alive
     /// (below an object no pattern can reach, only its escaped keys' text).
     path: String,
@@ -478,9 +483,14 @@ struct Entry {
     /// (bit 63 for those from 63 on); 0 when no pattern does.
     patterns: u64,
     value: Stored,
+    /// The next entry of the same exact field, or [`NO_ENTRY`].
+    next: u32,
 }
 
 const NOT_EXACT: u32 = u32::MAX;
+
+/// No entry: the end of a field's chain, or the chain of a field not seen.
+const NO_ENTRY: u32 = u32::MAX;
 
 #[derive(Clone, Copy, Debug)]
 enum Stored {
@@ -513,6 +523,9 @@ impl Scanner {
     /// the text is not something this reader accepts.
     pub fn scan<'s>(&'s mut self, text: &'s str, fields: &'s FieldSet) -> Option<Projected<'s>> {
         self.entries.clear();
+        self.field_entries.clear();
+        self.field_entries
+            .resize(fields.exact.len(), (NO_ENTRY, NO_ENTRY));
         self.path.clear();
         self.paths.clear();
         self.strings.clear();
@@ -840,11 +853,13 @@ impl Reader<'_> {
             (0, 0)
         };
         let field = interest.exact.map_or(NOT_EXACT, |index| index as u32);
+        self.scanner.chain(field);
         self.scanner.entries.push(Entry {
             field,
             path,
             patterns,
             value,
+            next: NO_ENTRY,
         });
     }
 
@@ -985,6 +1000,19 @@ fn pattern_bit(index: usize) -> u64 {
 }
 
 impl Scanner {
+    /// Puts the entry about to be pushed at the end of `field`'s chain.
+    fn chain(&mut self, field: u32) {
+        let at = self.entries.len() as u32;
+        let Some((first, last)) = self.field_entries.get_mut(field as usize) else {
+            return;
+        };
+        match self.entries.get_mut(*last as usize) {
+            Some(previous) => previous.next = at,
+            None => *first = at,
+        }
+        *last = at;
+    }
+
     /// Notes that the key at `path[key_start..]` was read, its value
     /// recording the entries from `entries` on; `source` is where the key
     /// stands in the source text, unless it had escapes.
@@ -1047,7 +1075,7 @@ impl Scanner {
             for (index, earlier) in kept.iter().enumerate() {
                 let repeated = kept[index + 1..]
                     .iter()
-                    .any(|later| later.key.1 == earlier.key.1 && text(later) == text(earlier));
+                    .any(|later| same_bytes(text(later), text(earlier)));
                 if repeated {
                     drop(earlier);
                 }
@@ -1252,9 +1280,16 @@ impl Event for Projected<'_> {
         let Some(field) = self.fields.exact_index(path.as_bytes()) else {
             return false;
         };
-        self.scanner
-            .entries
-            .iter()
+        let Some(&(first, _)) = self.scanner.field_entries.get(field) else {
+            return false;
+        };
+        let entries = &self.scanner.entries;
+        let chain = std::iter::successors(entries.get(first as usize), |entry| {
+            entries.get(entry.next as usize)
+        });
+        // An entry of a repeated key's earlier value is dropped by taking
+        // its field away, not by leaving the chain.
+        chain
             .filter(|entry| entry.field == field as u32)
             .filter_map(|entry| self.scalar(entry.value))
             .any(visit)

@@ -124,7 +124,10 @@ pub(super) fn skip_container(
     max_open: usize,
     mut on_string: impl FnMut(&[u8], usize, bool),
 ) -> Option<usize> {
-    let mut open = [0u8; MAX_DEPTH + 1];
+    // Bit `i` set when the container `i + 1` levels deep is an object: a
+    // stack of at most `MAX_DEPTH` kinds in two words, not a byte array
+    // zeroed on every call (nor a `u128`, whose shifts are calls in the wasm).
+    let mut objects = [0u64; KIND_WORDS];
     let mut depth = 0usize;
     let mut expect = Expect::Value;
     let mut at = start;
@@ -140,7 +143,13 @@ pub(super) fn skip_container(
                     if depth >= max_open {
                         return None;
                     }
-                    *open.get_mut(depth)? = byte;
+                    let word = objects.get_mut(depth / 64)?;
+                    let bit = 1u64 << (depth % 64);
+                    if byte == b'{' {
+                        *word |= bit;
+                    } else {
+                        *word &= !bit;
+                    }
                     depth += 1;
                     let then = if byte == b'{' {
                         Expect::KeyOrEnd
@@ -151,28 +160,24 @@ pub(super) fn skip_container(
                 }
                 (b'}', Expect::KeyOrEnd | Expect::CommaOrEnd)
                 | (b']', Expect::ValueOrEnd | Expect::CommaOrEnd) => {
-                    let opener = if byte == b'}' { b'{' } else { b'[' };
-                    if open.get(depth.wrapping_sub(1)) != Some(&opener) {
+                    depth = depth.checked_sub(1)?;
+                    if is_object(&objects, depth) != (byte == b'}') {
                         return None;
                     }
-                    depth -= 1;
                     if depth == 0 {
                         return Some(at + 1);
                     }
                     (1, Expect::CommaOrEnd)
                 }
                 (b':', Expect::Colon) => (1, Expect::Value),
-                (b',', Expect::CommaOrEnd) => {
-                    let in_object = open.get(depth.wrapping_sub(1)) == Some(&b'{');
-                    (
-                        1,
-                        if in_object {
-                            Expect::Key
-                        } else {
-                            Expect::Value
-                        },
-                    )
-                }
+                (b',', Expect::CommaOrEnd) => (
+                    1,
+                    if is_object(&objects, depth.wrapping_sub(1)) {
+                        Expect::Key
+                    } else {
+                        Expect::Value
+                    },
+                ),
                 (b'-' | b'0'..=b'9', Expect::Value | Expect::ValueOrEnd) => {
                     (number_length(&text[at..])?, Expect::CommaOrEnd)
                 }
@@ -212,6 +217,17 @@ pub(super) fn skip_container(
             _ => return None,
         }
     }
+}
+
+/// The words of [`skip_container`]'s stack of container kinds, a bit a level.
+const KIND_WORDS: usize = MAX_DEPTH.div_ceil(64);
+
+/// Whether the container `level + 1` levels deep is an object, by the
+/// kinds [`skip_container`] keeps (false past the deepest level they hold).
+fn is_object(objects: &[u64; KIND_WORDS], level: usize) -> bool {
+    objects
+        .get(level / 64)
+        .is_some_and(|word| word >> (level % 64) & 1 != 0)
 }
 
 /// The position of the quote closing the string whose opening quote is at
@@ -588,6 +604,49 @@ mod boundary_tests {
                 outline_object(&line, &watch),
                 outline_by_strings(&line, &watch),
                 "{depth} {closers_ok}"
+            );
+        }
+    }
+
+    /// Container kinds past the 64th level: arrays below it, objects from
+    /// it on (so a stack of kinds that kept fewer levels would mistake the
+    /// arrays' closers), nested as deep as allowed, with one closer swapped
+    /// at several levels.
+    #[test]
+    fn container_kinds_are_kept_past_sixty_four_levels() {
+        let watch = KeyWatch {
+            keys: &[],
+            prefixes: &[],
+        };
+        let is_object = |level: usize| level >= 64;
+        for (depth, swapped) in [
+            (100, None),
+            (127, None),
+            (100, Some(10)),
+            (100, Some(63)),
+            (100, Some(64)),
+            (127, Some(126)),
+        ] {
+            let mut line = String::from("{\"a\": ");
+            for level in 0..depth {
+                line.push_str(if is_object(level) { "{\"k\": " } else { "[" });
+            }
+            line.push('1');
+            for level in (0..depth).rev() {
+                let object = is_object(level) != (swapped == Some(level));
+                line.push(if object { '}' } else { ']' });
+            }
+            line.push('}');
+            let by_strings = outline_by_strings(&line, &watch);
+            assert_eq!(
+                by_strings.is_some(),
+                swapped.is_none(),
+                "{depth} {swapped:?}"
+            );
+            assert_eq!(
+                outline_object(&line, &watch),
+                by_strings,
+                "{depth} {swapped:?}"
             );
         }
     }
