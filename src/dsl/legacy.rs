@@ -3,7 +3,7 @@
 //! `@cybernetex/kbn-es-query` 1.0.2, `src/kuery/ast/kuery.peg` and
 //! `src/kuery/node_types/wildcard.js`).
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::kql::{Piece, WildcardPattern};
 
@@ -107,7 +107,7 @@ pub(super) fn wildcard_node(pattern: &WildcardPattern) -> Value {
             Piece::AnySequence => "@kuery-wildcard@",
         })
         .collect();
-    json!({"type": "wildcard", "value": value})
+    super::object([("type", "wildcard".into()), ("value", value.into())])
 }
 
 /// Kibana 7.3's `escapeQueryString`: the character class
