@@ -1025,7 +1025,7 @@ pub fn input_shape(
 ) -> Result<String, JsValue> {
     let text = event_text(&record)?;
     let options = ingest_options(&options).map_err(|error| to_js_error(&error))?;
-    let value: Value = serde_json::from_str(&text)
+    let value: Value = serde_json::from_slice(text.as_bytes())
         .map_err(|error| to_js_error(&crate::input::invalid_json(&error, &text)))?;
     Ok(ingest::shape(&value, options).name().to_string())
 }

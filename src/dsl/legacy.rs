@@ -15,7 +15,7 @@ pub(super) fn unquoted_number(text: &str) -> Option<Value> {
     if !number.is_finite() {
         return Some(Value::Null);
     }
-    serde_json::from_str(&js_number_text(number)).ok()
+    serde_json::from_slice(js_number_text(number).as_bytes()).ok()
 }
 
 /// The name a numeric field literal becomes as a JavaScript object key (`String(number)`).
