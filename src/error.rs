@@ -166,7 +166,7 @@ pub(crate) fn options_from_json<T: serde::de::DeserializeOwned>(
     text: &str,
     what: &str,
 ) -> Result<T, Error> {
-    serde_json::from_str(text).map_err(|error| {
+    serde_json::from_slice(text.as_bytes()).map_err(|error| {
         let message = error.to_string();
         let message = message
             .rsplit_once(" at line ")

@@ -245,7 +245,7 @@ fn explain_walk(clause: &WalkClause, event: &dyn Event) -> Vec<FieldExplanation>
 fn scalar_json(value: Scalar<'_>) -> serde_json::Value {
     match value {
         Scalar::Text(text) => serde_json::Value::String(text.to_string()),
-        Scalar::Number(text) => serde_json::from_str(text)
+        Scalar::Number(text) => serde_json::from_slice(text.as_bytes())
             .unwrap_or_else(|_| serde_json::Value::String(text.to_string())),
         Scalar::Boolean(value) => serde_json::Value::Bool(value),
     }

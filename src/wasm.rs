@@ -1025,7 +1025,7 @@ pub fn input_shape(
 ) -> Result<String, JsValue> {
     let text = event_text(&record)?;
     let options = ingest_options(&options).map_err(|error| to_js_error(&error))?;
-    let value: Value = serde_json::from_str(&text)
+    let value: Value = serde_json::from_slice(text.as_bytes())
         .map_err(|error| to_js_error(&crate::input::invalid_json(&error, &text)))?;
     Ok(ingest::shape(&value, options).name().to_string())
 }
@@ -1036,6 +1036,14 @@ impl Engine {
     /// playground shows of each rule, and can hand back as `rules`).
     #[wasm_bindgen(getter, unchecked_return_type = "object[]")]
     pub fn rules(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.rules().collect::<Vec<_>>())
+        // Through `Value`, the one serializer alert snapshots use too: writing
+        // rules as text directly was a second copy of their serializer.
+        let rules = self
+            .inner
+            .rules()
+            .map(serde_json::to_value)
+            .collect::<Result<Vec<Value>, _>>()
+            .map_err(|error| plain_js_error(&error))?;
+        to_js(&rules)
     }
 }

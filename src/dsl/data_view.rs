@@ -8,7 +8,9 @@
 //! Templates and the dynamic mapping describe fields that may exist; they are
 //! not fields yet, so they are not listed (see [`DataView::knows_more`]).
 
-use serde_json::{json, Value};
+use serde_json::Value;
+
+use super::{entry, object};
 
 use crate::schema::{FieldMapping, FieldType, Schema};
 
@@ -89,19 +91,19 @@ impl DataView {
             .fields
             .iter()
             .map(|field| {
-                let mut value = json!({
-                    "name": field.name,
-                    "type": field.kibana_type,
-                    "esTypes": field.es_types,
-                    "scripted": false,
-                });
-                if let (Some(path), Some(object)) = (&field.nested_path, value.as_object_mut()) {
-                    object.insert("subType".into(), json!({"nested": {"path": path}}));
+                let mut value = object([
+                    ("name", field.name.as_str().into()),
+                    ("type", field.kibana_type.as_str().into()),
+                    ("esTypes", field.es_types.clone().into()),
+                    ("scripted", false.into()),
+                ]);
+                if let Some(path) = &field.nested_path {
+                    value["subType"] = entry("nested", entry("path", path.as_str().into()));
                 }
                 value
             })
             .collect();
-        json!({ "fields": fields })
+        entry("fields", fields.into())
     }
 }
 

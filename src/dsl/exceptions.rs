@@ -58,9 +58,9 @@
 //! evaluator's [`crate::exception::CompiledExceptions`] does the same, and a
 //! test checks that the two agree on every exception case).
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use super::{entry, keyed};
+use super::{entry, keyed, nested_query, object};
 use crate::error::Error;
 use crate::exception::{list_values_in_query, Entry, ExceptionItem, Operator, ValueLists};
 use crate::time::Timestamp;
@@ -129,7 +129,7 @@ impl Builder<'_> {
             .iter()
             .map(|entry| self.clause(entry, None))
             .collect::<Result<Vec<Value>, Error>>()?;
-        Ok(vec![json!({"bool": {"filter": filter}})])
+        Ok(vec![bool_filter(filter.into())])
     }
 
     /// `buildExceptionItemFilterWithOsType` over `transformOsType`'s copies:
@@ -148,7 +148,7 @@ impl Builder<'_> {
                     .chain(entries.iter().copied())
                     .collect();
                 let filter = self.concurrent_clauses(&copy, None)?;
-                clauses.push(json!({"bool": {"filter": filter}}));
+                clauses.push(bool_filter(filter.into()));
             }
         }
         Ok(clauses)
@@ -191,16 +191,17 @@ impl Builder<'_> {
                 // getBaseMatchAnyClause: one value is written as a match entry is.
                 let clause = match &value[..] {
                     [single] => phrase(&field, single),
-                    values => json!({"bool": {
-                        "minimum_should_match": 1,
-                        "should": values.iter().map(|value| phrase(&field, value)).collect::<Vec<_>>(),
-                    }}),
+                    values => {
+                        let should: Vec<Value> =
+                            values.iter().map(|value| phrase(&field, value)).collect();
+                        one_of(should)
+                    }
                 };
                 excluded_if(*operator, clause)
             }
             Entry::Exists { field, operator } => excluded_if(
                 *operator,
-                json!({"bool": {"minimum_should_match": 1, "should": [{"exists": {"field": full(field)}}]}}),
+                one_of(vec![keyed("exists", "field", full(field).into())]),
             ),
             Entry::Wildcard {
                 field,
@@ -208,7 +209,7 @@ impl Builder<'_> {
                 value,
             } => excluded_if(
                 *operator,
-                json!({"bool": {"filter": keyed("wildcard", &full(field), json!(value))}}),
+                bool_filter(keyed("wildcard", &full(field), value.as_str().into())),
             ),
             Entry::List {
                 field,
@@ -224,10 +225,11 @@ impl Builder<'_> {
                     [single] => self.clause(single, Some(field))?,
                     several => {
                         let several: Vec<&Entry> = several.iter().collect();
-                        json!({"bool": {"filter": self.concurrent_clauses(&several, Some(field))?}})
+                        let filter = self.concurrent_clauses(&several, Some(field))?;
+                        bool_filter(filter.into())
                     }
                 };
-                json!({"nested": {"path": field, "query": query, "score_mode": "none"}})
+                nested_query(field.as_str().into(), query)
             }
         })
     }
@@ -256,17 +258,28 @@ fn settle_order(entry: &Entry) -> u8 {
 
 /// `{bool: {minimum_should_match: 1, should: [{match_phrase: {field: value}}]}}`.
 fn phrase(field: &str, value: &str) -> Value {
-    json!({"bool": {
-        "minimum_should_match": 1,
-        "should": [keyed("match_phrase", field, json!(value))],
-    }})
+    one_of(vec![keyed("match_phrase", field, value.into())])
+}
+
+/// `{bool: {filter}}`.
+fn bool_filter(filter: Value) -> Value {
+    entry("bool", entry("filter", filter))
+}
+
+/// `{bool: {minimum_should_match: 1, should}}`.
+fn one_of(should: Vec<Value>) -> Value {
+    let bool_query = object([
+        ("minimum_should_match", 1.into()),
+        ("should", should.into()),
+    ]);
+    entry("bool", bool_query)
 }
 
 /// `buildExclusionClause` for an excluded entry; the clause itself otherwise.
 fn excluded_if(operator: Operator, clause: Value) -> Value {
     match operator {
         Operator::Included => clause,
-        Operator::Excluded => json!({"bool": {"must_not": clause}}),
+        Operator::Excluded => entry("bool", entry("must_not", clause)),
     }
 }
 
@@ -280,7 +293,7 @@ fn list_clause(field: &str, operator: Operator, list_type: &str, values: &[Strin
         return keyed(
             "bool",
             occur("filter"),
-            keyed("terms", field, json!(values)),
+            keyed("terms", field, values.to_vec().into()),
         );
     }
     let (ranges, others): (Vec<&String>, Vec<&String>) =
@@ -293,15 +306,23 @@ fn list_clause(field: &str, operator: Operator, list_type: &str, values: &[Strin
             let mut bounds = range.split('-');
             let gte = bounds.next().unwrap_or_default();
             let lte = bounds.next().unwrap_or_default();
-            keyed("range", field, json!({"gte": gte, "lte": lte}))
+            keyed(
+                "range",
+                field,
+                object([("gte", gte.into()), ("lte", lte.into())]),
+            )
         })
         .collect();
     if !others.is_empty() {
-        clauses.push(keyed("terms", field, json!(others)));
+        let others: Vec<Value> = others
+            .into_iter()
+            .map(|value| value.as_str().into())
+            .collect();
+        clauses.push(keyed("terms", field, others.into()));
     }
     let mut bool_query = serde_json::Map::new();
     bool_query.insert(occur("should").to_string(), Value::Array(clauses));
-    bool_query.insert("minimum_should_match".to_string(), json!(1));
+    bool_query.insert("minimum_should_match".to_string(), 1.into());
     entry("bool", Value::Object(bool_query))
 }
 

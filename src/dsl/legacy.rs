@@ -3,7 +3,7 @@
 //! `@cybernetex/kbn-es-query` 1.0.2, `src/kuery/ast/kuery.peg` and
 //! `src/kuery/node_types/wildcard.js`).
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::kql::{Piece, WildcardPattern};
 
@@ -15,7 +15,7 @@ pub(super) fn unquoted_number(text: &str) -> Option<Value> {
     if !number.is_finite() {
         return Some(Value::Null);
     }
-    serde_json::from_str(&js_number_text(number)).ok()
+    serde_json::from_slice(js_number_text(number).as_bytes()).ok()
 }
 
 /// The name a numeric field literal becomes as a JavaScript object key (`String(number)`).
@@ -107,7 +107,7 @@ pub(super) fn wildcard_node(pattern: &WildcardPattern) -> Value {
             Piece::AnySequence => "@kuery-wildcard@",
         })
         .collect();
-    json!({"type": "wildcard", "value": value})
+    super::object([("type", "wildcard".into()), ("value", value.into())])
 }
 
 /// Kibana 7.3's `escapeQueryString`: the character class

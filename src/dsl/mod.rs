@@ -25,7 +25,7 @@ pub mod request;
 pub use data_view::{DataView, DataViewField};
 pub use exceptions::exception_clauses;
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::compile::{CompileError, CompileErrorKind};
 use crate::error::Error;
@@ -133,14 +133,11 @@ struct Target<'d> {
 impl<'d> Translator<'d> {
     fn node(&mut self, node: &Node) -> Result<Value, CompileError> {
         match node {
-            Node::And { children, .. } => {
-                self.chain(children, |children| json!({"bool": {"filter": children}}))
-            }
-            Node::Or { children, .. } => self.chain(
-                children,
-                |children| json!({"bool": {"should": children, "minimum_should_match": 1}}),
-            ),
-            Node::Not { child, .. } => Ok(json!({"bool": {"must_not": self.node(child)?}})),
+            Node::And { children, .. } => self.chain(children, |children| {
+                entry("bool", entry("filter", children.into()))
+            }),
+            Node::Or { children, .. } => self.chain(children, should),
+            Node::Not { child, .. } => Ok(entry("bool", entry("must_not", self.node(child)?))),
             Node::Nested { path, query, .. } => self.nested(path, query),
             Node::Is { field, value, .. } => self.is(field.as_ref(), value),
             Node::Range {
@@ -180,7 +177,7 @@ impl<'d> Translator<'d> {
         let outer = self.nested.replace(full_path.clone());
         let inner = self.node(query);
         self.nested = outer;
-        Ok(json!({"nested": {"path": full_path, "query": inner?, "score_mode": "none"}}))
+        Ok(nested_query(full_path.into(), inner?))
     }
 
     /// is.ts: one clause per field, OR'd.
@@ -188,7 +185,7 @@ impl<'d> Translator<'d> {
         let exists = value.value.is_lone_wildcard();
         let field_is_all = field.is_some_and(|field| field.value.is_lone_wildcard());
         if exists && field_is_all {
-            return Ok(json!({"match_all": {}}));
+            return Ok(match_all());
         }
         let name = match (field, &self.nested) {
             (Some(field), _) => self.field_name(field),
@@ -201,7 +198,7 @@ impl<'d> Translator<'d> {
         // data view has (counting the stand-in for an unknown name) makes
         // `name:*` a `match_all`.
         if self.form == Form::Legacy && exists && targets.len() == self.data_view.fields().len() {
-            return Ok(json!({"match_all": {}}));
+            return Ok(match_all());
         }
         let clauses = targets
             .iter()
@@ -234,7 +231,7 @@ impl<'d> Translator<'d> {
                 let mut parameters = Map::new();
                 parameters.insert(operator_name(operator).to_string(), bound.clone());
                 if target.field.is_some_and(DataViewField::is_date) && self.zoned(&bound) {
-                    parameters.insert("time_zone".to_string(), json!(TIME_ZONE));
+                    parameters.insert("time_zone".to_string(), TIME_ZONE.into());
                 }
                 let clause = keyed("range", &target.name, Value::Object(parameters));
                 self.wrap_nested(&name, target, clause)
@@ -247,13 +244,23 @@ impl<'d> Translator<'d> {
     /// `query_string` for a wildcard.
     fn field_less(&self, value: &Literal) -> Value {
         if let crate::kql::Value::Wildcard { pattern } = &value.value {
-            return json!({"query_string": {"query": self.query_string_text(pattern)}});
+            return keyed(
+                "query_string",
+                "query",
+                self.query_string_text(pattern).into(),
+            );
         }
-        json!({"multi_match": {
-            "type": if is_quoted(value) { "phrase" } else { "best_fields" },
-            "query": self.value(value),
-            "lenient": true,
-        }})
+        let query_type = if is_quoted(value) {
+            "phrase"
+        } else {
+            "best_fields"
+        };
+        let multi_match = object([
+            ("type", query_type.into()),
+            ("query", self.value(value)),
+            ("lenient", true.into()),
+        ]);
+        entry("multi_match", multi_match)
     }
 
     /// The clause is.ts builds for one field.
@@ -262,26 +269,31 @@ impl<'d> Translator<'d> {
         let keyword =
             self.form == Form::Current && target.field.is_some_and(DataViewField::is_keyword);
         if exists {
-            return json!({"exists": {"field": name}});
+            return keyed("exists", "field", name.as_str().into());
         }
         if let crate::kql::Value::Wildcard { pattern } = &literal.value {
             let query = self.query_string_text(pattern);
             return if keyword {
-                keyed("wildcard", name, json!({ "value": query }))
+                keyed("wildcard", name, entry("value", query.into()))
             } else {
-                json!({"query_string": {"fields": [name], "query": query}})
+                let fields = Value::Array(vec![name.as_str().into()]);
+                entry(
+                    "query_string",
+                    object([("fields", fields), ("query", query.into())]),
+                )
             };
         }
         let value = self.value(literal);
         if target.field.is_some_and(DataViewField::is_date) {
-            let mut bounds = json!({"gte": value, "lte": value});
-            if self.zoned(&value) {
-                bounds["time_zone"] = json!(TIME_ZONE);
+            let zoned = self.zoned(&value);
+            let mut bounds = object([("gte", value.clone()), ("lte", value)]);
+            if zoned {
+                bounds["time_zone"] = TIME_ZONE.into();
             }
             return keyed("range", name, bounds);
         }
         if keyword {
-            return keyed("term", name, json!({ "value": value }));
+            return keyed("term", name, entry("value", value));
         }
         let query_type = if is_quoted(literal) {
             "match_phrase"
@@ -397,7 +409,7 @@ impl<'d> Translator<'d> {
                     && matches!(name, FieldName::Pattern(_))
                     && self.nested.is_none() =>
             {
-                json!({"nested": {"path": path, "query": clause, "score_mode": "none"}})
+                nested_query(path.as_str().into(), clause)
             }
             _ => clause,
         }
@@ -412,12 +424,12 @@ impl<'d> Translator<'d> {
                 text,
                 quoted: false,
             } if self.form == Form::Legacy => {
-                legacy::unquoted_number(text).unwrap_or_else(|| json!(text))
+                legacy::unquoted_number(text).unwrap_or_else(|| text.as_str().into())
             }
-            V::Text { text, .. } => json!(text),
-            V::Boolean { value } => json!(value),
+            V::Text { text, .. } => text.as_str().into(),
+            V::Boolean { value } => (*value).into(),
             V::Null => Value::Null,
-            V::Wildcard { pattern } => json!(pattern_as_written(pattern)),
+            V::Wildcard { pattern } => pattern_as_written(pattern).into(),
         }
     }
 
@@ -470,7 +482,30 @@ fn pattern_as_written(pattern: &WildcardPattern) -> String {
 
 /// `{bool: {should: clauses, minimum_should_match: 1}}`, what is.ts and range.ts return.
 fn should(clauses: Vec<Value>) -> Value {
-    json!({"bool": {"should": clauses, "minimum_should_match": 1}})
+    let bool_query = object([
+        ("should", clauses.into()),
+        ("minimum_should_match", 1.into()),
+    ]);
+    entry("bool", bool_query)
+}
+
+/// `{nested: {path, query, score_mode: "none"}}`.
+fn nested_query(path: Value, query: Value) -> Value {
+    let nested = object([
+        ("path", path),
+        ("query", query),
+        ("score_mode", "none".into()),
+    ]);
+    entry("nested", nested)
+}
+
+/// `{match_all: {}}`.
+fn match_all() -> Value {
+    entry("match_all", Value::Object(Map::new()))
+}
+
+fn is_match_all(query: &Value) -> bool {
+    *query == match_all()
 }
 
 /// `{kind: {field: body}}`.
@@ -478,10 +513,25 @@ fn keyed(kind: &str, field: &str, body: Value) -> Value {
     entry(kind, entry(field, body))
 }
 
-/// `{key: value}`, for keys that are field names.
+/// `{key: value}`.
 fn entry(key: &str, value: Value) -> Value {
-    let mut object = Map::new();
-    object.insert(key.to_string(), value);
+    object([(key, value)])
+}
+
+/// An object of `entries`, in their order. The translation builds its objects
+/// through this rather than `json!`, which inlines every key's allocation and
+/// insertion where it is used and copies a `Value` it is given by serialising
+/// it again; the generic part only forwards to [`object_of`].
+fn object<const N: usize>(mut entries: [(&str, Value); N]) -> Value {
+    object_of(&mut entries)
+}
+
+/// An object of `entries`, in their order, the values taken out of them.
+fn object_of(entries: &mut [(&str, Value)]) -> Value {
+    let mut object = Map::with_capacity(entries.len());
+    for (key, value) in entries {
+        object.insert(key.to_string(), std::mem::take(value));
+    }
     Value::Object(object)
 }
 

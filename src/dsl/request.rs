@@ -12,9 +12,12 @@
 //! range, `fields`, `runtime_mappings` and `sort`.
 
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::{Map, Value};
 
-use super::{entry, keyed, to_elasticsearch_query, unlisted_field_warning, DataView, Form};
+use super::{
+    entry, is_match_all, keyed, object, to_elasticsearch_query, unlisted_field_warning, DataView,
+    Form,
+};
 use crate::error::{Error, ErrorType};
 use crate::rule::Rule;
 use crate::time::Timestamp;
@@ -83,16 +86,20 @@ pub fn search_request(
     let (from, to) = rule.window_at(now.0)?;
     let times = TimeFields::of(rule);
     let filter = es_query(&translation.query, exception_clauses);
-    let request = json!({
-        "allow_no_indices": true,
-        "size": rule.max_signals.min(PAGE_SIZE),
-        "query": {"bool": {"filter": [filter, times.range(Timestamp(from), Timestamp(to))]}},
-        "fields": times.fields(),
-        "runtime_mappings": times.runtime_mappings(),
-        "sort": times.sort(),
-        "index": indices(rule),
-        "ignore_unavailable": true,
-    });
+    let range = times.range(Timestamp(from), Timestamp(to));
+    let request = object([
+        ("allow_no_indices", true.into()),
+        ("size", rule.max_signals.min(PAGE_SIZE).into()),
+        (
+            "query",
+            entry("bool", entry("filter", vec![filter, range].into())),
+        ),
+        ("fields", times.fields()),
+        ("runtime_mappings", times.runtime_mappings()),
+        ("sort", times.sort()),
+        ("index", indices(rule).into()),
+        ("ignore_unavailable", true.into()),
+    ]);
     let mut warnings: Vec<String> = translation
         .unlisted_fields
         .iter()
@@ -115,11 +122,18 @@ pub fn search_request(
 /// `buildEsQuery`: the KQL in `filter` (a lone `match_all` dropped), the
 /// exception filter (a negated filter) in `must_not`.
 fn es_query(kql: &Value, exception_clauses: &[Value]) -> Value {
-    let filter: Vec<&Value> = std::iter::once(kql)
-        .filter(|query| **query != json!({"match_all": {}}))
+    let filter: Vec<Value> = std::iter::once(kql)
+        .filter(|query| !is_match_all(query))
+        .cloned()
         .collect();
     let must_not: Vec<Value> = exception_filter(exception_clauses).into_iter().collect();
-    json!({"bool": {"must": [], "filter": filter, "should": [], "must_not": must_not}})
+    let bool_query = object([
+        ("must", Value::Array(Vec::new())),
+        ("filter", filter.into()),
+        ("should", Value::Array(Vec::new())),
+        ("must_not", must_not.into()),
+    ]);
+    entry("bool", bool_query)
 }
 
 /// The query of `buildExceptionFilter`'s filter, `{bool: {should: clauses}}`,
@@ -127,7 +141,8 @@ fn es_query(kql: &Value, exception_clauses: &[Value]) -> Value {
 /// excepts. `None` without clauses, when Kibana builds no filter (no item, or
 /// every item expired).
 pub fn exception_filter(exception_clauses: &[Value]) -> Option<Value> {
-    (!exception_clauses.is_empty()).then(|| json!({"bool": {"should": exception_clauses}}))
+    (!exception_clauses.is_empty())
+        .then(|| entry("bool", entry("should", exception_clauses.to_vec().into())))
 }
 
 /// The rule's index patterns, or the Security app's default ones.
@@ -171,39 +186,56 @@ impl TimeFields {
     /// fallback — no primary field and the secondary in the window.
     fn range(&self, from: Timestamp, to: Timestamp) -> Value {
         let within = |field: &str| {
-            keyed(
-                "range",
-                field,
-                json!({"lte": to.to_string(), "gte": from.to_string(), "format": "strict_date_optional_time"}),
-            )
+            let bounds = object([
+                ("lte", to.to_string().into()),
+                ("gte", from.to_string().into()),
+                ("format", "strict_date_optional_time".into()),
+            ]);
+            keyed("range", field, bounds)
         };
-        match self.secondary {
-            None => within(&self.primary),
-            Some(secondary) => json!({"bool": {
-                "minimum_should_match": 1,
-                "should": [
-                    within(&self.primary),
-                    {"bool": {"filter": [
-                        within(secondary),
-                        {"bool": {"must_not": {"exists": {"field": self.primary}}}},
-                    ]}},
-                ],
-            }}),
-        }
+        let Some(secondary) = self.secondary else {
+            return within(&self.primary);
+        };
+        let primary_missing = entry(
+            "bool",
+            entry(
+                "must_not",
+                keyed("exists", "field", self.primary.as_str().into()),
+            ),
+        );
+        let secondary_only = entry(
+            "bool",
+            entry("filter", vec![within(secondary), primary_missing].into()),
+        );
+        entry(
+            "bool",
+            object([
+                ("minimum_should_match", 1.into()),
+                ("should", vec![within(&self.primary), secondary_only].into()),
+            ]),
+        )
     }
 
     fn fields(&self) -> Value {
-        let mut fields = vec![json!({"field": "*", "include_unmapped": true})];
-        fields.extend(
-            self.all()
-                .map(|field| json!({"field": field, "format": "strict_date_optional_time"})),
-        );
+        let mut fields = vec![object([
+            ("field", "*".into()),
+            ("include_unmapped", true.into()),
+        ])];
+        fields.extend(self.all().map(|field| {
+            object([
+                ("field", field.into()),
+                ("format", "strict_date_optional_time".into()),
+            ])
+        }));
         Value::Array(fields)
     }
 
     fn sort(&self) -> Value {
         self.all()
-            .map(|field| entry(field, json!({"order": "asc", "unmapped_type": "date"})))
+            .map(|field| {
+                let order = object([("order", "asc".into()), ("unmapped_type", "date".into())]);
+                entry(field, order)
+            })
             .collect()
     }
 
@@ -211,15 +243,19 @@ impl TimeFields {
     /// sends an empty object otherwise.
     fn runtime_mappings(&self) -> Value {
         if self.secondary.is_none() {
-            return json!({});
+            return Value::Object(Map::new());
         }
         let source = "\n              if (doc.containsKey(params.timestampOverride) && doc[params.timestampOverride].size()!=0) {\n                emit(doc[params.timestampOverride].value.millis);\n              } else {\n                emit(doc['@timestamp'].value.millis);\n              }\n            ";
+        let script = object([
+            ("source", source.into()),
+            (
+                "params",
+                entry("timestampOverride", self.primary.as_str().into()),
+            ),
+        ]);
         entry(
             COMBINED_TIMESTAMP,
-            json!({
-                "type": "date",
-                "script": {"source": source, "params": {"timestampOverride": self.primary}},
-            }),
+            object([("type", "date".into()), ("script", script)]),
         )
     }
 }

@@ -958,8 +958,8 @@ fn is_json_text(text: &str) -> bool {
     let trimmed = text.trim();
     (trimmed.starts_with('{') || trimmed.starts_with('['))
         && trimmed.lines().next().is_some_and(|first| {
-            serde_json::from_str::<Value>(first).is_ok()
-                || serde_json::from_str::<Value>(trimmed).is_ok()
+            serde_json::from_slice::<Value>(first.as_bytes()).is_ok()
+                || serde_json::from_slice::<Value>(trimmed.as_bytes()).is_ok()
         })
 }
 

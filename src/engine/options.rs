@@ -146,16 +146,17 @@ fn value_lists(value: Value) -> Result<ValueLists, String> {
     let Value::Object(lists) = value else {
         return Err(invalid_type(&value, "a map"));
     };
-    lists
-        .into_iter()
-        .map(|(name, list)| {
-            let items = values(list)?
-                .into_iter()
-                .map(string)
-                .collect::<Result<_, _>>()?;
-            Ok((name, items))
-        })
-        .collect()
+    // Inserted one by one: collecting into the map would sort its entries
+    // first, with a copy of the standard library's sort of its own.
+    let mut value_lists = ValueLists::new();
+    for (name, list) in lists {
+        let items = values(list)?
+            .into_iter()
+            .map(string)
+            .collect::<Result<_, _>>()?;
+        value_lists.insert(name, items);
+    }
+    Ok(value_lists)
 }
 
 #[cfg(test)]

@@ -155,7 +155,7 @@ impl Engine {
         let mut events = Vec::new();
         for (position, text) in texts.iter().enumerate() {
             let in_position = |error: Error| error.in_origin(format!("events[{position}]"));
-            let value: Value = serde_json::from_str(text)
+            let value: Value = serde_json::from_slice(text.as_bytes())
                 .map_err(|error| in_position(crate::input::invalid_json(&error, text)))?;
             for ingested in self.ingest(value, Some(text)) {
                 let ingested = ingested.map_err(in_position)?;

@@ -115,11 +115,14 @@ impl CompiledExceptions {
             .map(|item| compile_item(item, &context))
             .collect::<Result<_, _>>()?;
         // Compiling succeeded, so every list an item names was given.
-        let named: ValueLists = items
-            .iter()
-            .flat_map(|item| list_ids(&item.source.entries))
-            .filter_map(|id| Some((id.to_string(), lists.get(id)?.clone())))
-            .collect();
+        // Inserted one by one: collecting into the map would sort its entries
+        // first, with a copy of the standard library's sort of its own.
+        let mut named = ValueLists::new();
+        for id in items.iter().flat_map(|item| list_ids(&item.source.entries)) {
+            if let Some(values) = lists.get(id) {
+                named.insert(id.to_string(), values.clone());
+            }
+        }
         Ok(CompiledExceptions {
             items,
             lists: named,

@@ -32,7 +32,7 @@ pub fn load(origin: &str, text: &str) -> Vec<Result<Loaded, Error>> {
     if text.trim().is_empty() {
         return Vec::new();
     }
-    match serde_json::from_str::<Value>(text) {
+    match serde_json::from_slice::<Value>(text.as_bytes()) {
         Ok(Value::Array(records)) => load_values(records, origin, ""),
         Ok(Value::Object(mut object)) => match wrapped_records(&mut object) {
             Some((key, records)) => load_values(records, origin, key),
@@ -56,7 +56,7 @@ pub fn load(origin: &str, text: &str) -> Vec<Result<Loaded, Error>> {
 fn first_line_is_json(text: &str) -> bool {
     text.lines()
         .find(|line| !line.trim().is_empty())
-        .is_some_and(|line| serde_json::from_str::<Value>(line).is_ok())
+        .is_some_and(|line| serde_json::from_slice::<Value>(line.as_bytes()).is_ok())
 }
 
 /// The records of a `_find` response (`data`) or a rule exceptions request (`items`).
@@ -93,7 +93,7 @@ fn load_ndjson(origin: &str, text: &str) -> Vec<Result<Loaded, Error>> {
         .filter(|(_, line)| !line.trim().is_empty())
         .filter_map(|(index, line)| {
             let line_number = index + 1;
-            match serde_json::from_str::<Value>(line) {
+            match serde_json::from_slice::<Value>(line.as_bytes()) {
                 Ok(value) => load_record(&value, line, origin, Some(line_number)),
                 Err(error) => Some(Err(json_error(
                     "malformed_json",
@@ -126,10 +126,10 @@ fn load_record(
     let record = match kind_of(value) {
         Kind::Skipped => return None,
         Kind::Unknown => return Some(Err(not_an_exception(&record_origin))),
-        Kind::List => serde_json::from_str(text)
+        Kind::List => serde_json::from_slice(text.as_bytes())
             .map(Loaded::List)
             .map_err(|error| located("malformed_list", "malformed exception list", &error)),
-        Kind::Item => serde_json::from_str(text)
+        Kind::Item => serde_json::from_slice(text.as_bytes())
             .map(Loaded::Item)
             .map_err(|error| located("malformed_item", "malformed exception item", &error)),
     };

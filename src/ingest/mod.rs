@@ -315,7 +315,7 @@ fn embedded_record(object: &Map<String, Value>) -> Option<(Value, String)> {
         .get("message")
         .and_then(Value::as_str)
         .or_else(|| object.get("event")?.get("original")?.as_str())?;
-    let record: Value = serde_json::from_str(text.trim()).ok()?;
+    let record: Value = serde_json::from_slice(text.trim().as_bytes()).ok()?;
     let inner = record.as_object()?;
     (azure::is_raw_record(inner) || azure::is_graph_directory_audit(inner))
         .then(|| (record, text.to_string()))

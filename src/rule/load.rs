@@ -27,7 +27,7 @@ pub struct LoadedRule {
 pub fn load(origin: &str, text: &str) -> Vec<Result<LoadedRule, Error>> {
     let trimmed = text.trim_start_matches('\u{feff}').trim();
     if trimmed.starts_with('{')
-        || trimmed.starts_with('[') && serde_json::from_str::<Value>(trimmed).is_ok()
+        || trimmed.starts_with('[') && serde_json::from_slice::<Value>(trimmed.as_bytes()).is_ok()
     {
         return load_json(origin, text);
     }
@@ -132,7 +132,7 @@ fn normalize_whitespace(value: &mut Value, key: Option<&str>) {
 
 /// JSON: one rule object, an array of them, or NDJSON (one per line, as Kibana exports).
 fn load_json(origin: &str, text: &str) -> Vec<Result<LoadedRule, Error>> {
-    if let Ok(value) = serde_json::from_str::<Value>(text) {
+    if let Ok(value) = serde_json::from_slice::<Value>(text.as_bytes()) {
         return match value {
             Value::Array(rules) => rules
                 .iter()
@@ -147,7 +147,7 @@ fn load_json(origin: &str, text: &str) -> Vec<Result<LoadedRule, Error>> {
         .filter(|(_, line)| !line.trim().is_empty())
         .filter_map(|(index, line)| {
             let line_origin = format!("{origin}, line {}", index + 1);
-            match serde_json::from_str::<Value>(line) {
+            match serde_json::from_slice::<Value>(line.as_bytes()) {
                 Ok(value) => load_json_rule(&value, &line_origin),
                 Err(error) => Some(Err(Error::new(
                     ErrorType::RuleInvalid,

@@ -81,7 +81,7 @@ fn read_object(schema: &mut Schema, map: &Map<String, Value>) -> Result<(), Erro
         .and_then(|attributes| attributes.get("fields"))
     {
         // A data view saved object keeps its field list as a JSON string.
-        let fields: Value = serde_json::from_str(fields).map_err(|error| {
+        let fields: Value = serde_json::from_slice(fields.as_bytes()).map_err(|error| {
             invalid(
                 "malformed_json",
                 format!("the saved object's fields are not JSON: {error}"),

@@ -315,13 +315,14 @@ impl Schema {
 
     /// Reads a user's mapping in any supported format; the result is complete.
     pub fn from_json(text: &str) -> Result<Schema, Error> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|error| {
-            Error::new(
-                ErrorType::FieldTypesInvalid,
-                "malformed_json",
-                format!("field types are not valid JSON: {error}"),
-            )
-        })?;
+        let value: serde_json::Value =
+            serde_json::from_slice(text.as_bytes()).map_err(|error| {
+                Error::new(
+                    ErrorType::FieldTypesInvalid,
+                    "malformed_json",
+                    format!("field types are not valid JSON: {error}"),
+                )
+            })?;
         Schema::from_value(&value)
     }
 

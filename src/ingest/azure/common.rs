@@ -488,7 +488,7 @@ pub(crate) fn parse_json_text(text: &str) -> Result<Value, String> {
     if let Some(key) = duplicate_key(text) {
         return Err(duplicate_key_message(&key));
     }
-    serde_json::from_str::<Value>(text)
+    serde_json::from_slice::<Value>(text.as_bytes())
         .map(java::canonical_numbers)
         .map_err(|error| format!("com.fasterxml.jackson.core.JsonParseException: {error}"))
 }
@@ -507,7 +507,7 @@ fn duplicate_key_message(key: &str) -> String {
 /// The first key that appears twice in one object of `text` (`None` also
 /// when `text` is not JSON at all, which the caller reports otherwise).
 fn duplicate_key(text: &str) -> Option<String> {
-    let error = serde_json::from_str::<duplicates::NoDuplicateKeys>(text).err()?;
+    let error = serde_json::from_slice::<duplicates::NoDuplicateKeys>(text.as_bytes()).err()?;
     let message = error.to_string();
     let (key, _) = message
         .strip_prefix(duplicates::MARKER)?
