@@ -122,6 +122,7 @@ impl RuleDispatch {
     // a flag per rule gathered into a list afterwards cost two allocations
     // an event where one does.
     pub fn candidates(&self, event: &dyn Event) -> Vec<usize> {
+        // Room for one gated rule besides the ungated ones: the usual case.
         let mut admitted = Vec::with_capacity(self.always.len() + 1);
         admitted.extend_from_slice(&self.always);
         for (path, by_value) in &self.fields {

@@ -150,8 +150,9 @@ impl Glob {
         };
         let text = text.as_bytes();
         let Some(after_first) = text
-            .get(first.bytes.len()..)
-            .filter(|_| same_bytes(&text[..first.bytes.len()], &first.bytes))
+            .split_at_checked(first.bytes.len())
+            .filter(|(head, _)| same_bytes(head, &first.bytes))
+            .map(|(_, tail)| tail)
         else {
             return false;
         };
@@ -161,8 +162,9 @@ impl Glob {
         let Some(mut between) = after_first
             .len()
             .checked_sub(last.bytes.len())
-            .filter(|&end| same_bytes(&after_first[end..], &last.bytes))
-            .map(|end| &after_first[..end])
+            .map(|end| after_first.split_at(end))
+            .filter(|(_, tail)| same_bytes(tail, &last.bytes))
+            .map(|(head, _)| head)
         else {
             return false;
         };

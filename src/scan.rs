@@ -144,9 +144,7 @@ impl FieldSet {
     /// 0.9 k), lengths first and then bytes by a loop (slice equality is a
     /// `memcmp` call in the wasm, for every rule's lookup of every event).
     fn exact_index(&self, path: &[u8]) -> Option<usize> {
-        self.exact
-            .iter()
-            .position(|entry| entry.len() == path.len() && starts_with(entry, path))
+        self.exact.iter().position(|entry| same_bytes(entry, path))
     }
 }
 

@@ -504,6 +504,8 @@ fn match_all() -> Value {
     entry("match_all", Value::Object(Map::new()))
 }
 
+/// Whether `query` is `{match_all: {}}`, which the search request's filter
+/// leaves out.
 fn is_match_all(query: &Value) -> bool {
     *query == match_all()
 }

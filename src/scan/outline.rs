@@ -113,8 +113,8 @@ enum Expect {
 }
 
 /// The position after the object or array opening at `start`, if it is
-/// valid JSON with at most `max_open` containers open at once (itself
-/// included). Each string's contents (raw, between its quotes) are passed to
+/// valid JSON with at most `max_open` (at most `MAX_DEPTH`) containers open
+/// at once (itself included). Each string's contents (raw, between its quotes) are passed to
 /// `on_string` with the number of containers open around it and whether it
 /// is a value (not a key).
 pub(super) fn skip_container(

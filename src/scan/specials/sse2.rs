@@ -1,6 +1,7 @@
 //! [`special_mask`](super::special_mask) with SSE2, part of every x86_64
-//! processor: 16 bytes a compare and one move-mask per class, where the
-//! word-at-a-time fallback spends a dozen operations on each eight bytes.
+//! processor: three compares per 16 bytes, ORed, and one move-mask per
+//! vector, where the word-at-a-time fallback spends a dozen operations on
+//! each eight bytes.
 //!
 //! The intrinsics come from `safe_arch`, which offers those that touch no
 //! raw pointer as safe functions when their target feature is on at compile
