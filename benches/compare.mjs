@@ -3,7 +3,8 @@
 // (each DIR holds a package's js/ and pkg/, e.g. a checkout of another commit
 // after `npm run build`). For each build, on the bench data (run `npm run
 // bench` once to generate it): `evaluateNdjson` with the seed rule over the mix
-// and the worst case, with the 68 Azure rules over the mix (when the shared
+// and the worst case, over the mix in 64 KB chunks as a file stream
+// feeds it (benches/chunked.mjs), with the 68 Azure rules over the mix (when the shared
 // corpus is present), with `validate: "candidates"` over ECS input (builds
 // that have the option), and `evaluate(string)` line by line, each as a ratio to
 // `JSON.parse` of the same lines measured in the same rounds. Best of 25 rounds.
@@ -11,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chunkedRun } from './chunked.mjs';
 import { corpusRules } from './corpus-rules.mjs';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -47,6 +49,7 @@ for (const file of ['mix', 'worst']) {
   const lines = buffer.toString('utf8').split('\n').filter((line) => line !== '');
   const cases = [['evaluateNdjson, seed rule', (Engine) => { const engine = new Engine({ now }); return () => engine.evaluateNdjson(buffer); }]];
   if (file === 'mix') {
+    cases.push(['evaluateNdjson, seed rule, in 64 KB chunks as stream.cjs feeds it', (Engine, dir) => chunkedRun(dir, new Engine({ now }), buffer)]);
     cases.push(['evaluateNdjson, seed rule, input ecs, validate candidates', (Engine) => {
       const engine = new Engine({ now, input: 'ecs' });
       const options = { validate: 'candidates' };
@@ -63,7 +66,7 @@ for (const file of ['mix', 'worst']) {
   }
   cases.push(['evaluate(string), seed rule', (Engine) => { const engine = new Engine({ now }); return () => { for (const line of lines) engine.evaluate(line); }; }]);
   for (const [name, make] of cases) {
-    const runs = packages.map((dir) => make(require(path.join(dir, 'js', 'node.cjs')).Engine));
+    const runs = packages.map((dir) => make(require(path.join(dir, 'js', 'node.cjs')).Engine, dir));
     const { parse, best } = race(lines, runs);
     console.log(`${file}, ${name} (JSON.parse ${(buffer.length / parse / 1e3).toFixed(0)} MB/s)`);
     packages.forEach((dir, index) => {

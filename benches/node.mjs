@@ -9,7 +9,8 @@
 // invitations of which half match (the mix), and every line an invitation
 // (the worst case, where no line can be skipped unread); the seed rule and
 // the 68 rules also with `validate: "candidates"` (ECS input), where lines
-// no rule can match are left unread. The last line
+// no rule can match are left unread; and the seed rule over the input in
+// 64 KB chunks, as a file stream feeds it (benches/chunked.mjs). The last line
 // printed is one JSON object with the headline ratios (higher is faster).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chunkedRun } from './chunked.mjs';
 import { corpusRules } from './corpus-rules.mjs';
 import { seedRule } from './seed-predicate.mjs';
 
@@ -77,6 +79,9 @@ function measureFile(name, rules68) {
   add('engine.evaluateNdjson, seed rule', ndjson);
   const ndjsonEcs = best(() => ecs.evaluateNdjson(buffer, { output: 'ndjson' }));
   add('engine.evaluateNdjson, seed rule, input ecs', ndjsonEcs);
+  // As a file stream feeds it: a call per 64 KB chunk, each with its fixed cost.
+  const ndjsonChunked = best(chunkedRun(packageRoot, seed, buffer));
+  add('engine.evaluateNdjson, seed rule, in 64 KB chunks (a stream)', ndjsonChunked);
   // Lines no rule can match left unread (`validate: "candidates"`, ECS input);
   // null for a package without the option (`--package` of an older build).
   const candidates = (engine) => supportsUnreadLines(engine)
@@ -106,7 +111,7 @@ function measureFile(name, rules68) {
         `  ${(parse / seconds).toFixed(2).padStart(6)}x JSON.parse  ${(lineScan / seconds).toFixed(3).padStart(6)}x line scan`,
     );
   }
-  return { parse, handwritten, lineScan, ndjson, ndjsonEcs, ndjsonCandidates, evaluateString, evaluateObject, rules, rulesCandidates };
+  return { parse, handwritten, lineScan, ndjson, ndjsonEcs, ndjsonChunked, ndjsonCandidates, evaluateString, evaluateObject, rules, rulesCandidates };
 }
 
 /** Whether the package knows the batch option `validate` (older builds refuse it). */
@@ -137,6 +142,7 @@ const wasm = readFileSync(path.join(packageRoot, 'pkg', 'web', 'kql_detect_bg.wa
 const summary = {
   ndjson_mix_vs_json_parse: +(mix.parse / mix.ndjson).toFixed(2),
   ndjson_mix_ecs_vs_json_parse: +(mix.parse / mix.ndjsonEcs).toFixed(2),
+  ndjson_mix_64k_chunks_vs_json_parse: +(mix.parse / mix.ndjsonChunked).toFixed(2),
   ndjson_worst_vs_json_parse: +(worst.parse / worst.ndjson).toFixed(2),
   ndjson_mix_vs_line_scan: +(mix.lineScan / mix.ndjson).toFixed(3),
   ndjson_mix_candidates_vs_json_parse: ratio(mix.parse, mix.ndjsonCandidates, 2),

@@ -9,7 +9,7 @@
 //! Errors become real `Error`
 //! objects carrying `type`, `kind`, `span`, `line`, `column` and `rendered`.
 
-use js_sys::{Array, Object, Reflect, Uint8Array, JSON};
+use js_sys::{Array, Reflect, Uint8Array, JSON};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -490,7 +490,7 @@ impl Engine {
             Some(&mut self.recent),
         );
         let outputs = values_to_js(&outcome.outputs, options.output)?;
-        Ok(batch_result(&outcome, outputs, options.origin.as_deref()))
+        batch_result(&outcome, outputs, options.origin.as_deref())
     }
 
     /// Explains every document of a batch of input (see `evaluateNdjson`).
@@ -520,7 +520,7 @@ impl Engine {
                 lines_of(explanations)?.into()
             }
         };
-        Ok(batch_result(&outcome, outputs, options.origin.as_deref()))
+        batch_result(&outcome, outputs, options.origin.as_deref())
     }
 
     /// The ECS documents a batch of input holds, read with this engine's
@@ -541,7 +541,7 @@ impl Engine {
             .map(|ingested| ingested.document)
             .collect();
         let outputs = values_to_js(&documents, options.output)?;
-        Ok(batch_result(&outcome, outputs, options.origin.as_deref()))
+        batch_result(&outcome, outputs, options.origin.as_deref())
     }
 
     /// `run` over whole inputs read as the command line reads files (NDJSON, a
@@ -764,35 +764,58 @@ fn input_bytes(input: &JsValue) -> Result<Vec<u8>, JsValue> {
 }
 
 /// A batch's result object: the outputs, the counts, and the invalid inputs as errors.
-fn batch_result<T>(outcome: &NdjsonOutcome<T>, outputs: JsValue, origin: Option<&str>) -> JsValue {
-    let result: JsValue = Object::new().into();
-    let count = |value: usize| JsValue::from(value as u32);
+///
+/// The counts cross as one JSON text: setting a dozen properties one by one
+/// (each name decoded from wasm memory, each `Reflect.set` a slow keyed
+/// store into a growing object) cost most of a short call's time.
+fn batch_result<T>(
+    outcome: &NdjsonOutcome<T>,
+    outputs: JsValue,
+    origin: Option<&str>,
+) -> Result<JsValue, JsValue> {
     let framing = &outcome.framing;
+    let result = to_js(&BatchCounts {
+        outputs: (),
+        lines: framing.lines,
+        blank: framing.blank,
+        event_lines: outcome.tally.with_events,
+        invalid_lines: outcome.tally.invalid,
+        empty_lines: outcome.tally.empty,
+        skipped_lines: outcome.tally.skipped,
+        events: outcome.events,
+        matched: outcome.matched,
+        deduplicated: outcome.deduplicated,
+        invalid: (),
+        consumed: framing.consumed,
+        whole_input_needed: framing.whole_input_needed,
+        rest_of_line_skipped: framing.rest_of_line_skipped,
+    })?;
     set(&result, "outputs", outputs);
-    set(&result, "lines", count(framing.lines));
-    set(&result, "blank", count(framing.blank));
-    set(&result, "eventLines", count(outcome.tally.with_events));
-    set(&result, "invalidLines", count(outcome.tally.invalid));
-    set(&result, "emptyLines", count(outcome.tally.empty));
-    set(&result, "skippedLines", count(outcome.tally.skipped));
-    set(&result, "events", count(outcome.events));
-    set(&result, "matched", count(outcome.matched));
-    set(&result, "deduplicated", count(outcome.deduplicated));
     let invalid = outcome.invalid.iter().cloned();
     let invalid: Array = invalid.map(|bad| invalid_to_js(bad, origin)).collect();
     set(&result, "invalid", invalid.into());
-    set(&result, "consumed", count(framing.consumed));
-    set(
-        &result,
-        "wholeInputNeeded",
-        framing.whole_input_needed.into(),
-    );
-    set(
-        &result,
-        "restOfLineSkipped",
-        framing.rest_of_line_skipped.into(),
-    );
-    result
+    Ok(result)
+}
+
+/// A batch result's properties in their order, `outputs` and `invalid` as
+/// `null` placeholders that [`batch_result`] fills (so the order stays).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BatchCounts {
+    outputs: (),
+    lines: usize,
+    blank: usize,
+    event_lines: usize,
+    invalid_lines: usize,
+    empty_lines: usize,
+    skipped_lines: usize,
+    events: usize,
+    matched: usize,
+    deduplicated: usize,
+    invalid: (),
+    consumed: usize,
+    whole_input_needed: bool,
+    rest_of_line_skipped: bool,
 }
 
 /// An invalid line or document as an `Error`; its `line` is the input line

@@ -161,3 +161,28 @@ test('an array larger than maxWholeInputBytes is read line by line as it arrives
   // Its first line is reported too large; every line after it is judged alone.
   assert.equal(linesBeforeEnd + end.lines, 2002);
 });
+
+test('a batch result has its properties in order, each counted from its own tally', () => {
+  const matching = JSON.stringify({ '@timestamp': NOW, event: { action: 'hostile-hit' } });
+  const other = '{"event":{"action":"other"}}';
+  const record = JSON.stringify({ category: 'AuditLogs', time: NOW, operationName: 'other', properties: {} });
+  const envelope = `{"records":[${record},${record},5]}`;
+  // [input, options, the result with `invalid` as [line, kind] pairs]
+  const cases = [
+    ['', undefined, { outputs: [], lines: 0, blank: 0, eventLines: 0, invalidLines: 0, emptyLines: 0, skippedLines: 0, events: 0, matched: 0, deduplicated: 0, invalid: [], consumed: 0, wholeInputNeeded: false, restOfLineSkipped: false }],
+    [`${other}\n\n\n{"records":[]}\nnot json\n[1]\n${envelope}\n${other}\n{"ev`, { firstLine: 7, final: false, output: 'ndjson' },
+      { outputs: '', lines: 8, blank: 2, eventLines: 3, invalidLines: 2, emptyLines: 1, skippedLines: 0, events: 4, matched: 0, deduplicated: 0, invalid: [[11, 'malformed_json'], [12, 'not_an_object'], [13, 'not_an_object']], consumed: 2 * other.length + envelope.length + 33, wholeInputNeeded: false, restOfLineSkipped: false }],
+    [`${matching}\n${matching}\n`, { output: 'ndjson' }, { outputs: 'ALERTS 1', lines: 2, blank: 0, eventLines: 2, invalidLines: 0, emptyLines: 0, skippedLines: 0, events: 2, matched: 2, deduplicated: 1, invalid: [], consumed: 2 * matching.length + 2, wholeInputNeeded: false, restOfLineSkipped: false }],
+    [`${other}\n${matching}\n`, { validate: 'candidates', output: 'ndjson' }, { outputs: 'ALERTS 1', lines: 2, blank: 0, eventLines: 1, invalidLines: 0, emptyLines: 0, skippedLines: 1, events: 1, matched: 1, deduplicated: 0, invalid: [], consumed: other.length + matching.length + 2, wholeInputNeeded: false, restOfLineSkipped: false }],
+    ['[\n{}', { final: false }, { outputs: [], lines: 0, blank: 0, eventLines: 0, invalidLines: 0, emptyLines: 0, skippedLines: 0, events: 0, matched: 0, deduplicated: 0, invalid: [], consumed: 0, wholeInputNeeded: true, restOfLineSkipped: false }],
+    [`${'x'.repeat(40)}`, { final: false, maxLineBytes: 10 }, { outputs: [], lines: 1, blank: 0, eventLines: 0, invalidLines: 1, emptyLines: 0, skippedLines: 0, events: 0, matched: 0, deduplicated: 0, invalid: [[1, 'too_long']], consumed: 40, wholeInputNeeded: false, restOfLineSkipped: true }],
+  ];
+  for (const [batch, options, want] of cases) {
+    const engine = new Engine({ ...OPTIONS, input: options?.validate ? 'ecs' : 'auto' });
+    const result = engine.evaluateNdjson(batch, options);
+    const alerts = typeof result.outputs === 'string' && result.outputs !== '' ? `ALERTS ${result.outputs.trim().split('\n').length}` : result.outputs;
+    const got = { ...result, outputs: alerts, invalid: result.invalid.map((error) => [error.line, error.kind]) };
+    assert.deepEqual(Object.keys(result), Object.keys(want), `order: ${batch}`);
+    assert.deepEqual(got, want, batch);
+  }
+});
