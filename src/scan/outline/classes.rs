@@ -109,26 +109,64 @@ fn classify(block: &[u8; BLOCK]) -> Classes {
     } else {
         (0, 0)
     };
-    // Closing brackets and colons share a plane: the separator plane, taken
-    // anyway, tells them apart for two ANDs instead of one more plane.
-    let closing_or_colon = plane(&either(&closing, &colon));
-    let separator = plane(&separator);
-    // One plane for both opening brackets, `{` told from `[` only where
-    // that matters (`may_open_json`), instead of a plane of `{` and one of
-    // all structurals.
-    let opening = plane(&opening);
-    Classes {
+    Planes {
         quote: plane(&equal(b'"')),
         backslash,
         control,
         line_space,
-        visible: !(space | control),
-        structural: opening | closing_or_colon | separator,
-        separator,
-        closing: closing_or_colon & !separator,
-        colon: closing_or_colon & separator,
-        may_open_json: opening | space | backslash | high,
-        non_ascii: high != 0,
+        space,
+        opening: plane(&opening),
+        closing_or_colon: plane(&either(&closing, &colon)),
+        separator: plane(&separator),
+        high,
+    }
+    .classes()
+}
+
+/// The planes a SIMD classification takes out of a block, one compare
+/// each; what [`Classes`] derives from them is the same on every target.
+#[cfg(any(
+    all(target_arch = "wasm32", target_feature = "simd128"),
+    all(target_arch = "x86_64", target_feature = "sse2")
+))]
+struct Planes {
+    quote: u64,
+    backslash: u64,
+    control: u64,
+    line_space: u64,
+    space: u64,
+    /// `{` and `[`: one plane for both, `{` told from `[` only where that
+    /// matters (`may_open_json`), instead of a plane of `{` and one of all
+    /// structurals.
+    opening: u64,
+    /// `}`, `]` and `:` share a plane: the separator plane, taken anyway,
+    /// tells them apart for two ANDs instead of one more plane.
+    closing_or_colon: u64,
+    separator: u64,
+    /// Bytes from 0x80 up.
+    high: u64,
+}
+
+#[cfg(any(
+    all(target_arch = "wasm32", target_feature = "simd128"),
+    all(target_arch = "x86_64", target_feature = "sse2")
+))]
+impl Planes {
+    #[inline(always)]
+    fn classes(self) -> Classes {
+        Classes {
+            quote: self.quote,
+            backslash: self.backslash,
+            control: self.control,
+            line_space: self.line_space,
+            visible: !(self.space | self.control),
+            structural: self.opening | self.closing_or_colon | self.separator,
+            separator: self.separator,
+            closing: self.closing_or_colon & !self.separator,
+            colon: self.closing_or_colon & self.separator,
+            may_open_json: self.opening | self.space | self.backslash | self.high,
+            non_ascii: self.high != 0,
+        }
     }
 }
 

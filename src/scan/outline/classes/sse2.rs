@@ -7,7 +7,7 @@
 
 use safe_arch::{min_u8_m128i, move_mask_i8_m128i, set_splat_i8_m128i};
 
-use super::{Classes, BLOCK};
+use super::{Classes, Planes, BLOCK};
 use crate::scan::specials::sse2::{below_space, each, equal, plane, vectors, Vectors};
 
 /// The classes of a 64-byte block.
@@ -26,24 +26,18 @@ pub fn classify(block: &[u8; BLOCK]) -> Classes {
     let colon = equal_to(b':');
     let separator = either(&colon, &equal_to(b','));
     let (control, line_space) = control_planes(&vectors);
-    // Closing brackets and colons share a plane: the separator plane, taken
-    // anyway, tells them apart for two ANDs instead of one more plane.
-    let closing_or_colon = plane(&either(&closing, &colon));
-    let separator = plane(&separator);
-    let opening = plane(&opening);
-    Classes {
+    Planes {
         quote: plane(&equal_to(b'"')),
         backslash,
         control,
         line_space,
-        visible: !(space | control),
-        structural: opening | closing_or_colon | separator,
-        separator,
-        closing: closing_or_colon & !separator,
-        colon: closing_or_colon & separator,
-        may_open_json: opening | space | backslash | high,
-        non_ascii: high != 0,
+        space,
+        opening: plane(&opening),
+        closing_or_colon: plane(&either(&closing, &colon)),
+        separator: plane(&separator),
+        high,
     }
+    .classes()
 }
 
 /// The control characters' plane and that of tab and line ends. Control
