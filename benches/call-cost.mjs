@@ -4,7 +4,9 @@
 // 10,000 calls: no input, then the options the byte stream passes
 // (stream.cjs) with no input and with one line of the mix (run `npm run
 // bench` once to generate it), after the first line and at it (whose first
-// line is parsed whole to tell NDJSON from an array or pretty-printed documents).
+// line is parsed whole to tell NDJSON from an array or pretty-printed documents),
+// and a blank line pushed through each package's own ChunkReader (chunks.cjs)
+// with the byte stream's options, as the stream passes them, after a mix line.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -25,11 +27,21 @@ const streamOptions = (packageDir) => {
   return { output: 'ndjson', maxLineBytes: DEFAULT_MAX_LINE_BYTES, origin: undefined, validate: undefined };
 };
 const options = streamOptions(packages[0]);
+const blankLine = Buffer.from('\n');
+const readers = packages.map((dir, index) => {
+  const { ChunkReader } = require(path.join(dir, 'js', 'chunks.cjs'));
+  const engine = engines[index];
+  const reader = new ChunkReader((input, batchOptions) => engine.evaluateNdjson(input, batchOptions), streamOptions(dir));
+  // Past the first line, which tells NDJSON from an input read whole (blank lines alone never do).
+  reader.push(firstLine);
+  return reader;
+});
 const cases = [
   ['no input, no options', (engine) => engine.evaluateNdjson(nothing)],
   ["no input, the stream's options, firstLine 2", (engine) => engine.evaluateNdjson(nothing, { ...options, firstLine: 2, final: false })],
   ["a mix line, the stream's options, firstLine 2", (engine) => engine.evaluateNdjson(firstLine, { ...options, firstLine: 2, final: false })],
   ["a mix line, the stream's options, firstLine 1", (engine) => engine.evaluateNdjson(firstLine, { ...options, firstLine: 1, final: false })],
+  ["a blank line through the package's ChunkReader", (engine) => readers[engines.indexOf(engine)].push(blankLine)],
 ];
 for (const [name, call] of cases) {
   const best = engines.map(() => Infinity);

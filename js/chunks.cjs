@@ -23,6 +23,39 @@ const ENGINE_MAX_LINE_BYTES = 16 * 1024 * 1024;
  */
 const REUSED_JOIN_BYTES = 1024 * 1024;
 
+/** The options a reader sets itself on each call, over any the caller gave. */
+const PER_CALL_KEYS = new Set(['firstLine', 'final']);
+
+/**
+ * The batch options a reader passes on each call: its fixed `options` with
+ * `firstLine` (and `final`, when given) set. When every fixed value is a
+ * primitive JSON.stringify writes the same way every time (no object, no
+ * BigInt, no `toJSON`), their JSON text is written once and each call passes
+ * that text with the two numbers added: the engine reads a string as the JSON
+ * text of its options, and serialising a new object each call was about a
+ * third of an empty call's cost. Anything else is passed as a new object each
+ * call, serialised by the engine as before, with whatever that runs.
+ * @param {object} options
+ * @returns {(firstLine: number, final?: boolean) => object | string}
+ */
+function batchOptions(options) {
+  if (!writtenAlike(options)) return (firstLine, final) => ({ ...options, firstLine, final });
+  const fixed = Object.entries(options)
+    .filter(([key, value]) => value !== undefined && !PER_CALL_KEYS.has(key))
+    .map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)},`)
+    .join('');
+  return (firstLine, final) =>
+    `{${fixed}"firstLine":${JSON.stringify(firstLine)}${final === undefined ? '' : `,"final":${final}`}}`;
+}
+
+/** Whether JSON.stringify writes `options` the same way every time, key by key. */
+function writtenAlike(options) {
+  return Object.getPrototypeOf(options) === Object.prototype
+    && options.toJSON === undefined
+    && Object.values(Object.getOwnPropertyDescriptors(options)).every(({ get, value }) =>
+      get === undefined && (value === null || ['string', 'number', 'boolean', 'undefined'].includes(typeof value)));
+}
+
 class ChunkReader {
   /**
    * @param {(input: Uint8Array, options: object) => object} read a batch method, bound to its engine
@@ -30,7 +63,7 @@ class ChunkReader {
    */
   constructor(read, options = {}) {
     this.read = read;
-    this.options = options;
+    this.options = batchOptions(options);
     // Past this, an incomplete line is handed over anyway: the engine reports it too long and
     // says to drop the rest, so it is never held whole.
     this.maxLineBytes = options.maxLineBytes ?? ENGINE_MAX_LINE_BYTES;
@@ -68,7 +101,7 @@ class ChunkReader {
 
   #readPending(final) {
     const input = this.pending.length === 1 ? this.pending[0] : this.#joinPending();
-    const result = this.read(input, { ...this.options, firstLine: this.line, final });
+    const result = this.read(input, this.options(this.line, final));
     this.line += result.lines;
     this.wholeInput = result.wholeInputNeeded;
     this.offered = input.length;
@@ -95,4 +128,4 @@ class ChunkReader {
   }
 }
 
-module.exports = { ChunkReader };
+module.exports = { ChunkReader, batchOptions };

@@ -10,7 +10,7 @@
 
 const { Transform } = require('node:stream');
 const { Engine } = require('../pkg/node/kql_detect.js');
-const { ChunkReader } = require('./chunks.cjs');
+const { ChunkReader, batchOptions } = require('./chunks.cjs');
 
 /** Filebeat's default `max_bytes`: a longer line is invalid, and is never held whole. */
 const DEFAULT_MAX_LINE_BYTES = 10 * 1024 * 1024;
@@ -97,14 +97,14 @@ class EventReader {
 
   constructor(engine, options) {
     this.#engine = engine;
-    this.#options = options;
+    this.#options = batchOptions(options);
   }
 
   push(event) {
     const text = jsonText(event, this.#line);
     const result = text instanceof Error
       ? { ...NOTHING_READ, lines: 1, invalidLines: 1, invalid: [text] }
-      : this.#engine.evaluateNdjson(text, { ...this.#options, firstLine: this.#line });
+      : this.#engine.evaluateNdjson(text, this.#options(this.#line));
     // An empty string has no lines, but as an item written it is one, blank.
     const counted = result.lines === 0 ? { ...result, lines: 1, blank: 1 } : result;
     this.#line += counted.lines;

@@ -203,3 +203,62 @@ test('backpressure: a slow reader holds the writer back, and nothing is lost', a
   // The readable side holds at most its high-water mark plus one chunk's outputs.
   assert.ok(mostBuffered <= stream.readableHighWaterMark + 12, `at most ${mostBuffered} events were buffered`);
 });
+
+test("the readers' batch options: written once when every value is a plain primitive, else a new object each call, with the same outcome", async () => {
+  const { batchOptions } = await import('../chunks.cjs');
+  const { Engine } = await import('kql-detect');
+  const line = Buffer.from(`${sampleLines[0]}\n`);
+  /** What a new engine's evaluateNdjson makes of these options (an alert), or the error it throws, as text. */
+  const outcome = (options) => {
+    try {
+      return JSON.stringify(new Engine({ now: NOW }).evaluateNdjson(line, options));
+    } catch (error) {
+      return `${error.name}: ${error.message}`;
+    }
+  };
+  const withToJSON = { output: 'ndjson', toJSON: () => ({ output: 5 }) };
+  const cases = [
+    // [name, options, written as text once]
+    ['the byte stream\'s', { output: 'ndjson', maxLineBytes: 1024, origin: undefined, validate: undefined }, true],
+    ['none', {}, true],
+    ['an origin with a quote and a lone surrogate', { origin: 'a"\ud800' }, true],
+    ['null values', { origin: null, validate: null }, true],
+    ['an unknown key', { output: 'ndjson', outptu: 'x' }, true],
+    ['NaN', { maxLineBytes: NaN }, true],
+    ['Infinity', { maxLineBytes: Infinity }, true],
+    ['a fraction', { maxLineBytes: 1.5 }, true],
+    ['a limit out of range', { maxJsonDepth: 100000 }, true],
+    ['a wrong type', { output: 5, origin: false }, true],
+    ['its own firstLine and final, replaced', { firstLine: 'x', final: 'y', origin: 'o' }, true],
+    ['a nested object', { origin: { name: 'x' } }, false],
+    ['an array value', { origin: ['x'] }, false],
+    ['a value with toJSON', { origin: { toJSON: () => 'named' } }, false],
+    ['toJSON of its own', withToJSON, false],
+    ['a BigInt', { maxLineBytes: 10n }, false],
+    ['a Date', { origin: new Date(0) }, false],
+    ['a getter', { get origin() { return 'got'; } }, false],
+    ['a null prototype', Object.assign(Object.create(null), { output: 'ndjson' }), false],
+    ['a class instance', new (class Options { output = 'ndjson'; })(), false],
+  ];
+  const check = (name, options, asText) => {
+    for (const [firstLine, final] of [[1, true], [3, false], [7, undefined]]) {
+      const given = batchOptions(options)(firstLine, final);
+      assert.equal(typeof given === 'string', asText, name);
+      assert.equal(outcome(given), outcome({ ...options, firstLine, final }), `${name}, line ${firstLine}, final ${final}`);
+    }
+  };
+  for (const [name, options, asText] of cases) check(name, options, asText);
+  // A toJSON every object inherits (JSON.stringify calls it on the options object too).
+  Object.defineProperty(Object.prototype, 'toJSON', { value: () => ({ output: 5 }), configurable: true });
+  try {
+    check('an inherited toJSON', { output: 'ndjson' }, false);
+  } finally {
+    delete Object.prototype.toJSON;
+  }
+  // A getter runs on every call, as it did when each call spread the options.
+  let reads = 0;
+  const counted = batchOptions({ get origin() { reads += 1; return `read ${reads}`; } });
+  counted(1, true);
+  counted(2, true);
+  assert.equal(reads, 2);
+});
