@@ -63,7 +63,7 @@ class ChunkReader {
    */
   constructor(read, options = {}) {
     this.read = read;
-    this.options = batchOptions(options);
+    this.batchOptions = batchOptions(options);
     // Past this, an incomplete line is handed over anyway: the engine reports it too long and
     // says to drop the rest, so it is never held whole.
     this.maxLineBytes = options.maxLineBytes ?? ENGINE_MAX_LINE_BYTES;
@@ -101,7 +101,7 @@ class ChunkReader {
 
   #readPending(final) {
     const input = this.pending.length === 1 ? this.pending[0] : this.#joinPending();
-    const result = this.read(input, this.options(this.line, final));
+    const result = this.read(input, this.batchOptions(this.line, final));
     this.line += result.lines;
     this.wholeInput = result.wholeInputNeeded;
     this.offered = input.length;

@@ -92,19 +92,19 @@ class FilterStream extends Transform {
 /** Events one at a time (objects, or JSON strings), each evaluated as one batch. */
 class EventReader {
   #engine;
-  #options;
+  #batchOptions;
   #line = 1;
 
   constructor(engine, options) {
     this.#engine = engine;
-    this.#options = batchOptions(options);
+    this.#batchOptions = batchOptions(options);
   }
 
   push(event) {
     const text = jsonText(event, this.#line);
     const result = text instanceof Error
       ? { ...NOTHING_READ, lines: 1, invalidLines: 1, invalid: [text] }
-      : this.#engine.evaluateNdjson(text, this.#options(this.#line));
+      : this.#engine.evaluateNdjson(text, this.#batchOptions(this.#line));
     // An empty string has no lines, but as an item written it is one, blank.
     const counted = result.lines === 0 ? { ...result, lines: 1, blank: 1 } : result;
     this.#line += counted.lines;
