@@ -95,8 +95,7 @@ impl BatchOptions {
 }
 
 /// How a host receives outputs.
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum OutputFormat {
     /// As objects (integers beyond 2^53 as strings of their digits).
     #[default]
@@ -112,8 +111,7 @@ pub enum OutputFormat {
 /// is a well-formed JSON object costs more than finding the rules' literals
 /// (performance.md, issue 9). Such lines are then counted apart
 /// ([`LineTally::skipped`]), never as events, so the counts stay true.
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Validation {
     /// Every line is read: a malformed one is reported as invalid.
     #[default]
@@ -123,6 +121,57 @@ pub enum Validation {
     /// (in `auto` input a raw Azure record lacks the literals its normalised
     /// document has, so every line is read) and outside tag mode.
     Candidates,
+}
+
+// Read by hand rather than derived: for a value that is not a string, the
+// derived reader says only "expected value" (serde_json's word for a unit
+// variant it cannot start), where a host needs to hear what it passed and
+// what was due.
+impl<'de> Deserialize<'de> for OutputFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(NamedVariant(&[
+            ("objects", OutputFormat::Objects),
+            ("ndjson", OutputFormat::Ndjson),
+        ]))
+    }
+}
+
+impl<'de> Deserialize<'de> for Validation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(NamedVariant(&[
+            ("all", Validation::All),
+            ("candidates", Validation::Candidates),
+        ]))
+    }
+}
+
+/// Reads one of a few named values from a string.
+struct NamedVariant<T: 'static>(&'static [(&'static str, T)]);
+
+impl<T: Copy> serde::de::Visitor<'_> for NamedVariant<T> {
+    type Value = T;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        for (index, (name, _)) in self.0.iter().enumerate() {
+            let separator = match index {
+                0 => "",
+                _ if index + 1 == self.0.len() => " or ",
+                _ => ", ",
+            };
+            write!(formatter, "{separator}`{name}`")?;
+        }
+        Ok(())
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
+        match self.0.iter().find(|(name, _)| *name == text) {
+            Some(&(_, variant)) => Ok(variant),
+            None => Err(E::custom(format_args!(
+                "unknown variant `{text}`, expected {}",
+                &self as &dyn serde::de::Expected
+            ))),
+        }
+    }
 }
 
 /// What a batch of input produced.
@@ -364,6 +413,47 @@ fn read_ndjson<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a host hears for each batch options text: the value it passed
+    /// and what was due, never serde_json's bare "expected value".
+    #[test]
+    fn batch_options_say_what_was_wrong() {
+        let cases = [
+            (r#"{"output":"ndjson","validate":"candidates"}"#, ""),
+            (r#"{"output":"objects","validate":"all"}"#, ""),
+            (
+                r#"{"output":5}"#,
+                "invalid batch options: invalid type: integer `5`, expected `objects` or `ndjson`",
+            ),
+            (
+                r#"{"output":"x"}"#,
+                "invalid batch options: unknown variant `x`, expected `objects` or `ndjson`",
+            ),
+            (
+                r#"{"validate":true}"#,
+                "invalid batch options: invalid type: boolean `true`, expected `all` or `candidates`",
+            ),
+            (
+                r#"{"validate":"some"}"#,
+                "invalid batch options: unknown variant `some`, expected `all` or `candidates`",
+            ),
+            (
+                r#"{"validate":null}"#,
+                "invalid batch options: invalid type: null, expected `all` or `candidates`",
+            ),
+            (
+                r#"{"firstLine":-1}"#,
+                "invalid batch options: invalid value: integer `-1`, expected u64",
+            ),
+        ];
+        for (text, expected) in cases {
+            let message = BatchOptions::from_json(text)
+                .err()
+                .map(|error| error.message)
+                .unwrap_or_default();
+            assert_eq!(message, expected, "{text}");
+        }
+    }
 
     const SAMPLES: &str = include_str!("../../examples/azure-auditlogs.ndjson");
     const NOW: Timestamp = Timestamp(1_795_000_000_000);
