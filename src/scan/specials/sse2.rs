@@ -72,6 +72,34 @@ pub fn special_mask(bytes: &[u8; BLOCK]) -> u64 {
     }))
 }
 
+/// Calls `check` with the blocks that hold a SIMD version to its fallback,
+/// and what each block is: every byte value at every position of a block of
+/// each of `backgrounds`, then every 64-byte window of the bytes 0 to 255 in
+/// order.
+#[cfg(test)]
+pub(crate) fn for_each_probe_block(
+    backgrounds: &[u8],
+    mut check: impl FnMut(&[u8; BLOCK], std::fmt::Arguments),
+) {
+    for &background in backgrounds {
+        for position in 0..BLOCK {
+            for byte in 0..=u8::MAX {
+                let mut block = [background; BLOCK];
+                block[position] = byte;
+                check(
+                    &block,
+                    format_args!("{byte:#x} at {position} among {background:#x}"),
+                );
+            }
+        }
+    }
+    let every_byte: Vec<u8> = (0..=u8::MAX).cycle().take(256 + BLOCK).collect();
+    for start in 0..256 {
+        let block = every_byte[start..][..BLOCK].try_into().expect("a block");
+        check(block, format_args!("from {start}"));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::special_mask_by_words;
@@ -82,27 +110,9 @@ mod tests {
     /// side of each class's edge among them).
     #[test]
     fn agrees_with_the_word_at_a_time_fallback() {
-        for background in [b'a', b' ', b'"', b'\\', 0x00, 0x1F, 0x7F, 0x80, 0xFF] {
-            for position in 0..BLOCK {
-                for byte in 0..=u8::MAX {
-                    let mut block = [background; BLOCK];
-                    block[position] = byte;
-                    assert_eq!(
-                        special_mask(&block),
-                        special_mask_by_words(&block),
-                        "{byte:#x} at {position} among {background:#x}"
-                    );
-                }
-            }
-        }
-        let every_byte: Vec<u8> = (0..=u8::MAX).cycle().take(256 + BLOCK).collect();
-        for start in 0..256 {
-            let block = every_byte[start..][..BLOCK].try_into().expect("a block");
-            assert_eq!(
-                special_mask(block),
-                special_mask_by_words(block),
-                "from {start}"
-            );
-        }
+        let backgrounds = [b'a', b' ', b'"', b'\\', 0x00, 0x1F, 0x7F, 0x80, 0xFF];
+        for_each_probe_block(&backgrounds, |block, probe| {
+            assert_eq!(special_mask(block), special_mask_by_words(block), "{probe}");
+        });
     }
 }

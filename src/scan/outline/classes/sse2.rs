@@ -73,6 +73,7 @@ fn either(one: &Vectors, other: &Vectors) -> Vectors {
 mod tests {
     use super::super::classify_by_words;
     use super::*;
+    use crate::scan::specials::sse2::for_each_probe_block;
 
     /// The fallback other targets use sorts every byte alike: every byte
     /// value at every position of blocks of a few backgrounds (a byte of
@@ -83,23 +84,8 @@ mod tests {
         let backgrounds = [
             b'a', b' ', b'"', b'\\', b'\t', 0x00, 0x1F, b'{', b']', b':', b',', 0x7F, 0x80, 0xFF,
         ];
-        for background in backgrounds {
-            for position in 0..BLOCK {
-                for byte in 0..=u8::MAX {
-                    let mut block = [background; BLOCK];
-                    block[position] = byte;
-                    assert_eq!(
-                        classify(&block),
-                        classify_by_words(&block),
-                        "{byte:#x} at {position} among {background:#x}"
-                    );
-                }
-            }
-        }
-        let every_byte: Vec<u8> = (0..=u8::MAX).cycle().take(256 + BLOCK).collect();
-        for start in 0..256 {
-            let block = every_byte[start..][..BLOCK].try_into().expect("a block");
-            assert_eq!(classify(block), classify_by_words(block), "from {start}");
-        }
+        for_each_probe_block(&backgrounds, |block, probe| {
+            assert_eq!(classify(block), classify_by_words(block), "{probe}");
+        });
     }
 }
