@@ -275,6 +275,8 @@ export function hostileCases() {
     },
     { group: 'value', what: 'a batch with options whose getter throws a string', call: (kql, engine, seed) => engine.evaluateNdjson(seed, throwingGetter('no', {}, 'final')), expect: { error: 'options_invalid/not_serializable' } },
     { group: 'value', what: 'a batch with a depth limit too high', call: (kql, engine, seed) => engine.evaluateNdjson(seed, { maxJsonDepth: 1e9 }), expect: { error: 'options_invalid/limit_out_of_range' } },
+    // JSON.stringify writes the lone surrogate as an escape; it reaches messages as U+FFFD, as TextEncoder passes any other string.
+    { group: 'value', what: 'a batch whose origin holds a lone surrogate', call: (kql, engine, seed) => engine.evaluateNdjson(`x\n${seed}\n`, { origin: 'logs\uD800' }), expect: { batch: { lines: 2, events: 1, matched: 1, invalid: ['event_invalid/malformed_json@1'] } } },
     { group: 'value', what: 'a batch starting at line 2^32 - 1', call: (kql, engine, seed) => engine.evaluateNdjson(`x\n${seed}\nx\n`, { firstLine: 2 ** 32 - 1 }), expect: { batch: { lines: 3, events: 1, matched: 1 } } },
     { group: 'value', what: 'run over an iterable that throws', call: (kql, engine, seed) => engine.run(throwingIterable(seed)), expect: { error: 'event_invalid/not_iterable' } },
     // Array.from(42) is [], as for any value that is neither iterable nor array-like.

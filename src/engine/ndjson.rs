@@ -49,7 +49,10 @@ pub struct BatchOptions {
     /// An array or pretty-printed documents larger than this many bytes is
     /// read line by line (its first line `too_large`); 64 MiB by default.
     pub max_whole_input_bytes: Option<usize>,
-    /// The input's name in messages, as the command line names files.
+    /// The input's name in messages, as the command line names files. A
+    /// lone surrogate in it (`"\ud800"`, as `JSON.stringify` writes one)
+    /// becomes U+FFFD, as it does in every other string a host passes.
+    #[serde(default, deserialize_with = "text_with_lone_surrogates_replaced")]
     pub origin: Option<String>,
     /// How the outputs are handed back.
     #[serde(default)]
@@ -172,6 +175,67 @@ impl<T: Copy> serde::de::Visitor<'_> for NamedVariant<T> {
             ))),
         }
     }
+}
+
+/// An optional string read as a host's text: a JavaScript string may hold a
+/// lone surrogate, which JSON text carries as an escape serde_json refuses in
+/// a `String` ("unexpected end of hex escape") but reads into bytes as WTF-8.
+/// Each is replaced by U+FFFD, as `TextEncoder` (and so wasm-bindgen) replaces
+/// it in a string passed directly.
+fn text_with_lone_surrogates_replaced<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<String>, D::Error> {
+    struct HostText(String);
+    impl<'de> Deserialize<'de> for HostText {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer
+                .deserialize_bytes(HostTextVisitor)
+                .map(HostText)
+        }
+    }
+    Ok(Option::<HostText>::deserialize(deserializer)?.map(|text| text.0))
+}
+
+struct HostTextVisitor;
+
+impl serde::de::Visitor<'_> for HostTextVisitor {
+    type Value = String;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<String, E> {
+        Ok(text.to_string())
+    }
+
+    fn visit_bytes<E: serde::de::Error>(self, wtf8: &[u8]) -> Result<String, E> {
+        Ok(replace_surrogates(wtf8))
+    }
+}
+
+/// WTF-8 (UTF-8 that may encode surrogates, three bytes each: `ED A0..=BF
+/// xx`) as UTF-8, each surrogate one U+FFFD.
+fn replace_surrogates(wtf8: &[u8]) -> String {
+    let mut text = String::with_capacity(wtf8.len());
+    let mut rest = wtf8;
+    while !rest.is_empty() {
+        match std::str::from_utf8(rest) {
+            Ok(valid) => {
+                text.push_str(valid);
+                break;
+            }
+            Err(error) => {
+                let (valid, after) = rest.split_at(error.valid_up_to());
+                text.push_str(std::str::from_utf8(valid).unwrap_or_default());
+                text.push(char::REPLACEMENT_CHARACTER);
+                // A surrogate's three bytes are one fault; serde_json writes
+                // nothing else that is not UTF-8.
+                rest = after.get(3..).unwrap_or_default();
+            }
+        }
+    }
+    text
 }
 
 /// What a batch of input produced.
@@ -442,6 +506,14 @@ mod tests {
                 "invalid batch options: invalid type: null, expected `all` or `candidates`",
             ),
             (
+                r#"{"origin":false}"#,
+                "invalid batch options: invalid type: boolean `false`, expected a string",
+            ),
+            (
+                r#"{"origin":["x"]}"#,
+                "invalid batch options: invalid type: sequence, expected a string",
+            ),
+            (
                 r#"{"firstLine":-1}"#,
                 "invalid batch options: invalid value: integer `-1`, expected u64",
             ),
@@ -452,6 +524,29 @@ mod tests {
                 .map(|error| error.message)
                 .unwrap_or_default();
             assert_eq!(message, expected, "{text}");
+        }
+    }
+
+    /// `JSON.stringify` writes a JavaScript string's lone surrogate as an
+    /// escape; an origin holding one reads as `TextEncoder` would pass it.
+    #[test]
+    fn an_origin_reads_as_the_host_wrote_it() {
+        let cases = [
+            (r#"{"origin":"app.log"}"#, Some("app.log")),
+            (r#"{"origin":null}"#, None),
+            (r#"{}"#, None),
+            (r#"{"origin":"a\"\ud800"}"#, Some("a\"\u{FFFD}")),
+            (r#"{"origin":"\udc00x\ud83d"}"#, Some("\u{FFFD}x\u{FFFD}")),
+            (r#"{"origin":"\ud800\ud800"}"#, Some("\u{FFFD}\u{FFFD}")),
+            (r#"{"origin":"\ud83d\ude00 é"}"#, Some("\u{1F600} é")),
+        ];
+        for (text, expected) in cases {
+            let options = BatchOptions::from_json(text).map_err(|error| error.message);
+            assert_eq!(
+                options.map(|options| options.origin),
+                Ok(expected.map(String::from)),
+                "{text}"
+            );
         }
     }
 
