@@ -388,14 +388,12 @@ impl Engine {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "EngineOptions")] options: JsValue,
     ) -> Result<Engine, JsValue> {
-        let options = if options.is_undefined() || options.is_null() {
-            EngineOptions::default()
-        } else {
-            engine_options(&options).map_err(|error| to_js_error(&error))?
-        };
         let clock = Timestamp(js_sys::Date::now() as i64);
-        let inner =
-            CoreEngine::from_options(&options, clock).map_err(|error| to_js_error(&error))?;
+        let inner = if options.is_undefined() || options.is_null() {
+            CoreEngine::builtin_at(clock)
+        } else {
+            engine_of_options(&options, clock)?
+        };
         let recent = inner.recent_alerts();
         Ok(Engine { inner, recent })
     }
@@ -642,6 +640,15 @@ fn outputs_to_js(outcome: InputOutcome) -> Result<JsValue, JsValue> {
 /// The options of `new Engine(options)`, given. Out of line: `new Engine()`
 /// takes the defaults, and V8 compiles a function only when it first runs.
 #[inline(never)]
+/// The engine `options` ask for. Out of line: V8 compiles a function whole at
+/// its first call, and `new Engine()` should not compile the options reader.
+#[inline(never)]
+fn engine_of_options(options: &JsValue, clock: Timestamp) -> Result<CoreEngine, JsValue> {
+    engine_options(options)
+        .and_then(|options| CoreEngine::from_options(&options, clock))
+        .map_err(|error| to_js_error(&error))
+}
+
 fn engine_options(options: &JsValue) -> Result<EngineOptions, Error> {
     let text = json_text(
         options,
