@@ -9,6 +9,8 @@
 // (from loading the glue to the seed rule compiled: what `instantiate_ms` in
 // benches/node.mjs measures through the CommonJS build).
 //
+// `--batch` sends the first event through `evaluateNdjson` instead.
+//
 // `--seed-first` makes `new Engine()` the first engine, as in a host that
 // runs the built-in rule: the seed rule then pays for compiling the engine
 // code it runs too, and the cold start ends with it (what issue 9 calls
@@ -28,7 +30,8 @@
 //   empty_engine the same again: an engine with no rules, everything compiled and read
 //   seed_rule    `new Engine()`: the built-in rule's engine (built at build time since stop 21)
 //   first_event  that engine's first `evaluate` of an event it does not alert on (most
-//                events): the event path's first compilation
+//                events): the event path's first compilation; with `--batch`, the
+//                event as a line of `evaluateNdjson`, as a batch host sends it
 // `first_answer` is `cold_start` plus `first_event`: from loading the glue to
 // the seed rule's engine having answered its first event.
 import { execFileSync } from 'node:child_process';
@@ -47,7 +50,7 @@ const EVENT = JSON.stringify({
 });
 
 /** One fresh process's phases, in milliseconds. */
-async function measureOnce(pkg, seedFirst) {
+async function measureOnce(pkg, seedFirst, batch) {
   const start = performance.now();
   const times = {};
   let last = start;
@@ -69,7 +72,8 @@ async function measureOnce(pkg, seedFirst) {
     mark('seed_rule');
     // Up to the seed rule's engine, less the control below when it came first.
     times.cold_start = last - start - (times.empty_engine ?? 0);
-    if (engine.evaluate(EVENT).length !== 0) throw new Error('expected no alert for the first event');
+    const alerts = batch ? engine.evaluateNdjson(`${EVENT}\n`).outputs : engine.evaluate(EVENT);
+    if (alerts.length !== 0) throw new Error('expected no alert for the first event');
     mark('first_event');
     times.first_answer = times.cold_start + times.first_event;
     engine.free();
@@ -118,14 +122,14 @@ function summarize(pkg, runs) {
 
 if (process.argv.includes('--child')) {
   const pkg = process.argv[process.argv.indexOf('--child') + 1];
-  console.log(JSON.stringify(await measureOnce(pkg, process.argv.includes('--seed-first'))));
+  console.log(JSON.stringify(await measureOnce(pkg, process.argv.includes('--seed-first'), process.argv.includes('--batch'))));
 } else {
   const pkgs = pkgArguments();
   const runs = pkgs.map(() => []);
   for (let run = 0; run < runsArgument(); run++) {
     pkgs.forEach((pkg, i) => {
-      const order = process.argv.includes('--seed-first') ? ['--seed-first'] : [];
-      const child = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', pkg, ...order]);
+      const flags = ['--seed-first', '--batch'].filter((flag) => process.argv.includes(flag));
+      const child = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', pkg, ...flags]);
       runs[i].push(JSON.parse(child.toString()));
     });
   }
