@@ -637,11 +637,9 @@ fn outputs_to_js(outcome: InputOutcome) -> Result<JsValue, JsValue> {
     alerts_to_js(&outcome.outputs)
 }
 
-/// The options of `new Engine(options)`, given. Out of line: `new Engine()`
-/// takes the defaults, and V8 compiles a function only when it first runs.
-#[inline(never)]
 /// The engine `options` ask for. Out of line: V8 compiles a function whole at
-/// its first call, and `new Engine()` should not compile the options reader.
+/// its first call, and `new Engine()` (no options) should not compile the
+/// options reader and `from_options`.
 #[inline(never)]
 fn engine_of_options(options: &JsValue, clock: Timestamp) -> Result<CoreEngine, JsValue> {
     engine_options(options)
@@ -649,6 +647,9 @@ fn engine_of_options(options: &JsValue, clock: Timestamp) -> Result<CoreEngine, 
         .map_err(|error| to_js_error(&error))
 }
 
+/// The options of `new Engine(options)`, given. Out of line: `new Engine()`
+/// takes the defaults, and V8 compiles a function only when it first runs.
+#[inline(never)]
 fn engine_options(options: &JsValue) -> Result<EngineOptions, Error> {
     let text = json_text(
         options,
@@ -887,6 +888,13 @@ fn alerts_to_js(alerts: &[Value]) -> Result<JsValue, JsValue> {
     if alerts.is_empty() {
         return Ok(Array::new().into());
     }
+    written_alerts_to_js(alerts)
+}
+
+/// Alerts through JSON text. Out of line, so that a first answer of no
+/// alert (most events) does not compile the writing.
+#[inline(never)]
+fn written_alerts_to_js(alerts: &[Value]) -> Result<JsValue, JsValue> {
     to_js(&alerts.iter().map(JsSafe).collect::<Vec<_>>())
 }
 
