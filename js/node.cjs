@@ -6,8 +6,38 @@
 // reads named exports from.
 module.exports = require('../pkg/node/kql_detect.js');
 
-const { installObjectFastPath, withObjectFastPath } = require('./object-path.cjs');
+const { Engine, evaluate: evaluateInWasm } = module.exports;
+const engineEvaluateInWasm = Engine.prototype.evaluate;
 
-// Node lets the screen generate its reading as code (a browser may forbid it).
-installObjectFastPath(module.exports.Engine, { generateCode: true });
-module.exports.evaluate = withObjectFastPath(module.exports.evaluate, module.exports.Engine);
+// object-path.cjs is loaded with the first event that is an object: loading
+// it is about 0.6 ms of a cold start, and a host that sends JSON text never
+// needs it. Until then the two methods below stand in for the ones it
+// installs, handing everything but objects to wasm as those would (only a
+// plain object can be screened out).
+let evaluateObject = null;
+const isObject = (event) => typeof event === 'object' && event !== null;
+
+function loadObjectPath() {
+  const { installObjectFastPath, withObjectFastPath } = require('./object-path.cjs');
+  // The fast path wraps the wasm method, not the stand-in.
+  Engine.prototype.evaluate = engineEvaluateInWasm;
+  // Node lets the screen generate its reading as code (a browser may forbid it).
+  installObjectFastPath(Engine, { generateCode: true });
+  return withObjectFastPath(evaluateInWasm, Engine);
+}
+
+Object.defineProperty(Engine.prototype, 'evaluate', {
+  value: function evaluate(event) {
+    if (!isObject(event)) return engineEvaluateInWasm.call(this, event);
+    evaluateObject ??= loadObjectPath();
+    return Engine.prototype.evaluate.call(this, event);
+  },
+  writable: true,
+  configurable: true,
+});
+
+module.exports.evaluate = function evaluate(event) {
+  if (!isObject(event)) return evaluateInWasm(event);
+  evaluateObject ??= loadObjectPath();
+  return evaluateObject(event);
+};

@@ -63,7 +63,7 @@ function installObjectFastPath(Engine, { generateCode = false } = {}) {
   const evaluateInWasm = Engine.prototype.evaluate;
   if (evaluateInWasm[INSTALLED]) return;
   function evaluate(event) {
-    if (screenRejects(this, event)) return [];
+    if (mayBeRejected(event) && screenRejects(this, event)) return [];
     return evaluateInWasm.call(this, event);
   }
   evaluate[INSTALLED] = true;
@@ -79,9 +79,20 @@ function installObjectFastPath(Engine, { generateCode = false } = {}) {
 function withObjectFastPath(evaluateInWasm, Engine) {
   let builtin = null;
   return function evaluate(event) {
-    if (screenRejects((builtin ??= new Engine()), event)) return [];
+    if (mayBeRejected(event) && screenRejects((builtin ??= new Engine()), event)) return [];
     return evaluateInWasm(event);
   };
+}
+
+/**
+ * Whether `event` is something a screen may reject: only a plain object can
+ * be (`rejects`). Anything else, such as the JSON text a batch host sends,
+ * goes to wasm without a screen (or, for the package's `evaluate`, an
+ * engine) being built, which would put `objectScreen` and the screen's code
+ * on its first answer. `typeof` runs no Proxy trap.
+ */
+function mayBeRejected(event) {
+  return typeof event === 'object' && event !== null;
 }
 
 /**

@@ -24,6 +24,7 @@ use serde_json::Value;
 
 use crate::error::{Error, ErrorType};
 use crate::limits::{parse_first_json, parse_json, InputLimits, JsonFault};
+use crate::scan::{outline_bytes, KeyWatch};
 
 /// One item of input.
 #[derive(Clone, Debug, PartialEq)]
@@ -326,6 +327,21 @@ fn opens_whole_input(line: &[u8], parsed: &Result<Value, JsonFault>) -> bool {
         || matches!(parsed, Err(JsonFault::Malformed(error)) if error.is_eof())
 }
 
+/// [`opens_whole_input`] for a batch's first non-blank line. A line the
+/// structure check passes is one object as serde_json reads it, which opens
+/// neither an array nor a document spread over lines: the check is code a
+/// batch runs for its lines anyway, and the parse into a `Value` (some 15 KB
+/// of wasm a host's first batch would otherwise compile for this line alone)
+/// is left to the lines the check cannot vouch for.
+fn batch_opens_whole_input(line: &[u8], max_json_depth: usize) -> bool {
+    const NO_KEYS: KeyWatch<'static> = KeyWatch {
+        keys: &[],
+        prefixes: &[],
+    };
+    outline_bytes(line, &NO_KEYS).is_none()
+        && opens_whole_input(line, &parse_json(line, max_json_depth))
+}
+
 /// A piece of an input, as a stream delivers it, and where it sits in the whole input.
 #[derive(Clone, Copy, Debug)]
 pub struct Batch<'b> {
@@ -466,8 +482,7 @@ fn input_start(batch: Batch) -> Start {
             return Start::Lines;
         }
         if !is_blank(line) {
-            let parsed = parse_json(line, batch.limits.max_json_depth);
-            if !opens_whole_input(line, &parsed) {
+            if !batch_opens_whole_input(line, batch.limits.max_json_depth) {
                 return Start::Lines;
             }
             let size = line.len() + 1 + (bytes.len() - next);
@@ -933,5 +948,68 @@ mod tests {
         );
         assert!(read("").is_empty());
         assert!(read("\n \n").is_empty());
+    }
+
+    /// First lines of batches: the hostile accounting lines (BOMs, control
+    /// characters, invalid UTF-8, deep nesting, several values a line…), the
+    /// examples, and the openings of inputs read whole.
+    fn first_lines() -> Vec<Vec<u8>> {
+        let hostile: Value = serde_json::from_str(include_str!("../tests/accounting/hostile.json"))
+            .expect("the hostile lines are JSON");
+        let hostile = hostile["lines"].as_array().cloned().unwrap_or_default();
+        let from_hex = |hex: &str| {
+            (0..hex.len() / 2)
+                .filter_map(|at| u8::from_str_radix(hex.get(2 * at..2 * at + 2)?, 16).ok())
+                .collect::<Vec<u8>>()
+        };
+        let mut lines: Vec<Vec<u8>> = hostile
+            .iter()
+            .filter_map(|line| match (line["text"].as_str(), line["hex"].as_str()) {
+                (Some(text), _) => Some(text.as_bytes().to_vec()),
+                (None, Some(hex)) => Some(from_hex(hex)),
+                (None, None) => None,
+            })
+            .collect();
+        let examples = include_str!("../examples/azure-auditlogs.ndjson");
+        lines.extend(examples.lines().map(|line| line.as_bytes().to_vec()));
+        let deep = |depth: usize| format!("{}{}", "{\"a\":".repeat(depth), "}".repeat(depth));
+        let openings = [
+            "{",
+            "[",
+            "[{\"a\":1},",
+            " [1]",
+            "{\"a\":1,",
+            "{\"a\":",
+            "{}",
+            "{} {}",
+            "{}]",
+            "{\"a\":1} x",
+            "\u{feff}{}",
+            "{\"a\":\"\u{1}\"}",
+            "{\"a\":tru}",
+            "{\"a\":1e}",
+            "{\"a\":\"\\u00e9\"}",
+            "\"text\"",
+            "5",
+            "null",
+        ];
+        lines.extend(openings.iter().map(|line| line.as_bytes().to_vec()));
+        lines.extend([2, 3, 200, 600].map(|depth| deep(depth).into_bytes()));
+        lines
+    }
+
+    #[test]
+    fn a_batch_starts_as_the_parse_of_its_first_line_says() {
+        for max_json_depth in [crate::limits::DEFAULT_MAX_JSON_DEPTH, 2] {
+            for line in first_lines() {
+                let parsed = parse_json(&line, max_json_depth);
+                assert_eq!(
+                    batch_opens_whole_input(&line, max_json_depth),
+                    opens_whole_input(&line, &parsed),
+                    "{:?} at depth {max_json_depth}",
+                    String::from_utf8_lossy(&line)
+                );
+            }
+        }
     }
 }

@@ -388,14 +388,12 @@ impl Engine {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "EngineOptions")] options: JsValue,
     ) -> Result<Engine, JsValue> {
-        let options = if options.is_undefined() || options.is_null() {
-            EngineOptions::default()
-        } else {
-            engine_options(&options).map_err(|error| to_js_error(&error))?
-        };
         let clock = Timestamp(js_sys::Date::now() as i64);
-        let inner =
-            CoreEngine::from_options(&options, clock).map_err(|error| to_js_error(&error))?;
+        let inner = if options.is_undefined() || options.is_null() {
+            CoreEngine::builtin_at(clock)
+        } else {
+            engine_of_options(&options, clock)?
+        };
         let recent = inner.recent_alerts();
         Ok(Engine { inner, recent })
     }
@@ -639,6 +637,16 @@ fn outputs_to_js(outcome: InputOutcome) -> Result<JsValue, JsValue> {
     alerts_to_js(&outcome.outputs)
 }
 
+/// The engine `options` ask for. Out of line: V8 compiles a function whole at
+/// its first call, and `new Engine()` (no options) should not compile the
+/// options reader and `from_options`.
+#[inline(never)]
+fn engine_of_options(options: &JsValue, clock: Timestamp) -> Result<CoreEngine, JsValue> {
+    engine_options(options)
+        .and_then(|options| CoreEngine::from_options(&options, clock))
+        .map_err(|error| to_js_error(&error))
+}
+
 /// The options of `new Engine(options)`, given. Out of line: `new Engine()`
 /// takes the defaults, and V8 compiles a function only when it first runs.
 #[inline(never)]
@@ -880,6 +888,13 @@ fn alerts_to_js(alerts: &[Value]) -> Result<JsValue, JsValue> {
     if alerts.is_empty() {
         return Ok(Array::new().into());
     }
+    written_alerts_to_js(alerts)
+}
+
+/// Alerts through JSON text. Out of line, so that a first answer of no
+/// alert (most events) does not compile the writing.
+#[inline(never)]
+fn written_alerts_to_js(alerts: &[Value]) -> Result<JsValue, JsValue> {
     to_js(&alerts.iter().map(JsSafe).collect::<Vec<_>>())
 }
 

@@ -293,3 +293,23 @@ test('engine.toElasticsearchQuery excludes the exception items in must_not, as K
   const [earlier] = engine.toElasticsearchQuery({ now: '2026-10-01T00:00:00Z' });
   assert.equal(earlier.request.query.bool.filter[0].bool.must_not[0].bool.should.length, 3);
 });
+
+test("the object screen's module is loaded with the first object evaluated, by the engine or the package's evaluate", () => {
+  const { execFileSync } = require('node:child_process');
+  const loadedAfter = (calls) => {
+    const script = `
+      const { Engine, evaluate } = require('kql-detect');
+      const engine = new Engine();
+      ${calls};
+      console.log(Object.keys(require.cache).some((file) => file.endsWith('object-path.cjs')));`;
+    return execFileSync(process.execPath, ['-e', script], { cwd: __dirname }).toString().trim() === 'true';
+  };
+  const text = JSON.stringify(invite('someone'));
+  assert.equal(loadedAfter(''), false, 'loading the package');
+  assert.equal(loadedAfter(`engine.evaluate(${JSON.stringify(text)}); evaluate(${JSON.stringify(text)})`), false, 'JSON text');
+  // Refused, by wasm.
+  const refused = 'try { engine.evaluate(null); } catch {} try { evaluate(5); } catch {}';
+  assert.equal(loadedAfter(refused), false, 'values that are not objects');
+  assert.equal(loadedAfter('engine.evaluate({})'), true, "an object, by the engine's method");
+  assert.equal(loadedAfter('evaluate({})'), true, "an object, by the package's evaluate");
+});

@@ -363,6 +363,40 @@ test("the package's evaluate (the built-in rule) gives for every object what its
   assert.ok(answered > 0, 'some objects were answered in JavaScript');
 });
 
+test('what is not an object goes to wasm as it is, with no screen built for it', () => {
+  const [matching] = readFileSync(new URL('examples/rules/guest_invitation_any_name.positive.ndjson', root), 'utf8').split('\n');
+  const values = [
+    ['a line the rule matches', matching],
+    ['a line no rule matches', JSON.stringify({ event: { dataset: 'azure.signinlogs' } })],
+    ['invalid JSON', '{"event":'],
+    ['a number', 5],
+    ['true', true],
+    ['null', null],
+    ['undefined', undefined],
+    ['a function', () => ({ event: { dataset: 'azure.auditlogs' } })],
+    ['a symbol', Symbol('event')],
+  ];
+  for (const [name, value] of values) {
+    const engine = new Engine({ now });
+    let screensBuilt = 0;
+    engine.objectScreen = function objectScreen() {
+      screensBuilt += 1;
+      return Engine.prototype.objectScreen.call(this);
+    };
+    // A twin whose screen is already built answers through it, as every engine once did.
+    const screened = new Engine({ now });
+    screened.evaluate({});
+    assert.deepEqual(outcome(engine, value), outcome(screened, value), name);
+    assert.equal(screensBuilt, 0, `${name}: a screen was built`);
+  }
+  // The check above can see a screen being built.
+  const engine = new Engine({ now });
+  let screensBuilt = 0;
+  engine.objectScreen = () => (screensBuilt += 1, null);
+  engine.evaluate({});
+  assert.equal(screensBuilt, 1);
+});
+
 test('an object and its JSON text pretty-printed name the same alerts, and are deduplicated alike when sent again', () => {
   // wasm names an event by the hash of its text when that text is what its
   // JSON reader writes back (JSON.stringify's output is), and otherwise by

@@ -83,6 +83,9 @@ struct RuleSet {
     /// The rules' literal requirements on raw text; `None` when some rule
     /// has no requirement.
     prefilter: Option<Prefilter>,
+    /// How long a stream remembers an alert id (see [`Engine::recent_alerts`]),
+    /// worked out with the rules, so that making an engine runs no date math.
+    recent_retention_millis: i64,
 }
 
 #[derive(Clone)]
@@ -462,6 +465,13 @@ impl Engine {
         Engine::sharing(RuleSet::builtin(), Timestamp(0))
     }
 
+    /// The engine `from_options` makes of no options at `clock`, without
+    /// reading any: `new Engine()` in wasm, whose start-up compiles only the
+    /// code it runs.
+    pub fn builtin_at(clock: Timestamp) -> Engine {
+        Engine::sharing(RuleSet::builtin(), clock)
+    }
+
     /// Sets what the engine emits.
     pub fn with_mode(mut self, mode: Mode) -> Engine {
         self.mode = mode;
@@ -575,14 +585,10 @@ impl Engine {
     /// A memory of recent alert ids that covers this engine's rules: kept for
     /// the longest look-back window plus one interval.
     pub fn recent_alerts(&self) -> RecentAlerts {
-        let retention = self
-            .compiled
-            .rules
-            .iter()
-            .filter_map(|compiled| replay::reach_millis(&compiled.rule))
-            .max()
-            .unwrap_or(0);
-        RecentAlerts::new(retention, RECENT_ALERTS_CAPACITY)
+        RecentAlerts::new(
+            self.compiled.recent_retention_millis,
+            RECENT_ALERTS_CAPACITY,
+        )
     }
 
     fn evaluate_remembering(
@@ -774,6 +780,11 @@ impl RuleSet {
             })
             .collect::<Result<Vec<CompiledRule>, Error>>()?;
         let dispatch = RuleDispatch::new(rules.iter().map(|rule| rule.query.gates()).collect());
+        let recent_retention_millis = rules
+            .iter()
+            .filter_map(|compiled| replay::reach_millis(&compiled.rule))
+            .max()
+            .unwrap_or(0);
         let mut compiled = RuleSet {
             rules,
             dispatch,
@@ -781,6 +792,7 @@ impl RuleSet {
             schema: schema.clone(),
             fields: None,
             prefilter: None,
+            recent_retention_millis,
         };
         compiled.record_fields_read();
         Ok(compiled)
@@ -981,7 +993,10 @@ fn require_object(event: &Value) -> Result<(), Error> {
 mod tests {
     use serde_json::json;
 
-    use super::{Arc, Engine, EngineOptions, RuleSet};
+    use super::{
+        azure_external_guest_user_invitation, replay, Arc, Engine, EngineOptions, RecentAlerts,
+        RuleSet, RECENT_ALERTS_CAPACITY,
+    };
     use crate::time::Timestamp;
 
     /// Options, and whether an engine made with them shares the built-in rule set.
@@ -1038,6 +1053,27 @@ mod tests {
             assert_eq!(
                 format!("{shared:?}"),
                 format!("{compiled_now:?}"),
+                "at {now}"
+            );
+        }
+    }
+
+    /// `new Engine()` takes `builtin_at` rather than reading options: it
+    /// must be the engine the defaults give, settings and memory of recent
+    /// alerts included, whatever the clock says.
+    #[test]
+    fn the_builtin_engine_at_a_time_is_the_engine_of_no_options() {
+        for now in [0, 1_764_244_800_000, 4_102_444_800_000] {
+            let general = Engine::from_options(&EngineOptions::default(), Timestamp(now))
+                .expect("the built-in rule compiles");
+            let lean = Engine::builtin_at(Timestamp(now));
+            assert_eq!(format!("{lean:?}"), format!("{general:?}"), "at {now}");
+            // The retention worked out with the rules is the rules' reach.
+            let reach = replay::reach_millis(&azure_external_guest_user_invitation());
+            let derived = RecentAlerts::new(reach.unwrap_or(0), RECENT_ALERTS_CAPACITY);
+            assert_eq!(
+                format!("{:?}", lean.recent_alerts()),
+                format!("{derived:?}"),
                 "at {now}"
             );
         }
