@@ -189,21 +189,25 @@ pub(crate) fn invalid_type(value: &Value, expected: &str) -> String {
 }
 
 /// Reads a host's options object (`what` names it in messages, e.g. `engine`)
-/// from JSON text; serde's position suffix is dropped, since the text is the
-/// host's serialisation rather than anything the user wrote.
+/// from JSON text.
 pub(crate) fn options_from_json<T: serde::de::DeserializeOwned>(
     text: &str,
     what: &str,
 ) -> Result<T, Error> {
-    serde_json::from_slice(text.as_bytes()).map_err(|error| {
-        let message = error.to_string();
-        let message = message
-            .rsplit_once(" at line ")
-            .map_or(message.as_str(), |(message, _)| message);
-        Error::new(
-            ErrorType::OptionsInvalid,
-            "malformed_options",
-            format!("invalid {what} options: {message}"),
-        )
-    })
+    serde_json::from_slice(text.as_bytes()).map_err(|error| options_error(&error, what))
+}
+
+/// serde_json's `error` in reading a host's `what` options; serde's position
+/// suffix is dropped, since the text is the host's serialisation rather than
+/// anything the user wrote.
+pub(crate) fn options_error(error: &serde_json::Error, what: &str) -> Error {
+    let message = error.to_string();
+    let message = message
+        .rsplit_once(" at line ")
+        .map_or(message.as_str(), |(message, _)| message);
+    Error::new(
+        ErrorType::OptionsInvalid,
+        "malformed_options",
+        format!("invalid {what} options: {message}"),
+    )
 }

@@ -22,16 +22,16 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{Engine, RecentAlerts};
-use crate::error::{options_from_json, Error};
+use crate::error::Error;
 use crate::explain::Explanation;
 use crate::ingest::Ingested;
 use crate::input::{read_batch, read_batch_lazily, Batch, Document, Framing, Piece};
 use crate::limits::InputLimits;
+use crate::options::{self, Kind, NamedVariant, Shape};
 use crate::time::Timestamp;
 
 /// What a host passes with a batch (the JavaScript `engine.evaluateNdjson(chunk, options)`).
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, Default)]
 pub struct BatchOptions {
     /// The line of the input the batch starts on; 1 (the default) is the start of the input.
     /// A stream that never ends can count past `usize::MAX` on 32-bit targets
@@ -40,7 +40,6 @@ pub struct BatchOptions {
     pub first_line: Option<u64>,
     /// Whether the batch ends the input (the default); when not, an incomplete
     /// last line is left unread for the next batch.
-    #[serde(rename = "final")]
     pub end_of_input: Option<bool>,
     /// Lines longer than this many bytes are invalid (`too_long`); 16 MiB by default.
     pub max_line_bytes: Option<usize>,
@@ -52,17 +51,53 @@ pub struct BatchOptions {
     /// The input's name in messages, as the command line names files.
     pub origin: Option<String>,
     /// How the outputs are handed back.
-    #[serde(default)]
     pub output: OutputFormat,
     /// Which lines are read (checked to be JSON events) by `evaluateNdjson`.
-    #[serde(default)]
     pub validate: Validation,
 }
+
+/// The batch options as a host writes them (`final` is `end_of_input`).
+const BATCH_OPTIONS: Shape = Shape {
+    name: "BatchOptions",
+    keys: &[
+        "firstLine",
+        "final",
+        "maxLineBytes",
+        "maxJsonDepth",
+        "maxWholeInputBytes",
+        "origin",
+        "output",
+        "validate",
+    ],
+    kinds: &[
+        Kind::Count,
+        Kind::Flag,
+        Kind::Size,
+        Kind::Size,
+        Kind::Size,
+        Kind::Text,
+        Kind::Named(OUTPUT_FORMATS),
+        Kind::Named(VALIDATIONS),
+    ],
+    in_array: 6,
+};
 
 impl BatchOptions {
     /// Reads options from JSON text; unknown keys and limits out of range are refused.
     pub fn from_json(text: &str) -> Result<BatchOptions, Error> {
-        let options: BatchOptions = options_from_json(text, "batch")?;
+        let mut options = BatchOptions::default();
+        for (index, given) in options::read(text, "batch", &BATCH_OPTIONS)? {
+            match index {
+                0 => options.first_line = given.count,
+                1 => options.end_of_input = given.flag,
+                2 => options.max_line_bytes = given.size,
+                3 => options.max_json_depth = given.size,
+                4 => options.max_whole_input_bytes = given.size,
+                5 => options.origin = given.text,
+                6 => options.output = OutputFormat::NAMED[given.named],
+                _ => options.validate = Validation::NAMED[given.named],
+            }
+        }
         options.limits()?;
         Ok(options)
     }
@@ -123,54 +158,25 @@ pub enum Validation {
     Candidates,
 }
 
-// Read by hand rather than derived: for a value that is not a string, the
-// derived reader says only "expected value" (serde_json's word for a unit
-// variant it cannot start), where a host needs to hear what it passed and
-// what was due.
+const OUTPUT_FORMATS: &[&str] = &["objects", "ndjson"];
+const VALIDATIONS: &[&str] = &["all", "candidates"];
+
+impl OutputFormat {
+    /// The formats in the order of [`OUTPUT_FORMATS`].
+    const NAMED: [OutputFormat; 2] = [OutputFormat::Objects, OutputFormat::Ndjson];
+}
+
+impl Validation {
+    /// The settings in the order of [`VALIDATIONS`].
+    const NAMED: [Validation; 2] = [Validation::All, Validation::Candidates];
+}
+
+// Read by hand rather than derived (`engine.run`'s options hold one): see
+// `NamedVariant`.
 impl<'de> Deserialize<'de> for OutputFormat {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(NamedVariant(&[
-            ("objects", OutputFormat::Objects),
-            ("ndjson", OutputFormat::Ndjson),
-        ]))
-    }
-}
-
-impl<'de> Deserialize<'de> for Validation {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(NamedVariant(&[
-            ("all", Validation::All),
-            ("candidates", Validation::Candidates),
-        ]))
-    }
-}
-
-/// Reads one of a few named values from a string.
-struct NamedVariant<T: 'static>(&'static [(&'static str, T)]);
-
-impl<T: Copy> serde::de::Visitor<'_> for NamedVariant<T> {
-    type Value = T;
-
-    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
-        for (index, (name, _)) in self.0.iter().enumerate() {
-            let separator = match index {
-                0 => "",
-                _ if index + 1 == self.0.len() => " or ",
-                _ => ", ",
-            };
-            write!(formatter, "{separator}`{name}`")?;
-        }
-        Ok(())
-    }
-
-    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
-        match self.0.iter().find(|(name, _)| *name == text) {
-            Some(&(_, variant)) => Ok(variant),
-            None => Err(E::custom(format_args!(
-                "unknown variant `{text}`, expected {}",
-                &self as &dyn serde::de::Expected
-            ))),
-        }
+        let index = deserializer.deserialize_str(NamedVariant(OUTPUT_FORMATS))?;
+        Ok(OutputFormat::NAMED[index])
     }
 }
 
