@@ -129,7 +129,8 @@ fn load_record(
     read_record(value, record_origin.clone(), located)
 }
 
-/// One record of a JSON document (no positions: serde_json has none for values).
+/// One record of a JSON document, named by its index there (`origin`);
+/// its errors have no place in the text.
 fn record_from_value(value: &Value, origin: &str) -> Option<Result<Loaded, Error>> {
     read_record(value, origin.to_string(), |error, _| {
         error.in_origin(origin)

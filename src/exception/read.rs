@@ -154,6 +154,7 @@ const ENTRY_TYPES: &[(&str, EntryType)] = &[
     ("nested", EntryType::Nested),
 ];
 
+/// An entry's `type`.
 #[derive(Clone, Copy, PartialEq)]
 enum EntryType {
     Match,
