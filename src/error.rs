@@ -7,6 +7,8 @@
 
 use std::fmt::{self, Display, Formatter};
 
+use serde_json::Value;
+
 use crate::span::{line_column, LineColumn, Span};
 
 /// The stable category of an error; its [`ErrorType::tag`] is part of the public contract
@@ -159,22 +161,53 @@ impl From<(crate::kql::ParseError, &str)> for Error {
     }
 }
 
+/// serde's "invalid type" message, as the JSON text reader words it: a
+/// number that fits 64 bits is an `integer` with its value (serde's `Value`
+/// reader says only "number").
+pub(crate) fn invalid_type(value: &Value, expected: &str) -> String {
+    let unexpected = match value {
+        Value::Null => "null".to_string(),
+        Value::Bool(flag) => format!("boolean `{flag}`"),
+        Value::Number(number) => {
+            // Integers that fit 64 bits are read as such, other numbers are not (`-0` neither).
+            let text = number.as_str();
+            let integer = match text.strip_prefix('-') {
+                None => text.parse::<u64>().is_ok(),
+                Some(_) => text != "-0" && text.parse::<i64>().is_ok(),
+            };
+            if integer {
+                format!("integer `{text}`")
+            } else {
+                "number".to_string()
+            }
+        }
+        Value::String(text) => format!("string {text:?}"),
+        Value::Array(_) => "sequence".to_string(),
+        Value::Object(_) => "map".to_string(),
+    };
+    format!("invalid type: {unexpected}, expected {expected}")
+}
+
 /// Reads a host's options object (`what` names it in messages, e.g. `engine`)
-/// from JSON text; serde's position suffix is dropped, since the text is the
-/// host's serialisation rather than anything the user wrote.
+/// from JSON text.
 pub(crate) fn options_from_json<T: serde::de::DeserializeOwned>(
     text: &str,
     what: &str,
 ) -> Result<T, Error> {
-    serde_json::from_slice(text.as_bytes()).map_err(|error| {
-        let message = error.to_string();
-        let message = message
-            .rsplit_once(" at line ")
-            .map_or(message.as_str(), |(message, _)| message);
-        Error::new(
-            ErrorType::OptionsInvalid,
-            "malformed_options",
-            format!("invalid {what} options: {message}"),
-        )
-    })
+    serde_json::from_slice(text.as_bytes()).map_err(|error| options_error(&error, what))
+}
+
+/// serde_json's `error` in reading a host's `what` options; serde's position
+/// suffix is dropped, since the text is the host's serialisation rather than
+/// anything the user wrote.
+pub(crate) fn options_error(error: &serde_json::Error, what: &str) -> Error {
+    let message = error.to_string();
+    let message = message
+        .rsplit_once(" at line ")
+        .map_or(message.as_str(), |(message, _)| message);
+    Error::new(
+        ErrorType::OptionsInvalid,
+        "malformed_options",
+        format!("invalid {what} options: {message}"),
+    )
 }

@@ -47,6 +47,7 @@ pub mod input;
 pub mod ip;
 pub mod kql;
 pub mod limits;
+mod options;
 pub mod output;
 pub mod pattern;
 pub mod prefilter;

@@ -331,7 +331,7 @@ mod tests {
     use super::*;
 
     fn item(json: &str) -> ExceptionItem {
-        serde_json::from_str(json).expect("a valid item")
+        crate::exception::load::item_for_test(json)
     }
 
     #[test]

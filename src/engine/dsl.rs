@@ -1,19 +1,17 @@
 //! The engine's rules, and ad-hoc queries, as the query DSL and search
 //! requests Kibana would send (see [`crate::dsl`]).
 
-use serde::Deserialize;
 use serde_json::Value;
 
 use super::{now_option, schema_of, Engine};
 use crate::dsl::request::{search_request, RuleSearch};
 use crate::dsl::{exception_clauses, to_elasticsearch_query, DataView, Form};
-use crate::error::options_from_json;
 use crate::error::Error;
+use crate::options::{self, Kind, Shape};
 use crate::time::Timestamp;
 
 /// What a host passes to translate one query (the JavaScript `toElasticsearchQuery(query, options)`).
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, Default)]
 pub struct QueryDslOptions {
     /// Translate as Kibana 7.x did.
     pub legacy: Option<bool>,
@@ -26,13 +24,26 @@ pub struct QueryDslOptions {
 impl QueryDslOptions {
     /// Reads options from JSON text; unknown keys are refused.
     pub fn from_json(text: &str) -> Result<QueryDslOptions, Error> {
-        options_from_json(text, "query DSL")
+        const SHAPE: Shape = Shape {
+            name: "QueryDslOptions",
+            keys: &["legacy", "fieldTypes", "extraFieldTypes"],
+            kinds: &[Kind::Flag, Kind::Json, Kind::Json],
+            in_array: 3,
+        };
+        let mut options = QueryDslOptions::default();
+        for (index, given) in options::read(text, "query DSL", &SHAPE)? {
+            match index {
+                0 => options.legacy = given.flag,
+                1 => options.field_types = given.json,
+                _ => options.extra_field_types = given.json,
+            }
+        }
+        Ok(options)
     }
 }
 
 /// What a host passes for the engine's search requests (the JavaScript `engine.toElasticsearchQuery(options)`).
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default)]
 pub struct SearchRequestOptions {
     /// Translate as Kibana 7.x did.
     pub legacy: Option<bool>,
@@ -43,7 +54,20 @@ pub struct SearchRequestOptions {
 impl SearchRequestOptions {
     /// Reads options from JSON text; unknown keys are refused.
     pub fn from_json(text: &str) -> Result<SearchRequestOptions, Error> {
-        options_from_json(text, "search request")
+        const SHAPE: Shape = Shape {
+            name: "SearchRequestOptions",
+            keys: &["legacy", "now"],
+            kinds: &[Kind::Flag, Kind::Text],
+            in_array: 2,
+        };
+        let mut options = SearchRequestOptions::default();
+        for (index, given) in options::read(text, "search request", &SHAPE)? {
+            match index {
+                0 => options.legacy = given.flag,
+                _ => options.now = given.text,
+            }
+        }
+        Ok(options)
     }
 }
 

@@ -22,16 +22,16 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{Engine, RecentAlerts};
-use crate::error::{options_from_json, Error};
+use crate::error::Error;
 use crate::explain::Explanation;
 use crate::ingest::Ingested;
 use crate::input::{read_batch, read_batch_lazily, Batch, Document, Framing, Piece};
 use crate::limits::InputLimits;
+use crate::options::{self, Kind, NamedVariant, Shape};
 use crate::time::Timestamp;
 
 /// What a host passes with a batch (the JavaScript `engine.evaluateNdjson(chunk, options)`).
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, Default)]
 pub struct BatchOptions {
     /// The line of the input the batch starts on; 1 (the default) is the start of the input.
     /// A stream that never ends can count past `usize::MAX` on 32-bit targets
@@ -40,7 +40,6 @@ pub struct BatchOptions {
     pub first_line: Option<u64>,
     /// Whether the batch ends the input (the default); when not, an incomplete
     /// last line is left unread for the next batch.
-    #[serde(rename = "final")]
     pub end_of_input: Option<bool>,
     /// Lines longer than this many bytes are invalid (`too_long`); 16 MiB by default.
     pub max_line_bytes: Option<usize>,
@@ -52,20 +51,55 @@ pub struct BatchOptions {
     /// The input's name in messages, as the command line names files. A
     /// lone surrogate in it (`"\ud800"`, as `JSON.stringify` writes one)
     /// becomes U+FFFD, as it does in every other string a host passes.
-    #[serde(default, deserialize_with = "text_with_lone_surrogates_replaced")]
     pub origin: Option<String>,
     /// How the outputs are handed back.
-    #[serde(default)]
     pub output: OutputFormat,
     /// Which lines are read (checked to be JSON events) by `evaluateNdjson`.
-    #[serde(default)]
     pub validate: Validation,
 }
+
+/// The batch options as a host writes them (`final` is `end_of_input`).
+const BATCH_OPTIONS: Shape = Shape {
+    name: "BatchOptions",
+    keys: &[
+        "firstLine",
+        "final",
+        "maxLineBytes",
+        "maxJsonDepth",
+        "maxWholeInputBytes",
+        "origin",
+        "output",
+        "validate",
+    ],
+    kinds: &[
+        Kind::Count,
+        Kind::Flag,
+        Kind::Size,
+        Kind::Size,
+        Kind::Size,
+        Kind::Text,
+        Kind::Named(OUTPUT_FORMATS),
+        Kind::Named(VALIDATIONS),
+    ],
+    in_array: 6,
+};
 
 impl BatchOptions {
     /// Reads options from JSON text; unknown keys and limits out of range are refused.
     pub fn from_json(text: &str) -> Result<BatchOptions, Error> {
-        let options: BatchOptions = options_from_json(text, "batch")?;
+        let mut options = BatchOptions::default();
+        for (index, given) in options::read(text, "batch", &BATCH_OPTIONS)? {
+            match index {
+                0 => options.first_line = given.count,
+                1 => options.end_of_input = given.flag,
+                2 => options.max_line_bytes = given.size,
+                3 => options.max_json_depth = given.size,
+                4 => options.max_whole_input_bytes = given.size,
+                5 => options.origin = given.text,
+                6 => options.output = OutputFormat::NAMED[given.named],
+                _ => options.validate = Validation::NAMED[given.named],
+            }
+        }
         options.limits()?;
         Ok(options)
     }
@@ -126,116 +160,26 @@ pub enum Validation {
     Candidates,
 }
 
-// Read by hand rather than derived: for a value that is not a string, the
-// derived reader says only "expected value" (serde_json's word for a unit
-// variant it cannot start), where a host needs to hear what it passed and
-// what was due.
+const OUTPUT_FORMATS: &[&str] = &["objects", "ndjson"];
+const VALIDATIONS: &[&str] = &["all", "candidates"];
+
+impl OutputFormat {
+    /// The formats in the order of [`OUTPUT_FORMATS`].
+    const NAMED: [OutputFormat; 2] = [OutputFormat::Objects, OutputFormat::Ndjson];
+}
+
+impl Validation {
+    /// The settings in the order of [`VALIDATIONS`].
+    const NAMED: [Validation; 2] = [Validation::All, Validation::Candidates];
+}
+
+// Read by hand rather than derived (`engine.run`'s options hold one): see
+// `NamedVariant`.
 impl<'de> Deserialize<'de> for OutputFormat {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(NamedVariant(&[
-            ("objects", OutputFormat::Objects),
-            ("ndjson", OutputFormat::Ndjson),
-        ]))
+        let index = deserializer.deserialize_str(NamedVariant(OUTPUT_FORMATS))?;
+        Ok(OutputFormat::NAMED[index])
     }
-}
-
-impl<'de> Deserialize<'de> for Validation {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(NamedVariant(&[
-            ("all", Validation::All),
-            ("candidates", Validation::Candidates),
-        ]))
-    }
-}
-
-/// Reads one of a few named values from a string.
-struct NamedVariant<T: 'static>(&'static [(&'static str, T)]);
-
-impl<T: Copy> serde::de::Visitor<'_> for NamedVariant<T> {
-    type Value = T;
-
-    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
-        for (index, (name, _)) in self.0.iter().enumerate() {
-            let separator = match index {
-                0 => "",
-                _ if index + 1 == self.0.len() => " or ",
-                _ => ", ",
-            };
-            write!(formatter, "{separator}`{name}`")?;
-        }
-        Ok(())
-    }
-
-    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
-        match self.0.iter().find(|(name, _)| *name == text) {
-            Some(&(_, variant)) => Ok(variant),
-            None => Err(E::custom(format_args!(
-                "unknown variant `{text}`, expected {}",
-                &self as &dyn serde::de::Expected
-            ))),
-        }
-    }
-}
-
-/// An optional string read as a host's text: a JavaScript string may hold a
-/// lone surrogate, which JSON text carries as an escape serde_json refuses in
-/// a `String` ("unexpected end of hex escape") but reads into bytes as WTF-8.
-/// Each is replaced by U+FFFD, as `TextEncoder` (and so wasm-bindgen) replaces
-/// it in a string passed directly.
-fn text_with_lone_surrogates_replaced<'de, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<String>, D::Error> {
-    struct HostText(String);
-    impl<'de> Deserialize<'de> for HostText {
-        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            deserializer
-                .deserialize_bytes(HostTextVisitor)
-                .map(HostText)
-        }
-    }
-    Ok(Option::<HostText>::deserialize(deserializer)?.map(|text| text.0))
-}
-
-struct HostTextVisitor;
-
-impl serde::de::Visitor<'_> for HostTextVisitor {
-    type Value = String;
-
-    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
-        formatter.write_str("a string")
-    }
-
-    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<String, E> {
-        Ok(text.to_string())
-    }
-
-    fn visit_bytes<E: serde::de::Error>(self, wtf8: &[u8]) -> Result<String, E> {
-        Ok(replace_surrogates(wtf8))
-    }
-}
-
-/// WTF-8 (UTF-8 that may encode surrogates, three bytes each: `ED A0..=BF
-/// xx`) as UTF-8, each surrogate one U+FFFD.
-fn replace_surrogates(wtf8: &[u8]) -> String {
-    let mut text = String::with_capacity(wtf8.len());
-    let mut rest = wtf8;
-    while !rest.is_empty() {
-        match std::str::from_utf8(rest) {
-            Ok(valid) => {
-                text.push_str(valid);
-                break;
-            }
-            Err(error) => {
-                let (valid, after) = rest.split_at(error.valid_up_to());
-                text.push_str(std::str::from_utf8(valid).unwrap_or_default());
-                text.push(char::REPLACEMENT_CHARACTER);
-                // A surrogate's three bytes are one fault; serde_json writes
-                // nothing else that is not UTF-8.
-                rest = after.get(3..).unwrap_or_default();
-            }
-        }
-    }
-    text
 }
 
 /// What a batch of input produced.

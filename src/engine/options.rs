@@ -14,6 +14,7 @@ use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, SeqAccess, Vis
 use serde_json::Value;
 
 use super::EngineOptions;
+use crate::error::invalid_type;
 use crate::exception::ValueLists;
 
 /// The keys, in the struct's order (that of an array of fields).
@@ -101,31 +102,6 @@ impl EngineOptions {
         }
         Ok(())
     }
-}
-
-/// serde's "invalid type" message, as the JSON text reader words it.
-fn invalid_type(value: &Value, expected: &str) -> String {
-    let unexpected = match value {
-        Value::Null => "null".to_string(),
-        Value::Bool(flag) => format!("boolean `{flag}`"),
-        Value::Number(number) => {
-            // Integers that fit 64 bits are read as such, other numbers are not (`-0` neither).
-            let text = number.as_str();
-            let integer = match text.strip_prefix('-') {
-                None => text.parse::<u64>().is_ok(),
-                Some(_) => text != "-0" && text.parse::<i64>().is_ok(),
-            };
-            if integer {
-                format!("integer `{text}`")
-            } else {
-                "number".to_string()
-            }
-        }
-        Value::String(text) => format!("string {text:?}"),
-        Value::Array(_) => "sequence".to_string(),
-        Value::Object(_) => "map".to_string(),
-    };
-    format!("invalid type: {unexpected}, expected {expected}")
 }
 
 fn string(value: Value) -> Result<String, String> {

@@ -683,7 +683,7 @@ mod tests {
         let json = format!(
             r#"{{"list_id":"l","item_id":"a","entries":[{{"field":"source.ip","operator":"included","type":"list","list":{{"id":"big","type":"{list_type}"}}}}]}}"#
         );
-        serde_json::from_str(&json).expect("a valid item")
+        crate::exception::load::item_for_test(&json)
     }
 
     fn compile_with(list_type: &str, values: Vec<String>) -> Result<CompiledExceptions, Error> {

@@ -9,11 +9,10 @@
 //! Every record has an outcome: it loads, it is skipped as not an exception
 //! (rules, export counts), or it is an error with its place.
 
-use serde::de::DeserializeOwned;
-use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::{ExceptionItem, ExceptionList, ExceptionListReference};
+use super::read::{self, Step};
+use super::{locate, ExceptionItem, ExceptionList, ExceptionListReference};
 use crate::error::{Error, ErrorType};
 use crate::span::Span;
 
@@ -116,65 +115,57 @@ fn load_record(
     origin: &str,
     line: Option<usize>,
 ) -> Option<Result<Loaded, Error>> {
-    let located = |kind, what, error: &serde_json::Error| {
-        json_error(kind, what, error, text, line.unwrap_or(1), origin)
-    };
     let record_origin = match line {
         Some(line) => format!("{origin}, line {line}"),
         None => origin.to_string(),
     };
-    let record = match kind_of(value) {
-        Kind::Skipped => return None,
-        Kind::Unknown => return Some(Err(not_an_exception(&record_origin))),
-        Kind::List => serde_json::from_slice(text.as_bytes())
-            .map(Loaded::List)
-            .map_err(|error| located("malformed_list", "malformed exception list", &error)),
-        Kind::Item => serde_json::from_slice(text.as_bytes())
-            .map(Loaded::Item)
-            .map_err(|error| located("malformed_item", "malformed exception item", &error)),
+    let located = |error: Error, path: &[Step]| match locate::last_byte_of(text, path) {
+        Some(offset) => error
+            .at(Span::new(offset, offset), text)
+            .starting_at_line(line.unwrap_or(1))
+            .in_origin(origin),
+        None => error.in_origin(record_origin.as_str()),
     };
-    Some(record.map(|record| with_origin(record, record_origin)))
+    read_record(value, record_origin.clone(), located)
 }
 
-/// One record of a JSON document (no positions: serde_json has none for values).
+/// One record of a JSON document, named by its index there (`origin`);
+/// its errors have no place in the text.
 fn record_from_value(value: &Value, origin: &str) -> Option<Result<Loaded, Error>> {
-    let record = match kind_of(value) {
-        Kind::Skipped => return None,
-        Kind::Unknown => return Some(Err(not_an_exception(origin))),
-        Kind::List => {
-            typed(value, origin, "malformed_list", "malformed exception list").map(Loaded::List)
-        }
-        Kind::Item => {
-            typed(value, origin, "malformed_item", "malformed exception item").map(Loaded::Item)
-        }
-    };
-    Some(record.map(|record| with_origin(record, origin.to_string())))
-}
-
-/// Reads a record through a borrowed `Value`, the one deserializer that rules
-/// use too: each deserializer serde is used with is a copy of every derived
-/// reader in the wasm.
-fn typed<T: DeserializeOwned>(
-    value: &Value,
-    origin: &str,
-    kind: &'static str,
-    what: &str,
-) -> Result<T, Error> {
-    T::deserialize(value).map_err(|error| {
-        Error::new(
-            ErrorType::ExceptionInvalid,
-            kind,
-            format!("{what}: {error}"),
-        )
-        .in_origin(origin)
+    read_record(value, origin.to_string(), |error, _| {
+        error.in_origin(origin)
     })
 }
 
-fn with_origin(record: Loaded, origin: String) -> Loaded {
-    match record {
-        Loaded::List(list) => Loaded::List(ExceptionList { origin, ..list }),
-        Loaded::Item(item) => Loaded::Item(ExceptionItem { origin, ..item }),
-    }
+/// Reads the record `value`, read from `origin`; `place` gives an error its
+/// place from the path to the value at fault.
+fn read_record(
+    value: &Value,
+    origin: String,
+    place: impl FnOnce(Error, &[Step]) -> Error,
+) -> Option<Result<Loaded, Error>> {
+    let (record, kind, what) = match kind_of(value) {
+        Kind::Skipped => return None,
+        Kind::Unknown => return Some(Err(not_an_exception(&origin))),
+        Kind::List => (
+            read::list_container(value, origin).map(Loaded::List),
+            "malformed_list",
+            "malformed exception list",
+        ),
+        Kind::Item => (
+            read::item(value, origin).map(Loaded::Item),
+            "malformed_item",
+            "malformed exception item",
+        ),
+    };
+    Some(record.map_err(|fault| {
+        let error = Error::new(
+            ErrorType::ExceptionInvalid,
+            kind,
+            format!("{what}: {}", fault.message),
+        );
+        place(error, &fault.path)
+    }))
 }
 
 enum Kind {
@@ -327,14 +318,126 @@ impl ExceptionListReference {
             .iter()
             .enumerate()
             .map(|(index, reference)| {
-                ExceptionListReference::deserialize(reference).map_err(|error| {
+                read::list_reference(reference).map_err(|fault| {
                     Error::new(
                         ErrorType::ExceptionInvalid,
                         "malformed_reference",
-                        format!("exceptions_list[{index}]: {error}"),
+                        format!("exceptions_list[{index}]: {}", fault.message),
                     )
                 })
             })
             .collect()
+    }
+}
+
+/// The one item `json` holds, for tests that need an item at hand.
+#[cfg(test)]
+pub(crate) fn item_for_test(json: &str) -> ExceptionItem {
+    match load("test", json).as_slice() {
+        [Ok(Loaded::Item(item))] => item.clone(),
+        other => panic!("not one item: {other:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An item whose entries are `entries`.
+    fn with_entries(entries: &str) -> String {
+        format!(r#"{{"item_id":"a","list_id":"l","entries":[{entries}]}}"#)
+    }
+
+    /// A `match` entry with `rest` in place of its value.
+    fn matching(rest: &str) -> String {
+        with_entries(&format!(
+            r#"{{"field":"user.name","operator":"included","type":"match",{rest}}}"#
+        ))
+    }
+
+    fn only_error(text: &str) -> Error {
+        match load("t", text).as_slice() {
+            [Err(error)] => error.clone(),
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+
+    /// Every message the reader gives, read from the record's own text (the
+    /// error points at the last byte of `at`, found in the record: the value at
+    /// fault, or the object missing a field) and from a JSON array holding it
+    /// (no place): the two must say the same.
+    #[test]
+    fn each_message_is_the_same_from_text_and_from_a_parsed_document() {
+        let entry = r#"{"field":"user.name","operator":"included","type":"exists"}"#;
+        let item = |rest: &str| format!(r#"{{"item_id":"a",{rest},"entries":[{entry}]}}"#);
+        let no_entries = r#"{"item_id":"a","list_id":"l"}"#.to_string();
+        let no_type = r#"{"field":"user.name","operator":"included"}"#;
+        let no_list_type = r#"{"id":"admins"}"#;
+        let cases: Vec<(String, &str, &str)> = vec![
+            (no_entries.clone(), "missing field `entries`", &no_entries),
+            (item(r#""list_id":5"#), "invalid type: integer `5`, expected a string", ":5"),
+            (item(r#""list_id":-7"#), "invalid type: integer `-7`, expected a string", ":-7"),
+            (item(r#""list_id":1.5"#), "invalid type: number, expected a string", ":1.5"),
+            (item(r#""list_id":18446744073709551616"#), "invalid type: number, expected a string", "616"),
+            (item(r#""name":null"#), "invalid type: null, expected a string", "null"),
+            (item(r#""id":true"#), "invalid type: boolean `true`, expected a string", "true"),
+            (item(r#""namespace_type":"global""#), "unknown variant `global`, expected `single` or `agnostic`", "\"global\""),
+            (item(r#""namespace_type":[]"#), "invalid type: sequence, expected `single` or `agnostic`", "[]"),
+            (item(r#""os_types":["linux",3]"#), "invalid type: integer `3`, expected a string", ",3"),
+            (item(r#""expire_time":"soon""#), "expire_time must be an ISO 8601 time such as 2026-12-31T00:00:00.000Z, not `soon`", "\"soon\""),
+            (r#"{"list_id":"l","entries":{}}"#.to_string(), "invalid type: map, expected a sequence", "{}"),
+            (with_entries(""), "an item needs at least one entry", "[]"),
+            (with_entries(r#""x""#), "invalid type: string \"x\", expected internally tagged enum Entry", "\"x\""),
+            (with_entries(no_type), "missing field `type`", no_type),
+            (with_entries(r#"{"type":"regex"}"#), "unknown variant `regex`, expected one of `match`, `match_any`, `wildcard`, `exists`, `list`, `nested`", "\"regex\""),
+            (with_entries(r#"{"type":5}"#), "invalid type: integer `5`, expected one of `match`, `match_any`, `wildcard`, `exists`, `list`, `nested`", "5"),
+            (with_entries(r#"{"type":"exists","operator":"included"}"#), "missing field `field`", "\"included\"}"),
+            (with_entries(r#"{"type":"exists","field":"f"}"#), "missing field `operator`", "\"f\"}"),
+            (matching(r#""x":1"#), "missing field `value`", "\"x\":1}"),
+            (matching(r#""value":5"#), "invalid type: integer `5`, expected a string", ":5"),
+            (matching(r#""value":" ""#), "must not be empty or only white space", "\" \""),
+            (with_entries(r#"{"field":"f","operator":"is","type":"exists"}"#), "unknown variant `is`, expected `included` or `excluded`", "\"is\""),
+            (with_entries(r#"{"field":"f","operator":"included","type":"match_any","value":"x"}"#), "invalid type: string \"x\", expected a sequence", "\"x\""),
+            (with_entries(r#"{"field":"f","operator":"included","type":"match_any","value":["x",""]}"#), "must be a list of values, none empty or only white space", "[\"x\",\"\"]"),
+            (with_entries(r#"{"field":"f","operator":"included","type":"list"}"#), "missing field `list`", "\"list\"}"),
+            (with_entries(r#"{"field":"f","operator":"included","type":"list","list":"x"}"#), "invalid type: string \"x\", expected struct ValueListReference", "\"x\""),
+            (with_entries(&format!(r#"{{"field":"f","operator":"included","type":"list","list":{no_list_type}}}"#)), "missing field `type`", no_list_type),
+            (with_entries(r#"{"field":"f","type":"nested"}"#), "missing field `entries`", "\"nested\"}"),
+            (with_entries(r#"{"field":"f","type":"nested","entries":[{"field":"g","operator":"included","type":"exists"},{"field":"g","operator":"included","type":"wildcard","value":"*"}]}"#), "a nested entry may only hold match, match_any and exists entries", "\"*\"}"),
+            (r#"{"list_id":" "}"#.to_string(), "must not be empty or only white space", "\" \""),
+            (r#"{"list_id":"l","type":5}"#.to_string(), "invalid type: integer `5`, expected a string", "5"),
+        ];
+        for (record, message, at) in &cases {
+            let is_item = record.contains("entries") || record.contains("item_id");
+            let what = if is_item { "item" } else { "list" };
+            let expected = format!("malformed exception {what}: {message}");
+            let from_text = only_error(record);
+            let from_document = only_error(&format!("[{record}]"));
+            assert_eq!(from_text.message, expected, "{record}");
+            assert_eq!(from_document.message, expected, "[{record}]");
+            let last_byte = record.find(at).map(|start| start + at.len() - 1);
+            assert_eq!(
+                from_text.span().map(|span| span.start),
+                last_byte,
+                "{record}"
+            );
+            assert_eq!(from_document.span(), None, "[{record}]");
+        }
+    }
+
+    #[test]
+    fn each_message_of_a_rules_list_reference() {
+        let cases = [
+            (r#"{"id":"x"}"#, "exceptions_list[0]: missing field `list_id`"),
+            (r#"{"list_id":""}"#, "exceptions_list[0]: must not be empty or only white space"),
+            (r#"{"list_id":"l","id":5}"#, "exceptions_list[0]: invalid type: integer `5`, expected a string"),
+            (r#"{"list_id":"l","namespace_type":"x"}"#, "exceptions_list[0]: unknown variant `x`, expected `single` or `agnostic`"),
+            ("5", "exceptions_list[0]: invalid type: integer `5`, expected struct ExceptionListReference"),
+        ];
+        for (reference, message) in cases {
+            let value: Value = serde_json::from_slice(reference.as_bytes()).expect("JSON");
+            let error = ExceptionListReference::from_rule(&[value]).expect_err(reference);
+            assert_eq!(error.message, message, "{reference}");
+        }
     }
 }

@@ -67,11 +67,13 @@
 
 mod compile;
 pub mod load;
+mod locate;
+mod read;
 
 use std::collections::BTreeMap;
 use std::fmt::{self, Display, Formatter};
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::Serialize;
 
 use crate::time::Timestamp;
 
@@ -87,7 +89,7 @@ pub use load::{load, ExceptionSet, Loaded};
 pub type ValueLists = BTreeMap<String, Vec<String>>;
 
 /// Whether a list lives in one Kibana space or in all of them.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NamespaceType {
     /// One space (Kibana's default).
@@ -99,8 +101,7 @@ pub enum NamespaceType {
 
 /// Whether an entry must hold (`included`) or must not (`excluded`: `is not`,
 /// `does not exist`, …).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Operator {
     /// The condition holds.
     Included,
@@ -109,46 +110,38 @@ pub enum Operator {
 }
 
 /// One condition of an exception item, in the Exceptions API's shape.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Entry {
     /// `is` / `is not`: the field has this value.
     Match {
         /// The field.
-        #[serde(deserialize_with = "non_empty")]
         field: String,
         /// Included or excluded.
         operator: Operator,
         /// The value.
-        #[serde(deserialize_with = "non_empty")]
         value: String,
     },
     /// `is one of` / `is not one of`: the field has one of these values.
     MatchAny {
         /// The field.
-        #[serde(deserialize_with = "non_empty")]
         field: String,
         /// Included or excluded.
         operator: Operator,
         /// The values.
-        #[serde(deserialize_with = "non_empty_strings")]
         value: Vec<String>,
     },
     /// `matches` / `does not match`: a value fits the wildcard pattern.
     Wildcard {
         /// The field.
-        #[serde(deserialize_with = "non_empty")]
         field: String,
         /// Included or excluded.
         operator: Operator,
         /// The pattern: `*` any characters, `?` one, `\` escapes.
-        #[serde(deserialize_with = "non_empty")]
         value: String,
     },
     /// `exists` / `does not exist`.
     Exists {
         /// The field.
-        #[serde(deserialize_with = "non_empty")]
         field: String,
         /// Included or excluded.
         operator: Operator,
@@ -156,7 +149,6 @@ pub enum Entry {
     /// `is in list` / `is not in list`: a value is in a value list.
     List {
         /// The field.
-        #[serde(deserialize_with = "non_empty")]
         field: String,
         /// Included or excluded.
         operator: Operator,
@@ -166,94 +158,71 @@ pub enum Entry {
     /// Conditions that must all hold within one object of a nested field.
     Nested {
         /// The nested field's path.
-        #[serde(deserialize_with = "non_empty")]
         field: String,
         /// Inner `match`, `match_any` and `exists` entries, named relative to `field`.
-        #[serde(deserialize_with = "nested_entries")]
         entries: Vec<Entry>,
     },
 }
 
 /// The value list an `is in list` entry names.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ValueListReference {
     /// The list's id, a key of [`ValueLists`].
-    #[serde(deserialize_with = "non_empty")]
     pub id: String,
-    /// The list's type: `keyword`, `ip`, `ip_range`, `text`, …
-    #[serde(rename = "type")]
+    /// The list's type (`type`): `keyword`, `ip`, `ip_range`, `text`, …
     pub list_type: String,
 }
 
 /// An exception item: entries that must all hold for the item to except an event.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExceptionItem {
     /// The saved-object id, when Kibana assigned one.
-    #[serde(default)]
     pub id: Option<String>,
     /// The item's stable human-readable id.
-    #[serde(default)]
     pub item_id: Option<String>,
     /// The list the item belongs to (empty when it came without one).
-    #[serde(default)]
     pub list_id: String,
     /// The item's name.
-    #[serde(default)]
     pub name: String,
     /// The list's namespace.
-    #[serde(default)]
     pub namespace_type: NamespaceType,
     /// The conditions, all of which must hold.
-    #[serde(deserialize_with = "non_empty_entries")]
     pub entries: Vec<Entry>,
     /// When the item stops applying.
-    #[serde(default, deserialize_with = "expire_time")]
     pub expire_time: Option<Timestamp>,
     /// Operating systems the item is limited to (`windows`, `linux`, `macos`).
-    #[serde(default)]
     pub os_types: Vec<String>,
     /// Where the item was read from (file, line), for messages.
-    #[serde(skip)]
     pub origin: String,
 }
 
 /// An exception list container: the items with its `list_id` belong to it.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExceptionList {
     /// The saved-object id, when Kibana assigned one.
-    #[serde(default)]
     pub id: Option<String>,
     /// The list's stable id, which items and rules refer to.
-    #[serde(deserialize_with = "non_empty")]
     pub list_id: String,
     /// The list's name.
-    #[serde(default)]
     pub name: String,
-    /// `detection`, `rule_default`, `endpoint`, …
-    #[serde(rename = "type", default)]
+    /// `type`: `detection`, `rule_default`, `endpoint`, …
     pub list_type: String,
     /// The list's namespace.
-    #[serde(default)]
     pub namespace_type: NamespaceType,
     /// Where the list was read from, for messages.
-    #[serde(skip)]
     pub origin: String,
 }
 
 /// One element of a rule's `exceptions_list`: the list whose items apply to it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExceptionListReference {
     /// The list's saved-object id.
-    #[serde(default)]
     pub id: String,
     /// The list's `list_id`, by which its items are found.
-    #[serde(deserialize_with = "non_empty")]
     pub list_id: String,
-    /// `detection`, `rule_default` or `endpoint`.
-    #[serde(rename = "type", default)]
+    /// `type`: `detection`, `rule_default` or `endpoint`.
     pub list_type: String,
     /// The list's namespace.
-    #[serde(default)]
     pub namespace_type: NamespaceType,
 }
 
@@ -305,61 +274,4 @@ impl Display for Entry {
             }
         }
     }
-}
-
-/// Kibana's `NonEmptyString`: not empty, and not only white space.
-fn non_empty<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    let text = String::deserialize(deserializer)?;
-    if text.trim().is_empty() {
-        return Err(serde::de::Error::custom(
-            "must not be empty or only white space",
-        ));
-    }
-    Ok(text)
-}
-
-fn non_empty_strings<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
-    let values = Vec::<String>::deserialize(deserializer)?;
-    if values.is_empty() || values.iter().any(|value| value.trim().is_empty()) {
-        return Err(serde::de::Error::custom(
-            "must be a list of values, none empty or only white space",
-        ));
-    }
-    Ok(values)
-}
-
-fn non_empty_entries<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Entry>, D::Error> {
-    let entries = Vec::<Entry>::deserialize(deserializer)?;
-    if entries.is_empty() {
-        return Err(serde::de::Error::custom("an item needs at least one entry"));
-    }
-    Ok(entries)
-}
-
-/// Kibana's `nonEmptyNestedEntriesArray`: `match`, `match_any` and `exists` only.
-fn nested_entries<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Entry>, D::Error> {
-    let entries = non_empty_entries(deserializer)?;
-    let allowed = |entry: &Entry| {
-        matches!(
-            entry,
-            Entry::Match { .. } | Entry::MatchAny { .. } | Entry::Exists { .. }
-        )
-    };
-    if !entries.iter().all(allowed) {
-        return Err(serde::de::Error::custom(
-            "a nested entry may only hold match, match_any and exists entries",
-        ));
-    }
-    Ok(entries)
-}
-
-fn expire_time<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Timestamp>, D::Error> {
-    let Some(text) = Option::<String>::deserialize(deserializer)? else {
-        return Ok(None);
-    };
-    Timestamp::parse_rfc3339(&text).map(Some).ok_or_else(|| {
-        serde::de::Error::custom(format!(
-            "expire_time must be an ISO 8601 time such as 2026-12-31T00:00:00.000Z, not `{text}`"
-        ))
-    })
 }

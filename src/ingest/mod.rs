@@ -16,6 +16,7 @@ use crate::limits::{parse_json, DEFAULT_MAX_JSON_DEPTH};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorType};
+use crate::options;
 
 /// Top-level keys that make an input something other than an ECS document:
 /// a raw record (`category`…), a Graph item or page, an envelope, a search hit.
@@ -84,16 +85,23 @@ impl IngestOptions {
     /// Reads `{"input": "auto" | "ecs" | "azure", "keepOriginal": bool}`
     /// (both optional); unknown keys are refused.
     pub fn from_json(text: &str) -> Result<IngestOptions, Error> {
-        #[derive(serde::Deserialize)]
-        #[serde(rename_all = "camelCase", deny_unknown_fields)]
-        struct Given {
-            input: Option<String>,
-            keep_original: Option<bool>,
+        // The name `Given` is the one messages have always used.
+        const SHAPE: options::Shape = options::Shape {
+            name: "Given",
+            keys: &["input", "keepOriginal"],
+            kinds: &[options::Kind::Text, options::Kind::Flag],
+            in_array: 2,
+        };
+        let (mut input, mut keep_original) = (None, None);
+        for (index, given) in options::read(text, "normalize", &SHAPE)? {
+            match index {
+                0 => input = given.text,
+                _ => keep_original = given.flag,
+            }
         }
         let invalid =
             |message: String| Error::new(ErrorType::OptionsInvalid, "malformed_options", message);
-        let given: Given = crate::error::options_from_json(text, "normalize")?;
-        let input = match given.input.as_deref() {
+        let input = match input.as_deref() {
             None => InputKind::Auto,
             Some(name) => InputKind::from_name(name).ok_or_else(|| {
                 invalid(format!("`input` must be auto, ecs or azure, not `{name}`"))
@@ -101,7 +109,7 @@ impl IngestOptions {
         };
         Ok(IngestOptions {
             input,
-            keep_original: given.keep_original.unwrap_or(false),
+            keep_original: keep_original.unwrap_or(false),
         })
     }
 }

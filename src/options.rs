@@ -1,0 +1,563 @@
+//! One reader for the small options objects a host passes as JSON text
+//! (batch, query DSL, search request and normalize options), in place of a
+//! derived reader per struct: each derived one was a copy of serde_json's
+//! struct reading with its fields' readers inlined.
+//!
+//! An options struct is described by a [`Shape`]: its keys in order and how
+//! each value is read. The reader refuses unknown and duplicate keys, takes
+//! the struct as an array of its values in order too, and reads each value
+//! with serde's own readers, so every message is the one the derived reader
+//! gave (`deny_unknown_fields`).
+
+use std::fmt;
+
+use serde::de::{
+    Deserialize, DeserializeSeed, Deserializer, Error as _, Expected, MapAccess, SeqAccess, Visitor,
+};
+use serde_json::Value;
+
+use crate::error::{options_error, Error};
+
+/// An options struct as its host writes it.
+pub(crate) struct Shape {
+    /// The struct's name, for messages.
+    pub name: &'static str,
+    /// Its keys, in the struct's order (that of an array of values).
+    pub keys: &'static [&'static str],
+    /// How each key's value is read.
+    pub kinds: &'static [Kind],
+    /// How many values an array must hold: the keys after these have defaults.
+    pub in_array: usize,
+}
+
+/// How an option's value is read; all but `Named` take `null` as not given.
+#[derive(Clone, Copy)]
+pub(crate) enum Kind {
+    /// A boolean.
+    Flag,
+    /// A `u64`.
+    Count,
+    /// A `usize`.
+    Size,
+    /// A string, a lone surrogate in it read as U+FFFD ([`HostText`]).
+    Text,
+    /// Any JSON.
+    Json,
+    /// One of these names, as the index of the one given.
+    Named(&'static [&'static str]),
+}
+
+/// One option's value: the field its [`Kind`] reads is set, the others are not.
+#[derive(Default)]
+pub(crate) struct Given {
+    pub flag: Option<bool>,
+    pub count: Option<u64>,
+    pub size: Option<usize>,
+    pub text: Option<String>,
+    pub json: Option<Value>,
+    pub named: usize,
+}
+
+/// Reads options text of `shape`; `what` names the options in messages
+/// (`batch`). Returns each given key's index and value, in the order given.
+pub(crate) fn read(
+    text: &str,
+    what: &str,
+    shape: &'static Shape,
+) -> Result<Vec<(usize, Given)>, Error> {
+    let mut deserializer = serde_json::Deserializer::from_slice(text.as_bytes());
+    deserializer
+        .deserialize_struct(shape.name, shape.keys, ShapeVisitor(shape))
+        .and_then(|given| deserializer.end().map(|()| given))
+        .map_err(|error| options_error(&error, what))
+}
+
+struct ShapeVisitor(&'static Shape);
+
+impl<'de> Visitor<'de> for ShapeVisitor {
+    type Value = Vec<(usize, Given)>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        write!(formatter, "struct {}", self.0.name)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let keys = self.0.keys;
+        let mut given: Vec<(usize, Given)> = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let index = keys
+                .iter()
+                .position(|known| *known == key)
+                .ok_or_else(|| A::Error::unknown_field(&key, keys))?;
+            if given.iter().any(|(seen, _)| *seen == index) {
+                return Err(A::Error::duplicate_field(keys[index]));
+            }
+            given.push((index, map.next_value_seed(self.0.kinds[index])?));
+        }
+        Ok(given)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut given = Vec::new();
+        for (index, kind) in self.0.kinds.iter().enumerate() {
+            match seq.next_element_seed(*kind)? {
+                Some(value) => given.push((index, value)),
+                None if index < self.0.in_array => {
+                    return Err(A::Error::invalid_length(index, &ArrayLength(self.0)))
+                }
+                None => break,
+            }
+        }
+        Ok(given)
+    }
+}
+
+/// serde's words for the array a struct may be written as.
+struct ArrayLength(&'static Shape);
+
+impl Expected for ArrayLength {
+    fn fmt(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        let Shape { name, keys, .. } = self.0;
+        write!(formatter, "struct {name} with {} elements", keys.len())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Kind {
+    type Value = Given;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Given, D::Error> {
+        let mut given = Given::default();
+        match self {
+            Kind::Flag => given.flag = Option::deserialize(deserializer)?,
+            Kind::Count => given.count = Option::deserialize(deserializer)?,
+            Kind::Size => given.size = Option::deserialize(deserializer)?,
+            Kind::Text => {
+                given.text = Option::<HostText>::deserialize(deserializer)?.map(|text| text.0)
+            }
+            Kind::Json => given.json = Option::deserialize(deserializer)?,
+            Kind::Named(names) => {
+                given.named = deserializer.deserialize_str(NamedVariant(names))?
+            }
+        }
+        Ok(given)
+    }
+}
+
+/// A string as a host wrote it: a JavaScript string may hold a lone
+/// surrogate, which JSON text carries as an escape serde_json refuses in a
+/// `String` ("unexpected end of hex escape") but reads into bytes as WTF-8.
+/// Each is replaced by U+FFFD, as `TextEncoder` (and so wasm-bindgen)
+/// replaces it in a string passed directly.
+struct HostText(String);
+
+impl<'de> Deserialize<'de> for HostText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer
+            .deserialize_bytes(HostTextVisitor)
+            .map(HostText)
+    }
+}
+
+struct HostTextVisitor;
+
+impl Visitor<'_> for HostTextVisitor {
+    type Value = String;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<String, E> {
+        Ok(text.to_string())
+    }
+
+    fn visit_bytes<E: serde::de::Error>(self, wtf8: &[u8]) -> Result<String, E> {
+        Ok(replace_surrogates(wtf8))
+    }
+}
+
+/// WTF-8 (UTF-8 that may encode surrogates, three bytes each: `ED A0..=BF
+/// xx`) as UTF-8, each surrogate one U+FFFD.
+fn replace_surrogates(wtf8: &[u8]) -> String {
+    let mut text = String::with_capacity(wtf8.len());
+    let mut rest = wtf8;
+    while !rest.is_empty() {
+        match std::str::from_utf8(rest) {
+            Ok(valid) => {
+                text.push_str(valid);
+                break;
+            }
+            Err(error) => {
+                let (valid, after) = rest.split_at(error.valid_up_to());
+                text.push_str(std::str::from_utf8(valid).unwrap_or_default());
+                text.push(char::REPLACEMENT_CHARACTER);
+                // A surrogate's three bytes are one fault; serde_json writes
+                // nothing else that is not UTF-8.
+                rest = after.get(3..).unwrap_or_default();
+            }
+        }
+    }
+    text
+}
+
+/// Reads one of a few names from a string, as the index of the one given.
+/// For a value that is not a string, a derived reader says only "expected
+/// value" (serde_json's word for a unit variant it cannot start), where a host
+/// needs to hear what it passed and what was due.
+pub(crate) struct NamedVariant(pub &'static [&'static str]);
+
+impl Visitor<'_> for NamedVariant {
+    type Value = usize;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        for (index, name) in self.0.iter().enumerate() {
+            let separator = match index {
+                0 => "",
+                _ if index + 1 == self.0.len() => " or ",
+                _ => ", ",
+            };
+            write!(formatter, "{separator}`{name}`")?;
+        }
+        Ok(())
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<usize, E> {
+        self.0.iter().position(|name| *name == text).ok_or_else(|| {
+            E::custom(format_args!(
+                "unknown variant `{text}`, expected {}",
+                &self as &dyn Expected
+            ))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::{BatchOptions, QueryDslOptions, SearchRequestOptions};
+    use crate::ingest::IngestOptions;
+
+    enum Options {
+        Batch,
+        Dsl,
+        Search,
+        Ingest,
+    }
+    use Options::*;
+
+    /// The message for `text` (empty when it reads).
+    fn message(options: &Options, text: &str) -> String {
+        let result = match options {
+            Batch => BatchOptions::from_json(text).map(drop),
+            Dsl => QueryDslOptions::from_json(text).map(drop),
+            Search => SearchRequestOptions::from_json(text).map(drop),
+            Ingest => IngestOptions::from_json(text).map(drop),
+        };
+        result.err().map(|error| error.message).unwrap_or_default()
+    }
+
+    #[test]
+    fn messages_are_those_the_derived_readers_gave() {
+        // Each taken from serde's derived readers (deny_unknown_fields).
+        let cases = [
+            (
+                Batch,
+                r#"{"firstLine":"5"}"#,
+                r#"invalid batch options: invalid type: string "5", expected u64"#,
+            ),
+            (
+                Batch,
+                r#"{"firstLine":-1}"#,
+                r#"invalid batch options: invalid value: integer `-1`, expected u64"#,
+            ),
+            (
+                Batch,
+                r#"{"firstLine":1.5}"#,
+                r#"invalid batch options: invalid type: floating point `1.5`, expected u64"#,
+            ),
+            (
+                Batch,
+                r#"{"firstLine":18446744073709551616}"#,
+                r#"invalid batch options: invalid type: floating point `1.8446744073709552e+19`, expected u64"#,
+            ),
+            (Batch, r#"{"firstLine":null}"#, ""),
+            (Batch, r#"{"firstLine":0}"#, ""),
+            (
+                Batch,
+                r#"{"final":1}"#,
+                r#"invalid batch options: invalid type: integer `1`, expected a boolean"#,
+            ),
+            (Batch, r#"{"final":null}"#, ""),
+            (
+                Batch,
+                r#"{"maxLineBytes":-1}"#,
+                r#"invalid batch options: invalid value: integer `-1`, expected usize"#,
+            ),
+            (Batch, r#"{"maxLineBytes":4294967296}"#, ""),
+            (
+                Batch,
+                r#"{"maxLineBytes":"x"}"#,
+                r#"invalid batch options: invalid type: string "x", expected usize"#,
+            ),
+            (
+                Batch,
+                r#"{"maxJsonDepth":1e3}"#,
+                r#"invalid batch options: invalid type: floating point `1000.0`, expected usize"#,
+            ),
+            (
+                Batch,
+                r#"{"maxWholeInputBytes":true}"#,
+                r#"invalid batch options: invalid type: boolean `true`, expected usize"#,
+            ),
+            (
+                Batch,
+                r#"{"origin":5}"#,
+                r#"invalid batch options: invalid type: integer `5`, expected a string"#,
+            ),
+            (Batch, r#"{"origin":null}"#, ""),
+            (
+                Batch,
+                r#"{"output":5}"#,
+                r#"invalid batch options: invalid type: integer `5`, expected `objects` or `ndjson`"#,
+            ),
+            (
+                Batch,
+                r#"{"output":null}"#,
+                r#"invalid batch options: invalid type: null, expected `objects` or `ndjson`"#,
+            ),
+            (
+                Batch,
+                r#"{"output":"x"}"#,
+                r#"invalid batch options: unknown variant `x`, expected `objects` or `ndjson`"#,
+            ),
+            (
+                Batch,
+                r#"{"validate":[]}"#,
+                r#"invalid batch options: invalid type: sequence, expected `all` or `candidates`"#,
+            ),
+            (
+                Batch,
+                r#"{"bogus":1}"#,
+                r#"invalid batch options: unknown field `bogus`, expected one of `firstLine`, `final`, `maxLineBytes`, `maxJsonDepth`, `maxWholeInputBytes`, `origin`, `output`, `validate`"#,
+            ),
+            (
+                Batch,
+                r#"{"origin":"a","origin":"b"}"#,
+                r#"invalid batch options: duplicate field `origin`"#,
+            ),
+            (
+                Batch,
+                r#"[]"#,
+                r#"invalid batch options: invalid length 0, expected struct BatchOptions with 8 elements"#,
+            ),
+            (
+                Batch,
+                r#"[1]"#,
+                r#"invalid batch options: invalid length 1, expected struct BatchOptions with 8 elements"#,
+            ),
+            (
+                Batch,
+                r#"[null,true,null,null,null,"o","ndjson","all"]"#,
+                "",
+            ),
+            (
+                Batch,
+                r#"[null,true,null,null,null,"o","ndjson","all",1]"#,
+                r#"invalid batch options: trailing characters"#,
+            ),
+            (
+                Batch,
+                r#"5"#,
+                r#"invalid batch options: invalid type: integer `5`, expected struct BatchOptions"#,
+            ),
+            (
+                Batch,
+                r#"null"#,
+                r#"invalid batch options: invalid type: null, expected struct BatchOptions"#,
+            ),
+            (
+                Batch,
+                r#""x""#,
+                r#"invalid batch options: invalid type: string "x", expected struct BatchOptions"#,
+            ),
+            (
+                Batch,
+                r#"{"firstLine":1,"bogus":2}"#,
+                r#"invalid batch options: unknown field `bogus`, expected one of `firstLine`, `final`, `maxLineBytes`, `maxJsonDepth`, `maxWholeInputBytes`, `origin`, `output`, `validate`"#,
+            ),
+            (
+                Batch,
+                r#"{"output":5,"bogus":2}"#,
+                r#"invalid batch options: invalid type: integer `5`, expected `objects` or `ndjson`"#,
+            ),
+            (Batch, r#"{"firstLine":2}"#, ""),
+            (Batch, r#"{"final":false,"output":"ndjson"}"#, ""),
+            (
+                Batch,
+                r#"{"firstLine":-0}"#,
+                r#"invalid batch options: invalid type: floating point `-0.0`, expected u64"#,
+            ),
+            (
+                Batch,
+                r#"{"firstLine":1e2}"#,
+                r#"invalid batch options: invalid type: floating point `100.0`, expected u64"#,
+            ),
+            (
+                Batch,
+                r#"{"maxLineBytes":0}"#,
+                r#"`maxLineBytes` must be at least 1"#,
+            ),
+            (
+                Dsl,
+                r#"{"legacy":"yes"}"#,
+                r#"invalid query DSL options: invalid type: string "yes", expected a boolean"#,
+            ),
+            (Dsl, r#"{"legacy":null}"#, ""),
+            (Dsl, r#"{"fieldTypes":5}"#, ""),
+            (Dsl, r#"{"extraFieldTypes":null}"#, ""),
+            (
+                Dsl,
+                r#"{"x":1}"#,
+                r#"invalid query DSL options: unknown field `x`, expected one of `legacy`, `fieldTypes`, `extraFieldTypes`"#,
+            ),
+            (
+                Dsl,
+                r#"{"legacy":true,"legacy":false}"#,
+                r#"invalid query DSL options: duplicate field `legacy`"#,
+            ),
+            (
+                Dsl,
+                r#"[]"#,
+                r#"invalid query DSL options: invalid length 0, expected struct QueryDslOptions with 3 elements"#,
+            ),
+            (
+                Dsl,
+                r#"[true]"#,
+                r#"invalid query DSL options: invalid length 1, expected struct QueryDslOptions with 3 elements"#,
+            ),
+            (
+                Dsl,
+                r#"[true,1,2,3]"#,
+                r#"invalid query DSL options: trailing characters"#,
+            ),
+            (
+                Dsl,
+                r#"5"#,
+                r#"invalid query DSL options: invalid type: integer `5`, expected struct QueryDslOptions"#,
+            ),
+            (
+                Dsl,
+                r#"null"#,
+                r#"invalid query DSL options: invalid type: null, expected struct QueryDslOptions"#,
+            ),
+            (
+                Dsl,
+                r#"{"legacy":1}"#,
+                r#"invalid query DSL options: invalid type: integer `1`, expected a boolean"#,
+            ),
+            (Dsl, r#"{"legacy":true}"#, ""),
+            (
+                Search,
+                r#"{"now":5}"#,
+                r#"invalid search request options: invalid type: integer `5`, expected a string"#,
+            ),
+            (
+                Search,
+                r#"{"legacy":1}"#,
+                r#"invalid search request options: invalid type: integer `1`, expected a boolean"#,
+            ),
+            (
+                Search,
+                r#"{"y":1}"#,
+                r#"invalid search request options: unknown field `y`, expected `legacy` or `now`"#,
+            ),
+            (Search, r#"{"now":null}"#, ""),
+            (
+                Search,
+                r#"{"now":"2026-01-01T00:00:00Z","legacy":true}"#,
+                "",
+            ),
+            (
+                Search,
+                r#"[]"#,
+                r#"invalid search request options: invalid length 0, expected struct SearchRequestOptions with 2 elements"#,
+            ),
+            (Search, r#"[true,"n"]"#, ""),
+            (
+                Search,
+                r#"[true,"n",3]"#,
+                r#"invalid search request options: trailing characters"#,
+            ),
+            (
+                Search,
+                r#"5"#,
+                r#"invalid search request options: invalid type: integer `5`, expected struct SearchRequestOptions"#,
+            ),
+            (
+                Search,
+                r#"null"#,
+                r#"invalid search request options: invalid type: null, expected struct SearchRequestOptions"#,
+            ),
+            (
+                Search,
+                r#"{"now":"a","now":"b"}"#,
+                r#"invalid search request options: duplicate field `now`"#,
+            ),
+            (
+                Ingest,
+                r#"{"input":5}"#,
+                r#"invalid normalize options: invalid type: integer `5`, expected a string"#,
+            ),
+            (
+                Ingest,
+                r#"{"keepOriginal":"no"}"#,
+                r#"invalid normalize options: invalid type: string "no", expected a boolean"#,
+            ),
+            (
+                Ingest,
+                r#"{"z":1}"#,
+                r#"invalid normalize options: unknown field `z`, expected `input` or `keepOriginal`"#,
+            ),
+            (Ingest, r#"{"input":null}"#, ""),
+            (Ingest, r#"{"input":"ecs","keepOriginal":true}"#, ""),
+            (
+                Ingest,
+                r#"{"input":"x"}"#,
+                r#"`input` must be auto, ecs or azure, not `x`"#,
+            ),
+            (
+                Ingest,
+                r#"[]"#,
+                r#"invalid normalize options: invalid length 0, expected struct Given with 2 elements"#,
+            ),
+            (
+                Ingest,
+                r#"["ecs"]"#,
+                r#"invalid normalize options: invalid length 1, expected struct Given with 2 elements"#,
+            ),
+            (
+                Ingest,
+                r#"["ecs",true,1]"#,
+                r#"invalid normalize options: trailing characters"#,
+            ),
+            (
+                Ingest,
+                r#"5"#,
+                r#"invalid normalize options: invalid type: integer `5`, expected struct Given"#,
+            ),
+            (
+                Ingest,
+                r#"null"#,
+                r#"invalid normalize options: invalid type: null, expected struct Given"#,
+            ),
+            (
+                Ingest,
+                r#"{"input":"a","input":"b"}"#,
+                r#"invalid normalize options: duplicate field `input`"#,
+            ),
+            (Ingest, r#"{"keepOriginal":null}"#, ""),
+        ];
+        for (options, text, expected) in &cases {
+            assert_eq!(message(options, text), *expected, "{text}");
+        }
+    }
+}
