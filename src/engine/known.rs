@@ -52,7 +52,12 @@ impl Engine {
     /// The rules that alert on `event` at `now` (index patterns, query and
     /// exceptions), for an event that does not say where it is stored.
     pub(super) fn verdict_on(&self, event: &dyn Event, now: Timestamp) -> KnownVerdict {
-        let index = self.index.clone().or_else(|| data_stream_of(event));
+        // The index is named only once some rule's query matches, and then
+        // once for all: most events read match no rule, and naming their
+        // data stream (three lookups and a new string) and matching it
+        // against each rule's index patterns cost more than their queries.
+        // Both tests are pure, so their order changes no verdict.
+        let mut index: Option<Option<String>> = None;
         let rules = self
             .compiled
             .dispatch
@@ -60,13 +65,19 @@ impl Engine {
             .into_iter()
             .filter(|&position| {
                 let compiled = &self.compiled.rules[position];
-                index
-                    .as_deref()
-                    .map_or(true, |index| compiled.indices.includes(index))
-                    && compiled.alerts_on(event, now)
+                compiled.alerts_on(event, now)
+                    && index
+                        .get_or_insert_with(|| {
+                            self.index.clone().or_else(|| data_stream_of(event))
+                        })
+                        .as_deref()
+                        .map_or(true, |index| compiled.indices.includes(index))
             })
             .collect();
-        KnownVerdict { rules, index }
+        KnownVerdict {
+            rules,
+            index: index.flatten(),
+        }
     }
 
     /// [`Engine::evaluate_input_json`] for `text`, an ECS document on which
