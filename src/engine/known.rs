@@ -67,9 +67,7 @@ impl Engine {
                 let compiled = &self.compiled.rules[position];
                 compiled.alerts_on(event, now)
                     && index
-                        .get_or_insert_with(|| {
-                            self.index.clone().or_else(|| data_stream_of(event))
-                        })
+                        .get_or_insert_with(|| self.index.clone().or_else(|| data_stream_of(event)))
                         .as_deref()
                         .map_or(true, |index| compiled.indices.includes(index))
             })
