@@ -78,11 +78,11 @@ impl Engine {
             if !compiled.alerts_on(event, now) {
                 continue;
             }
-            let index = match &mut index {
-                Some(index) => index,
+            let named = match &mut index {
+                Some(named) => named,
                 unnamed => unnamed.insert(data_stream_of_text(text)?),
             };
-            if index
+            if named
                 .as_deref()
                 .map_or(true, |index| compiled.indices.includes(index))
             {
