@@ -7,7 +7,8 @@
 //! value meets (plus the rules without one), so 68 Azure rules cost a handful
 //! of lookups and the few full queries that concern the event's data set,
 //! not 68 scans of it. The full query still runs on every candidate: a gate
-//! only ever skips rules that could not match.
+//! only ever skips rules that could not match. A lone rule has no gate: it
+//! could only skip what the query refuses itself, at the cost of a lookup.
 
 use std::collections::BTreeMap;
 
@@ -83,6 +84,16 @@ pub struct RuleDispatch {
 impl RuleDispatch {
     /// Groups rules by their most selective gate; `gates[i]` are rule `i`'s.
     pub fn new(gates: Vec<Vec<Gate>>) -> RuleDispatch {
+        // A lone rule runs on every event: its gate would skip only events
+        // its query refuses anyway, and cost, on every event it admits, a
+        // lookup the query makes again (the prefilter lets through only
+        // events holding the rule's literals, which mostly pass the gate).
+        if gates.len() == 1 {
+            return RuleDispatch {
+                fields: Vec::new(),
+                always: vec![0],
+            };
+        }
         let chosen = most_selective(gates);
         let mut dispatch = RuleDispatch::default();
         for (rule, gate) in chosen.into_iter().enumerate() {
@@ -253,5 +264,20 @@ mod tests {
             candidates(json!({"op": ["delete", "invite", "invite"], "ds": "signin"})),
             [0, 1, 2, 3]
         );
+    }
+
+    /// A lone rule is not gated: its query decides every event, those its
+    /// gate would have refused included.
+    #[test]
+    fn a_lone_rule_is_a_candidate_for_every_event() {
+        let gate = Gate {
+            path: "op".to_string(),
+            values: vec!["invite".to_string()],
+        };
+        let dispatch = RuleDispatch::new(vec![vec![gate]]);
+        assert_eq!(dispatch.ungated(), 1);
+        for event in [json!({"op": "invite"}), json!({"op": "delete"}), json!({})] {
+            assert_eq!(dispatch.candidates(&JsonEvent(&event)), [0], "{event}");
+        }
     }
 }

@@ -422,6 +422,8 @@ impl TrieBuilder {
 /// Reusable buffers for reading events one after another without allocating.
 #[derive(Debug, Default)]
 pub struct Scanner {
+    /// The buffer of the masks of the text's special bytes ([`Specials`]).
+    masks: Vec<u64>,
     entries: Vec<Entry>,
     /// Per exact field of the [`FieldSet`], its first and last entry (or
     /// [`NO_ENTRY`]), the entries between chained by [`Entry::next`]: a
@@ -531,15 +533,20 @@ impl Scanner {
         self.saw_watched_key = false;
         self.kept.clear();
         self.kept_keys.clear();
+        // The masks' buffer goes to the reader and comes back, so that no
+        // text allocates its own.
+        let masks = std::mem::take(&mut self.masks);
         let mut reader = Reader {
             text,
             bytes: text.as_bytes(),
-            specials: Specials::new(text.as_bytes()),
+            specials: Specials::new(text.as_bytes(), masks),
             position: 0,
             fields,
             scanner: self,
         };
-        reader.document()?;
+        let read = reader.document();
+        self.masks = reader.specials.into_buffer();
+        read?;
         Some(Projected {
             text,
             scanner: self,
@@ -552,7 +559,7 @@ struct Reader<'r> {
     text: &'r str,
     bytes: &'r [u8],
     /// Where strings end.
-    specials: Specials<'r>,
+    specials: Specials,
     position: usize,
     fields: &'r FieldSet,
     scanner: &'r mut Scanner,
@@ -882,7 +889,7 @@ impl Reader<'_> {
     /// escapes; the position moves past the closing quote.
     #[inline(always)]
     fn string_span(&mut self) -> Option<(usize, usize, bool)> {
-        let (end, escaped) = string_end(self.bytes, &mut self.specials, self.position)?;
+        let (end, escaped) = string_end(self.bytes, &self.specials, self.position)?;
         let start = self.position + 1;
         self.position = end + 1;
         Some((start, end, escaped))
@@ -948,7 +955,7 @@ impl Reader<'_> {
         let max_open = MAX_DEPTH.saturating_sub(depth);
         self.position = skip_container(
             self.bytes,
-            &mut self.specials,
+            &self.specials,
             self.position,
             max_open,
             |_, _, _| {},

@@ -59,7 +59,8 @@ fn corpus_engine() -> Option<Engine> {
 }
 
 /// Each text spelled as written, as serde_json writes it, and in ways
-/// serde_json does not write.
+/// serde_json does not write; and, where it is stored in a `logs` data
+/// stream, stored in a `metrics` one.
 fn spellings(text: &str) -> Vec<String> {
     let Ok(value) = serde_json::from_str::<Value>(text) else {
         return vec![text.to_string()];
@@ -85,6 +86,13 @@ fn spellings(text: &str) -> Vec<String> {
         if let Some(start) = compact.strip_suffix('}') {
             spellings.push(format!(r#"{start},"data_stream.dataset":"other"}}"#));
         }
+    }
+    // A data stream the rules' index patterns (`logs-azure*`) do not
+    // search: their queries match, their indices refuse.
+    let logs = r#""namespace":"default","type":"logs"}"#;
+    if compact.contains(logs) {
+        let metrics = r#""namespace":"default","type":"metrics"}"#;
+        spellings.push(compact.replace(logs, metrics));
     }
     spellings
 }

@@ -105,6 +105,11 @@ pub(crate) struct WalkClause {
     /// Whether some test must see a field's values all at once (decided once
     /// here rather than for every event).
     pub field_level: bool,
+    /// Whether every field the pattern matches takes the first template's
+    /// typing: no declared field may come before it, and it is the pattern
+    /// itself (as the seed rule's `target_resources.*.display_name` is).
+    /// Then [`WalkClause::typing`] need not match a field's name against it.
+    first_template_covers: bool,
 }
 
 impl WalkClause {
@@ -121,6 +126,10 @@ impl WalkClause {
             || templates.iter().any(|(_, _, test)| test.is_field_level())
             || flattened.iter().any(|(_, test)| test.is_field_level())
             || dynamic.as_ref().is_some_and(Test::is_field_level);
+        let first_template_covers = declared.is_empty()
+            && templates
+                .first()
+                .is_some_and(|(template, _, _)| *template == pattern);
         WalkClause {
             pattern,
             declared,
@@ -128,6 +137,7 @@ impl WalkClause {
             flattened,
             dynamic,
             field_level,
+            first_template_covers,
         }
     }
 
@@ -137,8 +147,16 @@ impl WalkClause {
         WalkClause::new(pattern, Vec::new(), Vec::new(), Vec::new(), Some(test))
     }
 
-    /// The test and type name for the field at `path`, if the field is mapped.
+    /// The test and type name for the field at `path` (a field the pattern
+    /// matches), if the field is mapped.
     pub(crate) fn typing(&self, path: &str) -> Option<(&str, &Test)> {
+        if let Some((_, field_type, test)) = self
+            .templates
+            .first()
+            .filter(|_| self.first_template_covers)
+        {
+            return Some((field_type, test));
+        }
         if let Ok(index) = self
             .declared
             .binary_search_by(|(name, _, _)| name.as_str().cmp(path))
@@ -994,5 +1012,55 @@ mod tests {
             }
         }
         assert!(reached > 1000, "{reached}");
+    }
+
+    /// A walk whose first template is its own pattern types every field it
+    /// visits by that template without matching (`first_template_covers`),
+    /// and must type each as the full search does: checked on names made
+    /// from every declared field and template (`*` as `0` and `a.b`), under every
+    /// pattern of the walk tests and every template's own.
+    #[test]
+    fn a_covering_template_types_every_field_as_the_full_search_does() {
+        let schema = Schema::builtin();
+        let compiler = Compiler::top_level(&schema, Timestamp(1_764_000_000_000));
+        let names: Vec<String> =
+            schema
+                .fields()
+                .map(|(name, _)| name.to_string())
+                .chain(schema.templates().iter().flat_map(|template| {
+                    ["0", "a.b"].map(|key| template.pattern.replace('*', key))
+                }))
+                .collect();
+        let query = parsed("x:guest");
+        let Node::Is { value, .. } = &query else {
+            panic!("{query:?}")
+        };
+        let templates = schema
+            .templates()
+            .iter()
+            .map(|template| template.pattern.clone());
+        let mut covered = 0;
+        for pattern in patterns(&schema).into_iter().chain(templates) {
+            let glob = Glob::new(&crate::schema::wildcard_pattern(&pattern));
+            let Ok(walk) = compiler.walk_clause(glob.clone(), "", Comparison::Is(value)) else {
+                continue;
+            };
+            if !walk.first_template_covers {
+                continue;
+            }
+            let searched = WalkClause {
+                first_template_covers: false,
+                ..walk.clone()
+            };
+            for name in names.iter().filter(|name| glob.matches(name)) {
+                covered += 1;
+                let typing = |walk: &WalkClause| {
+                    walk.typing(name)
+                        .map(|(field_type, test)| format!("{field_type} {test:?}"))
+                };
+                assert_eq!(typing(&walk), typing(&searched), "{name} under {pattern}");
+            }
+        }
+        assert!(covered > 0, "no walk's first template covers it");
     }
 }

@@ -272,7 +272,7 @@ impl Engine {
             if unwrapped {
                 return None;
             }
-            Some(self.verdict_on(&projected, now))
+            self.verdict_on(&projected, text, now)
         })
     }
 

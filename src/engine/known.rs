@@ -22,11 +22,17 @@
 
 use serde_json::Value;
 
-use super::{canonical, data_stream_of, CompiledRule, Engine, InputOutcome, Mode, RecentAlerts};
+use std::sync::OnceLock;
+
+use super::{
+    canonical, data_stream_of, CompiledRule, Engine, InputOutcome, Mode, RecentAlerts,
+    DATA_STREAM_FIELDS,
+};
 use crate::alert::tag_event;
 use crate::event::Event;
 use crate::ids::{self, SourceIdentity};
 use crate::limits::{parse_json, JsonFault};
+use crate::scan::{FieldSet, Scanner};
 use crate::time::Timestamp;
 
 /// The rules that alert on an event, as the lazy reader found them.
@@ -49,24 +55,44 @@ impl KnownVerdict {
 type Emitted = (Vec<Value>, usize);
 
 impl Engine {
-    /// The rules that alert on `event` at `now` (index patterns, query and
-    /// exceptions), for an event that does not say where it is stored.
-    pub(super) fn verdict_on(&self, event: &dyn Event, now: Timestamp) -> KnownVerdict {
-        let index = self.index.clone().or_else(|| data_stream_of(event));
-        let rules = self
-            .compiled
-            .dispatch
-            .candidates(event)
-            .into_iter()
-            .filter(|&position| {
-                let compiled = &self.compiled.rules[position];
-                index
-                    .as_deref()
-                    .map_or(true, |index| compiled.indices.includes(index))
-                    && compiled.alerts_on(event, now)
-            })
-            .collect();
-        KnownVerdict { rules, index }
+    /// The rules that alert on `event`, the lazy reader's reading of `text`,
+    /// at `now` (index patterns, query and exceptions), for an event that
+    /// does not say where it is stored; `None` if its data stream could not
+    /// be read.
+    pub(super) fn verdict_on(
+        &self,
+        event: &dyn Event,
+        text: &str,
+        now: Timestamp,
+    ) -> Option<KnownVerdict> {
+        // The index is named only once some rule's query matches, and then
+        // once for all: most events read match no rule, and reading their
+        // data stream (its fields are not among those `event` was read for),
+        // naming it and matching it against each rule's index patterns cost
+        // more than their queries. Both tests are pure, so their order
+        // changes no verdict.
+        let mut index: Option<Option<String>> = self.index.clone().map(Some);
+        let mut rules = Vec::new();
+        for position in self.compiled.dispatch.candidates(event) {
+            let compiled = &self.compiled.rules[position];
+            if !compiled.alerts_on(event, now) {
+                continue;
+            }
+            let named = match &mut index {
+                Some(named) => named,
+                unnamed => unnamed.insert(data_stream_of_text(text)?),
+            };
+            if named
+                .as_deref()
+                .map_or(true, |index| compiled.indices.includes(index))
+            {
+                rules.push(position);
+            }
+        }
+        Some(KnownVerdict {
+            rules,
+            index: index.flatten(),
+        })
     }
 
     /// [`Engine::evaluate_input_json`] for `text`, an ECS document on which
@@ -147,4 +173,21 @@ impl Engine {
             .iter()
             .map(|&position| &self.compiled.rules[position])
     }
+}
+
+/// The data stream `text` (an event the lazy reader accepted) is stored in,
+/// as [`data_stream_of`] names it; `None` (the outer) if the reader could
+/// not read it, which it always can, having accepted it once.
+fn data_stream_of_text(text: &str) -> Option<Option<String>> {
+    // Read again for these three fields alone, by a scanner of its own (the
+    // thread's is lent out for the event's first reading): a match is rare.
+    static FIELDS: OnceLock<FieldSet> = OnceLock::new();
+    let fields = FIELDS.get_or_init(|| {
+        DATA_STREAM_FIELDS
+            .iter()
+            .fold(FieldSet::default(), |fields, path| fields.with_exact(path))
+    });
+    let mut scanner = Scanner::default();
+    let projected = scanner.scan(text, fields)?;
+    Some(data_stream_of(&projected))
 }

@@ -828,10 +828,12 @@ impl RuleSet {
         let queries = self.rules.iter().flat_map(|compiled| {
             std::iter::once(&compiled.query).chain(compiled.exceptions.queries())
         });
+        // The data stream fields are not among them: only an event some
+        // rule's query matches needs its data stream, and it is read again
+        // for it (`known.rs`).
         self.fields = FieldSet::of(queries).map(|fields| {
-            let fields = DATA_STREAM_FIELDS
+            let fields = EMBEDDING_FIELDS
                 .iter()
-                .chain(&EMBEDDING_FIELDS)
                 .fold(fields, |fields, path| fields.with_exact(path));
             fields.watching(&NON_ECS_TOP_LEVEL_KEYS, &NON_ECS_KEY_PREFIXES)
         });

@@ -119,7 +119,7 @@ enum Expect {
 /// is a value (not a key).
 pub(super) fn skip_container(
     text: &[u8],
-    specials: &mut Specials<'_>,
+    specials: &Specials,
     start: usize,
     max_open: usize,
     mut on_string: impl FnMut(&[u8], usize, bool),
@@ -236,11 +236,7 @@ fn is_object(objects: &[u64; KIND_WORDS], level: usize) -> bool {
 /// character.
 // Inlined for the reason `Specials::next` is.
 #[inline]
-pub(super) fn string_end(
-    text: &[u8],
-    specials: &mut Specials<'_>,
-    quote: usize,
-) -> Option<(usize, bool)> {
+pub(super) fn string_end(text: &[u8], specials: &Specials, quote: usize) -> Option<(usize, bool)> {
     let mut at = quote + 1;
     let mut escaped = false;
     loop {
@@ -410,10 +406,10 @@ mod boundary_tests {
             return None;
         }
         let mut outline = Outline::default();
-        let mut specials = Specials::new(text);
+        let specials = Specials::new(text, Vec::new());
         let end = skip_container(
             text,
-            &mut specials,
+            &specials,
             start,
             MAX_DEPTH,
             |string, depth, is_value| {
