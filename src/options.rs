@@ -23,7 +23,7 @@ use crate::time::Timestamp;
 pub(crate) struct Shape {
     /// The struct's name, for messages.
     pub name: &'static str,
-    /// Its keys, in the struct's order (that of an array of values).
+    /// Its keys, in the struct's order (that of an array of values); at most 64.
     pub keys: &'static [&'static str],
     /// How each key's value is read.
     pub kinds: &'static [Kind],
@@ -69,50 +69,71 @@ pub(crate) fn read(
     what: &str,
     shape: &'static Shape,
 ) -> Result<Vec<(usize, Given)>, Error> {
+    let mut given = Vec::new();
+    read_each(text, what, shape, &mut |index, value| {
+        given.push((index, value));
+        Ok(())
+    })?;
+    Ok(given)
+}
+
+/// Reads options text of `shape`, handing each given key's index and value
+/// to `take` as it is read: a message `take` returns is reported there,
+/// before any fault in a later key.
+pub(crate) fn read_each(
+    text: &str,
+    what: &str,
+    shape: &'static Shape,
+    take: &mut dyn FnMut(usize, Given) -> Result<(), String>,
+) -> Result<(), Error> {
     let mut deserializer = serde_json::Deserializer::from_slice(text.as_bytes());
     deserializer
-        .deserialize_struct(shape.name, shape.keys, ShapeVisitor(shape))
-        .and_then(|given| deserializer.end().map(|()| given))
+        .deserialize_struct(shape.name, shape.keys, ShapeVisitor { shape, take })
+        .and_then(|()| deserializer.end())
         .map_err(|error| options_error(&error, what))
 }
 
-struct ShapeVisitor(&'static Shape);
+struct ShapeVisitor<'a> {
+    shape: &'static Shape,
+    take: &'a mut dyn FnMut(usize, Given) -> Result<(), String>,
+}
 
-impl<'de> Visitor<'de> for ShapeVisitor {
-    type Value = Vec<(usize, Given)>;
+impl<'de> Visitor<'de> for ShapeVisitor<'_> {
+    type Value = ();
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
-        write!(formatter, "struct {}", self.0.name)
+        write!(formatter, "struct {}", self.shape.name)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let keys = self.0.keys;
-        let mut given: Vec<(usize, Given)> = Vec::new();
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let keys = self.shape.keys;
+        let mut seen = 0u64;
         while let Some(key) = map.next_key::<String>()? {
             let index = keys
                 .iter()
                 .position(|known| *known == key)
                 .ok_or_else(|| A::Error::unknown_field(&key, keys))?;
-            if given.iter().any(|(seen, _)| *seen == index) {
+            if seen & 1 << index != 0 {
                 return Err(A::Error::duplicate_field(keys[index]));
             }
-            given.push((index, map.next_value_seed(self.0.kinds[index])?));
+            seen |= 1 << index;
+            let value = map.next_value_seed(self.shape.kinds[index])?;
+            (self.take)(index, value).map_err(A::Error::custom)?;
         }
-        Ok(given)
+        Ok(())
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut given = Vec::new();
-        for (index, kind) in self.0.kinds.iter().enumerate() {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        for (index, kind) in self.shape.kinds.iter().enumerate() {
             match seq.next_element_seed(*kind)? {
-                Some(value) => given.push((index, value)),
-                None if index < self.0.in_array => {
-                    return Err(A::Error::invalid_length(index, &ArrayLength(self.0)))
+                Some(value) => (self.take)(index, value).map_err(A::Error::custom)?,
+                None if index < self.shape.in_array => {
+                    return Err(A::Error::invalid_length(index, &ArrayLength(self.shape)))
                 }
                 None => break,
             }
         }
-        Ok(given)
+        Ok(())
     }
 }
 

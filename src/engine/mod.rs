@@ -33,7 +33,7 @@ use std::sync::{Arc, OnceLock};
 use crate::alert::{build_alert, tag_event, AlertContext, RuleSnapshot};
 use crate::compile::CompiledQuery;
 use crate::dispatch::RuleDispatch;
-use crate::error::{options_from_json, Error, ErrorType};
+use crate::error::{Error, ErrorType};
 use crate::event::JsonEvent;
 use crate::exception::{CompiledExceptions, ExceptionSet, ValueLists};
 use crate::explain::{Explanation, RuleExplanation};
@@ -188,13 +188,6 @@ pub struct EngineOptions {
     pub value_lists: Option<ValueLists>,
     /// Keep each raw Azure record's JSON as `event.original`.
     pub keep_original: Option<bool>,
-}
-
-impl EngineOptions {
-    /// Reads options from JSON text; unknown keys are refused, so typos do not pass silently.
-    pub fn from_json(text: &str) -> Result<EngineOptions, Error> {
-        options_from_json(text, "engine")
-    }
 }
 
 /// One rule's verdict on one event, with the reason in words.
