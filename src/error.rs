@@ -188,15 +188,6 @@ pub(crate) fn invalid_type(value: &Value, expected: &str) -> String {
     format!("invalid type: {unexpected}, expected {expected}")
 }
 
-/// Reads a host's options object (`what` names it in messages, e.g. `engine`)
-/// from JSON text.
-pub(crate) fn options_from_json<T: serde::de::DeserializeOwned>(
-    text: &str,
-    what: &str,
-) -> Result<T, Error> {
-    serde_json::from_slice(text.as_bytes()).map_err(|error| options_error(&error, what))
-}
-
 /// serde_json's `error` in reading a host's `what` options; serde's position
 /// suffix is dropped, since the text is the host's serialisation rather than
 /// anything the user wrote.

@@ -17,12 +17,13 @@ use serde::de::{
 use serde_json::Value;
 
 use crate::error::{options_error, Error};
+use crate::time::Timestamp;
 
 /// An options struct as its host writes it.
 pub(crate) struct Shape {
     /// The struct's name, for messages.
     pub name: &'static str,
-    /// Its keys, in the struct's order (that of an array of values).
+    /// Its keys, in the struct's order (that of an array of values); at most 64.
     pub keys: &'static [&'static str],
     /// How each key's value is read.
     pub kinds: &'static [Kind],
@@ -43,6 +44,8 @@ pub(crate) enum Kind {
     Text,
     /// Any JSON.
     Json,
+    /// An RFC 3339 time, as a string.
+    Time,
     /// One of these names, as the index of the one given.
     Named(&'static [&'static str]),
 }
@@ -55,6 +58,7 @@ pub(crate) struct Given {
     pub size: Option<usize>,
     pub text: Option<String>,
     pub json: Option<Value>,
+    pub time: Option<Timestamp>,
     pub named: usize,
 }
 
@@ -65,50 +69,71 @@ pub(crate) fn read(
     what: &str,
     shape: &'static Shape,
 ) -> Result<Vec<(usize, Given)>, Error> {
+    let mut given = Vec::new();
+    read_each(text, what, shape, &mut |index, value| {
+        given.push((index, value));
+        Ok(())
+    })?;
+    Ok(given)
+}
+
+/// Reads options text of `shape`, handing each given key's index and value
+/// to `take` as it is read: a message `take` returns is reported there,
+/// before any fault in a later key.
+pub(crate) fn read_each(
+    text: &str,
+    what: &str,
+    shape: &'static Shape,
+    take: &mut dyn FnMut(usize, Given) -> Result<(), String>,
+) -> Result<(), Error> {
     let mut deserializer = serde_json::Deserializer::from_slice(text.as_bytes());
     deserializer
-        .deserialize_struct(shape.name, shape.keys, ShapeVisitor(shape))
-        .and_then(|given| deserializer.end().map(|()| given))
+        .deserialize_struct(shape.name, shape.keys, ShapeVisitor { shape, take })
+        .and_then(|()| deserializer.end())
         .map_err(|error| options_error(&error, what))
 }
 
-struct ShapeVisitor(&'static Shape);
+struct ShapeVisitor<'a> {
+    shape: &'static Shape,
+    take: &'a mut dyn FnMut(usize, Given) -> Result<(), String>,
+}
 
-impl<'de> Visitor<'de> for ShapeVisitor {
-    type Value = Vec<(usize, Given)>;
+impl<'de> Visitor<'de> for ShapeVisitor<'_> {
+    type Value = ();
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
-        write!(formatter, "struct {}", self.0.name)
+        write!(formatter, "struct {}", self.shape.name)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let keys = self.0.keys;
-        let mut given: Vec<(usize, Given)> = Vec::new();
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let keys = self.shape.keys;
+        let mut seen = 0u64;
         while let Some(key) = map.next_key::<String>()? {
             let index = keys
                 .iter()
                 .position(|known| *known == key)
                 .ok_or_else(|| A::Error::unknown_field(&key, keys))?;
-            if given.iter().any(|(seen, _)| *seen == index) {
+            if seen & 1 << index != 0 {
                 return Err(A::Error::duplicate_field(keys[index]));
             }
-            given.push((index, map.next_value_seed(self.0.kinds[index])?));
+            seen |= 1 << index;
+            let value = map.next_value_seed(self.shape.kinds[index])?;
+            (self.take)(index, value).map_err(A::Error::custom)?;
         }
-        Ok(given)
+        Ok(())
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut given = Vec::new();
-        for (index, kind) in self.0.kinds.iter().enumerate() {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        for (index, kind) in self.shape.kinds.iter().enumerate() {
             match seq.next_element_seed(*kind)? {
-                Some(value) => given.push((index, value)),
-                None if index < self.0.in_array => {
-                    return Err(A::Error::invalid_length(index, &ArrayLength(self.0)))
+                Some(value) => (self.take)(index, value).map_err(A::Error::custom)?,
+                None if index < self.shape.in_array => {
+                    return Err(A::Error::invalid_length(index, &ArrayLength(self.shape)))
                 }
                 None => break,
             }
         }
-        Ok(given)
+        Ok(())
     }
 }
 
@@ -135,12 +160,27 @@ impl<'de> DeserializeSeed<'de> for Kind {
                 given.text = Option::<HostText>::deserialize(deserializer)?.map(|text| text.0)
             }
             Kind::Json => given.json = Option::deserialize(deserializer)?,
+            Kind::Time => {
+                given.time = Option::<String>::deserialize(deserializer)?
+                    .map(|text| time(&text))
+                    .transpose()?
+            }
             Kind::Named(names) => {
                 given.named = deserializer.deserialize_str(NamedVariant(names))?
             }
         }
         Ok(given)
     }
+}
+
+/// An RFC 3339 time; refused inside the reader, so that it is reported
+/// before any fault in a later key, as a derived reader did.
+fn time<E: serde::de::Error>(text: &str) -> Result<Timestamp, E> {
+    Timestamp::parse_rfc3339(text).ok_or_else(|| {
+        E::custom(format_args!(
+            "`{text}` is not an RFC 3339 time such as 2026-11-27T12:00:00Z"
+        ))
+    })
 }
 
 /// A string as a host wrote it: a JavaScript string may hold a lone
@@ -204,7 +244,7 @@ fn replace_surrogates(wtf8: &[u8]) -> String {
 /// For a value that is not a string, a derived reader says only "expected
 /// value" (serde_json's word for a unit variant it cannot start), where a host
 /// needs to hear what it passed and what was due.
-pub(crate) struct NamedVariant(pub &'static [&'static str]);
+struct NamedVariant(&'static [&'static str]);
 
 impl Visitor<'_> for NamedVariant {
     type Value = usize;
@@ -233,7 +273,7 @@ impl Visitor<'_> for NamedVariant {
 
 #[cfg(test)]
 mod tests {
-    use crate::engine::{BatchOptions, QueryDslOptions, SearchRequestOptions};
+    use crate::engine::{BatchOptions, QueryDslOptions, RunOptions, SearchRequestOptions};
     use crate::ingest::IngestOptions;
 
     enum Options {
@@ -241,6 +281,7 @@ mod tests {
         Dsl,
         Search,
         Ingest,
+        Run,
     }
     use Options::*;
 
@@ -251,6 +292,7 @@ mod tests {
             Dsl => QueryDslOptions::from_json(text).map(drop),
             Search => SearchRequestOptions::from_json(text).map(drop),
             Ingest => IngestOptions::from_json(text).map(drop),
+            Run => RunOptions::from_json(text).map(drop),
         };
         result.err().map(|error| error.message).unwrap_or_default()
     }
@@ -555,6 +597,126 @@ mod tests {
                 r#"invalid normalize options: duplicate field `input`"#,
             ),
             (Ingest, r#"{"keepOriginal":null}"#, ""),
+            (
+                Run,
+                r#"{"start":"x"}"#,
+                r#"invalid run options: `x` is not an RFC 3339 time such as 2026-11-27T12:00:00Z"#,
+            ),
+            (
+                Run,
+                r#"{"end":"2026-13-01T00:00:00Z"}"#,
+                r#"invalid run options: `2026-13-01T00:00:00Z` is not an RFC 3339 time such as 2026-11-27T12:00:00Z"#,
+            ),
+            (
+                Run,
+                r#"{"now":"yesterday"}"#,
+                r#"invalid run options: `yesterday` is not an RFC 3339 time such as 2026-11-27T12:00:00Z"#,
+            ),
+            (
+                Run,
+                r#"{"start":5}"#,
+                r#"invalid run options: invalid type: integer `5`, expected a string"#,
+            ),
+            (
+                Run,
+                r#"{"start":1.5}"#,
+                r#"invalid run options: invalid type: number, expected a string"#,
+            ),
+            (
+                Run,
+                r#"{"end":true}"#,
+                r#"invalid run options: invalid type: boolean `true`, expected a string"#,
+            ),
+            (
+                Run,
+                r#"{"now":[]}"#,
+                r#"invalid run options: invalid type: sequence, expected a string"#,
+            ),
+            (Run, r#"{"start":null,"end":null,"now":null}"#, ""),
+            (
+                Run,
+                r#"{"start":"2026-01-01T00:00:00Z","end":"2026-01-02T00:00:00Z","now":"2026-01-02T00:00:00Z","output":"ndjson"}"#,
+                "",
+            ),
+            (
+                Run,
+                r#"{"output":null}"#,
+                r#"invalid run options: invalid type: null, expected `objects` or `ndjson`"#,
+            ),
+            (
+                Run,
+                r#"{"output":5}"#,
+                r#"invalid run options: invalid type: integer `5`, expected `objects` or `ndjson`"#,
+            ),
+            (
+                Run,
+                r#"{"output":"x"}"#,
+                r#"invalid run options: unknown variant `x`, expected `objects` or `ndjson`"#,
+            ),
+            (
+                Run,
+                r#"{"bogus":1}"#,
+                r#"invalid run options: unknown field `bogus`, expected one of `start`, `end`, `now`, `output`"#,
+            ),
+            (
+                Run,
+                r#"{"now":"2026-01-01T00:00:00Z","now":"x"}"#,
+                r#"invalid run options: duplicate field `now`"#,
+            ),
+            (
+                Run,
+                r#"{"now":"x","now":"y"}"#,
+                r#"invalid run options: `x` is not an RFC 3339 time such as 2026-11-27T12:00:00Z"#,
+            ),
+            (
+                Run,
+                r#"{"start":"x","bogus":1}"#,
+                r#"invalid run options: `x` is not an RFC 3339 time such as 2026-11-27T12:00:00Z"#,
+            ),
+            (
+                Run,
+                r#"{"bogus":1,"start":"x"}"#,
+                r#"invalid run options: unknown field `bogus`, expected one of `start`, `end`, `now`, `output`"#,
+            ),
+            (
+                Run,
+                r#"{"start":"\ud800"}"#,
+                r#"invalid run options: unexpected end of hex escape"#,
+            ),
+            (Run, r#"[]"#, ""),
+            (Run, r#"[null]"#, ""),
+            (Run, r#"[null,null,null,"ndjson"]"#, ""),
+            (
+                Run,
+                r#"[null,null,null,"ndjson",1]"#,
+                r#"invalid run options: trailing characters"#,
+            ),
+            (
+                Run,
+                r#"["x"]"#,
+                r#"invalid run options: `x` is not an RFC 3339 time such as 2026-11-27T12:00:00Z"#,
+            ),
+            (
+                Run,
+                r#"5"#,
+                r#"invalid run options: invalid type: integer `5`, expected struct RunOptions"#,
+            ),
+            (
+                Run,
+                r#"null"#,
+                r#"invalid run options: invalid type: null, expected struct RunOptions"#,
+            ),
+            (
+                Run,
+                r#""x""#,
+                r#"invalid run options: invalid type: string "x", expected struct RunOptions"#,
+            ),
+            (Run, r#"{}"#, ""),
+            (
+                Run,
+                r#"{"start":"2026-01-01T00:00:00Z",}"#,
+                r#"invalid run options: trailing comma"#,
+            ),
         ];
         for (options, text, expected) in &cases {
             assert_eq!(message(options, text), *expected, "{text}");

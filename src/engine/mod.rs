@@ -27,14 +27,13 @@ pub use replay::{
     MAX_EXECUTIONS, MAX_SIGNALS_WARNING,
 };
 
-use serde::Deserialize;
 use serde_json::Value;
 use std::sync::{Arc, OnceLock};
 
 use crate::alert::{build_alert, tag_event, AlertContext, RuleSnapshot};
 use crate::compile::CompiledQuery;
 use crate::dispatch::RuleDispatch;
-use crate::error::{options_from_json, Error, ErrorType};
+use crate::error::{Error, ErrorType};
 use crate::event::JsonEvent;
 use crate::exception::{CompiledExceptions, ExceptionSet, ValueLists};
 use crate::explain::{Explanation, RuleExplanation};
@@ -42,6 +41,7 @@ use crate::ids::{self, SourceIdentity, DEFAULT_SPACE};
 use crate::ingest::{
     IngestOptions, InputKind, EMBEDDING_FIELDS, NON_ECS_KEY_PREFIXES, NON_ECS_TOP_LEVEL_KEYS,
 };
+use crate::options::{self as host_options, Kind, Shape};
 use crate::prefilter::Prefilter;
 use crate::rule::index::IndexPatterns;
 use crate::rule::load::{deduplicate, load, load_rule, looks_like_toml, LoadedRule};
@@ -190,13 +190,6 @@ pub struct EngineOptions {
     pub keep_original: Option<bool>,
 }
 
-impl EngineOptions {
-    /// Reads options from JSON text; unknown keys are refused, so typos do not pass silently.
-    pub fn from_json(text: &str) -> Result<EngineOptions, Error> {
-        options_from_json(text, "engine")
-    }
-}
-
 /// One rule's verdict on one event, with the reason in words.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RuleVerdict {
@@ -207,42 +200,45 @@ pub struct RuleVerdict {
 }
 
 /// What a host passes to a replay (the JavaScript `engine.run(events, options)`).
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default)]
 pub struct RunOptions {
     /// The first execution's time.
-    #[serde(default, deserialize_with = "optional_time")]
     pub start: Option<Timestamp>,
     /// Executions continue until one reaches this time.
-    #[serde(default, deserialize_with = "optional_time")]
     pub end: Option<Timestamp>,
     /// The last execution's time, when `end` is absent.
-    #[serde(default, deserialize_with = "optional_time")]
     pub now: Option<Timestamp>,
     /// How the alerts are handed back.
-    #[serde(default)]
     pub output: OutputFormat,
 }
+
+/// `RunOptions` as a host writes it; every key may be left out of an array.
+const RUN_OPTIONS: Shape = Shape {
+    name: "RunOptions",
+    keys: &["start", "end", "now", "output"],
+    kinds: &[
+        Kind::Time,
+        Kind::Time,
+        Kind::Time,
+        Kind::Named(OutputFormat::NAMES),
+    ],
+    in_array: 0,
+};
 
 impl RunOptions {
     /// Reads options from JSON text; unknown keys and malformed times are refused.
     pub fn from_json(text: &str) -> Result<RunOptions, Error> {
-        options_from_json(text, "run")
+        let mut options = RunOptions::default();
+        for (index, given) in host_options::read(text, "run", &RUN_OPTIONS)? {
+            match index {
+                0 => options.start = given.time,
+                1 => options.end = given.time,
+                2 => options.now = given.time,
+                _ => options.output = OutputFormat::NAMED[given.named],
+            }
+        }
+        Ok(options)
     }
-}
-
-fn optional_time<'de, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<Timestamp>, D::Error> {
-    let text: Option<String> = Option::deserialize(deserializer)?;
-    text.map(|text| {
-        Timestamp::parse_rfc3339(&text).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "`{text}` is not an RFC 3339 time such as 2026-11-27T12:00:00Z"
-            ))
-        })
-    })
-    .transpose()
 }
 
 /// The built-in mapping, or `field_types`, extended by `extra_field_types` (JS options).

@@ -18,7 +18,6 @@
 //! are tallied per document (a document spans lines, and lines such as `[`
 //! hold none).
 
-use serde::Deserialize;
 use serde_json::Value;
 
 use super::{Engine, RecentAlerts};
@@ -27,7 +26,7 @@ use crate::explain::Explanation;
 use crate::ingest::Ingested;
 use crate::input::{read_batch, read_batch_lazily, Batch, Document, Framing, Piece};
 use crate::limits::InputLimits;
-use crate::options::{self, Kind, NamedVariant, Shape};
+use crate::options::{self, Kind, Shape};
 use crate::time::Timestamp;
 
 /// What a host passes with a batch (the JavaScript `engine.evaluateNdjson(chunk, options)`).
@@ -78,7 +77,7 @@ const BATCH_OPTIONS: Shape = Shape {
         Kind::Size,
         Kind::Size,
         Kind::Text,
-        Kind::Named(OUTPUT_FORMATS),
+        Kind::Named(OutputFormat::NAMES),
         Kind::Named(VALIDATIONS),
     ],
     in_array: 6,
@@ -160,26 +159,18 @@ pub enum Validation {
     Candidates,
 }
 
-const OUTPUT_FORMATS: &[&str] = &["objects", "ndjson"];
 const VALIDATIONS: &[&str] = &["all", "candidates"];
 
 impl OutputFormat {
-    /// The formats in the order of [`OUTPUT_FORMATS`].
-    const NAMED: [OutputFormat; 2] = [OutputFormat::Objects, OutputFormat::Ndjson];
+    /// The formats' names, as a host writes them.
+    pub(crate) const NAMES: &'static [&'static str] = &["objects", "ndjson"];
+    /// The formats in the order of [`OutputFormat::NAMES`].
+    pub(crate) const NAMED: [OutputFormat; 2] = [OutputFormat::Objects, OutputFormat::Ndjson];
 }
 
 impl Validation {
     /// The settings in the order of [`VALIDATIONS`].
     const NAMED: [Validation; 2] = [Validation::All, Validation::Candidates];
-}
-
-// Read by hand rather than derived (`engine.run`'s options hold one): see
-// `NamedVariant`.
-impl<'de> Deserialize<'de> for OutputFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let index = deserializer.deserialize_str(NamedVariant(OUTPUT_FORMATS))?;
-        Ok(OutputFormat::NAMED[index])
-    }
 }
 
 /// What a batch of input produced.

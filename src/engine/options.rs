@@ -1,89 +1,60 @@
-//! Reads [`EngineOptions`] by hand rather than through serde's derive: each
-//! value is read as a [`Value`] (the reader rules already need) and then
-//! checked, which keeps a second typed JSON reader off every engine's start.
+//! Reads [`EngineOptions`] with the shared options reader: each value is
+//! read as a [`Value`] (the reader rules already need) and then checked, which
+//! keeps a second typed JSON reader off every engine's start.
 //!
-//! The messages are those of the derived reader (`deny_unknown_fields`):
-//! unknown and duplicate keys, serde's "invalid type" wording (a number that
-//! fits 64 bits is an `integer`), and the struct given as an array of its
-//! fields in order. One difference remains, for malformed JSON only: a
-//! value of the wrong type that is also cut short reports the syntax error.
+//! The messages are those of the derived reader this replaced
+//! (`deny_unknown_fields`): unknown and duplicate keys, serde's "invalid
+//! type" wording (a number that fits 64 bits is an `integer`), and the struct
+//! given as an array of its fields in order. One difference remains, for
+//! malformed JSON only: a value of the wrong type that is also cut short
+//! reports the syntax error.
 
-use std::fmt;
-
-use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 use super::EngineOptions;
-use crate::error::invalid_type;
+use crate::error::{invalid_type, Error};
 use crate::exception::ValueLists;
+use crate::options::{read_each, Kind, Shape};
 
-/// The keys, in the struct's order (that of an array of fields).
-const FIELDS: &[&str] = &[
-    "rules",
-    "fieldTypes",
-    "extraFieldTypes",
-    "now",
-    "mode",
-    "index",
-    "spaceId",
-    "input",
-    "exceptions",
-    "valueLists",
-    "keepOriginal",
-];
-
-impl<'de> Deserialize<'de> for EngineOptions {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<EngineOptions, D::Error> {
-        deserializer.deserialize_struct("EngineOptions", FIELDS, OptionsVisitor)
-    }
-}
-
-struct OptionsVisitor;
-
-impl<'de> Visitor<'de> for OptionsVisitor {
-    type Value = EngineOptions;
-
-    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
-        formatter.write_str("struct EngineOptions")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<EngineOptions, A::Error> {
-        let mut options = EngineOptions::default();
-        let mut given = 0u32;
-        while let Some(key) = map.next_key::<String>()? {
-            let index = FIELDS
-                .iter()
-                .position(|field| *field == key)
-                .ok_or_else(|| A::Error::unknown_field(&key, FIELDS))?;
-            if given & 1 << index != 0 {
-                return Err(A::Error::duplicate_field(FIELDS[index]));
-            }
-            given |= 1 << index;
-            options
-                .set(index, map.next_value()?)
-                .map_err(A::Error::custom)?;
-        }
-        Ok(options)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<EngineOptions, A::Error> {
-        let mut options = EngineOptions::default();
-        for index in 0..FIELDS.len() {
-            let value = seq.next_element()?.ok_or_else(|| {
-                A::Error::invalid_length(index, &"struct EngineOptions with 11 elements")
-            })?;
-            options.set(index, value).map_err(A::Error::custom)?;
-        }
-        Ok(options)
-    }
-}
+/// `EngineOptions` as a host writes it: every key's value is read as JSON
+/// and checked by [`EngineOptions::set`]; an array must hold them all.
+const ENGINE_OPTIONS: Shape = Shape {
+    name: "EngineOptions",
+    keys: &[
+        "rules",
+        "fieldTypes",
+        "extraFieldTypes",
+        "now",
+        "mode",
+        "index",
+        "spaceId",
+        "input",
+        "exceptions",
+        "valueLists",
+        "keepOriginal",
+    ],
+    kinds: &[Kind::Json; 11],
+    in_array: 11,
+};
 
 impl EngineOptions {
-    /// Sets the field `FIELDS[index]` from `value`; `null` leaves it unset.
+    /// Reads options from JSON text; unknown keys are refused, so typos do not pass silently.
+    pub fn from_json(text: &str) -> Result<EngineOptions, Error> {
+        let mut options = EngineOptions::default();
+        read_each(
+            text,
+            "engine",
+            &ENGINE_OPTIONS,
+            &mut |index, given| match given.json {
+                Some(value) => options.set(index, value),
+                None => Ok(()),
+            },
+        )?;
+        Ok(options)
+    }
+
+    /// Sets the field of `ENGINE_OPTIONS.keys[index]` from `value`.
     fn set(&mut self, index: usize, value: Value) -> Result<(), String> {
-        if value.is_null() {
-            return Ok(());
-        }
         match index {
             0 => self.rules = Some(values(value)?),
             1 => self.field_types = Some(value),
