@@ -40,7 +40,7 @@ pub(crate) enum Kind {
     Count,
     /// A `usize`.
     Size,
-    /// A string, a lone surrogate in it read as U+FFFD ([`HostText`]).
+    /// A string.
     Text,
     /// Any JSON.
     Json,
@@ -156,9 +156,7 @@ impl<'de> DeserializeSeed<'de> for Kind {
             Kind::Flag => given.flag = Option::deserialize(deserializer)?,
             Kind::Count => given.count = Option::deserialize(deserializer)?,
             Kind::Size => given.size = Option::deserialize(deserializer)?,
-            Kind::Text => {
-                given.text = Option::<HostText>::deserialize(deserializer)?.map(|text| text.0)
-            }
+            Kind::Text => given.text = Option::deserialize(deserializer)?,
             Kind::Json => given.json = Option::deserialize(deserializer)?,
             Kind::Time => {
                 given.time = Option::<String>::deserialize(deserializer)?
@@ -181,63 +179,6 @@ fn time<E: serde::de::Error>(text: &str) -> Result<Timestamp, E> {
             "`{text}` is not an RFC 3339 time such as 2026-11-27T12:00:00Z"
         ))
     })
-}
-
-/// A string as a host wrote it: a JavaScript string may hold a lone
-/// surrogate, which JSON text carries as an escape serde_json refuses in a
-/// `String` ("unexpected end of hex escape") but reads into bytes as WTF-8.
-/// Each is replaced by U+FFFD, as `TextEncoder` (and so wasm-bindgen)
-/// replaces it in a string passed directly.
-struct HostText(String);
-
-impl<'de> Deserialize<'de> for HostText {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_bytes(HostTextVisitor)
-            .map(HostText)
-    }
-}
-
-struct HostTextVisitor;
-
-impl Visitor<'_> for HostTextVisitor {
-    type Value = String;
-
-    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
-        formatter.write_str("a string")
-    }
-
-    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<String, E> {
-        Ok(text.to_string())
-    }
-
-    fn visit_bytes<E: serde::de::Error>(self, wtf8: &[u8]) -> Result<String, E> {
-        Ok(replace_surrogates(wtf8))
-    }
-}
-
-/// WTF-8 (UTF-8 that may encode surrogates, three bytes each: `ED A0..=BF
-/// xx`) as UTF-8, each surrogate one U+FFFD.
-fn replace_surrogates(wtf8: &[u8]) -> String {
-    let mut text = String::with_capacity(wtf8.len());
-    let mut rest = wtf8;
-    while !rest.is_empty() {
-        match std::str::from_utf8(rest) {
-            Ok(valid) => {
-                text.push_str(valid);
-                break;
-            }
-            Err(error) => {
-                let (valid, after) = rest.split_at(error.valid_up_to());
-                text.push_str(std::str::from_utf8(valid).unwrap_or_default());
-                text.push(char::REPLACEMENT_CHARACTER);
-                // A surrogate's three bytes are one fault; serde_json writes
-                // nothing else that is not UTF-8.
-                rest = after.get(3..).unwrap_or_default();
-            }
-        }
-    }
-    text
 }
 
 /// Reads one of a few names from a string, as the index of the one given.

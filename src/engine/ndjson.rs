@@ -49,7 +49,8 @@ pub struct BatchOptions {
     pub max_whole_input_bytes: Option<usize>,
     /// The input's name in messages, as the command line names files. A
     /// lone surrogate in it (`"\ud800"`, as `JSON.stringify` writes one)
-    /// becomes U+FFFD, as it does in every other string a host passes.
+    /// becomes U+FFFD, as in a string a host passes directly (through
+    /// `TextEncoder`); the other options' strings refuse one.
     pub origin: Option<String>,
     /// How the outputs are handed back.
     pub output: OutputFormat,
@@ -87,7 +88,8 @@ impl BatchOptions {
     /// Reads options from JSON text; unknown keys and limits out of range are refused.
     pub fn from_json(text: &str) -> Result<BatchOptions, Error> {
         let mut options = BatchOptions::default();
-        for (index, given) in options::read(text, "batch", &BATCH_OPTIONS)? {
+        let text = lone_surrogates_replaced(text);
+        for (index, given) in options::read(&text, "batch", &BATCH_OPTIONS)? {
             match index {
                 0 => options.first_line = given.count,
                 1 => options.end_of_input = given.flag,
@@ -171,6 +173,46 @@ impl OutputFormat {
 impl Validation {
     /// The settings in the order of [`VALIDATIONS`].
     const NAMED: [Validation; 2] = [Validation::All, Validation::Candidates];
+}
+
+/// `text` with each lone surrogate escape (`\ud800` not in a pair) written
+/// as `\ufffd`. A JavaScript string may hold a lone surrogate, which
+/// `JSON.stringify` writes as such an escape and serde_json refuses ("unexpected
+/// end of hex escape"); a stream's `origin` (a file name, say) then reads as
+/// `TextEncoder` passes a string given directly. Only escapes change, so
+/// every other fault is reported as before.
+fn lone_surrogates_replaced(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let surrogate_at = |at: usize| {
+        let digits = bytes.get(at + 2..at + 6)?;
+        let unit = u16::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()?;
+        (bytes[at + 1] == b'u' && (0xD800..0xE000).contains(&unit)).then_some(unit)
+    };
+    let mut replaced = String::new();
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(offset) = bytes.get(at..).and_then(|rest| memchr::memchr(b'\\', rest)) {
+        at += offset;
+        let Some(unit) = surrogate_at(at) else {
+            at += 2; // an escape of one character, or the `\u` of another
+            continue;
+        };
+        let pair_follows = (0xD800..0xDC00).contains(&unit)
+            && surrogate_at(at + 6).is_some_and(|low| (0xDC00..0xE000).contains(&low));
+        if pair_follows {
+            at += 12;
+            continue;
+        }
+        replaced.push_str(&text[copied..at]);
+        replaced.push_str("\\ufffd");
+        at += 6;
+        copied = at;
+    }
+    if copied == 0 {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    replaced.push_str(&text[copied..]);
+    std::borrow::Cow::Owned(replaced)
 }
 
 /// What a batch of input produced.
@@ -445,6 +487,18 @@ mod tests {
                 "invalid batch options: invalid type: boolean `false`, expected a string",
             ),
             (
+                "{\"origin\":\"a\u{1}b\"}",
+                "invalid batch options: control character (\\u0000-\\u001F) found while parsing a string",
+            ),
+            (
+                r#"{"origin":"\ud800"#,
+                "invalid batch options: EOF while parsing a string",
+            ),
+            (
+                r#"{"origin":"x\"#,
+                "invalid batch options: EOF while parsing a string",
+            ),
+            (
                 r#"{"origin":["x"]}"#,
                 "invalid batch options: invalid type: sequence, expected a string",
             ),
@@ -474,6 +528,13 @@ mod tests {
             (r#"{"origin":"\udc00x\ud83d"}"#, Some("\u{FFFD}x\u{FFFD}")),
             (r#"{"origin":"\ud800\ud800"}"#, Some("\u{FFFD}\u{FFFD}")),
             (r#"{"origin":"\ud83d\ude00 é"}"#, Some("\u{1F600} é")),
+            // An escaped backslash before `ud800` is text, not an escape.
+            (r#"{"origin":"\\ud800"}"#, Some("\\ud800")),
+            (r#"{"origin":"\\\ud800"}"#, Some("\\\u{FFFD}")),
+            (
+                r#"{"origin":"\uD83D\uDE00\uDE00"}"#,
+                Some("\u{1F600}\u{FFFD}"),
+            ),
         ];
         for (text, expected) in cases {
             let options = BatchOptions::from_json(text).map_err(|error| error.message);
