@@ -15,23 +15,31 @@ const engineEvaluateInWasm = Engine.prototype.evaluate;
 // installs, handing everything but objects to wasm as those would (only a
 // plain object can be screened out).
 let evaluateObject = null;
+let engineEvaluateObject = null;
 const isObject = (event) => typeof event === 'object' && event !== null;
+
+function standInEvaluate(event) {
+  if (!isObject(event)) return engineEvaluateInWasm.call(this, event);
+  evaluateObject ??= loadObjectPath();
+  return engineEvaluateObject.call(this, event);
+}
 
 function loadObjectPath() {
   const { installObjectFastPath, withObjectFastPath } = require('./object-path.cjs');
+  const current = Engine.prototype.evaluate;
   // The fast path wraps the wasm method, not the stand-in.
   Engine.prototype.evaluate = engineEvaluateInWasm;
   // Node lets the screen generate its reading as code (a browser may forbid it).
   installObjectFastPath(Engine, { generateCode: true });
+  engineEvaluateObject = Engine.prototype.evaluate;
+  // A wrapper the host put around the stand-in (a tracer, say) stays; the
+  // stand-in it calls forwards to the fast path from now on.
+  if (current !== standInEvaluate) Engine.prototype.evaluate = current;
   return withObjectFastPath(evaluateInWasm, Engine);
 }
 
 Object.defineProperty(Engine.prototype, 'evaluate', {
-  value: function evaluate(event) {
-    if (!isObject(event)) return engineEvaluateInWasm.call(this, event);
-    evaluateObject ??= loadObjectPath();
-    return Engine.prototype.evaluate.call(this, event);
-  },
+  value: standInEvaluate,
   writable: true,
   configurable: true,
 });

@@ -313,3 +313,17 @@ test("the object screen's module is loaded with the first object evaluated, by t
   assert.equal(loadedAfter('engine.evaluate({})'), true, "an object, by the engine's method");
   assert.equal(loadedAfter('evaluate({})'), true, "an object, by the package's evaluate");
 });
+
+test("a host's wrapper around engine.evaluate stays in place when the first object loads the object screen", () => {
+  const { execFileSync } = require('node:child_process');
+  const script = `
+    const { Engine } = require('kql-detect');
+    const wrapped = Engine.prototype.evaluate;
+    let calls = 0;
+    Engine.prototype.evaluate = function traced(event) { calls += 1; return wrapped.call(this, event); };
+    const engine = new Engine();
+    const alerts = [engine.evaluate({ a: 1 }), engine.evaluate(${JSON.stringify(invite('guest'))}), engine.evaluate('{"a":3}')].map((answer) => answer.length);
+    console.log(JSON.stringify({ calls, alerts, method: Engine.prototype.evaluate.name }));`;
+  const seen = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: __dirname }).toString());
+  assert.deepEqual(seen, { calls: 3, alerts: [0, 1, 0], method: 'traced' });
+});
