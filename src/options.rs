@@ -1,13 +1,15 @@
-//! One reader for the small options objects a host passes as JSON text
-//! (batch, query DSL, search request and normalize options), in place of a
-//! derived reader per struct: each derived one was a copy of serde_json's
+//! One reader for the options objects a host passes as JSON text (engine,
+//! run, batch, query DSL, search request and normalize options), in place of
+//! a derived reader per struct: each derived one was a copy of serde_json's
 //! struct reading with its fields' readers inlined.
 //!
 //! An options struct is described by a [`Shape`]: its keys in order and how
 //! each value is read. The reader refuses unknown and duplicate keys, takes
 //! the struct as an array of its values in order too, and reads each value
-//! with serde's own readers, so every message is the one the derived reader
-//! gave (`deny_unknown_fields`).
+//! with serde's own readers, so the messages are the derived readers'
+//! (`deny_unknown_fields`; the table test holds them), except where a
+//! derived reader said too little: a named value that is not a string says
+//! what was passed and what was due ([`NamedVariant`]).
 
 use std::fmt;
 

@@ -546,8 +546,9 @@ impl Engine {
     }
 
     /// The positions of the rules that can match `event` at all, found from
-    /// the terms their queries require (see [`crate::dispatch`]); the others
-    /// are not evaluated.
+    /// the terms their queries require (see [`crate::dispatch`]; a lone rule
+    /// is always one, its query being the only test); the others are not
+    /// evaluated.
     pub fn candidates(&self, event: &Value) -> Vec<usize> {
         self.compiled.dispatch.candidates(&JsonEvent(event))
     }
