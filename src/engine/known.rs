@@ -20,9 +20,10 @@
 //! alerts rule by rule in the same order. tests/known_verdict.rs compares
 //! both paths, events sent again included.
 
-use serde_json::Value;
-
+use std::cell::RefCell;
 use std::sync::OnceLock;
+
+use serde_json::Value;
 
 use super::{
     canonical, data_stream_of, CompiledRule, Engine, InputOutcome, Mode, RecentAlerts,
@@ -180,14 +181,20 @@ impl Engine {
 /// not read it, which it always can, having accepted it once.
 fn data_stream_of_text(text: &str) -> Option<Option<String>> {
     // Read again for these three fields alone, by a scanner of its own (the
-    // thread's is lent out for the event's first reading): a match is rare.
+    // thread's first is lent out for the event's first reading), kept so
+    // that a stream where most events match allocates nothing per match.
+    thread_local! {
+        static DATA_STREAM_SCANNER: RefCell<Scanner> = RefCell::new(Scanner::default());
+    }
     static FIELDS: OnceLock<FieldSet> = OnceLock::new();
     let fields = FIELDS.get_or_init(|| {
         DATA_STREAM_FIELDS
             .iter()
             .fold(FieldSet::default(), |fields, path| fields.with_exact(path))
     });
-    let mut scanner = Scanner::default();
-    let projected = scanner.scan(text, fields)?;
-    Some(data_stream_of(&projected))
+    let read = |scanner: &mut Scanner| Some(data_stream_of(&scanner.scan(text, fields)?));
+    DATA_STREAM_SCANNER.with(|scanner| match scanner.try_borrow_mut() {
+        Ok(mut scanner) => read(&mut scanner),
+        Err(_) => read(&mut Scanner::default()),
+    })
 }
