@@ -1076,13 +1076,8 @@ impl Scanner {
         };
         if kept.len() <= 16 {
             // Few keys (the usual case): each against the later ones, by
-            // length first. A key whose value recorded nothing has nothing
-            // to drop, so it is not compared at all (most keys read are
-            // objects on a wanted path or leaves no rule reads).
+            // length first.
             for (index, earlier) in kept.iter().enumerate() {
-                if earlier.entries.0 == earlier.entries.1 {
-                    continue;
-                }
                 let repeated = kept[index + 1..]
                     .iter()
                     .any(|later| same_bytes(text(later), text(earlier)));
