@@ -419,6 +419,10 @@ impl TrieBuilder {
     }
 }
 
+/// The most mask words a [`Scanner`] keeps between texts: those of 2 MiB of
+/// text, far above an ordinary event (the reader needs a word per 64 bytes).
+const MASKS_KEPT: usize = 1 << 15;
+
 /// Reusable buffers for reading events one after another without allocating.
 #[derive(Debug, Default)]
 pub struct Scanner {
@@ -546,6 +550,11 @@ impl Scanner {
         };
         let read = reader.document();
         self.masks = reader.specials.into_buffer();
+        // A huge text's masks are not kept for the next (most likely an
+        // ordinary event): a scanner lives as long as its thread.
+        if self.masks.capacity() > MASKS_KEPT {
+            self.masks = Vec::new();
+        }
         read?;
         Some(Projected {
             text,
@@ -1370,6 +1379,22 @@ mod tests {
                 sorted_values(&JsonEvent(&parsed), path),
                 "{path} in {text}"
             );
+        }
+    }
+
+    #[test]
+    fn the_masks_of_a_huge_text_are_not_kept() {
+        let fields = fields(&["a"], &[]);
+        let mut scanner = Scanner::default();
+        let ordinary = r#"{"a":"x"}"#;
+        for (text, kept) in [
+            (ordinary.to_string(), true),
+            (format!(r#"{{"a":"{}"}}"#, "x".repeat(4 << 20)), false),
+            (ordinary.to_string(), true),
+        ] {
+            assert!(scanner.scan(&text, &fields).is_some());
+            let capacity = scanner.masks.capacity();
+            assert_eq!((1..=MASKS_KEPT).contains(&capacity), kept, "{capacity}");
         }
     }
 
