@@ -79,7 +79,7 @@ const BATCH_OPTIONS: Shape = Shape {
         Kind::Size,
         Kind::Text,
         Kind::Named(OutputFormat::NAMES),
-        Kind::Named(VALIDATIONS),
+        Kind::Named(Validation::NAMES),
     ],
     in_array: 6,
 };
@@ -161,8 +161,6 @@ pub enum Validation {
     Candidates,
 }
 
-const VALIDATIONS: &[&str] = &["all", "candidates"];
-
 impl OutputFormat {
     /// The formats' names, as a host writes them.
     pub(crate) const NAMES: &'static [&'static str] = &["objects", "ndjson"];
@@ -171,7 +169,9 @@ impl OutputFormat {
 }
 
 impl Validation {
-    /// The settings in the order of [`VALIDATIONS`].
+    /// The settings' names, as a host writes them.
+    const NAMES: &'static [&'static str] = &["all", "candidates"];
+    /// The settings in the order of [`Validation::NAMES`].
     const NAMED: [Validation; 2] = [Validation::All, Validation::Candidates];
 }
 
