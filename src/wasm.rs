@@ -202,7 +202,7 @@ export interface NdjsonOptions {
    * first line is invalid, kind "too_large"). Default 64 MiB.
    */
   maxWholeInputBytes?: number;
-  /** The input's name in the errors' `rendered` text, as the command line names files. */
+  /** The input's name in the errors' `rendered` text, as the command line names files (a lone surrogate shows as U+FFFD). */
   origin?: string;
   /** "objects" (default) or "ndjson": the outputs as one string of JSON lines, exactly as the command line prints them. */
   output?: "objects" | "ndjson";
