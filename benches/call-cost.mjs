@@ -6,7 +6,8 @@
 // bench` once to generate it), after the first line and at it (whose first
 // line is parsed whole to tell NDJSON from an array or pretty-printed documents),
 // and a blank line pushed through each package's own ChunkReader (chunks.cjs)
-// with the byte stream's options, as the stream passes them, after a mix line.
+// made as its byte stream makes it (`ChunkReader.evaluating`, where the
+// package has it), with the byte stream's options, after a mix line.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -31,7 +32,9 @@ const blankLine = Buffer.from('\n');
 const readers = packages.map((dir, index) => {
   const { ChunkReader } = require(path.join(dir, 'js', 'chunks.cjs'));
   const engine = engines[index];
-  const reader = new ChunkReader((input, batchOptions) => engine.evaluateNdjson(input, batchOptions), streamOptions(dir));
+  const reader = ChunkReader.evaluating
+    ? ChunkReader.evaluating(engine, streamOptions(dir))
+    : new ChunkReader((input, batchOptions) => engine.evaluateNdjson(input, batchOptions), streamOptions(dir));
   // Past the first line, which tells NDJSON from an input read whole (blank lines alone never do).
   reader.push(firstLine);
   return reader;

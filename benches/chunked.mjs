@@ -1,9 +1,10 @@
 // A file stream's way of feeding the engine, for the benches: the input in
 // 64 KB chunks (Node's `fs.createReadStream` default), cut wherever the
-// chunk ends, through the package's own ChunkReader with the options the
-// byte stream of stream.cjs passes. Besides its lines, each call pays a
-// fixed cost (options in, the result object out) that one call over the
-// whole input pays once.
+// chunk ends, through the package's own ChunkReader made as the byte stream
+// of stream.cjs makes it, with the options it passes (a package from before
+// `ChunkReader.evaluating` gets a reader over `evaluateNdjson`, as its
+// stream did). Besides its lines, each call pays a fixed cost (options in,
+// the result object out) that one call over the whole input pays once.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -18,8 +19,9 @@ export function chunkedRun(packageRoot, engine, buffer) {
   for (let at = 0; at < buffer.length; at += CHUNK_BYTES) chunks.push(buffer.subarray(at, at + CHUNK_BYTES));
   const read = (input, batchOptions) => engine.evaluateNdjson(input, batchOptions);
   const options = { output: 'ndjson', maxLineBytes: DEFAULT_MAX_LINE_BYTES, origin: undefined, validate: undefined };
+  const newReader = ChunkReader.evaluating ? () => ChunkReader.evaluating(engine, options) : () => new ChunkReader(read, options);
   return () => {
-    const reader = new ChunkReader(read, options);
+    const reader = newReader();
     for (const chunk of chunks) reader.push(chunk);
     reader.end();
   };

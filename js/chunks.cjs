@@ -43,12 +43,58 @@ const PER_CALL_KEYS = new Set(['firstLine', 'final']);
  */
 function batchOptions(options) {
   if (!writtenAlike(options)) return (firstLine, final) => ({ ...options, firstLine, final });
-  const fixed = Object.entries(options)
+  const fixed = fixedMembers(options);
+  return (firstLine, final) =>
+    `{${fixed}"firstLine":${JSON.stringify(firstLine)}${final === undefined ? '' : `,"final":${JSON.stringify(final)}`}}`;
+}
+
+/** The JSON text of `options`' members but the per-call ones, each followed by a comma. */
+function fixedMembers(options) {
+  return Object.entries(options)
     .filter(([key, value]) => value !== undefined && !PER_CALL_KEYS.has(key))
     .map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)},`)
     .join('');
-  return (firstLine, final) =>
-    `{${fixed}"firstLine":${JSON.stringify(firstLine)}${final === undefined ? '' : `,"final":${JSON.stringify(final)}`}}`;
+}
+
+/**
+ * A reader's call for `engine.evaluateNdjson` through the engine's internal
+ * chunk call: the options are read once (on the first call, so that bad ones
+ * throw from the call, as they do from evaluateNdjson, every time), the
+ * carried bytes and the chunk are copied into wasm memory as one input
+ * without being joined here first, and the counts come back as numbers. The
+ * engine reads the same options and the same bytes as from evaluateNdjson,
+ * and the result has the same properties in the same order. Only for options
+ * whose JSON text is fixed (`writtenAlike`); null otherwise.
+ * @returns {((carried: Uint8Array, chunk: Uint8Array, firstLine: number, final: boolean) => object) | null}
+ */
+function evaluatedChunks(engine, options) {
+  if (!writtenAlike(options)) return null;
+  const text = `{${fixedMembers(options).slice(0, -1)}}`;
+  let chunkOptions = null;
+  return (carried, chunk, firstLine, final) => {
+    chunkOptions ??= engine.__chunkOptions(text);
+    return chunkResult(engine.__evaluateChunk(carried, chunk, chunkOptions, firstLine, final));
+  };
+}
+
+/** evaluateNdjson's result object from the engine's chunk call's (src/wasm.rs, `chunk_result`). */
+function chunkResult([outputs, invalid, counts]) {
+  return {
+    outputs,
+    lines: counts[0],
+    blank: counts[1],
+    eventLines: counts[2],
+    invalidLines: counts[3],
+    emptyLines: counts[4],
+    skippedLines: counts[5],
+    events: counts[6],
+    matched: counts[7],
+    deduplicated: counts[8],
+    invalid,
+    consumed: counts[9],
+    wholeInputNeeded: counts[10] === 1,
+    restOfLineSkipped: counts[11] === 1,
+  };
 }
 
 /** Whether JSON.stringify writes `options` the same way every time, key by key. */
@@ -65,8 +111,10 @@ class ChunkReader {
    * @param {object} options passed with every batch: `origin`, `output`, `maxLineBytes`
    */
   constructor(read, options = {}) {
-    this.read = read;
-    this.batchOptions = batchOptions(options);
+    const fixedOptions = batchOptions(options);
+    // The carried bytes and the chunk, joined into one input for `read`.
+    this.readParts = (carried, chunk, firstLine, final) =>
+      read(carried.length === 0 ? chunk : this.#join([carried, chunk]), fixedOptions(firstLine, final));
     // Past this, an incomplete line is handed over anyway: the engine reports it too long and
     // says to drop the rest, so it is never held whole.
     this.maxLineBytes = options.maxLineBytes ?? ENGINE_MAX_LINE_BYTES;
@@ -79,7 +127,18 @@ class ChunkReader {
     this.offered = 0;
     // The rest of a line the engine found too long, up to its newline, is dropped.
     this.skipping = false;
-    this.joined = Buffer.alloc(0);
+    this.joined = EMPTY;
+  }
+
+  /**
+   * A reader for `engine.evaluateNdjson` with `options`, as the byte stream
+   * reads: through the engine's chunk call when the options allow it
+   * (`evaluatedChunks`).
+   */
+  static evaluating(engine, options = {}) {
+    const reader = new ChunkReader((input, batch) => engine.evaluateNdjson(input, batch), options);
+    reader.readParts = evaluatedChunks(engine, options) ?? reader.readParts;
+    return reader;
   }
 
   /** Takes a chunk; returns the batch result it completed, or null. */
@@ -102,33 +161,48 @@ class ChunkReader {
     return this.#readPending(true);
   }
 
+  /**
+   * Reads the pending bytes as two parts: what was carried over (the pending
+   * buffers but the last, joined) and the last chunk, which is not copied here.
+   */
   #readPending(final) {
-    const input = this.pending.length === 1 ? this.pending[0] : this.#joinPending();
-    const result = this.read(input, this.batchOptions(this.line, final));
+    const { pending } = this;
+    const chunk = pending.length === 0 ? EMPTY : pending[pending.length - 1];
+    const carried = pending.length <= 1 ? EMPTY : pending.length === 2 ? pending[0] : this.#join(pending.slice(0, -1));
+    const carriedBytes = carried.length;
+    const result = this.readParts(carried, chunk, this.line, final);
+    const consumed = result.consumed;
     this.line += result.lines;
     this.wholeInput = result.wholeInputNeeded;
-    this.offered = input.length;
+    this.offered = carriedBytes + chunk.length;
     this.skipping = result.restOfLineSkipped;
     if (result.wholeInputNeeded) {
-      // Held as it is, even in the reused buffer: it starts there, and the next
-      // join copies it first, onto itself, before anything after it.
-      this.pending = [input];
-    } else {
+      // Held as they are, the carried part even in the reused buffer: it starts
+      // there, and the next join copies it first, onto itself, before anything after it.
+      this.pending = carriedBytes === 0 ? [chunk] : [carried, chunk];
+    } else if (consumed === this.offered) {
+      this.pending = [];
+    } else if (consumed >= carriedBytes) {
       // A copy, so the rest of a large chunk is not kept alive by its tail.
-      this.pending = result.consumed === input.length ? [] : [Buffer.from(input.subarray(result.consumed))];
+      this.pending = [Buffer.from(chunk.subarray(consumed - carriedBytes))];
+    } else {
+      this.pending = [Buffer.concat([carried.subarray(consumed), chunk])];
     }
     this.pendingBytes = this.pending.reduce((bytes, buffer) => bytes + buffer.length, 0);
     return result;
   }
 
-  /** The pending buffers as one; in the reused buffer when they fit its limit. */
-  #joinPending() {
-    if (this.pendingBytes > REUSED_JOIN_BYTES) return Buffer.concat(this.pending, this.pendingBytes);
-    if (this.joined.length < this.pendingBytes) this.joined = Buffer.allocUnsafeSlow(Math.min(2 * this.pendingBytes, REUSED_JOIN_BYTES));
+  /** `buffers` as one; in the reused buffer when they fit its limit. */
+  #join(buffers) {
+    const bytes = buffers.reduce((total, buffer) => total + buffer.length, 0);
+    if (bytes > REUSED_JOIN_BYTES) return Buffer.concat(buffers, bytes);
+    if (this.joined.length < bytes) this.joined = Buffer.allocUnsafeSlow(Math.min(2 * bytes, REUSED_JOIN_BYTES));
     let at = 0;
-    for (const buffer of this.pending) at += buffer.copy(this.joined, at);
+    for (const buffer of buffers) at += buffer.copy(this.joined, at);
     return this.joined.subarray(0, at);
   }
 }
+
+const EMPTY = Buffer.alloc(0);
 
 module.exports = { ChunkReader, batchOptions };

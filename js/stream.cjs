@@ -31,8 +31,7 @@ function createFilterStream(options = {}) {
   const engine = new Engine(engineOptions);
   const readableObjectMode = output === 'objects';
   if (objectMode) return new FilterStream(new EventReader(engine, { output, origin, validate }), { writableObjectMode: true, readableObjectMode });
-  const read = (input, batchOptions) => engine.evaluateNdjson(input, batchOptions);
-  return new FilterStream(new ChunkReader(read, { output, maxLineBytes, origin, validate }), { readableObjectMode });
+  return new FilterStream(ChunkReader.evaluating(engine, { output, maxLineBytes, origin, validate }), { readableObjectMode });
 }
 
 /** A Transform around a reader that turns what is written into batch results (`push`, then `end`). */

@@ -373,6 +373,10 @@ pub fn prepare_shared() {
     crate::engine::prepare_shared();
 }
 
+/// A stream reader's batch options (`Engine::chunk_options`); not an API.
+#[wasm_bindgen(js_name = __ChunkOptions, skip_typescript)]
+pub struct ChunkOptions(BatchOptions);
+
 /// Rules compiled once, ready to evaluate events. It remembers the alerts it
 /// created recently, so re-sent events do not alert twice.
 #[wasm_bindgen]
@@ -480,15 +484,37 @@ impl Engine {
         #[wasm_bindgen(unchecked_param_type = "AsNdjson<NdjsonOptions>")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let (bytes, options) = batch_arguments(&input, &options)?;
-        let now = now_for(&self.inner);
-        let outcome = self.inner.evaluate_ndjson(
-            options.batch(&bytes),
-            options.validate,
-            now,
-            Some(&mut self.recent),
-        );
-        let outputs = values_to_js(&outcome.outputs, options.output)?;
+        let (outcome, outputs) = self.evaluated_batch(options.batch(&bytes), &options)?;
         batch_result(&outcome, outputs, options.origin.as_deref())
+    }
+
+    /// A stream reader's fixed batch options, read once for all its calls
+    /// to `__evaluateChunk` (`js/chunks.cjs`); not an API.
+    #[wasm_bindgen(js_name = __chunkOptions, skip_typescript)]
+    pub fn chunk_options(&self, options: JsValue) -> Result<ChunkOptions, JsValue> {
+        Ok(ChunkOptions(batch_options(&options)?))
+    }
+
+    /// `evaluateNdjson` as a stream's reader calls it (`js/chunks.cjs`), not
+    /// an API: the bytes carried over from the last chunk and the next chunk
+    /// (both `Uint8Array`s the reader made or was given), its options read
+    /// once, and the line and end of input it sets on every call; the result
+    /// as [`chunk_result`] gives it. A short call's fixed cost was mostly the
+    /// options read again and the result's counts written as JSON text.
+    #[wasm_bindgen(js_name = __evaluateChunk, skip_typescript)]
+    pub fn evaluate_chunk(
+        &mut self,
+        carried: &Uint8Array,
+        chunk: &Uint8Array,
+        options: &ChunkOptions,
+        first_line: f64,
+        end_of_input: bool,
+    ) -> Result<Array, JsValue> {
+        let bytes = joined_bytes(carried, chunk);
+        let options = &options.0;
+        let batch = options.batch_at(&bytes, first_line as u64, end_of_input);
+        let (outcome, outputs) = self.evaluated_batch(batch, options)?;
+        Ok(chunk_result(&outcome, outputs, options.origin.as_deref()))
     }
 
     /// Explains every document of a batch of input (see `evaluateNdjson`).
@@ -637,6 +663,22 @@ fn outputs_to_js(outcome: InputOutcome) -> Result<JsValue, JsValue> {
     alerts_to_js(&outcome.outputs)
 }
 
+impl Engine {
+    /// A batch evaluated with `options`, and its outputs as they ask.
+    fn evaluated_batch(
+        &mut self,
+        batch: Batch,
+        options: &BatchOptions,
+    ) -> Result<(NdjsonOutcome, JsValue), JsValue> {
+        let now = now_for(&self.inner);
+        let outcome =
+            self.inner
+                .evaluate_ndjson(batch, options.validate, now, Some(&mut self.recent));
+        let outputs = values_to_js(&outcome.outputs, options.output)?;
+        Ok((outcome, outputs))
+    }
+}
+
 /// The engine `options` ask for. Out of line: V8 compiles a function whole at
 /// its first call, and `new Engine()` (no options) should not compile the
 /// options reader and `from_options`.
@@ -704,17 +746,33 @@ fn replay_to_js(replay: &Replay, output: OutputFormat) -> Result<JsValue, JsValu
 /// The input and options of a batch method.
 fn batch_arguments(input: &JsValue, options: &JsValue) -> Result<(Vec<u8>, BatchOptions), JsValue> {
     let bytes = input_bytes(input)?;
+    Ok((bytes, batch_options(options)?))
+}
+
+/// A batch method's options (none: the defaults).
+fn batch_options(options: &JsValue) -> Result<BatchOptions, JsValue> {
     if options.is_undefined() || options.is_null() {
-        return Ok((bytes, BatchOptions::default()));
+        return Ok(BatchOptions::default());
     }
-    let options = json_text(
+    json_text(
         options,
         ErrorType::OptionsInvalid,
         "batch options must be an object",
     )
     .and_then(|text| BatchOptions::from_json(&text))
-    .map_err(|error| to_js_error(&error))?;
-    Ok((bytes, options))
+    .map_err(|error| to_js_error(&error))
+}
+
+/// The bytes of a line carried over from the last chunk and of the next
+/// chunk, as one input: copied into wasm memory once, where joining them in
+/// JavaScript first copied the chunk twice.
+fn joined_bytes(carried: &Uint8Array, chunk: &Uint8Array) -> Vec<u8> {
+    let carried_length = carried.length() as usize;
+    let mut bytes = vec![0; carried_length + chunk.length() as usize];
+    let (carried_bytes, chunk_bytes) = bytes.split_at_mut(carried_length);
+    carried.copy_to(carried_bytes);
+    chunk.copy_to(chunk_bytes);
+    bytes
 }
 
 /// The items of an iterable or array-like, or an `event_invalid` error naming
@@ -781,28 +839,42 @@ fn batch_result<T>(
     outputs: JsValue,
     origin: Option<&str>,
 ) -> Result<JsValue, JsValue> {
-    let framing = &outcome.framing;
-    let result = to_js(&BatchCounts {
-        outputs: (),
-        lines: framing.lines,
-        blank: framing.blank,
-        event_lines: outcome.tally.with_events,
-        invalid_lines: outcome.tally.invalid,
-        empty_lines: outcome.tally.empty,
-        skipped_lines: outcome.tally.skipped,
-        events: outcome.events,
-        matched: outcome.matched,
-        deduplicated: outcome.deduplicated,
-        invalid: (),
-        consumed: framing.consumed,
-        whole_input_needed: framing.whole_input_needed,
-        rest_of_line_skipped: framing.rest_of_line_skipped,
-    })?;
+    let result = to_js(&BatchCounts::of(outcome))?;
     set(&result, "outputs", outputs);
-    let invalid = outcome.invalid.iter().cloned();
-    let invalid: Array = invalid.map(|bad| invalid_to_js(bad, origin)).collect();
-    set(&result, "invalid", invalid.into());
+    set(&result, "invalid", invalid_errors(outcome, origin).into());
     Ok(result)
+}
+
+/// A batch's result as a stream's reader takes it (`Engine::evaluate_chunk`):
+/// the outputs, the invalid inputs as errors, and the counts as numbers in
+/// [`BatchCounts`]' order (`true` as 1), which `js/chunks.cjs` names. Numbers
+/// cross without being written as JSON text and parsed again.
+fn chunk_result<T>(outcome: &NdjsonOutcome<T>, outputs: JsValue, origin: Option<&str>) -> Array {
+    let counts = BatchCounts::of(outcome);
+    let numbers = [
+        counts.lines,
+        counts.blank,
+        counts.event_lines,
+        counts.invalid_lines,
+        counts.empty_lines,
+        counts.skipped_lines,
+        counts.events,
+        counts.matched,
+        counts.deduplicated,
+        counts.consumed,
+        usize::from(counts.whole_input_needed),
+        usize::from(counts.rest_of_line_skipped),
+    ]
+    .map(|count| count as f64);
+    let numbers = js_sys::Float64Array::from(&numbers[..]);
+    let invalid = invalid_errors(outcome, origin);
+    Array::of3(&outputs, &invalid.into(), &numbers.into())
+}
+
+/// A batch's invalid inputs, as errors.
+fn invalid_errors<T>(outcome: &NdjsonOutcome<T>, origin: Option<&str>) -> Array {
+    let invalid = outcome.invalid.iter().cloned();
+    invalid.map(|bad| invalid_to_js(bad, origin)).collect()
 }
 
 /// A batch result's properties in their order, `outputs` and `invalid` as
@@ -824,6 +896,28 @@ struct BatchCounts {
     consumed: usize,
     whole_input_needed: bool,
     rest_of_line_skipped: bool,
+}
+
+impl BatchCounts {
+    fn of<T>(outcome: &NdjsonOutcome<T>) -> BatchCounts {
+        let framing = &outcome.framing;
+        BatchCounts {
+            outputs: (),
+            lines: framing.lines,
+            blank: framing.blank,
+            event_lines: outcome.tally.with_events,
+            invalid_lines: outcome.tally.invalid,
+            empty_lines: outcome.tally.empty,
+            skipped_lines: outcome.tally.skipped,
+            events: outcome.events,
+            matched: outcome.matched,
+            deduplicated: outcome.deduplicated,
+            invalid: (),
+            consumed: framing.consumed,
+            whole_input_needed: framing.whole_input_needed,
+            rest_of_line_skipped: framing.rest_of_line_skipped,
+        }
+    }
 }
 
 /// An invalid line or document as an `Error`; its `line` is the input line

@@ -186,3 +186,56 @@ test('a batch result has its properties in order, each counted from its own tall
     assert.deepEqual(got, want, batch);
   }
 });
+
+/** Every result a reader gives for `chunks`, with errors as [line, kind, message]. */
+function readerResults(reader, chunks) {
+  const results = [...chunks.map((chunk) => reader.push(chunk)), reader.end()];
+  return results.map((result) => result && { ...result, invalid: result.invalid.map((error) => [error.line, error.kind, error.message]) });
+}
+
+test("the byte stream's reader (the engine's chunk call) gives what evaluateNdjson gives, call by call, however the bytes are cut", () => {
+  // The hostile lines (CRLF, NUL, bad UTF-8, a byte order mark) and lines of two-
+  // and four-byte UTF-8, CRLF endings, blank lines and matches, for cuts inside
+  // a UTF-8 sequence and between \r and \n.
+  const matching = JSON.stringify({ id: 'é', event: { action: 'hostile-hit' }, note: '𝄞 ü' });
+  const other = JSON.stringify({ event: { action: 'other' }, user: 'ÿ𝄞' });
+  const mix = Buffer.from(`${other}\r\n${matching}\n\r\n${other}\n${matching}\r\n{"bad":\n${other}`);
+  // [what, input, reader options]
+  const cases = [
+    ['hostile lines', input, { output: 'objects' }],
+    ['hostile lines, NDJSON out, named', input, { output: 'ndjson', origin: 'hostile.ndjson', maxLineBytes: 200 }],
+    ['a mix with multi-byte UTF-8 and CRLF', mix, { output: 'ndjson' }],
+    ['an array, read whole', Buffer.from(`[\n${other},\n${matching}\n]\n`), {}],
+  ];
+  const cutsOf = (bytes) => {
+    const single = Array.from({ length: bytes.length - 1 }, (_, index) => [index + 1]);
+    const next = random(7);
+    const many = Array.from({ length: 50 }, () => [...new Set(Array.from({ length: 8 }, () => 1 + Math.floor(next() * (bytes.length - 1))))].sort((a, b) => a - b));
+    return [[], ...single, ...many];
+  };
+  const within = (bytes, cuts) => [...cuts, bytes.length].map((end, index, ends) => bytes.subarray(index === 0 ? 0 : ends[index - 1], end));
+  assert.ok(mix.includes(Buffer.from('\r\n')) && mix.some((byte) => byte >= 0xf0), 'CRLF and four-byte UTF-8');
+  for (const [what, bytes, options] of cases) {
+    for (const cuts of cutsOf(bytes)) {
+      const chunks = within(bytes, cuts);
+      const overEvaluateNdjson = new Engine(OPTIONS);
+      const read = (chunk, batch) => overEvaluateNdjson.evaluateNdjson(chunk, batch);
+      const want = readerResults(new ChunkReader(read, options), chunks);
+      const got = readerResults(ChunkReader.evaluating(new Engine(OPTIONS), options), chunks);
+      assert.deepEqual(got, want, `${what}, cut at ${cuts.join(',')}`);
+      for (const result of got.filter(Boolean)) assert.deepEqual(Object.keys(result), Object.keys(want.find(Boolean)), 'the properties in order');
+    }
+  }
+});
+
+test("the byte stream's reader in chunks counts what one evaluateNdjson call over the whole input counts", () => {
+  const whole = new Engine(OPTIONS).evaluateNdjson(input, { output: 'ndjson' });
+  const reader = ChunkReader.evaluating(new Engine(OPTIONS), { output: 'ndjson' });
+  const results = [...cut([5, 64, 65, 300, 301, 1024]).map((chunk) => reader.push(chunk)), reader.end()].filter(Boolean);
+  const sum = (key) => results.reduce((total, result) => total + result[key], 0);
+  for (const key of ['lines', 'blank', 'eventLines', 'invalidLines', 'emptyLines', 'skippedLines', 'events', 'matched', 'deduplicated']) {
+    assert.equal(sum(key), whole[key], key);
+  }
+  assert.equal(results.map((result) => result.outputs).join(''), whole.outputs);
+  assert.deepEqual(results.flatMap((result) => result.invalid.map((error) => error.rendered)), whole.invalid.map((error) => error.rendered));
+});

@@ -121,12 +121,19 @@ impl BatchOptions {
     /// The batch of `bytes` these options describe (limits out of range, which
     /// [`BatchOptions::from_json`] refuses, become the defaults).
     pub fn batch<'b>(&self, bytes: &'b [u8]) -> Batch<'b> {
+        let first_line = self.first_line.unwrap_or(1);
+        self.batch_at(bytes, first_line, self.end_of_input.unwrap_or(true))
+    }
+
+    /// The batch of `bytes` with these options' limits, starting on
+    /// `first_line` and ending the input or not as `end_of_input` says, over
+    /// what the options give: a stream's reader reads its options once and
+    /// sets these two on every call.
+    pub fn batch_at<'b>(&self, bytes: &'b [u8], first_line: u64, end_of_input: bool) -> Batch<'b> {
         Batch {
             bytes,
-            first_line: self
-                .first_line
-                .map_or(1, |line| usize::try_from(line).unwrap_or(usize::MAX)),
-            end_of_input: self.end_of_input.unwrap_or(true),
+            first_line: usize::try_from(first_line).unwrap_or(usize::MAX),
+            end_of_input,
             limits: self.limits().unwrap_or_default(),
         }
     }
