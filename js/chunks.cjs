@@ -61,24 +61,31 @@ function fixedMembers(options) {
  * chunk call: the options are read once (on the first call, so that bad ones
  * throw from the call, as they do from evaluateNdjson, every time), the
  * carried bytes and the chunk are copied into wasm memory as one input
- * without being joined here first, and the counts come back as numbers. The
- * engine reads the same options and the same bytes as from evaluateNdjson,
- * and the result has the same properties in the same order. Only for options
- * whose JSON text is fixed (`writtenAlike`); null otherwise.
+ * without being joined here first, and the counts come back as numbers in an
+ * array the reader keeps. The engine reads the same options and the same
+ * bytes as from evaluateNdjson, and the result has the same properties in the
+ * same order. Only for options whose JSON text is fixed (`writtenAlike`);
+ * null otherwise.
  * @returns {((carried: Uint8Array, chunk: Uint8Array, firstLine: number, final: boolean) => object) | null}
  */
 function evaluatedChunks(engine, options) {
   if (!writtenAlike(options)) return null;
   const text = `{${fixedMembers(options).slice(0, -1)}}`;
   let chunkOptions = null;
+  const counts = new Float64Array(CHUNK_COUNTS);
   return (carried, chunk, firstLine, final) => {
     chunkOptions ??= engine.__chunkOptions(text);
-    return chunkResult(engine.__evaluateChunk(carried, chunk, chunkOptions, firstLine, final));
+    const invalid = [];
+    const outputs = engine.__evaluateChunk(carried, chunk, chunkOptions, firstLine, final, counts, invalid);
+    return chunkResult(outputs, invalid, counts);
   };
 }
 
-/** evaluateNdjson's result object from the engine's chunk call's (src/wasm.rs, `chunk_result`). */
-function chunkResult([outputs, invalid, counts]) {
+/** How many counts the engine's chunk call writes (src/wasm.rs, `chunk_counts`). */
+const CHUNK_COUNTS = 12;
+
+/** evaluateNdjson's result object from what the engine's chunk call gave. */
+function chunkResult(outputs, invalid, counts) {
   return {
     outputs,
     lines: counts[0],

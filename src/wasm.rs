@@ -9,7 +9,7 @@
 //! Errors become real `Error`
 //! objects carrying `type`, `kind`, `span`, `line`, `column` and `rendered`.
 
-use js_sys::{Array, Reflect, Uint8Array, JSON};
+use js_sys::{Array, Float64Array, Reflect, Uint8Array, JSON};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -498,10 +498,14 @@ impl Engine {
     /// `evaluateNdjson` as a stream's reader calls it (`js/chunks.cjs`), not
     /// an API: the bytes carried over from the last chunk and the next chunk
     /// (both `Uint8Array`s the reader made or was given), its options read
-    /// once, and the line and end of input it sets on every call; the result
-    /// as [`chunk_result`] gives it. A short call's fixed cost was mostly the
-    /// options read again and the result's counts written as JSON text.
+    /// once, and the line and end of input it sets on every call. It returns
+    /// the outputs, writes the counts into the reader's `counts` (see
+    /// [`chunk_counts`]) and pushes the invalid inputs onto `invalid`, which
+    /// the reader passes empty: a short call's fixed cost was mostly reading
+    /// the options again and the result's counts written as JSON text, and
+    /// then a new array for them, and one for the results.
     #[wasm_bindgen(js_name = __evaluateChunk, skip_typescript)]
+    #[allow(clippy::too_many_arguments)] // each crosses as it is, with nothing to allocate
     pub fn evaluate_chunk(
         &mut self,
         carried: &Uint8Array,
@@ -509,12 +513,18 @@ impl Engine {
         options: &ChunkOptions,
         first_line: f64,
         end_of_input: bool,
-    ) -> Result<Array, JsValue> {
+        counts: &Float64Array,
+        invalid: &Array,
+    ) -> Result<JsValue, JsValue> {
         let bytes = joined_bytes(carried, chunk);
         let options = &options.0;
         let batch = options.batch_at(&bytes, first_line as u64, end_of_input);
         let (outcome, outputs) = self.evaluated_batch(batch, options)?;
-        Ok(chunk_result(&outcome, outputs, options.origin.as_deref()))
+        counts.copy_from(&chunk_counts(&outcome));
+        for error in invalid_errors(&outcome, options.origin.as_deref()) {
+            invalid.push(&error);
+        }
+        Ok(outputs)
     }
 
     /// Explains every document of a batch of input (see `evaluateNdjson`).
@@ -841,17 +851,17 @@ fn batch_result<T>(
 ) -> Result<JsValue, JsValue> {
     let result = to_js(&BatchCounts::of(outcome))?;
     set(&result, "outputs", outputs);
-    set(&result, "invalid", invalid_errors(outcome, origin).into());
+    let invalid: Array = invalid_errors(outcome, origin).collect();
+    set(&result, "invalid", invalid.into());
     Ok(result)
 }
 
-/// A batch's result as a stream's reader takes it (`Engine::evaluate_chunk`):
-/// the outputs, the invalid inputs as errors, and the counts as numbers in
-/// [`BatchCounts`]' order (`true` as 1), which `js/chunks.cjs` names. Numbers
-/// cross without being written as JSON text and parsed again.
-fn chunk_result<T>(outcome: &NdjsonOutcome<T>, outputs: JsValue, origin: Option<&str>) -> Array {
+/// A batch's counts as a stream's reader takes them (`Engine::evaluate_chunk`):
+/// numbers in [`BatchCounts`]' order (`true` as 1), which `js/chunks.cjs`
+/// names, crossing without being written as JSON text and parsed again.
+fn chunk_counts<T>(outcome: &NdjsonOutcome<T>) -> [f64; 12] {
     let counts = BatchCounts::of(outcome);
-    let numbers = [
+    [
         counts.lines,
         counts.blank,
         counts.event_lines,
@@ -865,16 +875,16 @@ fn chunk_result<T>(outcome: &NdjsonOutcome<T>, outputs: JsValue, origin: Option<
         usize::from(counts.whole_input_needed),
         usize::from(counts.rest_of_line_skipped),
     ]
-    .map(|count| count as f64);
-    let numbers = js_sys::Float64Array::from(&numbers[..]);
-    let invalid = invalid_errors(outcome, origin);
-    Array::of3(&outputs, &invalid.into(), &numbers.into())
+    .map(|count| count as f64)
 }
 
 /// A batch's invalid inputs, as errors.
-fn invalid_errors<T>(outcome: &NdjsonOutcome<T>, origin: Option<&str>) -> Array {
+fn invalid_errors<'o, T>(
+    outcome: &'o NdjsonOutcome<T>,
+    origin: Option<&'o str>,
+) -> impl Iterator<Item = JsValue> + 'o {
     let invalid = outcome.invalid.iter().cloned();
-    invalid.map(|bad| invalid_to_js(bad, origin)).collect()
+    invalid.map(move |bad| invalid_to_js(bad, origin))
 }
 
 /// A batch result's properties in their order, `outputs` and `invalid` as
