@@ -23,6 +23,9 @@ const ENGINE_MAX_LINE_BYTES = 16 * 1024 * 1024;
  */
 const REUSED_JOIN_BYTES = 1024 * 1024;
 
+/** No bytes: the carried part when nothing is carried, the chunk when none is pending. */
+const EMPTY = Buffer.alloc(0);
+
 /** The options a reader sets itself on each call, over any the caller gave. */
 const PER_CALL_KEYS = new Set(['firstLine', 'final']);
 
@@ -209,7 +212,5 @@ class ChunkReader {
     return this.joined.subarray(0, at);
   }
 }
-
-const EMPTY = Buffer.alloc(0);
 
 module.exports = { ChunkReader, batchOptions };
