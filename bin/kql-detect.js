@@ -153,10 +153,10 @@ function inputs(files) {
   return names.map((file) => (file === '-' ? ['stdin', process.stdin] : [file, createReadStream(file)]));
 }
 
-/** Feeds every input to a batch method, and `handle`s each result. */
-async function readInputs(files, read, options, handle) {
+/** Feeds every input to a reader made by `newReader(options)`, and `handle`s each result. */
+async function readInputs(files, newReader, options, handle) {
   for (const [name, stream] of inputs(files)) {
-    const reader = new ChunkReader(read, { ...options, origin: name });
+    const reader = newReader({ ...options, origin: name });
     try {
       for await (const chunk of stream) {
         const result = reader.push(chunk);
@@ -201,10 +201,10 @@ function linesSummary(counts) {
 async function evaluate(values, files) {
   const engine = engineFor(values, { mode: values.mode });
   const counts = { events: 0, alerts: 0, invalid: 0 };
-  const { read, output, print } = EVALUATE_OUTPUTS[values.explain ?? 'alerts'](engine);
+  const { newReader, output, print } = EVALUATE_OUTPUTS[values.explain ?? 'alerts'](engine);
   // Explanations read every line; `validate` is evaluateNdjson's option.
   const options = values.explain === undefined ? { output, validate: values.validate } : { output };
-  await readInputs(files, read, options, async (result, name) => {
+  await readInputs(files, newReader, options, async (result, name) => {
     counts.invalid += reportInvalid(result);
     counts.events += result.events;
     countLineOutcomes(counts, result);
@@ -215,13 +215,14 @@ async function evaluate(values, files) {
 }
 
 /**
- * Per output of the main command: the batch method, its output form, and how
- * a result is printed; `print` returns the alerts it counts (for
- * explanations, the rules that matched, as the native binary counts them).
+ * Per output of the main command: a reader over its batch method (alerts as
+ * the byte stream reads them), its output form, and how a result is printed;
+ * `print` returns the alerts it counts (for explanations, the rules that
+ * matched, as the native binary counts them).
  */
 const EVALUATE_OUTPUTS = {
   alerts: (engine) => ({
-    read: (input, options) => engine.evaluateNdjson(input, options),
+    newReader: (options) => ChunkReader.evaluating(engine, options),
     output: 'ndjson',
     print: async (result) => {
       await write(result.outputs);
@@ -229,7 +230,7 @@ const EVALUATE_OUTPUTS = {
     },
   }),
   text: (engine) => ({
-    read: (input, options) => engine.explainNdjson(input, options),
+    newReader: (options) => new ChunkReader((input, batch) => engine.explainNdjson(input, batch), options),
     output: 'objects',
     print: async (result, name) => {
       for (const explanation of result.outputs) await write(`${name}, line ${explanation.line}:\n${explanation.rendered}\n`);
@@ -237,7 +238,7 @@ const EVALUATE_OUTPUTS = {
     },
   }),
   json: (engine) => ({
-    read: (input, options) => engine.explainNdjson(input, options),
+    newReader: (options) => new ChunkReader((input, batch) => engine.explainNdjson(input, batch), options),
     output: 'ndjson',
     print: async (result) => {
       await write(result.outputs);
@@ -254,7 +255,8 @@ function matchedRules(explanations) {
 async function normalize(values, files) {
   const engine = new Engine({ input: values.input, keepOriginal: values['keep-original'] });
   const counts = { documents: 0, invalid: 0 };
-  await readInputs(files, (input, options) => engine.normalizeNdjson(input, options), { output: 'ndjson' }, async (result) => {
+  const newReader = (options) => new ChunkReader((input, batch) => engine.normalizeNdjson(input, batch), options);
+  await readInputs(files, newReader, { output: 'ndjson' }, async (result) => {
     counts.invalid += reportInvalid(result);
     counts.documents += result.events;
     countLineOutcomes(counts, result);
