@@ -516,6 +516,14 @@ impl Engine {
         counts: &Float64Array,
         invalid: &Array,
     ) -> Result<JsValue, JsValue> {
+        // `copy_from` panics on a length mismatch, and a panic kills the
+        // host's instance: a caller other than chunks.cjs gets an error,
+        // before anything is evaluated.
+        if counts.length() as usize != CHUNK_COUNTS {
+            return Err(plain_js_error(
+                &"__evaluateChunk: counts must hold 12 numbers",
+            ));
+        }
         let bytes = joined_bytes(carried, chunk);
         let options = &options.0;
         let batch = options.batch_at(&bytes, first_line as u64, end_of_input);
@@ -856,10 +864,13 @@ fn batch_result<T>(
     Ok(result)
 }
 
+/// How many counts [`chunk_counts`] gives.
+const CHUNK_COUNTS: usize = 12;
+
 /// A batch's counts as a stream's reader takes them (`Engine::evaluate_chunk`):
 /// numbers in [`BatchCounts`]' order (`true` as 1), which `js/chunks.cjs`
 /// names, crossing without being written as JSON text and parsed again.
-fn chunk_counts<T>(outcome: &NdjsonOutcome<T>) -> [f64; 12] {
+fn chunk_counts<T>(outcome: &NdjsonOutcome<T>) -> [f64; CHUNK_COUNTS] {
     let counts = BatchCounts::of(outcome);
     [
         counts.lines,

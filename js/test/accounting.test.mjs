@@ -239,3 +239,17 @@ test("the byte stream's reader in chunks counts what one evaluateNdjson call ove
   assert.equal(results.map((result) => result.outputs).join(''), whole.outputs);
   assert.deepEqual(results.flatMap((result) => result.invalid.map((error) => error.rendered)), whole.invalid.map((error) => error.rendered));
 });
+
+test("the engine's chunk call refuses a counts array of the wrong length, before reading anything, and the engine lives on", () => {
+  // A panic in wasm would kill the instance; the call is internal, but reachable.
+  const engine = new Engine(OPTIONS);
+  const options = engine.__chunkOptions({ output: 'ndjson' });
+  const line = Buffer.from(`${JSON.stringify({ event: { action: 'hostile-hit' } })}\n`);
+  for (const length of [0, 11, 13]) {
+    assert.throws(() => engine.__evaluateChunk(new Uint8Array(), line, options, 1, true, new Float64Array(length), []), /counts must hold 12 numbers/);
+  }
+  const counts = new Float64Array(12);
+  const outputs = engine.__evaluateChunk(new Uint8Array(), line, options, 1, true, counts, []);
+  assert.equal(outputs.trim().split('\n').length, 1, 'the first call that is read alerts');
+  assert.deepEqual([counts[0], counts[7]], [1, 1], 'one line, one match');
+});
