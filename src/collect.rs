@@ -32,9 +32,12 @@ mod tests {
         }
     }
 
+    /// Numbers, and what halving them gives.
+    type Case = (&'static [u32], Result<Vec<u32>, &'static str>);
+
     #[test]
     fn maps_in_order_or_stops_at_the_first_error() {
-        let cases: [(&[u32], Result<Vec<u32>, &str>); 4] = [
+        let cases: [Case; 4] = [
             (&[], Ok(vec![])),
             (&[8, 2, 6], Ok(vec![4, 1, 3])),
             (&[2, 3, 4, 5], Err("3 is odd")),
@@ -46,10 +49,18 @@ mod tests {
                 calls += 1;
                 halve(number)
             });
-            assert_eq!(mapped, expected.clone().map_err(String::from), "{numbers:?}");
+            assert_eq!(
+                mapped,
+                expected.clone().map_err(String::from),
+                "{numbers:?}"
+            );
             // Nothing after the first error is mapped.
             let first_error = numbers.iter().position(|number| number % 2 == 1);
-            assert_eq!(calls, first_error.map_or(numbers.len(), |at| at + 1), "{numbers:?}");
+            assert_eq!(
+                calls,
+                first_error.map_or(numbers.len(), |at| at + 1),
+                "{numbers:?}"
+            );
         }
     }
 }
