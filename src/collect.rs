@@ -4,7 +4,8 @@
 //! compiles the standard library's machinery for fallible collection (the
 //! `GenericShunt` adapter, `try_process` and a `Vec::from_iter` of its own),
 //! which in wasm is several hundred bytes a site, where this loop is little
-//! more than the call of `f` and a push. For code off the hot paths.
+//! more than the call of `f` and a push. For code off the hot paths; a
+//! mapping that fails with `None` goes through it as `ok_or(())` and `.ok()`.
 
 /// `f` of each item, in order, or the first error `f` returns.
 pub fn try_map<I: IntoIterator, T, E>(

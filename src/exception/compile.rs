@@ -356,7 +356,7 @@ fn kql_text(entry: &Entry) -> Option<String> {
         }
         Entry::Exists { field, operator } => (format!("{}:*", quoted(field)), operator),
         Entry::Nested { field, entries } => {
-            let inner: Vec<String> = entries.iter().map(kql_text).collect::<Option<_>>()?;
+            let inner = try_map(entries, |entry| kql_text(entry).ok_or(())).ok()?;
             return Some(format!("{}:{{ {} }}", quoted(field), inner.join(" and ")));
         }
         Entry::Wildcard { .. } | Entry::List { .. } => return None,
