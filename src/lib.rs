@@ -30,6 +30,7 @@
 
 pub mod alert;
 pub mod analysis;
+pub(crate) mod collect;
 pub mod compile;
 pub mod date;
 pub mod diagnostic;

@@ -14,6 +14,7 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::collect::try_map;
 use crate::engine::{
     BatchOptions, Engine as CoreEngine, EngineOptions, InputOutcome, InvalidInput, NdjsonOutcome,
     OutputFormat, QueryDslOptions, RecentAlerts, Replay, ReplayEvent, ReplayOptions, RunOptions,
@@ -459,10 +460,7 @@ impl Engine {
         #[wasm_bindgen(unchecked_param_type = "Iterable<object | string>")] events: JsValue,
         #[wasm_bindgen(unchecked_param_type = "AsNdjson<RunOptions>")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let texts = iterated(&events)?
-            .iter()
-            .map(|event| event_text(&event))
-            .collect::<Result<Vec<String>, JsValue>>()?;
+        let texts = try_map(iterated(&events)?.iter(), |event| event_text(&event))?;
         let (options, output) = run_options(&options).map_err(|error| to_js_error(&error))?;
         let replay = self
             .inner
@@ -1191,11 +1189,7 @@ impl Engine {
     pub fn rules(&self) -> Result<JsValue, JsValue> {
         // Through `Value`, the one serializer alert snapshots use too: writing
         // rules as text directly was a second copy of their serializer.
-        let rules = self
-            .inner
-            .rules()
-            .map(serde_json::to_value)
-            .collect::<Result<Vec<Value>, _>>()
+        let rules = try_map(self.inner.rules(), serde_json::to_value)
             .map_err(|error| plain_js_error(&error))?;
         to_js(&rules)
     }

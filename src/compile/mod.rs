@@ -17,6 +17,7 @@ pub(crate) use value::{
     Comparison, DynamicTest, IpTest, KeywordOp, KeywordTest, NumericTest, Test, TextTest,
 };
 
+use crate::collect::try_map;
 use crate::date::Instant;
 use crate::error::{Error, ErrorType};
 use crate::kql::{Literal, Node, Value, WildcardPattern};
@@ -424,7 +425,7 @@ impl<'s> Compiler<'s> {
     }
 
     fn nodes(&self, nodes: &[Node]) -> Result<Vec<Matcher>, CompileError> {
-        nodes.iter().map(|node| self.node(node)).collect()
+        try_map(nodes, |node| self.node(node))
     }
 
     fn full_name(&self, name: &str) -> String {

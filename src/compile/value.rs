@@ -16,6 +16,7 @@ use std::cmp::Ordering;
 use std::fmt::{self, Display, Formatter};
 
 use crate::analysis::{Clause, KeywordQueryString, Occur, TermTest, TextQuery, Wildcard};
+use crate::collect::try_map;
 use crate::date::{Bound, Instant, Interval, Resolution};
 use crate::ip::{IpAddress, IpQuery};
 use crate::kql::{Literal, Piece, RangeOperator, Value};
@@ -458,7 +459,7 @@ fn terms_test(
     now: Instant,
 ) -> Result<Option<Test>, CompileErrorKind> {
     if matches!(field_type, FieldType::Text | FieldType::MatchOnlyText) {
-        let terms = values.iter().map(value_text).collect::<Result<_, _>>()?;
+        let terms = try_map(values, value_text)?;
         return Ok(Some(Test::Text(TextTest::Query(TextQuery::QueryString {
             clauses: vec![should(TermTest::AnyOf(terms))],
         }))));
@@ -564,12 +565,9 @@ pub(crate) fn flattened_key_test(
             field: name.to_string(),
             field_type: FieldType::Flattened,
         }),
-        Comparison::Terms(values) => Ok(Test::AnyOf(
-            values
-                .iter()
-                .map(|value| keyword(value, None))
-                .collect::<Result<_, _>>()?,
-        )),
+        Comparison::Terms(values) => {
+            Ok(Test::AnyOf(try_map(values, |value| keyword(value, None))?))
+        }
         Comparison::Between(low, high) => Ok(Test::AllOf(vec![
             keyword(low, Some(RangeOperator::Gte))?,
             keyword(high, Some(RangeOperator::Lte))?,
@@ -603,11 +601,7 @@ pub(crate) fn dynamic_test(comparison: Comparison<'_>) -> Result<Test, CompileEr
             })))
         }
         Comparison::Terms(values) => {
-            return values
-                .iter()
-                .map(|value| dynamic_test(Comparison::Is(value)))
-                .collect::<Result<_, _>>()
-                .map(Test::AnyOf)
+            return try_map(values, |value| dynamic_test(Comparison::Is(value))).map(Test::AnyOf)
         }
         Comparison::Between(low, high) => {
             return Ok(Test::AllOf(vec![

@@ -61,6 +61,7 @@
 use serde_json::Value;
 
 use super::{entry, keyed, nested_query, object};
+use crate::collect::try_map;
 use crate::error::Error;
 use crate::exception::{list_values_in_query, Entry, ExceptionItem, Operator, ValueLists};
 use crate::time::Timestamp;
@@ -125,10 +126,7 @@ impl Builder<'_> {
         }
         // Entries are built one after the other here (a `for` loop with
         // `await`), so they keep their order.
-        let filter = entries
-            .iter()
-            .map(|entry| self.clause(entry, None))
-            .collect::<Result<Vec<Value>, Error>>()?;
+        let filter = try_map(entries, |entry| self.clause(entry, None))?;
         Ok(vec![bool_filter(filter.into())])
     }
 
@@ -163,10 +161,7 @@ impl Builder<'_> {
         let mut ordered = entries.to_vec();
         // A stable sort: entries that settle together keep their order.
         crate::sort::sort_by_key(&mut ordered, |entry| settle_order(entry));
-        ordered
-            .into_iter()
-            .map(|entry| self.clause(entry, parent))
-            .collect()
+        try_map(ordered, |entry| self.clause(entry, parent))
     }
 
     /// `createInnerAndClauses`: one entry's clause; inside a nested entry,

@@ -27,6 +27,7 @@ pub use exceptions::exception_clauses;
 
 use serde_json::{Map, Value};
 
+use crate::collect::try_map;
 use crate::compile::{CompileError, CompileErrorKind};
 use crate::error::Error;
 use crate::kql::{self, Grammar, Literal, Node, Piece, RangeOperator, WildcardPattern};
@@ -156,10 +157,7 @@ impl<'d> Translator<'d> {
         children: &[Node],
         build: fn(Vec<Value>) -> Value,
     ) -> Result<Value, CompileError> {
-        let mut translated = children
-            .iter()
-            .map(|child| self.node(child))
-            .collect::<Result<Vec<Value>, CompileError>>()?;
+        let mut translated = try_map(children, |child| self.node(child))?;
         if self.form == Form::Current {
             return Ok(build(translated));
         }

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::{now_option, schema_of, Engine};
+use crate::collect::try_map;
 use crate::dsl::request::{search_request, RuleSearch};
 use crate::dsl::{exception_clauses, to_elasticsearch_query, DataView, Form};
 use crate::error::Error;
@@ -101,18 +102,14 @@ impl Engine {
     /// as the lists plugin writes them (those expired at `now` left out).
     pub fn search_requests(&self, form: Form, now: Timestamp) -> Result<Vec<RuleSearch>, Error> {
         let data_view = DataView::of(&self.compiled.schema);
-        self.compiled
-            .rules
-            .iter()
-            .map(|compiled| {
-                let exceptions = &compiled.exceptions;
-                // The items compiled, so their value lists are there and of a
-                // kind Kibana puts into the query: this does not fail.
-                let clauses = exception_clauses(exceptions.items(), now, exceptions.value_lists())
-                    .map_err(|error| error.in_origin(format!("rule {}", compiled.rule.rule_id)))?;
-                search_request(&compiled.rule, &data_view, form, now, &clauses)
-            })
-            .collect()
+        try_map(&self.compiled.rules, |compiled| {
+            let exceptions = &compiled.exceptions;
+            // The items compiled, so their value lists are there and of a
+            // kind Kibana puts into the query: this does not fail.
+            let clauses = exception_clauses(exceptions.items(), now, exceptions.value_lists())
+                .map_err(|error| error.in_origin(format!("rule {}", compiled.rule.rule_id)))?;
+            search_request(&compiled.rule, &data_view, form, now, &clauses)
+        })
     }
 
     /// [`Engine::search_requests`] as a host asks for them: at the options'

@@ -31,6 +31,7 @@ use serde_json::Value;
 use std::sync::{Arc, OnceLock};
 
 use crate::alert::{build_alert, tag_event, AlertContext, RuleSnapshot};
+use crate::collect::try_map;
 use crate::compile::CompiledQuery;
 use crate::dispatch::RuleDispatch;
 use crate::error::{Error, ErrorType};
@@ -759,23 +760,20 @@ impl RuleSet {
     /// rule that fails names itself in the error.
     fn compile(rules: Vec<LoadedRule>, schema: &Schema, now: Timestamp) -> Result<RuleSet, Error> {
         crate::limits::check_rule_count(rules.len())?;
-        let rules = rules
-            .into_iter()
-            .map(|loaded| {
-                let query = loaded
-                    .rule
-                    .compile(schema, now)
-                    .map_err(|error| error.in_origin(loaded.origin.clone()))?;
-                let indices = IndexPatterns::new(&loaded.rule.index);
-                Ok(CompiledRule {
-                    snapshot: OnceLock::new(),
-                    rule: loaded.rule,
-                    query,
-                    indices,
-                    exceptions: CompiledExceptions::default(),
-                })
+        let rules = try_map(rules, |loaded| {
+            let query = loaded
+                .rule
+                .compile(schema, now)
+                .map_err(|error| error.in_origin(loaded.origin.clone()))?;
+            let indices = IndexPatterns::new(&loaded.rule.index);
+            Ok::<_, Error>(CompiledRule {
+                snapshot: OnceLock::new(),
+                rule: loaded.rule,
+                query,
+                indices,
+                exceptions: CompiledExceptions::default(),
             })
-            .collect::<Result<Vec<CompiledRule>, Error>>()?;
+        })?;
         let dispatch = RuleDispatch::new(rules.iter().map(|rule| rule.query.gates()).collect());
         let recent_retention_millis = rules
             .iter()

@@ -12,6 +12,7 @@
 use serde_json::Value;
 
 use super::EngineOptions;
+use crate::collect::try_map;
 use crate::error::{invalid_type, Error};
 use crate::exception::ValueLists;
 use crate::options::{read_each, Kind, Shape};
@@ -97,10 +98,7 @@ fn value_lists(value: Value) -> Result<ValueLists, String> {
     // first, with a copy of the standard library's sort of its own.
     let mut value_lists = ValueLists::new();
     for (name, list) in lists {
-        let items = values(list)?
-            .into_iter()
-            .map(string)
-            .collect::<Result<_, _>>()?;
+        let items = try_map(values(list)?, string)?;
         value_lists.insert(name, items);
     }
     Ok(value_lists)

@@ -18,6 +18,7 @@
 use serde::Serialize;
 
 use super::{Engine, Mode};
+use crate::collect::try_map;
 use crate::dispatch::Gate;
 use crate::ingest::{InputKind, EMBEDDING_FIELDS, NON_ECS_KEY_PREFIXES, NON_ECS_TOP_LEVEL_KEYS};
 use crate::prefilter::BROAD_FIELDS;
@@ -60,18 +61,17 @@ impl Engine {
         if self.mode == Mode::Tag || self.ingest.input == InputKind::Azure {
             return None;
         }
-        let rules = self
-            .compiled
-            .rules
-            .iter()
-            .map(|compiled| {
-                let mut gates = compiled.query.gates();
-                crate::sort::sort_by_key(&mut gates, |gate| {
-                    BROAD_FIELDS.contains(&gate.path.as_str())
-                });
-                (!gates.is_empty()).then(|| gates.into_iter().map(RequiredTerm::from).collect())
-            })
-            .collect::<Option<Vec<_>>>()?;
+        let rules = try_map(&self.compiled.rules, |compiled| {
+            let mut gates = compiled.query.gates();
+            if gates.is_empty() {
+                return Err(());
+            }
+            crate::sort::sort_by_key(&mut gates, |gate| {
+                BROAD_FIELDS.contains(&gate.path.as_str())
+            });
+            Ok(gates.into_iter().map(RequiredTerm::from).collect())
+        })
+        .ok()?;
         let auto = self.ingest.input == InputKind::Auto;
         Some(ObjectScreen {
             rules,

@@ -11,6 +11,7 @@ use std::fmt::{self, Display, Formatter, Write as _};
 use serde::Serialize;
 
 use super::{Entry, ExceptionItem, NamespaceType, Operator, ValueListReference, ValueLists};
+use crate::collect::try_map;
 use crate::compile::{Comparison, CompileError, CompiledQuery, Matcher, MatcherKind};
 use crate::error::{Error, ErrorType};
 use crate::event::Event;
@@ -110,10 +111,7 @@ impl CompiledExceptions {
         lists: &ValueLists,
     ) -> Result<CompiledExceptions, Error> {
         let context = Context { schema, now, lists };
-        let items: Vec<CompiledItem> = items
-            .into_iter()
-            .map(|item| compile_item(item, &context))
-            .collect::<Result<_, _>>()?;
+        let items = try_map(items, |item| compile_item(item, &context))?;
         // Compiling succeeded, so every list an item names was given.
         // Inserted one by one: collecting into the map would sort its entries
         // first, with a copy of the standard library's sort of its own.
@@ -358,7 +356,7 @@ fn kql_text(entry: &Entry) -> Option<String> {
         }
         Entry::Exists { field, operator } => (format!("{}:*", quoted(field)), operator),
         Entry::Nested { field, entries } => {
-            let inner: Vec<String> = entries.iter().map(kql_text).collect::<Option<_>>()?;
+            let inner = try_map(entries, |entry| kql_text(entry).ok_or(())).ok()?;
             return Some(format!("{}:{{ {} }}", quoted(field), inner.join(" and ")));
         }
         Entry::Wildcard { .. } | Entry::List { .. } => return None,

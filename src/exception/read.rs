@@ -17,6 +17,7 @@ use super::{
     Entry, ExceptionItem, ExceptionList, ExceptionListReference, NamespaceType, Operator,
     ValueListReference,
 };
+use crate::collect::try_map;
 use crate::error::invalid_type;
 use crate::time::Timestamp;
 
@@ -347,11 +348,9 @@ fn list<T>(value: &Value, read: fn(&Value) -> Read<T>) -> Read<Vec<T>> {
     let Value::Array(items) = value else {
         return Err(Fault::invalid(value, "a sequence"));
     };
-    items
-        .iter()
-        .enumerate()
-        .map(|(index, item)| read(item).map_err(|fault| fault.under(Step::Index(index))))
-        .collect()
+    try_map(items.iter().enumerate(), |(index, item)| {
+        read(item).map_err(|fault| fault.under(Step::Index(index)))
+    })
 }
 
 fn expire_time(value: &Value) -> Read<Option<Timestamp>> {

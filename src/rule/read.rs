@@ -10,6 +10,7 @@
 use serde_json::Value;
 
 use super::{RiskScoreMapping, Rule, SeverityMapping, Technique, Threat, ThreatEntry};
+use crate::collect::try_map;
 
 /// What went wrong, in serde's words.
 type Read<T> = Result<T, String>;
@@ -65,7 +66,7 @@ fn optional<T>(value: &Value, read: fn(&Value) -> Read<T>) -> Read<Option<T>> {
 
 fn list<T>(value: &Value, read: fn(&Value) -> Read<T>) -> Read<Vec<T>> {
     match value {
-        Value::Array(items) => items.iter().map(read).collect(),
+        Value::Array(items) => try_map(items, read),
         other => Err(invalid_type(other, "a sequence")),
     }
 }

@@ -15,6 +15,8 @@ pub(crate) mod java;
 
 use serde_json::{Map, Value};
 
+use crate::collect::try_map;
+
 /// A JSON object.
 pub(crate) type Object = Map<String, Value>;
 
@@ -595,10 +597,8 @@ pub(crate) fn is_ip_address(text: &str) -> bool {
 /// processor fails.
 pub(crate) fn convert_to_ip(value: &Value) -> Option<Value> {
     match value {
-        Value::Array(items) => items
-            .iter()
-            .map(convert_to_ip)
-            .collect::<Option<Vec<_>>>()
+        Value::Array(items) => try_map(items, |item| convert_to_ip(item).ok_or(()))
+            .ok()
             .map(Value::Array),
         other => is_ip_address(&java::to_string(other)).then(|| other.clone()),
     }

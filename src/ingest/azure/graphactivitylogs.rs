@@ -68,6 +68,7 @@ use super::common::{
     run_resource_shared_pipeline, scale_duration_to_nanos, snake_case_keys, Doc, Duplicates,
     FailureStyle, Object, OrFail, ProcessorFailure, SnakeCase, Step, Stream, ECS_VERSION,
 };
+use crate::collect::try_map;
 
 const STREAM: Stream = Stream {
     dataset: "azure.graphactivitylogs",
@@ -610,11 +611,7 @@ fn convert_property(
         return;
     };
     let converted = match value {
-        Value::Array(items) => items
-            .iter()
-            .map(convert)
-            .collect::<Result<Vec<_>, _>>()
-            .map(Value::Array),
+        Value::Array(items) => try_map(items, convert).map(Value::Array),
         other => convert(other),
     };
     match converted {

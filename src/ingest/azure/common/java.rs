@@ -12,6 +12,8 @@ use std::cmp::Ordering;
 
 use serde_json::{Number, Value};
 
+use crate::collect::try_map;
+
 /// The Java class Jackson (Elasticsearch's JSON parser) gives a JSON number.
 pub(crate) enum JavaNumber {
     /// `java.lang.Integer`: an integer that fits 32 bits.
@@ -145,14 +147,11 @@ fn double_value(double: f64) -> Value {
 /// item. A null item fails, as Java's `toString()` on it throws.
 pub(crate) fn convert_to_string(value: &Value) -> Result<Value, String> {
     match value {
-        Value::Array(items) => items
-            .iter()
-            .map(|item| match item {
-                Value::Null => Err(NULL_TO_STRING.to_string()),
-                item => Ok(Value::String(to_string(item))),
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map(Value::Array),
+        Value::Array(items) => try_map(items, |item| match item {
+            Value::Null => Err(NULL_TO_STRING.to_string()),
+            item => Ok(Value::String(to_string(item))),
+        })
+        .map(Value::Array),
         other => Ok(Value::String(to_string(other))),
     }
 }

@@ -1,0 +1,67 @@
+//! Fallible mapping into a `Vec`, as a plain loop.
+//!
+//! Why not `.map(f).collect::<Result<Vec<_>, _>>()`: each such call site
+//! compiles the standard library's machinery for fallible collection (the
+//! `GenericShunt` adapter, `try_process` and a `Vec::from_iter` of its own),
+//! which in wasm is several hundred bytes a site, where this loop is little
+//! more than the call of `f` and a push. For code off the hot paths; a
+//! mapping that fails with `None` goes through it as `ok_or(())` and `.ok()`.
+
+/// `f` of each item, in order, or the first error `f` returns.
+pub fn try_map<I: IntoIterator, T, E>(
+    items: I,
+    mut f: impl FnMut(I::Item) -> Result<T, E>,
+) -> Result<Vec<T>, E> {
+    let items = items.into_iter();
+    let mut mapped = Vec::with_capacity(items.size_hint().0);
+    for item in items {
+        mapped.push(f(item)?);
+    }
+    Ok(mapped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::try_map;
+
+    /// Halves even numbers; an odd one is an error naming it.
+    fn halve(number: u32) -> Result<u32, String> {
+        if number % 2 == 0 {
+            Ok(number / 2)
+        } else {
+            Err(format!("{number} is odd"))
+        }
+    }
+
+    /// Numbers, and what halving them gives.
+    type Case = (&'static [u32], Result<Vec<u32>, &'static str>);
+
+    #[test]
+    fn maps_in_order_or_stops_at_the_first_error() {
+        let cases: [Case; 4] = [
+            (&[], Ok(vec![])),
+            (&[8, 2, 6], Ok(vec![4, 1, 3])),
+            (&[2, 3, 4, 5], Err("3 is odd")),
+            (&[1, 3], Err("1 is odd")),
+        ];
+        for (numbers, expected) in cases {
+            let mut calls = 0;
+            let mapped = try_map(numbers.iter().copied(), |number| {
+                calls += 1;
+                halve(number)
+            });
+            assert_eq!(
+                mapped,
+                expected.clone().map_err(String::from),
+                "{numbers:?}"
+            );
+            // Nothing after the first error is mapped.
+            let first_error = numbers.iter().position(|number| number % 2 == 1);
+            assert_eq!(
+                calls,
+                first_error.map_or(numbers.len(), |at| at + 1),
+                "{numbers:?}"
+            );
+        }
+    }
+}
