@@ -344,11 +344,87 @@ impl Prefilter {
 
     /// A `\u` escape may spell any literal's characters; `\/` a slash.
     fn has_hiding_escape(&self, text: &[u8]) -> bool {
-        memchr::memchr_iter(b'\\', text).any(|at| match text.get(at + 1) {
-            Some(b'u') => true,
-            Some(b'/') => self.slash,
-            _ => false,
+        memchr::memchr_iter(b'\\', text).any(|at| hides_literals(text, at, self.slash))
+    }
+
+    /// Where, in `text` (a batch of lines), the byte sequences start
+    /// without which [`Prefilter::may_match`] rejects a line: a first group's
+    /// literal, or an escape that may spell one. `None` when the literals
+    /// are sampled from a gram table (many rules), whose sampling starts
+    /// afresh on every line.
+    pub fn candidates_in<'t>(&'t self, text: &'t [u8]) -> Option<CandidateStarts<'t>> {
+        if self.search.table.is_some() {
+            return None;
+        }
+        let literals = self
+            .search
+            .apart
+            .iter()
+            .map(|(_, finder)| (finder, finder.find(text)))
+            .collect();
+        Some(CandidateStarts {
+            text,
+            literals,
+            escape: next_hiding_escape(text, 0, self.slash),
+            slash: self.slash,
         })
+    }
+}
+
+/// Whether the backslash at `at` in `text` starts an escape that may spell
+/// a literal's characters: `\u` any, `\/` a slash (when some literal has one).
+fn hides_literals(text: &[u8], at: usize, slash: bool) -> bool {
+    match text.get(at + 1) {
+        Some(b'u') => true,
+        Some(b'/') => slash,
+        _ => false,
+    }
+}
+
+/// The first escape at or after `from` in `text` that may spell a literal.
+fn next_hiding_escape(text: &[u8], from: usize, slash: bool) -> Option<usize> {
+    let rest = text.get(from..)?;
+    memchr::memchr_iter(b'\\', rest)
+        .map(|offset| from + offset)
+        .find(|&at| hides_literals(text, at, slash))
+}
+
+/// The next places in a batch of lines where a line may start to be one
+/// [`Prefilter::may_match`] passes (see [`Prefilter::candidates_in`]): each
+/// literal and the escapes are searched for once over the whole batch, not
+/// once a line, so a reader can leave the lines before the next place
+/// unread without a search of each (whose setup is most of its cost on
+/// lines of a kilobyte).
+pub struct CandidateStarts<'t> {
+    text: &'t [u8],
+    /// Each first-group literal and its next occurrence, from where it was
+    /// last searched for (`None`: no more).
+    literals: Vec<(&'t memmem::Finder<'static>, Option<usize>)>,
+    escape: Option<usize>,
+    slash: bool,
+}
+
+impl CandidateStarts<'_> {
+    /// The first offset at or after `from` where a literal or a hiding
+    /// escape starts; the text's length when none does. Asked with `from`
+    /// never decreasing, each literal's search goes over the text once.
+    pub fn next_from(&mut self, from: usize) -> usize {
+        let text = self.text;
+        let passed = |at: Option<usize>| at.is_some_and(|at| at < from);
+        let mut next = text.len();
+        for (finder, at) in &mut self.literals {
+            if passed(*at) {
+                *at = text
+                    .get(from..)
+                    .and_then(|rest| finder.find(rest))
+                    .map(|offset| from + offset);
+            }
+            next = next.min(at.unwrap_or(next));
+        }
+        if passed(self.escape) {
+            self.escape = next_hiding_escape(text, from, self.slash);
+        }
+        next.min(self.escape.unwrap_or(next))
     }
 }
 
