@@ -351,23 +351,64 @@ impl Prefilter {
     /// without which [`Prefilter::may_match`] rejects a line: a first group's
     /// literal, or an escape that may spell one. `None` when the literals
     /// are sampled from a gram table (many rules), whose sampling starts
-    /// afresh on every line.
+    /// afresh on every line, or when their rarest bytes and the backslash
+    /// are more than one search for three bytes can find.
     pub fn candidates_in<'t>(&'t self, text: &'t [u8]) -> Option<CandidateStarts<'t>> {
         if self.search.table.is_some() {
             return None;
         }
-        let literals = self
+        let literals: Vec<RareByte<'t>> = self
             .search
             .apart
             .iter()
-            .map(|(_, finder)| (finder, finder.find(text)))
+            .map(|(_, finder)| RareByte::of(finder.needle()))
             .collect();
+        // The backslash, then each literal's byte once; the backslash
+        // again in the places left.
+        let mut bytes = [b'\\'; 3];
+        let mut distinct = 1;
+        for literal in &literals {
+            if !bytes[..distinct].contains(&literal.byte) {
+                *bytes.get_mut(distinct)? = literal.byte;
+                distinct += 1;
+            }
+        }
         Some(CandidateStarts {
             text,
+            longest_offset: literals
+                .iter()
+                .map(|literal| literal.offset)
+                .max()
+                .unwrap_or(0),
             literals,
-            escape: next_hiding_escape(text, 0, self.slash),
+            bytes,
             slash: self.slash,
         })
+    }
+}
+
+/// A literal, and its rarest byte in logs (by [`BYTE_RARITY`]) and where
+/// that byte is in it: a search for that byte stops at few other places.
+struct RareByte<'t> {
+    literal: &'t [u8],
+    byte: u8,
+    offset: usize,
+}
+
+impl RareByte<'_> {
+    fn of(literal: &[u8]) -> RareByte<'_> {
+        let (offset, byte) = literal
+            .iter()
+            .enumerate()
+            .max_by_key(|(offset, &byte)| {
+                (BYTE_RARITY[usize::from(byte)], std::cmp::Reverse(*offset))
+            })
+            .map_or((0, 0), |(offset, &byte)| (offset, byte));
+        RareByte {
+            literal,
+            byte,
+            offset,
+        }
     }
 }
 
@@ -381,51 +422,102 @@ fn hides_literals(text: &[u8], at: usize, slash: bool) -> bool {
     }
 }
 
-/// The first escape at or after `from` in `text` that may spell a literal.
-fn next_hiding_escape(text: &[u8], from: usize, slash: bool) -> Option<usize> {
-    let rest = text.get(from..)?;
-    memchr::memchr_iter(b'\\', rest)
-        .map(|offset| from + offset)
-        .find(|&at| hides_literals(text, at, slash))
-}
-
-/// The next places in a batch of lines where a line may start to be one
-/// [`Prefilter::may_match`] passes (see [`Prefilter::candidates_in`]): each
-/// literal and the escapes are searched for once over the whole batch, not
-/// once a line, so a reader can leave the lines before the next place
-/// unread without a search of each (whose setup is most of its cost on
-/// lines of a kilobyte).
+/// The places in a batch of lines where a line may start to be one
+/// [`Prefilter::may_match`] passes (see [`Prefilter::candidates_in`]). The
+/// batch is searched once for the literals' rarest bytes and the backslash
+/// together (one vector pass, where a search of each literal and of the
+/// escapes was a pass each, and searching line by line set each up again on
+/// every line), so a reader can leave the lines before the next place
+/// unread without looking into them.
 pub struct CandidateStarts<'t> {
     text: &'t [u8],
-    /// Each first-group literal and its next occurrence, from where it was
-    /// last searched for (`None`: no more).
-    literals: Vec<(&'t memmem::Finder<'static>, Option<usize>)>,
-    escape: Option<usize>,
+    literals: Vec<RareByte<'t>>,
+    /// The literals' rarest bytes and the backslash (repeated when they are
+    /// fewer than three).
+    bytes: [u8; 3],
+    /// The furthest a literal's rarest byte is from its start.
+    longest_offset: usize,
     slash: bool,
 }
 
 impl CandidateStarts<'_> {
-    /// The first offset at or after `from` where a literal or a hiding
-    /// escape starts; the text's length when none does. Asked with `from`
-    /// never decreasing, each literal's search goes over the text once.
+    /// An offset at or after `from` before which, from `from` on, no
+    /// literal or hiding escape starts (at most the first that does, so
+    /// perhaps some bytes before it); the text's length when none does.
     pub fn next_from(&mut self, from: usize) -> usize {
         let text = self.text;
-        let passed = |at: Option<usize>| at.is_some_and(|at| at < from);
-        let mut next = text.len();
-        for (finder, at) in &mut self.literals {
-            if passed(*at) {
-                *at = text
-                    .get(from..)
-                    .and_then(|rest| finder.find(rest))
-                    .map(|offset| from + offset);
+        let mut at = from;
+        while let Some(found) = text
+            .get(at..)
+            .and_then(|rest| find_any_of(rest, self.bytes))
+        {
+            let found = at + found;
+            let literal_start = self
+                .literals
+                .iter()
+                .filter(|literal| literal.byte == text[found])
+                .filter_map(|literal| {
+                    let start = found.checked_sub(literal.offset)?;
+                    (start >= from && text[start..].starts_with(literal.literal)).then_some(start)
+                })
+                .min();
+            let escape = text[found] == b'\\' && hides_literals(text, found, self.slash);
+            if let Some(start) = literal_start.or(escape.then_some(found)) {
+                // A literal whose rarest byte is further along may start
+                // before this one and not have been seen yet.
+                let unseen = (found + 1).saturating_sub(self.longest_offset);
+                return start.min(unseen.max(from));
             }
-            next = next.min(at.unwrap_or(next));
+            at = found + 1;
         }
-        if passed(self.escape) {
-            self.escape = next_hiding_escape(text, from, self.slash);
-        }
-        next.min(self.escape.unwrap_or(next))
+        text.len()
     }
+}
+
+/// Where the first of `bytes` is in `text`.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+fn find_any_of(text: &[u8], bytes: [u8; 3]) -> Option<usize> {
+    memchr::memchr3(bytes[0], bytes[1], bytes[2], text)
+}
+
+/// Where the first of `bytes` is in `text`: 64 bytes a step, as
+/// `input::find_newline` (memchr's `memchr2` in wasm made a call for every
+/// 16 bytes, and cost more than the searches it replaced).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+fn find_any_of(text: &[u8], bytes: [u8; 3]) -> Option<usize> {
+    use core::arch::wasm32::{
+        u64x2, u8x16_bitmask, u8x16_eq, u8x16_splat, v128, v128_any_true, v128_or,
+    };
+    const BLOCK: usize = 64;
+    let [first, second, third] = bytes.map(|byte| u8x16_splat(byte));
+    let any_of = |vector: v128| {
+        v128_or(
+            v128_or(u8x16_eq(vector, first), u8x16_eq(vector, second)),
+            u8x16_eq(vector, third),
+        )
+    };
+    let blocks = text.chunks_exact(BLOCK);
+    let tail = blocks.remainder();
+    for (index, block) in blocks.enumerate() {
+        // Every block is 64 bytes long, so every word is there.
+        let word = |at: usize| {
+            block
+                .get(at..at + 8)
+                .and_then(|word| word.try_into().ok())
+                .map_or(0, u64::from_le_bytes)
+        };
+        let found = |at: usize| any_of(u64x2(word(at), word(at + 8)));
+        let (one, two, three, four) = (found(0), found(16), found(32), found(48));
+        if v128_any_true(v128_or(v128_or(one, two), v128_or(three, four))) {
+            let bits = |vector, lane: usize| u64::from(u8x16_bitmask(vector)) << (16 * lane);
+            let mask = bits(one, 0) | bits(two, 1) | bits(three, 2) | bits(four, 3);
+            return Some(index * BLOCK + mask.trailing_zeros() as usize);
+        }
+    }
+    let tail_start = text.len() - tail.len();
+    tail.iter()
+        .position(|byte| bytes.contains(byte))
+        .map(|at| tail_start + at)
 }
 
 impl LiteralCondition {

@@ -762,11 +762,12 @@ mod tests {
                 let mut starts = engine
                     .candidates_in(&bytes)
                     .expect("few literals, searched apart");
+                // The place given is never past the first candidate, and
+                // before it by less than a literal's length.
                 for from in 0..=bytes.len() {
-                    assert_eq!(
-                        starts.next_from(from),
-                        first_candidate(&bytes, from, queries.len())
-                    );
+                    let next = starts.next_from(from);
+                    let first = first_candidate(&bytes, from, queries.len());
+                    assert!(next <= first && first < next + 10, "{next} for {first}");
                 }
                 let candidates = engine.candidates_in(&bytes);
                 let at_once =
