@@ -3,6 +3,8 @@
 
 #[path = "common/cases.rs"]
 mod cases;
+#[path = "candidate_starts.rs"]
+mod candidate_starts;
 #[path = "line_feeds.rs"]
 mod line_feeds;
 #[path = "outline_differential.rs"]
