@@ -457,7 +457,7 @@ pub fn read_batch_unless_candidate(
 /// The lines a reader leaves unread, as [`read_batch_unless_candidate`] describes.
 struct Unread<'u> {
     next_candidate: &'u mut dyn FnMut(usize) -> usize,
-    /// Where the next line that may need reading starts to, as last asked.
+    /// The place `next_candidate` gave when last asked.
     next: usize,
     lines: usize,
 }

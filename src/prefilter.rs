@@ -444,7 +444,7 @@ impl CandidateStarts<'_> {
     /// An offset at or after `from` before which, from `from` on, no
     /// literal or hiding escape starts (at most the first that does, so
     /// perhaps some bytes before it); the text's length when none does.
-    pub fn next_from(&mut self, from: usize) -> usize {
+    pub fn next_from(&self, from: usize) -> usize {
         let text = self.text;
         let mut at = from;
         while let Some(found) = text

@@ -423,7 +423,7 @@ impl Engine {
             }
         };
         let (framing, unread) = match candidates {
-            Some(mut candidates) => {
+            Some(candidates) => {
                 read_batch_unless_candidate(batch, &mut |from| candidates.next_from(from), each)
             }
             None => (read_batch_lazily(batch, each), 0),
@@ -759,7 +759,7 @@ mod tests {
                         ..InputLimits::default()
                     },
                 };
-                let mut starts = engine
+                let starts = engine
                     .candidates_in(&bytes)
                     .expect("few literals, searched apart");
                 // The place given is never past the first candidate, and
