@@ -691,8 +691,9 @@ mod tests {
 
     /// Batches of [`LINES`], drawn by a fixed pseudo-random sequence: each
     /// with its lines, CRLF or LF after each, the last line complete or not,
-    /// its first line, whether it ends the input, and its line limit.
-    fn generated_batches(count: usize) -> Vec<(Vec<u8>, usize, bool, usize)> {
+    /// its first line, whether it ends the input, and its limits on a line
+    /// and on an input read whole.
+    fn generated_batches(count: usize) -> Vec<(Vec<u8>, usize, bool, InputLimits)> {
         let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut next = |below: usize| {
             state ^= state << 13;
@@ -711,8 +712,12 @@ mod tests {
                     bytes.extend_from_slice(LINES[next(LINES.len())].as_bytes());
                 }
                 let first_line = [1, 1, 2, 7][next(4)];
-                let max_line_bytes = [16 << 20, 40, 60][next(3)];
-                (bytes, first_line, next(2) == 0, max_line_bytes)
+                let limits = InputLimits {
+                    max_line_bytes: [16 << 20, 40, 60][next(3)],
+                    max_whole_input_bytes: [64 << 20, 100][next(2)],
+                    ..InputLimits::default()
+                };
+                (bytes, first_line, next(2) == 0, limits)
             })
             .collect()
     }
@@ -741,7 +746,7 @@ mod tests {
     fn lines_left_unread_by_one_search_of_the_batch_are_those_searched_line_by_line() {
         let schema = crate::schema::Schema::builtin();
         let rule = r#"event.action:"hit-one" and user.name:"two/x""#;
-        let mut unread_at_once = 0;
+        let (mut unread_at_once, mut too_large) = (0, 0);
         for queries in [&[rule][..], &[rule, "event.action:other-rule"]] {
             let engine = Engine::from_queries(queries.iter().copied(), &schema, NOW)
                 .unwrap()
@@ -749,15 +754,12 @@ mod tests {
                     input: InputKind::Ecs,
                     keep_original: false,
                 });
-            for (bytes, first_line, end_of_input, max_line_bytes) in generated_batches(3000) {
+            for (bytes, first_line, end_of_input, limits) in generated_batches(3000) {
                 let batch = Batch {
                     bytes: &bytes,
                     first_line,
                     end_of_input,
-                    limits: InputLimits {
-                        max_line_bytes,
-                        ..InputLimits::default()
-                    },
+                    limits,
                 };
                 let starts = engine
                     .candidates_in(&bytes)
@@ -779,9 +781,15 @@ mod tests {
                     "{queries:?} over {text:?} from line {first_line}"
                 );
                 unread_at_once += at_once.tally.skipped;
+                too_large += at_once
+                    .invalid
+                    .iter()
+                    .filter(|invalid| invalid.error.kind == "too_large")
+                    .count();
             }
         }
         assert!(unread_at_once > 0, "some lines are left unread");
+        assert!(too_large > 0, "some inputs are too large to read whole");
     }
 
     #[test]
