@@ -482,23 +482,45 @@ fn find_any_of(text: &[u8], bytes: [u8; 3]) -> Option<usize> {
 
 /// Where the first of `bytes` is in `text`: 64 bytes a step, as
 /// `input::find_newline` (memchr's `memchr2` in wasm made a call for every
-/// 16 bytes, and cost more than the searches it replaced).
+/// 16 bytes, and cost more than the searches it replaced). Two distinct
+/// bytes (one rule's literals share theirs) are compared without the third.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 fn find_any_of(text: &[u8], bytes: [u8; 3]) -> Option<usize> {
-    use core::arch::wasm32::{
-        u64x2, u8x16_bitmask, u8x16_eq, u8x16_splat, v128, v128_any_true, v128_or,
-    };
-    const BLOCK: usize = 64;
+    use core::arch::wasm32::{u8x16_eq, u8x16_splat, v128_or};
     let [first, second, third] = bytes.map(|byte| u8x16_splat(byte));
-    let any_of = |vector: v128| {
-        v128_or(
-            v128_or(u8x16_eq(vector, first), u8x16_eq(vector, second)),
-            u8x16_eq(vector, third),
-        )
+    let found = if bytes[2] == bytes[0] {
+        find_vector_match(text, |vector| {
+            v128_or(u8x16_eq(vector, first), u8x16_eq(vector, second))
+        })
+    } else {
+        find_vector_match(text, |vector| {
+            v128_or(
+                v128_or(u8x16_eq(vector, first), u8x16_eq(vector, second)),
+                u8x16_eq(vector, third),
+            )
+        })
     };
-    let blocks = text.chunks_exact(BLOCK);
-    let tail = blocks.remainder();
-    for (index, block) in blocks.enumerate() {
+    found.or_else(|| {
+        let tail_start = text.len() - text.len() % VECTOR_BLOCK;
+        text[tail_start..]
+            .iter()
+            .position(|byte| bytes.contains(byte))
+            .map(|at| tail_start + at)
+    })
+}
+
+/// The bytes [`find_vector_match`] looks at a step.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+const VECTOR_BLOCK: usize = 64;
+
+/// Where the first byte `matches` marks is in the whole 64-byte blocks of `text`.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+fn find_vector_match(
+    text: &[u8],
+    matches: impl Fn(core::arch::wasm32::v128) -> core::arch::wasm32::v128,
+) -> Option<usize> {
+    use core::arch::wasm32::{u64x2, u8x16_bitmask, v128_any_true, v128_or};
+    for (index, block) in text.chunks_exact(VECTOR_BLOCK).enumerate() {
         // Every block is 64 bytes long, so every word is there.
         let word = |at: usize| {
             block
@@ -506,18 +528,15 @@ fn find_any_of(text: &[u8], bytes: [u8; 3]) -> Option<usize> {
                 .and_then(|word| word.try_into().ok())
                 .map_or(0, u64::from_le_bytes)
         };
-        let found = |at: usize| any_of(u64x2(word(at), word(at + 8)));
+        let found = |at: usize| matches(u64x2(word(at), word(at + 8)));
         let (one, two, three, four) = (found(0), found(16), found(32), found(48));
         if v128_any_true(v128_or(v128_or(one, two), v128_or(three, four))) {
             let bits = |vector, lane: usize| u64::from(u8x16_bitmask(vector)) << (16 * lane);
             let mask = bits(one, 0) | bits(two, 1) | bits(three, 2) | bits(four, 3);
-            return Some(index * BLOCK + mask.trailing_zeros() as usize);
+            return Some(index * VECTOR_BLOCK + mask.trailing_zeros() as usize);
         }
     }
-    let tail_start = text.len() - tail.len();
-    tail.iter()
-        .position(|byte| bytes.contains(byte))
-        .map(|at| tail_start + at)
+    None
 }
 
 impl LiteralCondition {

@@ -12,14 +12,20 @@ use kql_detect::time::Timestamp;
 
 const NOW: Timestamp = Timestamp(1_764_244_800_000);
 
-/// What a line holds besides filler: nothing, the rule's literal, the
-/// literal behind a `\u` escape, or a backslash that hides nothing.
-const HOLDINGS: [(&str, bool); 4] = [
-    ("", false),
-    ("hit-one", true),
-    ("\\u0068it-one", true),
-    ("\\\\", false),
+/// What a line holds besides filler: nothing, a rule's literal, the
+/// literal behind a `\u` escape, or a backslash that hides nothing; and
+/// whether it is read with the first rule alone and with both.
+const HOLDINGS: [(&str, bool, bool); 5] = [
+    ("", false, false),
+    ("hit-one", true, true),
+    ("quiz-two", false, true),
+    ("\\u0068it-one", true, true),
+    ("\\\\", false, false),
 ];
+
+/// Two rules: their literals' rarest bytes (`h`, `q`) are searched for with
+/// the backslash, two bytes or three.
+const RULES: [&str; 2] = ["k:\"hit-one\"", "k:\"quiz-two\""];
 
 /// A line of about `length` bytes holding `held` after `before` bytes of filler.
 fn line(length: usize, before: usize, held: &str) -> String {
@@ -35,19 +41,28 @@ fn line(length: usize, before: usize, held: &str) -> String {
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn lines_holding_a_literal_or_an_escape_are_read_wherever_it_falls_in_a_block() {
     let schema = kql_detect::schema::Schema::builtin();
-    let engine = Engine::from_queries(["k:\"hit-one\""], &schema, NOW)
-        .expect("the rule compiles")
-        .with_ingest(IngestOptions {
-            input: InputKind::Ecs,
-            keep_original: false,
-        });
+    for rules in [1, 2] {
+        let engine = Engine::from_queries(RULES[..rules].iter().copied(), &schema, NOW)
+            .expect("the rules compile")
+            .with_ingest(IngestOptions {
+                input: InputKind::Ecs,
+                keep_original: false,
+            });
+        read_wherever_held(&engine, rules);
+    }
+}
+
+/// Lines holding each of [`HOLDINGS`] at every offset of a block, after
+/// lines that put them in every 64-byte step: each is read or left
+/// unread as `rules` rules say.
+fn read_wherever_held(engine: &Engine, rules: usize) {
     for lead in [10, 40, 63, 64, 65, 127] {
         for before in 0..=130 {
             let mut lines = vec![line(lead, 0, "")];
             let mut read = 0;
-            for (held, is_read) in HOLDINGS {
+            for (held, read_by_one, read_by_two) in HOLDINGS {
                 lines.push(line(150, before, held));
-                read += usize::from(is_read);
+                read += usize::from(if rules == 1 { read_by_one } else { read_by_two });
             }
             let input = lines.join("\n");
             let outcome = engine.evaluate_ndjson(
@@ -59,7 +74,7 @@ fn lines_holding_a_literal_or_an_escape_are_read_wherever_it_falls_in_a_block() 
             assert_eq!(
                 (outcome.tally.skipped, outcome.events),
                 (lines.len() - read, read),
-                "a lead of {lead} bytes, {before} bytes before what a line holds"
+                "{rules} rules, a lead of {lead} bytes, {before} bytes before what a line holds"
             );
         }
     }
