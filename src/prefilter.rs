@@ -1217,6 +1217,36 @@ mod tests {
         );
     }
 
+    /// The place found for a batch is never past the first literal or
+    /// hiding escape: not when a literal whose rarest byte comes later
+    /// (`q` of `aazaaaaq`) starts before one found first (`zaa`), nor when
+    /// its start is where the search began.
+    #[test]
+    fn the_next_candidate_place_is_never_past_the_first() {
+        let cases: [(&[&str], &str, usize, usize); 5] = [
+            (&["aazaaaaq", "zaa"], "aazaaaaq", 0, 0),
+            (&["aazaaaaq", "zaa"], "xx\naazaaaaq", 3, 3),
+            (&["aazaaaaq", "zaa"], "xx\nzaa", 0, 3),
+            (&["zaa"], "a\\u0041 zaa", 0, 1),
+            (&["zaa"], "a\\n\\\\ za", 0, 8),
+        ];
+        for (literals, text, from, first) in cases {
+            let rules = literals
+                .iter()
+                .map(|literal| condition(&[&[literal]]))
+                .collect();
+            let prefilter = Prefilter::new(rules).expect("every rule has literals");
+            let starts = prefilter
+                .candidates_in(text.as_bytes())
+                .expect("few literals");
+            let next = starts.next_from(from);
+            assert!(
+                (from..=first).contains(&next),
+                "{literals:?} in {text:?} from {from}: {next}, the first at {first}"
+            );
+        }
+    }
+
     #[test]
     fn a_condition_without_groups_lets_every_text_through() {
         assert!(Prefilter::new(vec![Some(LiteralCondition {
