@@ -8,7 +8,9 @@
 // (its time over the build's best and median time: higher is faster), and
 // its speed against the first build's, the median over rounds of the ratio
 // of their times in each round (paired, so that load that comes and goes
-// weighs on both alike).
+// weighs on both alike). With `--validate candidates`, each engine reads ECS
+// input and leaves the lines no rule can match unread, writing NDJSON (as
+// `npm run bench`'s candidates row does).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -22,14 +24,23 @@ const rounds = roundsAt >= 0 ? Number(argv.splice(roundsAt, 2)[1]) : 60;
 if (!(rounds >= 1)) throw new Error('--rounds needs a number of rounds, at least 1');
 const fileAt = argv.indexOf('--file');
 const file = fileAt >= 0 ? argv.splice(fileAt, 2)[1] : 'worst';
+const validateAt = argv.indexOf('--validate');
+const validate = validateAt >= 0 ? argv.splice(validateAt, 2)[1] : 'all';
+if (!['all', 'candidates'].includes(validate)) throw new Error('--validate is all or candidates');
 const packages = argv.map((dir) => path.resolve(dir));
 const now = '2026-11-26T12:00:00Z';
 
 const buffer = readFileSync(path.join(root, 'target', 'bench-data', `${file}.ndjson`));
 const lines = buffer.toString('utf8').split('\n').filter((line) => line !== '');
 const runs = packages.map((dir) => {
-  const engine = new (require(path.join(dir, 'js', 'node.cjs')).Engine)({ now });
-  return () => engine.evaluateNdjson(buffer);
+  const { Engine } = require(path.join(dir, 'js', 'node.cjs'));
+  if (validate === 'all') {
+    const engine = new Engine({ now });
+    return () => engine.evaluateNdjson(buffer);
+  }
+  const engine = new Engine({ now, input: 'ecs' });
+  const options = { output: 'ndjson', validate };
+  return () => engine.evaluateNdjson(buffer, options);
 });
 const parse = [];
 const times = runs.map(() => []);
@@ -49,7 +60,7 @@ for (let round = 0; round < rounds; round++) {
 }
 const best = (values) => Math.min(...values);
 const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
-console.log(`${file}, evaluateNdjson, seed rule, ${rounds} rounds`);
+console.log(`${file}, evaluateNdjson, seed rule, validate ${validate}, ${rounds} rounds`);
 packages.forEach((dir, index) => {
   console.log(
     `  ${dir}: best ${(best(parse) / best(times[index])).toFixed(3)}x JSON.parse, ` +

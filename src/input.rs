@@ -430,18 +430,68 @@ pub enum Piece<'a> {
 
 /// [`read_batch`], handing over NDJSON lines as text rather than parsed.
 pub fn read_batch_lazily(batch: Batch, each: impl FnMut(Piece<'_>)) -> Framing {
+    read_batch_leaving(batch, None, each)
+}
+
+/// [`read_batch_lazily`] for a reader that leaves some NDJSON lines unread:
+/// `next_candidate(offset)` is the first offset of the batch at or after
+/// `offset` where a line may start to need reading (the batch's length when
+/// none does), asked with offsets that never decrease. A line ending before
+/// it is not handed over when it would be a [`Piece::Line`], only counted
+/// (the second number returned); every other outcome, and the framing, is
+/// as [`read_batch_lazily`]'s.
+pub fn read_batch_unless_candidate(
+    batch: Batch,
+    next_candidate: &mut dyn FnMut(usize) -> usize,
+    each: impl FnMut(Piece<'_>),
+) -> (Framing, usize) {
+    let mut unread = Unread {
+        next: next_candidate(0),
+        next_candidate,
+        lines: 0,
+    };
+    let framing = read_batch_leaving(batch, Some(&mut unread), each);
+    (framing, unread.lines)
+}
+
+/// The lines a reader leaves unread, as [`read_batch_unless_candidate`] describes.
+struct Unread<'u> {
+    next_candidate: &'u mut dyn FnMut(usize) -> usize,
+    /// The place `next_candidate` gave when last asked.
+    next: usize,
+    lines: usize,
+}
+
+impl Unread<'_> {
+    /// Whether the line from `start` to `end` (its terminator included) is
+    /// left unread, counting it if so.
+    fn leaves(&mut self, start: usize, end: usize) -> bool {
+        if self.next < start {
+            self.next = (self.next_candidate)(start);
+        }
+        let unread = end <= self.next;
+        self.lines += usize::from(unread);
+        unread
+    }
+}
+
+fn read_batch_leaving(
+    batch: Batch,
+    unread: Option<&mut Unread>,
+    each: impl FnMut(Piece<'_>),
+) -> Framing {
     let batch = Batch {
         first_line: batch.first_line.max(1),
         ..batch
     };
     if batch.first_line > 1 {
-        return read_lines(batch, None, each);
+        return read_lines(batch, None, unread, each);
     }
     match input_start(batch) {
         Start::Incomplete => Framing::default(),
-        Start::Lines => read_lines(batch, None, each),
+        Start::Lines => read_lines(batch, None, unread, each),
         Start::Whole { line, size } if size > batch.limits.max_whole_input_bytes => {
-            read_lines(batch, Some(line), each)
+            read_lines(batch, Some(line), unread, each)
         }
         Start::Whole { .. } if !batch.end_of_input => Framing {
             whole_input_needed: true,
@@ -520,12 +570,14 @@ fn read_whole(batch: Batch, mut each: impl FnMut(Piece<'_>)) -> Framing {
 fn read_lines(
     batch: Batch,
     too_large_line: Option<usize>,
+    mut unread: Option<&mut Unread>,
     mut each: impl FnMut(Piece<'_>),
 ) -> Framing {
     let limits = batch.limits;
     let mut framing = Framing::default();
     while framing.consumed < batch.bytes.len() {
-        let rest = &batch.bytes[framing.consumed..];
+        let start = framing.consumed;
+        let rest = &batch.bytes[start..];
         let newline = find_newline(rest);
         let (line, length) = match newline {
             Some(end) => (&rest[..end], end + 1),
@@ -550,7 +602,10 @@ fn read_lines(
                 number,
                 limits.max_whole_input_bytes,
             )));
-        } else {
+        } else if !unread
+            .as_deref_mut()
+            .is_some_and(|unread| unread.leaves(start, framing.consumed))
+        {
             each(Piece::Line {
                 line: number,
                 text: line,

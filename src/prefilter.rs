@@ -344,12 +344,199 @@ impl Prefilter {
 
     /// A `\u` escape may spell any literal's characters; `\/` a slash.
     fn has_hiding_escape(&self, text: &[u8]) -> bool {
-        memchr::memchr_iter(b'\\', text).any(|at| match text.get(at + 1) {
-            Some(b'u') => true,
-            Some(b'/') => self.slash,
-            _ => false,
+        memchr::memchr_iter(b'\\', text).any(|at| hides_literals(text, at, self.slash))
+    }
+
+    /// Where, in `text` (a batch of lines), the byte sequences start
+    /// without which [`Prefilter::may_match`] rejects a line: a first group's
+    /// literal, or an escape that may spell one. `None` when the literals
+    /// are sampled from a gram table (many rules), whose sampling starts
+    /// afresh on every line, or when their rarest bytes and the backslash
+    /// are more than one search for three bytes can find.
+    pub fn candidates_in<'t>(&'t self, text: &'t [u8]) -> Option<CandidateStarts<'t>> {
+        if self.search.table.is_some() {
+            return None;
+        }
+        let literals: Vec<RareByte<'t>> = self
+            .search
+            .apart
+            .iter()
+            .map(|(_, finder)| RareByte::of(finder.needle()))
+            .collect();
+        // The backslash, then each literal's byte once; the backslash
+        // again in the places left.
+        let mut bytes = [b'\\'; 3];
+        let mut distinct = 1;
+        for literal in &literals {
+            if !bytes[..distinct].contains(&literal.byte) {
+                *bytes.get_mut(distinct)? = literal.byte;
+                distinct += 1;
+            }
+        }
+        Some(CandidateStarts {
+            text,
+            longest_offset: literals
+                .iter()
+                .map(|literal| literal.offset)
+                .max()
+                .unwrap_or(0),
+            literals,
+            bytes,
+            slash: self.slash,
         })
     }
+}
+
+/// A literal, and its rarest byte in logs (by [`BYTE_RARITY`]) and where
+/// that byte is in it: a search for that byte stops at few other places.
+struct RareByte<'t> {
+    literal: &'t [u8],
+    byte: u8,
+    offset: usize,
+}
+
+impl RareByte<'_> {
+    fn of(literal: &[u8]) -> RareByte<'_> {
+        let (offset, byte) = literal
+            .iter()
+            .enumerate()
+            .max_by_key(|(offset, &byte)| {
+                (BYTE_RARITY[usize::from(byte)], std::cmp::Reverse(*offset))
+            })
+            .map_or((0, 0), |(offset, &byte)| (offset, byte));
+        RareByte {
+            literal,
+            byte,
+            offset,
+        }
+    }
+}
+
+/// Whether the backslash at `at` in `text` starts an escape that may spell
+/// a literal's characters: `\u` any, `\/` a slash (when some literal has one).
+fn hides_literals(text: &[u8], at: usize, slash: bool) -> bool {
+    match text.get(at + 1) {
+        Some(b'u') => true,
+        Some(b'/') => slash,
+        _ => false,
+    }
+}
+
+/// The places in a batch of lines where a line may start to be one
+/// [`Prefilter::may_match`] passes (see [`Prefilter::candidates_in`]). The
+/// batch is searched once for the literals' rarest bytes and the backslash
+/// together (one vector pass, where a search of each literal and of the
+/// escapes was a pass each, and searching line by line set each up again on
+/// every line), so a reader can leave the lines before the next place
+/// unread without looking into them.
+pub struct CandidateStarts<'t> {
+    text: &'t [u8],
+    literals: Vec<RareByte<'t>>,
+    /// The literals' rarest bytes and the backslash (repeated when they are
+    /// fewer than three).
+    bytes: [u8; 3],
+    /// The furthest a literal's rarest byte is from its start.
+    longest_offset: usize,
+    slash: bool,
+}
+
+impl CandidateStarts<'_> {
+    /// An offset at or after `from` before which, from `from` on, no
+    /// literal or hiding escape starts (at most the first that does, so
+    /// perhaps some bytes before it); the text's length when none does.
+    pub fn next_from(&self, from: usize) -> usize {
+        let text = self.text;
+        let mut at = from;
+        while let Some(found) = text
+            .get(at..)
+            .and_then(|rest| find_any_of(rest, self.bytes))
+        {
+            let found = at + found;
+            let literal_start = self
+                .literals
+                .iter()
+                .filter(|literal| literal.byte == text[found])
+                .filter_map(|literal| {
+                    let start = found.checked_sub(literal.offset)?;
+                    (start >= from && text[start..].starts_with(literal.literal)).then_some(start)
+                })
+                .min();
+            let escape = text[found] == b'\\' && hides_literals(text, found, self.slash);
+            if let Some(start) = literal_start.or(escape.then_some(found)) {
+                // A literal whose rarest byte is further along may start
+                // before this one and not have been seen yet.
+                let unseen = (found + 1).saturating_sub(self.longest_offset);
+                return start.min(unseen.max(from));
+            }
+            at = found + 1;
+        }
+        text.len()
+    }
+}
+
+/// Where the first of `bytes` is in `text`.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+fn find_any_of(text: &[u8], bytes: [u8; 3]) -> Option<usize> {
+    memchr::memchr3(bytes[0], bytes[1], bytes[2], text)
+}
+
+/// Where the first of `bytes` is in `text`: 64 bytes a step, as
+/// `input::find_newline` (memchr's `memchr2` in wasm made a call for every
+/// 16 bytes, and cost more than the searches it replaced). Two distinct
+/// bytes (one rule's literals share theirs) are compared without the third.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+fn find_any_of(text: &[u8], bytes: [u8; 3]) -> Option<usize> {
+    use core::arch::wasm32::{u8x16_eq, u8x16_splat, v128_or};
+    let [first, second, third] = bytes.map(|byte| u8x16_splat(byte));
+    let found = if bytes[2] == bytes[0] {
+        find_vector_match(text, |vector| {
+            v128_or(u8x16_eq(vector, first), u8x16_eq(vector, second))
+        })
+    } else {
+        find_vector_match(text, |vector| {
+            v128_or(
+                v128_or(u8x16_eq(vector, first), u8x16_eq(vector, second)),
+                u8x16_eq(vector, third),
+            )
+        })
+    };
+    found.or_else(|| {
+        let tail_start = text.len() - text.len() % VECTOR_BLOCK;
+        text[tail_start..]
+            .iter()
+            .position(|byte| bytes.contains(byte))
+            .map(|at| tail_start + at)
+    })
+}
+
+/// The bytes [`find_vector_match`] looks at a step.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+const VECTOR_BLOCK: usize = 64;
+
+/// Where the first byte `matches` marks is in the whole 64-byte blocks of `text`.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+fn find_vector_match(
+    text: &[u8],
+    matches: impl Fn(core::arch::wasm32::v128) -> core::arch::wasm32::v128,
+) -> Option<usize> {
+    use core::arch::wasm32::{u64x2, u8x16_bitmask, v128_any_true, v128_or};
+    for (index, block) in text.chunks_exact(VECTOR_BLOCK).enumerate() {
+        // Every block is 64 bytes long, so every word is there.
+        let word = |at: usize| {
+            block
+                .get(at..at + 8)
+                .and_then(|word| word.try_into().ok())
+                .map_or(0, u64::from_le_bytes)
+        };
+        let found = |at: usize| matches(u64x2(word(at), word(at + 8)));
+        let (one, two, three, four) = (found(0), found(16), found(32), found(48));
+        if v128_any_true(v128_or(v128_or(one, two), v128_or(three, four))) {
+            let bits = |vector, lane: usize| u64::from(u8x16_bitmask(vector)) << (16 * lane);
+            let mask = bits(one, 0) | bits(two, 1) | bits(three, 2) | bits(four, 3);
+            return Some(index * VECTOR_BLOCK + mask.trailing_zeros() as usize);
+        }
+    }
+    None
 }
 
 impl LiteralCondition {
@@ -1028,6 +1215,36 @@ mod tests {
             without_superstrings(bytes_of(&["ab", "ab"])),
             bytes_of(&["ab"])
         );
+    }
+
+    /// The place found for a batch is never past the first literal or
+    /// hiding escape: not when a literal whose rarest byte comes later
+    /// (`q` of `aazaaaaq`) starts before one found first (`zaa`), nor when
+    /// its start is where the search began.
+    #[test]
+    fn the_next_candidate_place_is_never_past_the_first() {
+        let cases: [(&[&str], &str, usize, usize); 5] = [
+            (&["aazaaaaq", "zaa"], "aazaaaaq", 0, 0),
+            (&["aazaaaaq", "zaa"], "xx\naazaaaaq", 3, 3),
+            (&["aazaaaaq", "zaa"], "xx\nzaa", 0, 3),
+            (&["zaa"], "a\\u0041 zaa", 0, 1),
+            (&["zaa"], "a\\n\\\\ za", 0, 8),
+        ];
+        for (literals, text, from, first) in cases {
+            let rules = literals
+                .iter()
+                .map(|literal| condition(&[&[literal]]))
+                .collect();
+            let prefilter = Prefilter::new(rules).expect("every rule has literals");
+            let starts = prefilter
+                .candidates_in(text.as_bytes())
+                .expect("few literals");
+            let next = starts.next_from(from);
+            assert!(
+                (from..=first).contains(&next),
+                "{literals:?} in {text:?} from {from}: {next}, the first at {first}"
+            );
+        }
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The WebAssembly build under Node: `cargo test --target wasm32-unknown-unknown --no-default-features --features wasm --test wasm_node`.
 #![cfg(target_arch = "wasm32")]
 
+#[path = "candidate_starts.rs"]
+mod candidate_starts;
 #[path = "common/cases.rs"]
 mod cases;
 #[path = "line_feeds.rs"]

@@ -20,13 +20,17 @@
 
 use serde_json::Value;
 
-use super::{Engine, RecentAlerts};
+use super::{Engine, Mode, RecentAlerts};
 use crate::error::Error;
 use crate::explain::Explanation;
 use crate::ingest::Ingested;
-use crate::input::{read_batch, read_batch_lazily, Batch, Document, Framing, Piece};
+use crate::ingest::InputKind;
+use crate::input::{
+    read_batch, read_batch_lazily, read_batch_unless_candidate, Batch, Document, Framing, Piece,
+};
 use crate::limits::InputLimits;
 use crate::options::{self, Kind, Shape};
+use crate::prefilter::CandidateStarts;
 use crate::time::Timestamp;
 
 /// What a host passes with a batch (the JavaScript `engine.evaluateNdjson(chunk, options)`).
@@ -341,6 +345,33 @@ impl Engine {
         batch: Batch,
         validation: Validation,
         now: Timestamp,
+        recent: Option<&mut RecentAlerts>,
+    ) -> NdjsonOutcome {
+        let candidates = match validation {
+            Validation::Candidates => self.candidates_in(batch.bytes),
+            Validation::All => None,
+        };
+        self.evaluate_batch(batch, validation, candidates, now, recent)
+    }
+
+    /// Where the lines of `bytes` the prefilter may pass start, when every
+    /// line it rejects is left unread (see [`Engine::leaves_unread`]).
+    fn candidates_in<'t>(&'t self, bytes: &'t [u8]) -> Option<CandidateStarts<'t>> {
+        if self.ingest.input != InputKind::Ecs || self.mode == Mode::Tag {
+            return None;
+        }
+        self.compiled.prefilter.as_ref()?.candidates_in(bytes)
+    }
+
+    /// [`Engine::evaluate_ndjson`]; with `candidates`, the lines before the
+    /// next place a line may be a candidate are left unread without being
+    /// searched one by one (the same lines `leaves_unread` would leave).
+    fn evaluate_batch(
+        &self,
+        batch: Batch,
+        validation: Validation,
+        candidates: Option<CandidateStarts<'_>>,
+        now: Timestamp,
         mut recent: Option<&mut RecentAlerts>,
     ) -> NdjsonOutcome {
         let mut outcome = NdjsonOutcome::default();
@@ -348,12 +379,13 @@ impl Engine {
         // the prefilter rejects is checked for UTF-8 with its JSON (see
         // `Engine::evaluate_input_line`), or left unread (`Validation`).
         let max_json_depth = batch.limits.max_json_depth;
-        outcome.framing = read_batch_lazily(batch, |piece| {
+        let mut skipped: usize = 0;
+        let each = |piece: Piece<'_>| {
             let (line, evaluated) = match piece {
                 Piece::Line { text, .. }
                     if validation == Validation::Candidates && self.leaves_unread(text) =>
                 {
-                    outcome.tally.skipped = outcome.tally.skipped.saturating_add(1);
+                    skipped += 1;
                     return;
                 }
                 Piece::Line { line, text } => {
@@ -396,7 +428,15 @@ impl Engine {
                     .invalid
                     .extend(invalid.map(|error| InvalidInput { line, error }));
             }
-        });
+        };
+        let (framing, unread) = match candidates {
+            Some(candidates) => {
+                read_batch_unless_candidate(batch, &mut |from| candidates.next_from(from), each)
+            }
+            None => (read_batch_lazily(batch, each), 0),
+        };
+        outcome.framing = framing;
+        outcome.tally.skipped = skipped.saturating_add(unread);
         outcome
     }
 
@@ -624,6 +664,139 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Lines for generated batches: matches, literals of a first group
+    /// alone, a literal at a line's start or end or cut by a newline,
+    /// escapes that may spell a literal and others, malformed lines with and
+    /// without literals, blank lines, long lines, a byte order mark, and
+    /// openings of an array or a pretty-printed document.
+    const LINES: [&str; 22] = [
+        r#"{"event":{"action":"hit-one"},"user":{"name":"two/x"}}"#,
+        r#"{"event":{"action":"hit-one"}}"#,
+        r#"{"event":{"action":"other-rule"},"n":1}"#,
+        r#"{"a":"x","b":[1,2,{"c":null}]}"#,
+        r#"{"a":"\u0068it-one"}"#,
+        r#"{"user":{"name":"two\/x"},"event":{"action":"hit-one"}}"#,
+        r#"{"a":"\\x\n"}"#,
+        r#"hit-one {"a":1}"#,
+        r#"{"a":1} other-rule"#,
+        r#"{"a":"hit-"#,
+        r#"one"}"#,
+        r#"{"a":"x\"#,
+        r#"{"a":"#,
+        "",
+        "  ",
+        "\t",
+        "\u{feff}{\"a\":1}",
+        r#"{"a":"a long line, longer than some batches' limit on a line's bytes"}"#,
+        r#"{"a":"a long line with the literal hit-one, longer than some batches' limit"}"#,
+        "[",
+        "{",
+        "[1]",
+    ];
+
+    /// Batches of [`LINES`], drawn by a fixed pseudo-random sequence: each
+    /// with its lines, CRLF or LF after each, the last line complete or not,
+    /// its first line, whether it ends the input, and its limits on a line
+    /// and on an input read whole.
+    fn generated_batches(count: usize) -> Vec<(Vec<u8>, usize, bool, InputLimits)> {
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |below: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % below as u64) as usize
+        };
+        (0..count)
+            .map(|_| {
+                let mut bytes = Vec::new();
+                for _ in 0..next(12) {
+                    bytes.extend_from_slice(LINES[next(LINES.len())].as_bytes());
+                    bytes.extend_from_slice([&b"\n"[..], b"\r\n"][next(2)]);
+                }
+                if next(2) == 0 {
+                    bytes.extend_from_slice(LINES[next(LINES.len())].as_bytes());
+                }
+                let first_line = [1, 1, 2, 7][next(4)];
+                let limits = InputLimits {
+                    max_line_bytes: [16 << 20, 40, 60][next(3)],
+                    max_whole_input_bytes: [64 << 20, 100][next(2)],
+                    ..InputLimits::default()
+                };
+                (bytes, first_line, next(2) == 0, limits)
+            })
+            .collect()
+    }
+
+    /// Where, at or after `from`, the first of the first `rules` rules' first
+    /// literals (`hit-one`, then `other-rule`) or an escape that may spell
+    /// one (`\u`, or `\/`: a literal holds a slash) starts in `bytes`.
+    fn first_candidate(bytes: &[u8], from: usize, rules: usize) -> usize {
+        let literals = [&b"hit-one"[..], b"other-rule"];
+        (from..bytes.len())
+            .find(|&at| {
+                let rest = &bytes[at..];
+                literals[..rules]
+                    .iter()
+                    .any(|literal| rest.starts_with(literal))
+                    || rest.starts_with(b"\\u")
+                    || rest.starts_with(b"\\/")
+            })
+            .unwrap_or(bytes.len())
+    }
+
+    /// Searching a whole batch for the places a line may start to be a
+    /// candidate leaves exactly the lines unread that searching each line
+    /// leaves, and changes nothing else a batch reports.
+    #[test]
+    fn lines_left_unread_by_one_search_of_the_batch_are_those_searched_line_by_line() {
+        let schema = crate::schema::Schema::builtin();
+        let rule = r#"event.action:"hit-one" and user.name:"two/x""#;
+        let (mut unread_at_once, mut too_large) = (0, 0);
+        for queries in [&[rule][..], &[rule, "event.action:other-rule"]] {
+            let engine = Engine::from_queries(queries.iter().copied(), &schema, NOW)
+                .unwrap()
+                .with_ingest(crate::ingest::IngestOptions {
+                    input: InputKind::Ecs,
+                    keep_original: false,
+                });
+            for (bytes, first_line, end_of_input, limits) in generated_batches(3000) {
+                let batch = Batch {
+                    bytes: &bytes,
+                    first_line,
+                    end_of_input,
+                    limits,
+                };
+                let starts = engine
+                    .candidates_in(&bytes)
+                    .expect("few literals, searched apart");
+                // The place given is never past the first candidate, and
+                // before it by less than a literal's length.
+                for from in 0..=bytes.len() {
+                    let next = starts.next_from(from);
+                    let first = first_candidate(&bytes, from, queries.len());
+                    assert!(next <= first && first < next + 10, "{next} for {first}");
+                }
+                let candidates = engine.candidates_in(&bytes);
+                let at_once =
+                    engine.evaluate_batch(batch, Validation::Candidates, candidates, NOW, None);
+                let by_line = engine.evaluate_batch(batch, Validation::Candidates, None, NOW, None);
+                let text = String::from_utf8_lossy(&bytes);
+                assert_eq!(
+                    at_once, by_line,
+                    "{queries:?} over {text:?} from line {first_line}"
+                );
+                unread_at_once += at_once.tally.skipped;
+                too_large += at_once
+                    .invalid
+                    .iter()
+                    .filter(|invalid| invalid.error.kind == "too_large")
+                    .count();
+            }
+        }
+        assert!(unread_at_once > 0, "some lines are left unread");
+        assert!(too_large > 0, "some inputs are too large to read whole");
     }
 
     #[test]
