@@ -12,8 +12,10 @@ pub fn try_map<I: IntoIterator, T, E>(
     items: I,
     mut f: impl FnMut(I::Item) -> Result<T, E>,
 ) -> Result<Vec<T>, E> {
-    let items = items.into_iter();
-    let mut mapped = Vec::with_capacity(items.size_hint().0);
+    // No capacity from the items' size hint: a JavaScript array-like
+    // claims its own length, and reserving for a length of 1e8 before its
+    // first item fails held a gigabyte of wasm memory (which never shrinks).
+    let mut mapped = Vec::new();
     for item in items {
         mapped.push(f(item)?);
     }
@@ -63,5 +65,25 @@ mod tests {
                 "{numbers:?}"
             );
         }
+    }
+
+    /// Items that claim more than memory holds, the first of them an error.
+    struct Claiming;
+
+    impl Iterator for Claiming {
+        type Item = u32;
+        fn next(&mut self) -> Option<u32> {
+            Some(1)
+        }
+        fn size_hint(&self) -> (usize, Option<usize>) {
+            (usize::MAX / 2, None)
+        }
+    }
+
+    /// What the items claim to hold is not reserved before they are mapped
+    /// (reserving it would fail here: more than memory holds).
+    #[test]
+    fn reserves_nothing_for_items_it_has_not_mapped() {
+        assert_eq!(try_map(Claiming, halve), Err("1 is odd".to_string()));
     }
 }

@@ -498,37 +498,39 @@ impl Engine {
     /// (both `Uint8Array`s the reader made or was given), its options read
     /// once, and the line and end of input it sets on every call. It returns
     /// the outputs, writes the counts into the reader's `counts` (see
-    /// [`chunk_counts`]) and pushes the invalid inputs onto `invalid`, which
+    /// [`chunk_counts`]) and sets the invalid inputs into `invalid`, which
     /// the reader passes empty: a short call's fixed cost was mostly reading
     /// the options again and the result's counts written as JSON text, and
     /// then a new array for them, and one for the results.
+    ///
+    /// The call is reachable from JavaScript, so what it is given is checked
+    /// before anything is read: a panic, or an exception thrown through the
+    /// module while the engine is borrowed, would leave the engine unusable.
     #[wasm_bindgen(js_name = __evaluateChunk, skip_typescript)]
     #[allow(clippy::too_many_arguments)] // each crosses as it is, with nothing to allocate
     pub fn evaluate_chunk(
         &mut self,
-        carried: &Uint8Array,
-        chunk: &Uint8Array,
+        carried: &JsValue,
+        chunk: &JsValue,
         options: &ChunkOptions,
         first_line: f64,
         end_of_input: bool,
-        counts: &Float64Array,
-        invalid: &Array,
+        counts: &JsValue,
+        invalid: &JsValue,
     ) -> Result<JsValue, JsValue> {
-        // `copy_from` panics on a length mismatch, and a panic kills the
-        // host's instance: a caller other than chunks.cjs gets an error,
-        // before anything is evaluated.
-        if counts.length() as usize != CHUNK_COUNTS {
-            return Err(plain_js_error(
-                &"__evaluateChunk: counts must hold 12 numbers",
-            ));
-        }
-        let bytes = joined_bytes(carried, chunk);
+        let counts = chunk_counts_array(counts)?;
+        let bytes = joined_bytes(bytes_view(carried)?, bytes_view(chunk)?)?;
         let options = &options.0;
         let batch = options.batch_at(&bytes, first_line as u64, end_of_input);
         let (outcome, outputs) = self.evaluated_batch(batch, options)?;
         counts.copy_from(&chunk_counts(&outcome));
-        for error in invalid_errors(&outcome, options.origin.as_deref()) {
-            invalid.push(&error);
+        for (index, error) in invalid_errors(&outcome, options.origin.as_deref()).enumerate() {
+            // `Reflect.set` returns what a frozen array or a throwing proxy
+            // does, where `push` would throw through the module.
+            let index = JsValue::from(index as f64);
+            if !Reflect::set(invalid, &index, &error).unwrap_or(false) {
+                return Err(chunk_argument_error("invalid must be a writable array"));
+            }
         }
         Ok(outputs)
     }
@@ -782,13 +784,42 @@ fn batch_options(options: &JsValue) -> Result<BatchOptions, JsValue> {
 /// The bytes of a line carried over from the last chunk and of the next
 /// chunk, as one input: copied into wasm memory once, where joining them in
 /// JavaScript first copied the chunk twice.
-fn joined_bytes(carried: &Uint8Array, chunk: &Uint8Array) -> Vec<u8> {
+fn joined_bytes(carried: &Uint8Array, chunk: &Uint8Array) -> Result<Vec<u8>, JsValue> {
     let carried_length = carried.length() as usize;
-    let mut bytes = vec![0; carried_length + chunk.length() as usize];
+    let too_large = || chunk_argument_error("the bytes do not fit in wasm memory");
+    let length = carried_length
+        .checked_add(chunk.length() as usize)
+        .ok_or_else(too_large)?;
+    let mut bytes = Vec::new();
+    bytes.try_reserve_exact(length).map_err(|_| too_large())?;
+    bytes.resize(length, 0);
     let (carried_bytes, chunk_bytes) = bytes.split_at_mut(carried_length);
     carried.copy_to(carried_bytes);
     chunk.copy_to(chunk_bytes);
-    bytes
+    Ok(bytes)
+}
+
+/// `value` as the bytes of a `Uint8Array` (a `Buffer` is one); `isView`
+/// reads an internal slot, so nothing posing as one passes.
+fn bytes_view(value: &JsValue) -> Result<&Uint8Array, JsValue> {
+    js_sys::ArrayBuffer::is_view(value)
+        .then(|| value.dyn_ref::<Uint8Array>())
+        .flatten()
+        .ok_or_else(|| chunk_argument_error("the bytes must be Uint8Arrays"))
+}
+
+/// `value` as the reader's counts array: a `Float64Array` of
+/// [`CHUNK_COUNTS`] numbers (`copy_from` panics on any other length).
+fn chunk_counts_array(value: &JsValue) -> Result<&Float64Array, JsValue> {
+    js_sys::ArrayBuffer::is_view(value)
+        .then(|| value.dyn_ref::<Float64Array>())
+        .flatten()
+        .filter(|counts| counts.length() as usize == CHUNK_COUNTS)
+        .ok_or_else(|| chunk_argument_error("counts must be a Float64Array of 12 numbers"))
+}
+
+fn chunk_argument_error(what: &str) -> JsValue {
+    plain_js_error(&format_args!("__evaluateChunk: {what}"))
 }
 
 /// The items of an iterable or array-like, or an `event_invalid` error naming

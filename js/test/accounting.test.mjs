@@ -240,16 +240,25 @@ test("the byte stream's reader in chunks counts what one evaluateNdjson call ove
   assert.deepEqual(results.flatMap((result) => result.invalid.map((error) => error.rendered)), whole.invalid.map((error) => error.rendered));
 });
 
-test("the engine's chunk call refuses a counts array of the wrong length, before reading anything, and the engine lives on", () => {
-  // A panic in wasm would kill the instance; the call is internal, but reachable.
+test("the engine's chunk call refuses what its reader never passes, before reading anything, and the engine lives on", () => {
+  // The call is internal but reachable: a panic in wasm, or an exception thrown
+  // through it while the engine is borrowed, would leave the engine unusable.
   const engine = new Engine(OPTIONS);
   const options = engine.__chunkOptions({ output: 'ndjson' });
   const line = Buffer.from(`${JSON.stringify({ event: { action: 'hostile-hit' } })}\n`);
-  for (const length of [0, 11, 13]) {
-    assert.throws(() => engine.__evaluateChunk(new Uint8Array(), line, options, 1, true, new Float64Array(length), []), /counts must hold 12 numbers/);
+  const none = new Uint8Array();
+  const call = (carried, chunk, counts = new Float64Array(12), invalid = []) =>
+    engine.__evaluateChunk(carried, chunk, options, 1, true, counts, invalid);
+  for (const length of [0, 11, 13]) assert.throws(() => call(none, line, new Float64Array(length)), /counts must be a Float64Array of 12 numbers/);
+  assert.throws(() => call(none, line, Array(12).fill(0)), /counts must be a Float64Array/);
+  for (const notBytes of [{ length: -1 }, { length: 3e9 }, [1, 2], 'text', null]) {
+    assert.throws(() => call(notBytes, line), /the bytes must be Uint8Arrays/, String(notBytes));
+    assert.throws(() => call(none, notBytes), /the bytes must be Uint8Arrays/, String(notBytes));
   }
+  assert.throws(() => call(none, Buffer.from('{"bad":\n'), undefined, Object.freeze([])), /invalid must be a writable array/);
   const counts = new Float64Array(12);
-  const outputs = engine.__evaluateChunk(new Uint8Array(), line, options, 1, true, counts, []);
+  const invalid = [];
+  const outputs = call(none, Buffer.concat([line, Buffer.from('{"bad":\n')]), counts, invalid);
   assert.equal(outputs.trim().split('\n').length, 1, 'the first call that is read alerts');
-  assert.deepEqual([counts[0], counts[7]], [1, 1], 'one line, one match');
+  assert.deepEqual([counts[0], counts[7], invalid.length], [2, 1, 1], 'two lines, one match, one invalid');
 });
