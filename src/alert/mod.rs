@@ -86,9 +86,28 @@ pub fn build_alert(
     snapshot: &RuleSnapshot,
     context: &AlertContext<'_>,
 ) -> Value {
-    let overrides = overrides(rule, event);
+    build_alert_taking(event.clone(), rule, snapshot, context)
+}
+
+/// [`build_alert`] for an event the caller no longer needs: its fields move
+/// into the alert rather than being copied (an event read only to be alerted
+/// on is parsed, copied and dropped otherwise: a third of an alert's cost).
+pub fn build_alert_taking(
+    event: Value,
+    rule: &Rule,
+    snapshot: &RuleSnapshot,
+    context: &AlertContext<'_>,
+) -> Value {
+    let overrides = overrides(rule, &event);
+    // Read from the event as it came, before its fields move.
+    let original_time = original_time(&event);
+    let reason = reason::reason(
+        &JsonEvent(&event),
+        &overrides.rule_name,
+        &overrides.severity,
+    );
     let Value::Object(source) = event else {
-        return expand_dotted_keys(event);
+        return expanded(event);
     };
     let mut fields = expanded_without_alert_fields(source);
     let original_event = fields
@@ -119,7 +138,7 @@ pub fn build_alert(
         json!([{"id": context.source.id, "type": "event", "index": context.source.index, "depth": 0}]),
     );
     alert_fields.insert("depth".to_string(), json!(1));
-    if let Some(original_time) = original_time(event) {
+    if let Some(original_time) = original_time {
         alert_fields.insert("original_time".to_string(), Value::String(original_time));
     }
     if let Some(original_event) = original_event {
@@ -128,14 +147,7 @@ pub fn build_alert(
     if let Some(original_data_stream) = original_data_stream {
         alert_fields.insert("original_data_stream".to_string(), original_data_stream);
     }
-    alert_fields.insert(
-        "reason".to_string(),
-        Value::String(reason::reason(
-            &JsonEvent(event),
-            &overrides.rule_name,
-            &overrides.severity,
-        )),
-    );
+    alert_fields.insert("reason".to_string(), Value::String(reason));
     alert_fields.insert("severity".to_string(), json!(overrides.severity));
     alert_fields.insert("risk_score".to_string(), overrides.risk_score.clone());
     alert_fields.insert("status".to_string(), json!("active"));
@@ -165,15 +177,15 @@ pub fn build_alert(
 
 /// The source event's fields, expanded ([`expand_dotted_keys`]), without the
 /// top-level fields the alert replaces.
-fn expanded_without_alert_fields(source: &Map<String, Value>) -> Map<String, Value> {
-    let mut expanded = Map::new();
+fn expanded_without_alert_fields(source: Map<String, Value>) -> Map<String, Value> {
+    let mut fields = Map::new();
     for (key, value) in source {
-        let head = key.split('.').next().unwrap_or(key);
+        let head = key.split('.').next().unwrap_or(&key);
         if !FIELDS_REPLACED_BY_THE_ALERT.contains(&head) {
-            insert_path(&mut expanded, key, expand_dotted_keys(value));
+            insert_path(&mut fields, &key, expanded(value));
         }
     }
-    expanded
+    fields
 }
 
 /// Replaces the source's `event.kind` with `signal`.
@@ -389,21 +401,26 @@ pub fn tag_event(event: &Value, rules: &[&Rule]) -> Value {
 /// Where one field is spelled both ways, its values are combined into an
 /// array, which is how Elasticsearch indexes it.
 pub fn expand_dotted_keys(value: &Value) -> Value {
-    // Most events have no dotted key at all, and a plain copy of a part
-    // without one is much cheaper than rebuilding it key by key.
-    if !has_dotted_keys(value) {
-        return value.clone();
+    expanded(value.clone())
+}
+
+/// [`expand_dotted_keys`], taking `value`.
+fn expanded(value: Value) -> Value {
+    // Most events have no dotted key at all, and a part without one is
+    // kept as it is rather than rebuilt key by key.
+    if !has_dotted_keys(&value) {
+        return value;
     }
     match value {
         Value::Object(map) => {
-            let mut expanded = Map::new();
+            let mut fields = Map::new();
             for (key, child) in map {
-                insert_path(&mut expanded, key, expand_dotted_keys(child));
+                insert_path(&mut fields, &key, expanded(child));
             }
-            Value::Object(expanded)
+            Value::Object(fields)
         }
-        Value::Array(items) => Value::Array(items.iter().map(expand_dotted_keys).collect()),
-        other => other.clone(),
+        Value::Array(items) => Value::Array(items.into_iter().map(expanded).collect()),
+        other => other,
     }
 }
 
