@@ -177,15 +177,12 @@ pub fn build_alert_taking(
 
 /// The source event's fields, expanded ([`expand_dotted_keys`]), without the
 /// top-level fields the alert replaces.
-fn expanded_without_alert_fields(source: Map<String, Value>) -> Map<String, Value> {
-    let mut fields = Map::new();
-    for (key, value) in source {
-        let head = key.split('.').next().unwrap_or(&key);
-        if !FIELDS_REPLACED_BY_THE_ALERT.contains(&head) {
-            insert_path(&mut fields, &key, expanded(value));
-        }
-    }
-    fields
+fn expanded_without_alert_fields(mut source: Map<String, Value>) -> Map<String, Value> {
+    source.retain(|key, _| {
+        let head = key.split('.').next().unwrap_or(key);
+        !FIELDS_REPLACED_BY_THE_ALERT.contains(&head)
+    });
+    expanded_map(source)
 }
 
 /// Replaces the source's `event.kind` with `signal`.
@@ -406,33 +403,42 @@ pub fn expand_dotted_keys(value: &Value) -> Value {
 
 /// [`expand_dotted_keys`], taking `value`.
 fn expanded(value: Value) -> Value {
-    // Most events have no dotted key at all, and a part without one is
-    // kept as it is rather than rebuilt key by key.
-    if !has_dotted_keys(&value) {
-        return value;
-    }
     match value {
-        Value::Object(map) => {
-            let mut fields = Map::new();
-            for (key, child) in map {
-                insert_path(&mut fields, &key, expanded(child));
-            }
-            Value::Object(fields)
+        Value::Object(map) => Value::Object(expanded_map(map)),
+        Value::Array(items) if items.iter().any(has_dotted_keys) => {
+            Value::Array(items.into_iter().map(expanded).collect())
         }
-        Value::Array(items) => Value::Array(items.into_iter().map(expanded).collect()),
         other => other,
     }
+}
+
+/// [`expanded`] for an object's fields.
+fn expanded_map(map: Map<String, Value>) -> Map<String, Value> {
+    // Most events have no dotted key at all, and fields without one are
+    // kept as they are (in their order) rather than rebuilt key by key.
+    if !map_has_dotted_keys(&map) {
+        return map;
+    }
+    let mut fields = Map::new();
+    for (key, child) in map {
+        insert_path(&mut fields, &key, expanded(child));
+    }
+    fields
 }
 
 /// Whether some object in `value` has a key with a dot.
 fn has_dotted_keys(value: &Value) -> bool {
     match value {
-        Value::Object(map) => map
-            .iter()
-            .any(|(key, child)| key.contains('.') || has_dotted_keys(child)),
+        Value::Object(map) => map_has_dotted_keys(map),
         Value::Array(items) => items.iter().any(has_dotted_keys),
         _ => false,
     }
+}
+
+/// [`has_dotted_keys`] for an object's fields.
+fn map_has_dotted_keys(map: &Map<String, Value>) -> bool {
+    map.iter()
+        .any(|(key, child)| key.contains('.') || has_dotted_keys(child))
 }
 
 fn insert_path(map: &mut Map<String, Value>, key: &str, value: Value) {
