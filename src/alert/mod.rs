@@ -493,4 +493,53 @@ mod tests {
             json!({"a": {"b": [1, 2], "c": {"d": [{"e": {"f": true}}]}}, ".odd": 3})
         );
     }
+
+    /// An alert's source fields, as text (so in their order): expanded,
+    /// without the fields the alert replaces, `event.kind` a signal, and a
+    /// new `@timestamp`, whether the alert copies the event or takes it.
+    #[test]
+    fn an_alert_holds_the_events_fields_expanded_and_in_order() {
+        let cases = [
+            (
+                r#"{"b":1,"a":{"x":2},"event":{"kind":"event","action":"x"}}"#,
+                r#"{"b":1,"a":{"x":2},"event":{"kind":"signal","action":"x"},"@timestamp":NOW}"#,
+            ),
+            (
+                r#"{"a.b":1,"c":[{"d.e":2},3],"a":{"f":4}}"#,
+                r#"{"a":{"b":1,"f":4},"c":[{"d":{"e":2}},3],"event":{"kind":"signal"},"@timestamp":NOW}"#,
+            ),
+            (
+                r#"{"kibana":{"x":1},"kibana.alert.y":2,"signal.z":3,"threshold_result":{},"keep":true}"#,
+                r#"{"keep":true,"event":{"kind":"signal"},"@timestamp":NOW}"#,
+            ),
+            (
+                r#"{"tags":["a.b",{"c":[{"d":1}]}],"@timestamp":"2026-01-01T00:00:00Z"}"#,
+                r#"{"tags":["a.b",{"c":[{"d":1}]}],"@timestamp":NOW,"event":{"kind":"signal"}}"#,
+            ),
+        ];
+        let rule = crate::rule::azure_external_guest_user_invitation();
+        let snapshot = RuleSnapshot::new(&rule);
+        let now = Timestamp(1_764_244_800_000);
+        let source = SourceIdentity {
+            index: "logs".to_string(),
+            id: "1".to_string(),
+        };
+        let context = AlertContext {
+            now,
+            source: &source,
+            space_id: "default",
+        };
+        for (event, expected) in cases {
+            let event: Value = serde_json::from_str(event).unwrap();
+            let expected = expected.replace("NOW", &format!("\"{now}\""));
+            let copied = build_alert(&event, &rule, &snapshot, &context);
+            let taken = build_alert_taking(event.clone(), &rule, &snapshot, &context);
+            assert_eq!(copied.to_string(), taken.to_string(), "{event}");
+            let Value::Object(mut fields) = taken else {
+                panic!("not an object: {event}");
+            };
+            assert!(fields.shift_remove("kibana").is_some(), "{event}");
+            assert_eq!(Value::Object(fields).to_string(), expected, "{event}");
+        }
+    }
 }
