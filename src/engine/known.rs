@@ -165,7 +165,10 @@ impl Engine {
             Some(event) => event,
             None => parse()?,
         };
-        Ok((self.alerts(&event, &fresh, &source, now), deduplicated))
+        Ok((
+            self.alerts_taking(event, &fresh, &source, now),
+            deduplicated,
+        ))
     }
 
     fn rules_of<'e>(&'e self, verdict: &'e KnownVerdict) -> impl Iterator<Item = &'e CompiledRule> {

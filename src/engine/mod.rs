@@ -30,7 +30,7 @@ pub use replay::{
 use serde_json::Value;
 use std::sync::{Arc, OnceLock};
 
-use crate::alert::{build_alert, tag_event, AlertContext, RuleSnapshot};
+use crate::alert::{build_alert, build_alert_taking, tag_event, AlertContext, RuleSnapshot};
 use crate::collect::try_map;
 use crate::compile::CompiledQuery;
 use crate::dispatch::RuleDispatch;
@@ -662,6 +662,33 @@ impl Engine {
             .iter()
             .map(|compiled| build_alert(event, &compiled.rule, compiled.snapshot(), &context))
             .collect()
+    }
+
+    /// [`Engine::alerts`] on an event the caller no longer needs: the last
+    /// alert takes its fields, the others copy them.
+    fn alerts_taking(
+        &self,
+        event: Value,
+        rules: &[&CompiledRule],
+        source: &SourceIdentity,
+        now: Timestamp,
+    ) -> Vec<Value> {
+        let Some((last, others)) = rules.split_last() else {
+            return Vec::new();
+        };
+        let mut alerts = self.alerts(&event, others, source, now);
+        let context = AlertContext {
+            now,
+            source,
+            space_id: &self.space_id,
+        };
+        alerts.push(build_alert_taking(
+            event,
+            &last.rule,
+            last.snapshot(),
+            &context,
+        ));
+        alerts
     }
 
     /// Where an event is stored: where the input said (a search hit), else
