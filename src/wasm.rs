@@ -503,8 +503,9 @@ impl Engine {
     /// the options again and the result's counts written as JSON text, and
     /// then a new array for them, and one for the results.
     ///
-    /// The call is reachable from JavaScript, so what it is given is checked
-    /// before anything is read: a panic, or an exception thrown through the
+    /// The call is reachable from JavaScript, so the bytes and the counts
+    /// are checked before anything is read, and the invalid inputs set so
+    /// that a refusal returns: a panic, or an exception thrown through the
     /// module while the engine is borrowed, would leave the engine unusable.
     #[wasm_bindgen(js_name = __evaluateChunk, skip_typescript)]
     #[allow(clippy::too_many_arguments)] // each crosses as it is, with nothing to allocate
@@ -799,13 +800,18 @@ fn joined_bytes(carried: &Uint8Array, chunk: &Uint8Array) -> Result<Vec<u8>, JsV
     Ok(bytes)
 }
 
-/// `value` as the bytes of a `Uint8Array` (a `Buffer` is one); `isView`
-/// reads an internal slot, so nothing posing as one passes.
-fn bytes_view(value: &JsValue) -> Result<&Uint8Array, JsValue> {
+/// `value` as a `Uint8Array` (a `Buffer` is one). `isView` reads an internal
+/// slot, so a Proxy posing as bytes (whose traps would run, and may throw,
+/// while the bytes are copied) is not one.
+fn uint8_view(value: &JsValue) -> Option<&Uint8Array> {
     js_sys::ArrayBuffer::is_view(value)
         .then(|| value.dyn_ref::<Uint8Array>())
         .flatten()
-        .ok_or_else(|| chunk_argument_error("the bytes must be Uint8Arrays"))
+}
+
+/// The chunk call's bytes, or its error for anything else.
+fn bytes_view(value: &JsValue) -> Result<&Uint8Array, JsValue> {
+    uint8_view(value).ok_or_else(|| chunk_argument_error("the bytes must be Uint8Arrays"))
 }
 
 /// `value` as the reader's counts array: a `Float64Array` of
@@ -857,12 +863,8 @@ fn input_bytes(input: &JsValue) -> Result<Vec<u8>, JsValue> {
     if let Some(text) = string_of(input) {
         return Ok(text.into_bytes());
     }
-    // `isView` reads an internal slot, so a Proxy posing as bytes (whose traps
-    // would run, and may throw, while the bytes are copied) is not one.
-    if js_sys::ArrayBuffer::is_view(input) {
-        if let Some(bytes) = input.dyn_ref::<Uint8Array>() {
-            return Ok(bytes.to_vec());
-        }
+    if let Some(bytes) = uint8_view(input) {
+        return Ok(bytes.to_vec());
     }
     if input.is_instance_of::<js_sys::ArrayBuffer>() {
         if let Ok(bytes) = BytesOver::new(input) {
