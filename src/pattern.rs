@@ -12,12 +12,18 @@
 //! pattern can match a whole string or be fed a field path piece by piece while
 //! walking an event — a branch whose state is dead is never entered.
 
+use std::sync::Arc;
+
 use crate::kql::{Piece, WildcardPattern};
 
 /// A compiled `*` pattern over bytes.
 #[derive(Clone, Debug)]
 pub struct Glob {
-    segments: Vec<Segment>,
+    /// Shared by a pattern's clones, so that a clone is told equal to its
+    /// original by one pointer comparison (the lazy reader's field set holds
+    /// clones of the clauses' patterns, and each walk clause looks its own
+    /// up there for every event).
+    segments: Arc<[Segment]>,
     /// A hash of the segments' bytes, so that telling two patterns apart
     /// (as a reader looking up the pattern of a clause does, per event)
     /// rarely needs more than one comparison.
@@ -30,12 +36,15 @@ pub struct Glob {
 /// follow from the bytes, and the source only spells them).
 impl PartialEq for Glob {
     fn eq(&self, other: &Glob) -> bool {
+        if Arc::ptr_eq(&self.segments, &other.segments) {
+            return true;
+        }
         self.fingerprint == other.fingerprint
             && self.segments.len() == other.segments.len()
             && self
                 .segments
                 .iter()
-                .zip(&other.segments)
+                .zip(other.segments.iter())
                 .all(|(segment, other)| same_bytes(&segment.bytes, &other.bytes))
     }
 }
@@ -448,6 +457,11 @@ mod tests {
     fn patterns_are_equal_when_their_segments_are() {
         assert_eq!(from_stars("a**b"), from_stars("a*b"));
         assert_eq!(from_stars("*ab*"), from_stars("*ab*"));
+        // A clone, which shares its original's segments, and a pattern
+        // compiled apart from the same text alike.
+        let original = from_stars("a*b");
+        assert_eq!(original.clone(), original);
+        assert_ne!(original.clone(), from_stars("a*c"));
         for (left, right) in [("a*b", "ab*"), ("a*b", "a*bb"), ("ab", "a*b"), ("*", "")] {
             assert_ne!(from_stars(left), from_stars(right), "{left} vs {right}");
         }
