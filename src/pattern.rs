@@ -224,6 +224,17 @@ impl Glob {
         }
         let segment = &self.segments[last];
         let tail = bytes.get(bytes.len().checked_sub(segment.bytes.len())?..)?;
+        // A start of the segment that the text ends with begins with its
+        // first byte: a tail without it (a key fed after `*.name`, whose
+        // segment starts with the `.` keys rarely hold) ends none, found
+        // without the automaton.
+        let first = segment.bytes.first().copied();
+        if !tail.iter().any(|&byte| Some(byte) == first) {
+            return Some(GlobState {
+                segment: state.segment,
+                matched: 0,
+            });
+        }
         let matched = tail
             .iter()
             .fold(0, |matched, &byte| segment.advance(matched, byte));
