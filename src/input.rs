@@ -450,11 +450,21 @@ pub fn read_batch_marking_candidates(
     next_candidate: &mut dyn FnMut(usize) -> usize,
     each: impl FnMut(Piece<'_>),
 ) -> Framing {
-    let mut candidates = CandidatePlaces {
-        next: next_candidate(0),
-        next_candidate,
-    };
-    read_batch_pieces(batch, Some(&mut candidates), each)
+    let mut places = CandidatePlaces::new(next_candidate, false);
+    read_batch_pieces(batch, Some(&mut places), each)
+}
+
+/// [`read_batch_marking_candidates`] for a reader that leaves the lines
+/// that are no candidates unread: they are not handed over, only counted
+/// (the second number returned).
+pub fn read_batch_unless_candidate(
+    batch: Batch,
+    next_candidate: &mut dyn FnMut(usize) -> usize,
+    each: impl FnMut(Piece<'_>),
+) -> (Framing, usize) {
+    let mut places = CandidatePlaces::new(next_candidate, true);
+    let framing = read_batch_pieces(batch, Some(&mut places), each);
+    (framing, places.unread)
 }
 
 /// Where lines may start to be candidates, as
@@ -463,16 +473,35 @@ struct CandidatePlaces<'c> {
     next_candidate: &'c mut dyn FnMut(usize) -> usize,
     /// The place `next_candidate` gave when last asked.
     next: usize,
+    /// Whether the lines that are no candidates are left unread.
+    leaves_unread: bool,
+    /// How many lines were left unread.
+    unread: usize,
 }
 
-impl CandidatePlaces<'_> {
-    /// Whether the line from `start` to `end` (its terminator included)
-    /// reaches the next place something may start.
-    fn reached_by(&mut self, start: usize, end: usize) -> bool {
+impl<'c> CandidatePlaces<'c> {
+    fn new(next_candidate: &'c mut dyn FnMut(usize) -> usize, leaves_unread: bool) -> Self {
+        CandidatePlaces {
+            next: next_candidate(0),
+            next_candidate,
+            leaves_unread,
+            unread: 0,
+        }
+    }
+
+    /// Whether the line from `start` to `end` (its terminator included) is
+    /// a candidate (it reaches the next place something may start); `None`
+    /// when it is no candidate and left unread, counting it.
+    fn handed_over(&mut self, start: usize, end: usize) -> Option<bool> {
         if self.next < start {
             self.next = (self.next_candidate)(start);
         }
-        end > self.next
+        let candidate = end > self.next;
+        if !candidate && self.leaves_unread {
+            self.unread += 1;
+            return None;
+        }
+        Some(candidate)
     }
 }
 
@@ -603,10 +632,9 @@ fn read_lines(
                 number,
                 limits.max_whole_input_bytes,
             )));
-        } else {
-            let candidate = candidates
-                .as_deref_mut()
-                .map_or(true, |places| places.reached_by(start, framing.consumed));
+        } else if let Some(candidate) = candidates.as_deref_mut().map_or(Some(true), |places| {
+            places.handed_over(start, framing.consumed)
+        }) {
             each(Piece::Line {
                 line: number,
                 text: line,

@@ -25,7 +25,8 @@ use crate::error::Error;
 use crate::explain::Explanation;
 use crate::ingest::Ingested;
 use crate::input::{
-    read_batch, read_batch_lazily, read_batch_marking_candidates, Batch, Document, Framing, Piece,
+    read_batch, read_batch_lazily, read_batch_marking_candidates, read_batch_unless_candidate,
+    Batch, Document, Framing, Piece,
 };
 use crate::limits::InputLimits;
 use crate::options::{self, Kind, Shape};
@@ -346,18 +347,33 @@ impl Engine {
         now: Timestamp,
         recent: Option<&mut RecentAlerts>,
     ) -> NdjsonOutcome {
-        let candidates = self.candidates_in(batch.bytes);
+        let candidates = self.candidates_in(batch.bytes, validation);
         self.evaluate_batch(batch, validation, candidates, now, recent)
     }
 
     /// Where the lines of `bytes` the prefilter may pass start, when the
-    /// prefilter may answer for a line before it is read (a line it rejects
-    /// is then only checked, or left unread: see [`Engine::leaves_unread`]).
-    pub(super) fn candidates_in<'t>(&'t self, bytes: &'t [u8]) -> Option<CandidateStarts<'t>> {
+    /// prefilter may answer for a line before it is read: a line it rejects
+    /// is then left unread (see [`Engine::leaves_unread`]), so escapes that
+    /// may spell a literal are places too, or only checked, and the check
+    /// reports those escapes itself.
+    fn candidates_in<'t>(
+        &'t self,
+        bytes: &'t [u8],
+        validation: Validation,
+    ) -> Option<CandidateStarts<'t>> {
         if !self.prefilter_may_answer() {
             return None;
         }
-        self.compiled.prefilter.as_ref()?.candidates_in(bytes)
+        let escapes = self.leaves_lines_unread(validation);
+        self.compiled
+            .prefilter
+            .as_ref()?
+            .candidates_in(bytes, escapes)
+    }
+
+    /// Whether, with `validation`, the lines the prefilter rejects are left unread.
+    fn leaves_lines_unread(&self, validation: Validation) -> bool {
+        validation == Validation::Candidates && self.may_leave_lines_unread()
     }
 
     /// [`Engine::evaluate_ndjson`]; with `candidates`, a line before the
@@ -378,12 +394,10 @@ impl Engine {
         // `Engine::evaluate_input_line`), or left unread (`Validation`).
         let max_json_depth = batch.limits.max_json_depth;
         let mut skipped: usize = 0;
-        let leaving_unread = validation == Validation::Candidates && self.may_leave_lines_unread();
+        let leaving_unread = self.leaves_lines_unread(validation);
         let each = |piece: Piece<'_>| {
             let (line, evaluated) = match piece {
-                Piece::Line {
-                    text, candidate, ..
-                } if leaving_unread && (!candidate || self.leaves_unread(text)) => {
+                Piece::Line { text, .. } if leaving_unread && self.leaves_unread(text) => {
                     skipped += 1;
                     return;
                 }
@@ -433,13 +447,20 @@ impl Engine {
                     .extend(invalid.map(|error| InvalidInput { line, error }));
             }
         };
-        outcome.framing = match candidates {
-            Some(candidates) => {
-                read_batch_marking_candidates(batch, &mut |from| candidates.next_from(from), each)
+        let (framing, unread) = match candidates {
+            Some(starts) => {
+                let next_candidate = &mut |from| starts.next_from(from);
+                if leaving_unread {
+                    read_batch_unless_candidate(batch, next_candidate, each)
+                } else {
+                    let framing = read_batch_marking_candidates(batch, next_candidate, each);
+                    (framing, 0)
+                }
             }
-            None => read_batch_lazily(batch, each),
+            None => (read_batch_lazily(batch, each), 0),
         };
-        outcome.tally.skipped = skipped;
+        outcome.framing = framing;
+        outcome.tally.skipped = skipped.saturating_add(unread);
         outcome
     }
 
@@ -742,16 +763,22 @@ mod tests {
     }
 
     /// Where, at or after `from`, the first of `literals` or an escape that
-    /// may spell one (`\u`, or `\/` when a literal holds a slash) starts in
+    /// may spell one (`\u` when `unicode`, `\/` when `slash`) starts in
     /// `bytes`.
-    fn first_candidate(bytes: &[u8], from: usize, literals: &[&str], slash: bool) -> usize {
+    fn first_candidate(
+        bytes: &[u8],
+        from: usize,
+        literals: &[&str],
+        slash: bool,
+        unicode: bool,
+    ) -> usize {
         (from..bytes.len())
             .find(|&at| {
                 let rest = &bytes[at..];
                 literals
                     .iter()
                     .any(|literal| rest.starts_with(literal.as_bytes()))
-                    || rest.starts_with(b"\\u")
+                    || unicode && rest.starts_with(b"\\u")
                     || slash && rest.starts_with(b"\\/")
             })
             .unwrap_or(bytes.len())
@@ -806,20 +833,26 @@ mod tests {
                     end_of_input,
                     limits,
                 };
-                let starts = engines[0]
-                    .candidates_in(&bytes)
-                    .expect("few literals, searched apart");
-                // The place given is never past the first candidate, and
-                // before it by less than a literal's length.
-                for from in 0..=bytes.len() {
-                    let next = starts.next_from(from);
-                    let first = first_candidate(&bytes, from, literals, slash);
-                    assert!(next <= first && first < next + 16, "{next} for {first}");
+                // The place given is never past the first candidate (a
+                // hiding escape only when lines are left unread), and before
+                // it by less than a literal's length.
+                for (validation, escapes) in
+                    [(Validation::Candidates, true), (Validation::All, false)]
+                {
+                    let starts = engines[0]
+                        .candidates_in(&bytes, validation)
+                        .expect("few literals, searched apart");
+                    for from in 0..=bytes.len() {
+                        let next = starts.next_from(from);
+                        let first =
+                            first_candidate(&bytes, from, literals, escapes && slash, escapes);
+                        assert!(next <= first && first < next + 16, "{next} for {first}");
+                    }
                 }
                 for (engine, validation) in engines.iter().flat_map(|engine| {
                     [Validation::All, Validation::Candidates].map(|v| (engine, v))
                 }) {
-                    let candidates = engine.candidates_in(&bytes);
+                    let candidates = engine.candidates_in(&bytes, validation);
                     let at_once = engine.evaluate_batch(batch, validation, candidates, NOW, None);
                     let by_line = engine.evaluate_batch(batch, validation, None, NOW, None);
                     let text = String::from_utf8_lossy(&bytes);
