@@ -272,6 +272,7 @@ impl<R: BufRead> DocumentReader<R> {
                         return Some(Piece::Line {
                             line: self.line,
                             text: &self.buffer,
+                            candidate: true,
                         })
                     }
                 }
@@ -295,7 +296,7 @@ impl Piece<'_> {
     /// the document itself.
     pub fn into_document(self, max_json_depth: usize) -> Document {
         match self {
-            Piece::Line { line, text } => {
+            Piece::Line { line, text, .. } => {
                 line_document(line, text, parse_json(text, max_json_depth))
             }
             Piece::Document(document) => document,
@@ -403,7 +404,7 @@ const LINE_SLACK: usize = 4;
 pub fn read_batch(batch: Batch, mut each: impl FnMut(Document)) -> Framing {
     let max_json_depth = batch.limits.max_json_depth;
     read_batch_lazily(batch, |piece| match piece {
-        Piece::Line { line, text } => {
+        Piece::Line { line, text, .. } => {
             each(line_document(line, text, parse_json(text, max_json_depth)))
         }
         Piece::Document(document) => each(document),
@@ -422,6 +423,11 @@ pub enum Piece<'a> {
         line: usize,
         /// Its bytes, without the line terminator (or the byte order mark on line 1).
         text: &'a [u8],
+        /// False only when a search of the whole batch showed that nothing
+        /// a reader looks for starts in the line (see
+        /// [`read_batch_marking_candidates`]); true when something may, or
+        /// when the line was not searched.
+        candidate: bool,
     },
     /// A document read otherwise (from an array or pretty-printed input), or
     /// a line that is not an event (too long, too large).
@@ -430,54 +436,104 @@ pub enum Piece<'a> {
 
 /// [`read_batch`], handing over NDJSON lines as text rather than parsed.
 pub fn read_batch_lazily(batch: Batch, each: impl FnMut(Piece<'_>)) -> Framing {
-    read_batch_leaving(batch, None, each)
+    read_batch_pieces(batch, None, each)
 }
 
-/// [`read_batch_lazily`] for a reader that leaves some NDJSON lines unread:
-/// `next_candidate(offset)` is the first offset of the batch at or after
-/// `offset` where a line may start to need reading (the batch's length when
-/// none does), asked with offsets that never decrease. A line ending before
-/// it is not handed over when it would be a [`Piece::Line`], only counted
-/// (the second number returned); every other outcome, and the framing, is
-/// as [`read_batch_lazily`]'s.
+/// [`read_batch_lazily`] for a reader that need not look into some NDJSON
+/// lines: `next_candidate(offset)` is the first offset of the batch at or
+/// after `offset` where something it looks for may start (the batch's
+/// length when nothing does), asked with offsets that never decrease. A
+/// line ending before it is handed over as a [`Piece::Line`] that is no
+/// candidate; every outcome, and the framing, is as [`read_batch_lazily`]'s.
+pub fn read_batch_marking_candidates(
+    batch: Batch,
+    next_candidate: &mut dyn FnMut(usize) -> usize,
+    each: impl FnMut(Piece<'_>),
+) -> Framing {
+    let mut places = CandidatePlaces::new(next_candidate, false);
+    read_batch_pieces(batch, Some(&mut places), each)
+}
+
+/// [`read_batch_marking_candidates`] for a reader that leaves the lines
+/// that are no candidates unread: they are not handed over, only counted
+/// (the second number returned).
 pub fn read_batch_unless_candidate(
     batch: Batch,
     next_candidate: &mut dyn FnMut(usize) -> usize,
     each: impl FnMut(Piece<'_>),
 ) -> (Framing, usize) {
-    let mut unread = Unread {
-        next: next_candidate(0),
-        next_candidate,
-        lines: 0,
-    };
-    let framing = read_batch_leaving(batch, Some(&mut unread), each);
-    (framing, unread.lines)
+    let mut places = CandidatePlaces::new(next_candidate, true);
+    let framing = read_batch_pieces(batch, Some(&mut places), each);
+    (framing, places.unread)
 }
 
-/// The lines a reader leaves unread, as [`read_batch_unless_candidate`] describes.
-struct Unread<'u> {
-    next_candidate: &'u mut dyn FnMut(usize) -> usize,
+/// Where lines may start to be candidates, as
+/// [`read_batch_marking_candidates`] describes.
+struct CandidatePlaces<'c> {
+    next_candidate: &'c mut dyn FnMut(usize) -> usize,
     /// The place `next_candidate` gave when last asked.
     next: usize,
-    lines: usize,
+    /// Whether the lines that are no candidates are left unread.
+    leaves_unread: bool,
+    /// How many lines were left unread.
+    unread: usize,
+    /// How many lines are still handed over as candidates without a search
+    /// (a line may always be, since its reader searches it on its own).
+    unsearched: usize,
+    /// How many lines the last search that found a place in the very line
+    /// it started from left unsearched after it (none when the last search
+    /// went further).
+    backoff: usize,
 }
 
-impl Unread<'_> {
-    /// Whether the line from `start` to `end` (its terminator included) is
-    /// left unread, counting it if so.
-    fn leaves(&mut self, start: usize, end: usize) -> bool {
-        if self.next < start {
-            self.next = (self.next_candidate)(start);
+/// The most lines handed over unsearched in a row: where every line is a
+/// candidate (the worst case), a search from each line's start to its
+/// literal cost 3% of a run in the wasm build, on top of each line's own
+/// search; so after a search that stops in the line it started from, the
+/// next lines are not searched, twice as many each time.
+const MAX_UNSEARCHED_LINES: usize = 64;
+
+impl<'c> CandidatePlaces<'c> {
+    fn new(next_candidate: &'c mut dyn FnMut(usize) -> usize, leaves_unread: bool) -> Self {
+        CandidatePlaces {
+            next: next_candidate(0),
+            next_candidate,
+            leaves_unread,
+            unread: 0,
+            unsearched: 0,
+            backoff: 0,
         }
-        let unread = end <= self.next;
-        self.lines += usize::from(unread);
-        unread
+    }
+
+    /// Whether the line from `start` to `end` (its terminator included) is
+    /// a candidate (it reaches the next place something may start); `None`
+    /// when it is no candidate and left unread, counting it.
+    fn handed_over(&mut self, start: usize, end: usize) -> Option<bool> {
+        if self.next < start {
+            if self.unsearched > 0 {
+                self.unsearched -= 1;
+                return Some(true);
+            }
+            self.next = (self.next_candidate)(start);
+            self.backoff = if end > self.next {
+                (self.backoff * 2).clamp(1, MAX_UNSEARCHED_LINES)
+            } else {
+                0
+            };
+            self.unsearched = self.backoff;
+        }
+        let candidate = end > self.next;
+        if !candidate && self.leaves_unread {
+            self.unread += 1;
+            return None;
+        }
+        Some(candidate)
     }
 }
 
-fn read_batch_leaving(
+fn read_batch_pieces(
     batch: Batch,
-    unread: Option<&mut Unread>,
+    candidates: Option<&mut CandidatePlaces>,
     each: impl FnMut(Piece<'_>),
 ) -> Framing {
     let batch = Batch {
@@ -485,13 +541,13 @@ fn read_batch_leaving(
         ..batch
     };
     if batch.first_line > 1 {
-        return read_lines(batch, None, unread, each);
+        return read_lines(batch, None, candidates, each);
     }
     match input_start(batch) {
         Start::Incomplete => Framing::default(),
-        Start::Lines => read_lines(batch, None, unread, each),
+        Start::Lines => read_lines(batch, None, candidates, each),
         Start::Whole { line, size } if size > batch.limits.max_whole_input_bytes => {
-            read_lines(batch, Some(line), unread, each)
+            read_lines(batch, Some(line), candidates, each)
         }
         Start::Whole { .. } if !batch.end_of_input => Framing {
             whole_input_needed: true,
@@ -570,7 +626,7 @@ fn read_whole(batch: Batch, mut each: impl FnMut(Piece<'_>)) -> Framing {
 fn read_lines(
     batch: Batch,
     too_large_line: Option<usize>,
-    mut unread: Option<&mut Unread>,
+    mut candidates: Option<&mut CandidatePlaces>,
     mut each: impl FnMut(Piece<'_>),
 ) -> Framing {
     let limits = batch.limits;
@@ -602,13 +658,13 @@ fn read_lines(
                 number,
                 limits.max_whole_input_bytes,
             )));
-        } else if !unread
-            .as_deref_mut()
-            .is_some_and(|unread| unread.leaves(start, framing.consumed))
-        {
+        } else if let Some(candidate) = candidates.as_deref_mut().map_or(Some(true), |places| {
+            places.handed_over(start, framing.consumed)
+        }) {
             each(Piece::Line {
                 line: number,
                 text: line,
+                candidate,
             });
         }
     }

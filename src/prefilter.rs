@@ -349,11 +349,17 @@ impl Prefilter {
 
     /// Where, in `text` (a batch of lines), the byte sequences start
     /// without which [`Prefilter::may_match`] rejects a line: a first group's
-    /// literal, or an escape that may spell one. `None` when the literals
+    /// literal, or (with `escapes`) an escape that may spell one; without,
+    /// those without which [`Prefilter::literals_may_match`] does, for a
+    /// caller that learns of escapes otherwise. `None` when the literals
     /// are sampled from a gram table (many rules), whose sampling starts
-    /// afresh on every line, or when their rarest bytes and the backslash
+    /// afresh on every line, or when their rarest bytes (and the backslash)
     /// are more than one search for three bytes can find.
-    pub fn candidates_in<'t>(&'t self, text: &'t [u8]) -> Option<CandidateStarts<'t>> {
+    pub fn candidates_in<'t>(
+        &'t self,
+        text: &'t [u8],
+        escapes: bool,
+    ) -> Option<CandidateStarts<'t>> {
         if self.search.table.is_some() {
             return None;
         }
@@ -363,9 +369,13 @@ impl Prefilter {
             .iter()
             .map(|(_, finder)| RareByte::of(finder.needle()))
             .collect();
-        // The backslash, then each literal's byte once; the backslash
+        // The backslash, then each literal's byte once; the first byte
         // again in the places left.
-        let mut bytes = [b'\\'; 3];
+        let first = match literals.first() {
+            Some(literal) if !escapes => literal.byte,
+            _ => b'\\',
+        };
+        let mut bytes = [first; 3];
         let mut distinct = 1;
         for literal in &literals {
             if !bytes[..distinct].contains(&literal.byte) {
@@ -382,6 +392,7 @@ impl Prefilter {
                 .unwrap_or(0),
             literals,
             bytes,
+            escapes,
             slash: self.slash,
         })
     }
@@ -432,9 +443,11 @@ fn hides_literals(text: &[u8], at: usize, slash: bool) -> bool {
 pub struct CandidateStarts<'t> {
     text: &'t [u8],
     literals: Vec<RareByte<'t>>,
-    /// The literals' rarest bytes and the backslash (repeated when they are
-    /// fewer than three).
+    /// The literals' rarest bytes and, with `escapes`, the backslash (the
+    /// first repeated when they are fewer than three).
     bytes: [u8; 3],
+    /// Whether an escape that may spell a literal is a place too.
+    escapes: bool,
     /// The furthest a literal's rarest byte is from its start.
     longest_offset: usize,
     slash: bool,
@@ -461,7 +474,8 @@ impl CandidateStarts<'_> {
                     (start >= from && text[start..].starts_with(literal.literal)).then_some(start)
                 })
                 .min();
-            let escape = text[found] == b'\\' && hides_literals(text, found, self.slash);
+            let escape =
+                self.escapes && text[found] == b'\\' && hides_literals(text, found, self.slash);
             if let Some(start) = literal_start.or(escape.then_some(found)) {
                 // A literal whose rarest byte is further along may start
                 // before this one and not have been seen yet.
@@ -477,7 +491,10 @@ impl CandidateStarts<'_> {
 /// Where the first of `bytes` is in `text`.
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 fn find_any_of(text: &[u8], bytes: [u8; 3]) -> Option<usize> {
-    memchr::memchr3(bytes[0], bytes[1], bytes[2], text)
+    match bytes {
+        [first, second, third] if first == second && first == third => memchr::memchr(first, text),
+        [first, second, third] => memchr::memchr3(first, second, third, text),
+    }
 }
 
 /// Where the first of `bytes` is in `text`: 64 bytes a step, as
@@ -488,7 +505,9 @@ fn find_any_of(text: &[u8], bytes: [u8; 3]) -> Option<usize> {
 fn find_any_of(text: &[u8], bytes: [u8; 3]) -> Option<usize> {
     use core::arch::wasm32::{u8x16_eq, u8x16_splat, v128_or};
     let [first, second, third] = bytes.map(|byte| u8x16_splat(byte));
-    let found = if bytes[2] == bytes[0] {
+    let found = if bytes[1] == bytes[0] && bytes[2] == bytes[0] {
+        find_vector_match(text, |vector| u8x16_eq(vector, first))
+    } else if bytes[2] == bytes[0] {
         find_vector_match(text, |vector| {
             v128_or(u8x16_eq(vector, first), u8x16_eq(vector, second))
         })
@@ -1237,7 +1256,7 @@ mod tests {
                 .collect();
             let prefilter = Prefilter::new(rules).expect("every rule has literals");
             let starts = prefilter
-                .candidates_in(text.as_bytes())
+                .candidates_in(text.as_bytes(), true)
                 .expect("few literals");
             let next = starts.next_from(from);
             assert!(

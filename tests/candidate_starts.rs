@@ -1,9 +1,11 @@
-//! With `validate: "candidates"` a batch is searched once for the places a
-//! line may start to be a candidate (`prefilter::CandidateStarts`: in the
-//! WebAssembly build 64 bytes a step, natively memchr): wherever a literal
-//! or a hiding escape falls in those steps, its line is read, and every
-//! other line is left unread. Run natively and, through tests/wasm_node.rs,
-//! in WebAssembly.
+//! A batch is searched once for the places a line may start to be a
+//! candidate (`prefilter::CandidateStarts`: in the WebAssembly build 64
+//! bytes a step, natively memchr): wherever a literal or a hiding escape
+//! falls in those steps, its line is read, and with `validate:
+//! "candidates"` every other line is left unread; with every line read,
+//! the search is for the literals alone (one byte for one rule), and a line
+//! holding one is still found to match. Run natively and, through
+//! tests/wasm_node.rs, in WebAssembly.
 
 use kql_detect::engine::{Engine, Validation};
 use kql_detect::ingest::{IngestOptions, InputKind};
@@ -14,7 +16,7 @@ const NOW: Timestamp = Timestamp(1_764_244_800_000);
 
 /// What a line holds besides filler: nothing, a rule's literal, the
 /// literal behind a `\u` escape, or a backslash that hides nothing; and
-/// whether it is read with the first rule alone and with both.
+/// whether it is read (and matches) with the first rule alone and with both.
 const HOLDINGS: [(&str, bool, bool); 5] = [
     ("", false, false),
     ("hit-one", true, true),
@@ -24,8 +26,9 @@ const HOLDINGS: [(&str, bool, bool); 5] = [
 ];
 
 /// Two rules: their literals' rarest bytes (`h`, `q`) are searched for with
-/// the backslash, two bytes or three.
-const RULES: [&str; 2] = ["k:\"hit-one\"", "k:\"quiz-two\""];
+/// the backslash, two bytes or three (without it, one or two). Wildcards,
+/// so that a line holding a literal amid filler matches.
+const RULES: [&str; 2] = ["k:*hit-one*", "k:*quiz-two*"];
 
 /// A line of about `length` bytes holding `held` after `before` bytes of filler.
 fn line(length: usize, before: usize, held: &str) -> String {
@@ -65,17 +68,21 @@ fn read_wherever_held(engine: &Engine, rules: usize) {
                 read += usize::from(if rules == 1 { read_by_one } else { read_by_two });
             }
             let input = lines.join("\n");
-            let outcome = engine.evaluate_ndjson(
-                Batch::whole(input.as_bytes()),
-                Validation::Candidates,
-                NOW,
-                None,
-            );
-            assert_eq!(
-                (outcome.tally.skipped, outcome.events),
-                (lines.len() - read, read),
+            let evaluated = |validation| {
+                let batch = Batch::whole(input.as_bytes());
+                engine.evaluate_ndjson(batch, validation, NOW, None)
+            };
+            let case = format!(
                 "{rules} rules, a lead of {lead} bytes, {before} bytes before what a line holds"
             );
+            let unread = evaluated(Validation::Candidates);
+            assert_eq!(
+                (unread.tally.skipped, unread.events, unread.matched),
+                (lines.len() - read, read, read),
+                "{case}"
+            );
+            let all = evaluated(Validation::All);
+            assert_eq!((all.events, all.matched), (lines.len(), read), "{case}");
         }
     }
 }

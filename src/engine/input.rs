@@ -112,7 +112,8 @@ impl Engine {
     ) -> InputOutcome {
         // Text is UTF-8 already: only its JSON is checked.
         let outline = |watch: &KeyWatch<'_>| outline_object(text, watch);
-        if lazy_reader_answers(max_json_depth) && self.cannot_match(text.as_bytes(), outline) {
+        if lazy_reader_answers(max_json_depth) && self.cannot_match(text.as_bytes(), true, outline)
+        {
             return one_document();
         }
         self.evaluate_past_prefilter(text, max_json_depth, now, recent)
@@ -129,8 +130,23 @@ impl Engine {
         now: Timestamp,
         recent: Option<&mut RecentAlerts>,
     ) -> InputOutcome {
+        self.evaluate_searched_line(line, true, max_json_depth, now, recent)
+    }
+
+    /// [`Engine::evaluate_input_line`] for a line that, unless `candidate`,
+    /// a search of its whole batch showed to hold no literal the prefilter
+    /// looks for (see [`Engine::candidates_in`]): it goes to the structure
+    /// check without a search of its own.
+    pub(super) fn evaluate_searched_line(
+        &self,
+        line: &[u8],
+        candidate: bool,
+        max_json_depth: usize,
+        now: Timestamp,
+        recent: Option<&mut RecentAlerts>,
+    ) -> InputOutcome {
         let outline = |watch: &KeyWatch<'_>| outline_bytes(line, watch);
-        if lazy_reader_answers(max_json_depth) && self.cannot_match(line, outline) {
+        if lazy_reader_answers(max_json_depth) && self.cannot_match(line, candidate, outline) {
             return one_document();
         }
         // SIMD validation: std's `from_utf8` takes eight bytes a step in the
@@ -207,8 +223,7 @@ impl Engine {
     /// the literals its normalised document has (`azure.auditlogs` is made
     /// from `"category":"AuditLogs"`). Tag mode passes on every event.
     pub fn leaves_unread(&self, line: &[u8]) -> bool {
-        self.ingest.input == InputKind::Ecs
-            && self.mode != Mode::Tag
+        self.may_leave_lines_unread()
             && self
                 .compiled
                 .prefilter
@@ -216,22 +231,33 @@ impl Engine {
                 .is_some_and(|prefilter| !prefilter.may_match(line))
     }
 
+    /// Whether [`Engine::leaves_unread`] may leave any line unread.
+    pub(super) fn may_leave_lines_unread(&self) -> bool {
+        self.ingest.input == InputKind::Ecs && self.mode != Mode::Tag
+    }
+
+    /// Whether the prefilter may answer for an event before it is read:
+    /// tag mode passes on every event, and raw Azure input becomes
+    /// documents with other text than its own.
+    pub(super) fn prefilter_may_answer(&self) -> bool {
+        self.mode != Mode::Tag && self.ingest.input != InputKind::Azure
+    }
+
     /// True when the prefilter shows, from the bytes alone, that no rule can
     /// match `text` and that ingest would take it as it is (an ECS object of
     /// UTF-8 text, as `outline` reads it: bytes are checked for UTF-8 too,
-    /// text is not checked again).
+    /// text is not checked again). Unless `candidate`, `text` is known to
+    /// hold none of the prefilter's literals, and is not searched for them.
     fn cannot_match(
         &self,
         text: &[u8],
+        candidate: bool,
         outline: impl FnOnce(&KeyWatch<'_>) -> Option<Outline>,
     ) -> bool {
         let Some(prefilter) = &self.compiled.prefilter else {
             return false;
         };
-        if self.mode == Mode::Tag
-            || self.ingest.input == InputKind::Azure
-            || prefilter.literals_may_match(text)
-        {
+        if !self.prefilter_may_answer() || candidate && prefilter.literals_may_match(text) {
             return false;
         }
         // A line no rule can match is not read, but it must still be a JSON

@@ -20,13 +20,13 @@
 
 use serde_json::Value;
 
-use super::{Engine, Mode, RecentAlerts};
+use super::{Engine, RecentAlerts};
 use crate::error::Error;
 use crate::explain::Explanation;
 use crate::ingest::Ingested;
-use crate::ingest::InputKind;
 use crate::input::{
-    read_batch, read_batch_lazily, read_batch_unless_candidate, Batch, Document, Framing, Piece,
+    read_batch, read_batch_lazily, read_batch_marking_candidates, read_batch_unless_candidate,
+    Batch, Document, Framing, Piece,
 };
 use crate::limits::InputLimits;
 use crate::options::{self, Kind, Shape};
@@ -347,25 +347,39 @@ impl Engine {
         now: Timestamp,
         recent: Option<&mut RecentAlerts>,
     ) -> NdjsonOutcome {
-        let candidates = match validation {
-            Validation::Candidates => self.candidates_in(batch.bytes),
-            Validation::All => None,
-        };
+        let candidates = self.candidates_in(batch.bytes, validation);
         self.evaluate_batch(batch, validation, candidates, now, recent)
     }
 
-    /// Where the lines of `bytes` the prefilter may pass start, when every
-    /// line it rejects is left unread (see [`Engine::leaves_unread`]).
-    fn candidates_in<'t>(&'t self, bytes: &'t [u8]) -> Option<CandidateStarts<'t>> {
-        if self.ingest.input != InputKind::Ecs || self.mode == Mode::Tag {
+    /// Where the lines of `bytes` the prefilter may pass start, when the
+    /// prefilter may answer for a line before it is read: a line it rejects
+    /// is then left unread (see [`Engine::leaves_unread`]), so escapes that
+    /// may spell a literal are places too, or only checked, and the check
+    /// reports those escapes itself.
+    fn candidates_in<'t>(
+        &'t self,
+        bytes: &'t [u8],
+        validation: Validation,
+    ) -> Option<CandidateStarts<'t>> {
+        if !self.prefilter_may_answer() {
             return None;
         }
-        self.compiled.prefilter.as_ref()?.candidates_in(bytes)
+        let escapes = self.leaves_lines_unread(validation);
+        self.compiled
+            .prefilter
+            .as_ref()?
+            .candidates_in(bytes, escapes)
     }
 
-    /// [`Engine::evaluate_ndjson`]; with `candidates`, the lines before the
-    /// next place a line may be a candidate are left unread without being
-    /// searched one by one (the same lines `leaves_unread` would leave).
+    /// Whether, with `validation`, the lines the prefilter rejects are left unread.
+    fn leaves_lines_unread(&self, validation: Validation) -> bool {
+        validation == Validation::Candidates && self.may_leave_lines_unread()
+    }
+
+    /// [`Engine::evaluate_ndjson`]; with `candidates`, a line before the
+    /// next place a line may be a candidate is not searched on its own: it
+    /// is left unread (as `leaves_unread` would leave it) or, when every
+    /// line is read, only checked.
     fn evaluate_batch(
         &self,
         batch: Batch,
@@ -380,17 +394,21 @@ impl Engine {
         // `Engine::evaluate_input_line`), or left unread (`Validation`).
         let max_json_depth = batch.limits.max_json_depth;
         let mut skipped: usize = 0;
+        let leaving_unread = self.leaves_lines_unread(validation);
         let each = |piece: Piece<'_>| {
             let (line, evaluated) = match piece {
-                Piece::Line { text, .. }
-                    if validation == Validation::Candidates && self.leaves_unread(text) =>
-                {
+                Piece::Line { text, .. } if leaving_unread && self.leaves_unread(text) => {
                     skipped += 1;
                     return;
                 }
-                Piece::Line { line, text } => {
+                Piece::Line {
+                    line,
+                    text,
+                    candidate,
+                } => {
                     let recent = recent.as_deref_mut();
-                    let mut evaluated = self.evaluate_input_line(text, max_json_depth, now, recent);
+                    let mut evaluated =
+                        self.evaluate_searched_line(text, candidate, max_json_depth, now, recent);
                     // Errors point into the line's text: number it as the input's line.
                     // (Most lines have none; moving an empty list through an
                     // iterator still costs every line of the mix calls in the wasm.)
@@ -430,8 +448,14 @@ impl Engine {
             }
         };
         let (framing, unread) = match candidates {
-            Some(candidates) => {
-                read_batch_unless_candidate(batch, &mut |from| candidates.next_from(from), each)
+            Some(starts) => {
+                let next_candidate = &mut |from| starts.next_from(from);
+                if leaving_unread {
+                    read_batch_unless_candidate(batch, next_candidate, each)
+                } else {
+                    let framing = read_batch_marking_candidates(batch, next_candidate, each);
+                    (framing, 0)
+                }
             }
             None => (read_batch_lazily(batch, each), 0),
         };
@@ -501,6 +525,7 @@ fn read_ndjson<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::InputKind;
 
     /// What a host hears for each batch options text: the value it passed
     /// and what was due, never serde_json's bare "expected value".
@@ -670,8 +695,10 @@ mod tests {
     /// alone, a literal at a line's start or end or cut by a newline,
     /// escapes that may spell a literal and others, malformed lines with and
     /// without literals, blank lines, long lines, a byte order mark, and
-    /// openings of an array or a pretty-printed document.
-    const LINES: [&str; 22] = [
+    /// openings of an array or a pretty-printed document; and for `auto`
+    /// input, raw Azure records (with and without a literal), an envelope,
+    /// a search hit and a message holding JSON text.
+    const LINES: [&str; 28] = [
         r#"{"event":{"action":"hit-one"},"user":{"name":"two/x"}}"#,
         r#"{"event":{"action":"hit-one"}}"#,
         r#"{"event":{"action":"other-rule"},"n":1}"#,
@@ -694,6 +721,12 @@ mod tests {
         "[",
         "{",
         "[1]",
+        r#"{"category":"AuditLogs","operationName":"Add"}"#,
+        r#"{"category":"AuditLogs","operationName":"hit-one"}"#,
+        r#"{"records":[{"category":"AuditLogs"}]}"#,
+        r#"{"_source":{"a":1}}"#,
+        r#"{"message":"{\"category\":\"AuditLogs\",\"time\":1}"}"#,
+        r#"{"event":{"dataset":"azure.auditlogs"}}"#,
     ];
 
     /// Batches of [`LINES`], drawn by a fixed pseudo-random sequence: each
@@ -729,70 +762,112 @@ mod tests {
             .collect()
     }
 
-    /// Where, at or after `from`, the first of the first `rules` rules' first
-    /// literals (`hit-one`, then `other-rule`) or an escape that may spell
-    /// one (`\u`, or `\/`: a literal holds a slash) starts in `bytes`.
-    fn first_candidate(bytes: &[u8], from: usize, rules: usize) -> usize {
-        let literals = [&b"hit-one"[..], b"other-rule"];
+    /// Where, at or after `from`, the first of `literals` or an escape that
+    /// may spell one (`\u` when `unicode`, `\/` when `slash`) starts in
+    /// `bytes`.
+    fn first_candidate(
+        bytes: &[u8],
+        from: usize,
+        literals: &[&str],
+        slash: bool,
+        unicode: bool,
+    ) -> usize {
         (from..bytes.len())
             .find(|&at| {
                 let rest = &bytes[at..];
-                literals[..rules]
+                literals
                     .iter()
-                    .any(|literal| rest.starts_with(literal))
-                    || rest.starts_with(b"\\u")
-                    || rest.starts_with(b"\\/")
+                    .any(|literal| rest.starts_with(literal.as_bytes()))
+                    || unicode && rest.starts_with(b"\\u")
+                    || slash && rest.starts_with(b"\\/")
             })
             .unwrap_or(bytes.len())
     }
 
+    /// Rule sets with few first-group literals (searched apart), each with
+    /// those literals and whether some literal holds a slash: one rule, two,
+    /// and one whose literal a raw Azure record lacks but its normalised
+    /// document has (`azure.auditlogs`, from `"category":"AuditLogs"`).
+    const FEW_LITERALS: [(&[&str], &[&str], bool); 3] = [
+        (
+            &[r#"event.action:"hit-one" and user.name:"two/x""#],
+            &["hit-one"],
+            true,
+        ),
+        (
+            &[
+                r#"event.action:"hit-one" and user.name:"two/x""#,
+                "event.action:other-rule",
+            ],
+            &["hit-one", "other-rule"],
+            true,
+        ),
+        (
+            &["event.dataset:azure.auditlogs"],
+            &["azure.auditlogs"],
+            false,
+        ),
+    ];
+
     /// Searching a whole batch for the places a line may start to be a
-    /// candidate leaves exactly the lines unread that searching each line
-    /// leaves, and changes nothing else a batch reports.
+    /// candidate changes nothing a batch reports: every line is read as
+    /// when each line is searched on its own (ECS and `auto` input), and
+    /// with `validate: "candidates"` exactly the same lines are left unread.
     #[test]
-    fn lines_left_unread_by_one_search_of_the_batch_are_those_searched_line_by_line() {
+    fn one_search_of_the_batch_reports_what_searching_line_by_line_reports() {
         let schema = crate::schema::Schema::builtin();
-        let rule = r#"event.action:"hit-one" and user.name:"two/x""#;
         let (mut unread_at_once, mut too_large) = (0, 0);
-        for queries in [&[rule][..], &[rule, "event.action:other-rule"]] {
-            let engine = Engine::from_queries(queries.iter().copied(), &schema, NOW)
-                .unwrap()
-                .with_ingest(crate::ingest::IngestOptions {
-                    input: InputKind::Ecs,
-                    keep_original: false,
-                });
-            for (bytes, first_line, end_of_input, limits) in generated_batches(3000) {
+        for (queries, literals, slash) in FEW_LITERALS {
+            let engines = [InputKind::Ecs, InputKind::Auto].map(|input| {
+                Engine::from_queries(queries.iter().copied(), &schema, NOW)
+                    .unwrap()
+                    .with_ingest(crate::ingest::IngestOptions {
+                        input,
+                        keep_original: false,
+                    })
+            });
+            for (bytes, first_line, end_of_input, limits) in generated_batches(2000) {
                 let batch = Batch {
                     bytes: &bytes,
                     first_line,
                     end_of_input,
                     limits,
                 };
-                let starts = engine
-                    .candidates_in(&bytes)
-                    .expect("few literals, searched apart");
-                // The place given is never past the first candidate, and
-                // before it by less than a literal's length.
-                for from in 0..=bytes.len() {
-                    let next = starts.next_from(from);
-                    let first = first_candidate(&bytes, from, queries.len());
-                    assert!(next <= first && first < next + 10, "{next} for {first}");
+                // The place given is never past the first candidate (a
+                // hiding escape only when lines are left unread), and before
+                // it by less than a literal's length.
+                for (validation, escapes) in
+                    [(Validation::Candidates, true), (Validation::All, false)]
+                {
+                    let starts = engines[0]
+                        .candidates_in(&bytes, validation)
+                        .expect("few literals, searched apart");
+                    for from in 0..=bytes.len() {
+                        let next = starts.next_from(from);
+                        let first =
+                            first_candidate(&bytes, from, literals, escapes && slash, escapes);
+                        assert!(next <= first && first < next + 16, "{next} for {first}");
+                    }
                 }
-                let candidates = engine.candidates_in(&bytes);
-                let at_once =
-                    engine.evaluate_batch(batch, Validation::Candidates, candidates, NOW, None);
-                let by_line = engine.evaluate_batch(batch, Validation::Candidates, None, NOW, None);
-                let text = String::from_utf8_lossy(&bytes);
-                assert_eq!(
-                    at_once, by_line,
-                    "{queries:?} over {text:?} from line {first_line}"
-                );
-                unread_at_once += at_once.tally.skipped;
-                too_large += at_once
-                    .invalid
-                    .iter()
-                    .filter(|invalid| invalid.error.kind == "too_large")
-                    .count();
+                for (engine, validation) in engines.iter().flat_map(|engine| {
+                    [Validation::All, Validation::Candidates].map(|v| (engine, v))
+                }) {
+                    let candidates = engine.candidates_in(&bytes, validation);
+                    let at_once = engine.evaluate_batch(batch, validation, candidates, NOW, None);
+                    let by_line = engine.evaluate_batch(batch, validation, None, NOW, None);
+                    let text = String::from_utf8_lossy(&bytes);
+                    assert_eq!(
+                        at_once, by_line,
+                        "{queries:?}, {:?}, {validation:?} over {text:?} from line {first_line}",
+                        engine.ingest.input
+                    );
+                    unread_at_once += at_once.tally.skipped;
+                    too_large += at_once
+                        .invalid
+                        .iter()
+                        .filter(|invalid| invalid.error.kind == "too_large")
+                        .count();
+                }
             }
         }
         assert!(unread_at_once > 0, "some lines are left unread");

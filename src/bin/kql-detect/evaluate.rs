@@ -165,7 +165,7 @@ impl Run<'_> {
 
     fn piece(&mut self, name: &str, piece: Piece, output: &mut impl Write) -> io::Result<()> {
         let (line, text) = match piece {
-            Piece::Line { line, text } => (line, text),
+            Piece::Line { line, text, .. } => (line, text),
             Piece::Document(document) => return self.document(name, document, output),
         };
         let recent = Some(&mut self.recent);
