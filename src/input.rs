@@ -471,8 +471,10 @@ pub fn read_batch_unless_candidate(
 /// [`read_batch_marking_candidates`] describes.
 struct CandidatePlaces<'c> {
     next_candidate: &'c mut dyn FnMut(usize) -> usize,
-    /// The place `next_candidate` gave when last asked.
-    next: usize,
+    /// The place `next_candidate` gave when last asked; `None` before the
+    /// first line, so that a batch whose lines are not read (an array, a
+    /// document pretty-printed, an incomplete first line) is not searched.
+    next: Option<usize>,
     /// Whether the lines that are no candidates are left unread.
     leaves_unread: bool,
     /// How many lines were left unread.
@@ -496,7 +498,7 @@ const MAX_UNSEARCHED_LINES: usize = 64;
 impl<'c> CandidatePlaces<'c> {
     fn new(next_candidate: &'c mut dyn FnMut(usize) -> usize, leaves_unread: bool) -> Self {
         CandidatePlaces {
-            next: next_candidate(0),
+            next: None,
             next_candidate,
             leaves_unread,
             unread: 0,
@@ -509,20 +511,25 @@ impl<'c> CandidatePlaces<'c> {
     /// a candidate (it reaches the next place something may start); `None`
     /// when it is no candidate and left unread, counting it.
     fn handed_over(&mut self, start: usize, end: usize) -> Option<bool> {
-        if self.next < start {
-            if self.unsearched > 0 {
+        let next = match self.next {
+            Some(next) if next >= start => next,
+            Some(_) if self.unsearched > 0 => {
                 self.unsearched -= 1;
                 return Some(true);
             }
-            self.next = (self.next_candidate)(start);
-            self.backoff = if end > self.next {
-                (self.backoff * 2).clamp(1, MAX_UNSEARCHED_LINES)
-            } else {
-                0
-            };
-            self.unsearched = self.backoff;
-        }
-        let candidate = end > self.next;
+            searched_before => {
+                let next = (self.next_candidate)(start);
+                self.backoff = if searched_before.is_some() && end > next {
+                    (self.backoff * 2).clamp(1, MAX_UNSEARCHED_LINES)
+                } else {
+                    0
+                };
+                self.unsearched = self.backoff;
+                self.next = Some(next);
+                next
+            }
+        };
+        let candidate = end > next;
         if !candidate && self.leaves_unread {
             self.unread += 1;
             return None;
@@ -1122,5 +1129,30 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The batch is searched for candidates only once a line is read: an
+    /// input whose start is not yet whole (an array, a pretty-printed
+    /// document) is offered again as it grows, and searching it each time
+    /// would be work thrown away (found by stop 25's review).
+    #[test]
+    fn a_batch_whose_lines_are_not_read_is_not_searched() {
+        let mut searches = 0;
+        let mut next_candidate = |_: usize| {
+            searches += 1;
+            usize::MAX
+        };
+        for text in ["[{\"a\":1},\n", "{\n  \"a\": 1,\n", "{\"a\":"] {
+            let batch = Batch {
+                end_of_input: false,
+                ..Batch::whole(text.as_bytes())
+            };
+            let mut pieces = 0;
+            read_batch_marking_candidates(batch, &mut next_candidate, |_| pieces += 1);
+            assert_eq!(pieces, 0, "{text:?}");
+        }
+        let lines = Batch::whole(b"{\"a\":1}\n{\"a\":2}\n");
+        read_batch_marking_candidates(lines, &mut next_candidate, |_| {});
+        assert_eq!(searches, 1);
     }
 }

@@ -1712,6 +1712,222 @@ mod differential_tests {
         }
     }
 
+    /// `text` read for random sets of 1–4 of the patterns `probes` and
+    /// `extra` give that do not start with `*`, with 0–3 exact fields, each
+    /// against the full parse. `check` always reads `*`-led patterns too,
+    /// which open their frames at the top level, so it never reaches
+    /// `Reader::prefix_frame` (a frame opened where a pattern's literal start
+    /// ends) with several patterns or with exact fields beside them.
+    fn check_several_patterns_with_exact_fields(text: &str, extra: &[&str]) {
+        let parsed: Value = serde_json::from_str(text).unwrap();
+        let event = JsonEvent(&parsed);
+        let (exact, mut globs) = probes(&parsed);
+        globs.extend(extra.iter().map(|g| g.to_string()));
+        globs.retain(|g| !g.starts_with('*'));
+        globs.sort();
+        globs.dedup();
+        let mut scanner = Scanner::default();
+        let mut seed: u64 = 0x1234_5678;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) as usize) % n.max(1)
+        };
+        for _ in 0..3000 {
+            let patterns: Vec<String> = (0..1 + next(4))
+                .map(|_| globs[next(globs.len())].clone())
+                .collect();
+            let exact_fields: Vec<String> = (0..next(4))
+                .map(|_| exact[next(exact.len())].clone())
+                .collect();
+            let set = field_set(&exact_fields, &patterns);
+            let projected = scanner.scan(text, &set).expect("accepted");
+            for path in &exact_fields {
+                assert_eq!(
+                    sorted_values(&projected, path),
+                    sorted_values(&event, path),
+                    "{path} with {exact_fields:?} {patterns:?} in {text}"
+                );
+            }
+            for (glob, pattern) in patterns.iter().zip(&set.globs) {
+                assert_eq!(
+                    matching(&projected, pattern),
+                    matching(&event, pattern),
+                    "pattern {glob} with {exact_fields:?} {patterns:?} in {text}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn patterns_not_led_by_a_star_together_and_beside_exact_fields() {
+        let extra = [
+            "a.b.c.*.g",
+            "a.b.*.*.*.g",
+            "a.*.f.*",
+            "d.x*",
+            "a.b.c*",
+            "a.bc.*",
+            "a.*",
+            "a*b.c",
+            "a.*.*.c",
+            "azure.aud*",
+            "t.*.d",
+            "t.1*",
+            "a.b*",
+            "a.*.c",
+            "x.*",
+            ".*",
+            "c.*",
+            "aa*",
+            "a.bc*",
+            "a.b.*",
+            "azure.*.p.x",
+            "a*",
+            "t*",
+            "ab*",
+            "a.x*",
+            "a.bc.d*",
+            "d.*.ee",
+            "d.*e.eee",
+        ];
+        for text in [
+            r#"{"a.b": 1, "a": {"b": [2, null, [3]], "b.c": "no"}, "x": [{"y": "first"}, {"y": "second"}], "n": null}"#,
+            r#"{"a": {"b.c": {"d": 1}}, "a.b": {"c.d": 2, "c": {"d": 3}}, "a.b.c.d": 4}"#,
+            r#"{"t": {"0": {"d": "guest"}, "1.d": "other", "1": {"d.e": 5}}, "t.2": {"d": true}, "u": {"d": 1}}"#,
+            r#"{"\u0061zure": {"audit\u006cogs": {"p": {"x": 1, "xy": {"x": 2}}}, "auditx": 3}, "azure.auditlogs.p": {"x": 4}, "azure.aud": {"p.x": 5}}"#,
+            r#"{"t": {"\u0030": {"d": "guest"}, "1.d": 2}, "t.\u0031": {"d": 3}, "\u0074": {"2": {"e": {"d": 4}}, "3": {"d\u0065": 5}}}"#,
+            r#"{"a": {"x": {"y": {"c": 1}}, "x.y": {"c": 2}, "x\u002ey.c": 3, "b": {"c": 4, "c": 5}}, "a.x": [{"y.c": 6}, {"y": {"c": 7}}], "ab": {"c": 8}, "a\u002ebc": {"d": 9}}"#,
+            r#"{"a": {"bc": {"d": 1, "dd": 2}}, "a.bc.d": 3, "a.bc.de": {"f": 4}, "a": {"bc": {"d": 10}}, "aab": {"b.c": 1}}"#,
+            r#"{"d": {"x": {"ee": 1, "eee": 2, "eeee": 3, "e": 4}, "xe": {"eee": 5}, "e.ee": 6, "e.eee": 7}, "d.e.e": {"ee": 8}}"#,
+            r#"{"": {"b": 1, "": 2, ".": 3}, "b": 4, ".b": 5, "c": {"": {"": 6}}, "c.": 7, ".": {"x": 8}}"#,
+            r#"{"\u00e9t\u00e9": {"x": 1}, "été.y": 2, "ét": {"é": {"z": 3}}, "t": [{"a": [{"b": 1}]}, {"a.b": 2}]}"#,
+            r#"{"a": {"bc": 1, "b": {"c": 0}}, "\u0061": {"bd": 2, "b.c": 9}}"#,
+            r#"{"a": {"b": {"c": 1}}, "a": 5, "ab": [{"c": 1}], "ab": {"c": 2}}"#,
+            r#"{"a.b": {"c": 1}, "a": {"b": {"c": 2}}, "a\u002eb": {"c": 3}, "a": {"b\u002ec": 4, "b.c": 5}}"#,
+            r#"{"a": {"b": {"c": {"d": {"e": {"f": {"g": 1}}}}}}, "a.b.c.d.e.f": {"g": 2}, "a": {"b": [[{"c": 1}]]}}"#,
+            r#"{"d": {"\u0078": {"e\u0065": 1, "\u0065ee": 2}}, "d\u002ex": {"ee": 3}, "d.x.eee": 4}"#,
+        ] {
+            check_several_patterns_with_exact_fields(text, &extra);
+        }
+    }
+
+    /// Random documents (keys that are empty, dotted, escaped, non-ASCII or
+    /// repeated; nested objects and arrays) read for random patterns, half
+    /// of them with a literal start, and exact fields, against the full parse.
+    #[test]
+    fn random_documents_for_random_fields() {
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |below: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % below.max(1) as u64) as usize
+        };
+        const KEYS: [&str; 12] = [
+            "a",
+            "b",
+            "ab",
+            "a.b",
+            "",
+            ".",
+            "\\u0061",
+            "a\\u002eb",
+            "é",
+            "bb",
+            "b.a",
+            "aa",
+        ];
+        fn gen(next: &mut dyn FnMut(usize) -> usize, depth: usize, out: &mut String) {
+            match if depth > 3 { 3 + next(2) } else { next(6) } {
+                0..=2 => {
+                    out.push('{');
+                    for i in 0..next(4) {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        out.push('"');
+                        out.push_str(KEYS[next(KEYS.len())]);
+                        out.push_str("\":");
+                        gen(next, depth + 1, out);
+                    }
+                    out.push('}');
+                }
+                3 => out.push_str(&format!("\"v{}\"", next(100))),
+                4 => out.push_str(&format!("{}", next(100))),
+                _ => {
+                    out.push('[');
+                    for i in 0..next(3) {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        gen(next, depth + 1, out);
+                    }
+                    out.push(']');
+                }
+            }
+        }
+        const PIECES: [&str; 9] = ["a", "b", "ab", "*", ".", "a*", "*b", "é", "ba"];
+        let mut scanner = Scanner::default();
+        for round in 0..20000 {
+            let mut text = String::from("{");
+            for i in 0..1 + next(4) {
+                if i > 0 {
+                    text.push(',');
+                }
+                text.push('"');
+                text.push_str(KEYS[next(KEYS.len())]);
+                text.push_str("\":");
+                gen(&mut next, 1, &mut text);
+            }
+            text.push('}');
+            let parsed: Value = serde_json::from_str(&text).unwrap();
+            let event = JsonEvent(&parsed);
+            let mut globs = Vec::new();
+            for _ in 0..1 + next(3) {
+                let mut g = String::new();
+                for _ in 0..1 + next(4) {
+                    g.push_str(PIECES[next(PIECES.len())]);
+                }
+                if !g.contains('*') {
+                    g.push('*');
+                }
+                if round % 2 == 0 && g.starts_with('*') {
+                    g.insert(0, 'a');
+                }
+                globs.push(g);
+            }
+            let mut exact = Vec::new();
+            for _ in 0..next(3) {
+                let mut e = String::new();
+                for j in 0..1 + next(3) {
+                    if j > 0 {
+                        e.push('.');
+                    }
+                    e.push_str(["a", "b", "ab", "é", ""][next(5)]);
+                }
+                exact.push(e);
+            }
+            let set = field_set(&exact, &globs);
+            let projected = scanner.scan(&text, &set).expect("accepted");
+            for path in &exact {
+                assert_eq!(
+                    sorted_values(&projected, path),
+                    sorted_values(&event, path),
+                    "{path} with {exact:?} {globs:?} in {text}"
+                );
+            }
+            for (glob, pattern) in globs.iter().zip(&set.globs) {
+                assert_eq!(
+                    matching(&projected, pattern),
+                    matching(&event, pattern),
+                    "pattern {glob} with {exact:?} {globs:?} in {text}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn dotted_and_nested_keys_mixed() {
         check(
