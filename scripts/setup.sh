@@ -27,16 +27,17 @@ ensure_wasm_target() {
 
 # The nightly toolchain that builds the shipped wasm module (scripts/build-wasm:
 # `-Z build-std` and the immediate-abort panic strategy are nightly-only), and
-# the standard library's source it compiles. Known good: nightly-2026-05-19
-# (rustc 1.97.0-nightly e50aa6fba); KQL_WASM_NIGHTLY names another toolchain.
-# There is no fallback to stable: that module would be 7% bigger and differ
-# from what was measured and tested, so a missing nightly stops the build.
-WASM_NIGHTLY="${KQL_WASM_NIGHTLY:-nightly}"
+# the standard library's source it compiles. Pinned by date, so the module
+# does not change when a machine's floating `nightly` does:
+# nightly-2026-05-20 is rustc 1.97.0-nightly (e50aa6fba 2026-05-19), the
+# nightly this machine kind ships, downloaded in seconds where missing.
+# KQL_WASM_NIGHTLY names another toolchain. There is no fallback to stable:
+# that module would be 7% bigger and differ from what was measured and tested.
+WASM_NIGHTLY="${KQL_WASM_NIGHTLY:-nightly-2026-05-20}"
 ensure_nightly_std_source() {
   if ! rustc "+$WASM_NIGHTLY" -V >/dev/null 2>&1; then
-    echo "error: the wasm build needs the Rust toolchain '$WASM_NIGHTLY' (a nightly)," >&2
-    echo "  which rustup does not have: rustup toolchain install $WASM_NIGHTLY --profile minimal" >&2
-    return 1
+    step "Installing the Rust toolchain $WASM_NIGHTLY for the wasm build"
+    rustup toolchain install "$WASM_NIGHTLY" --profile minimal
   fi
   if ! rustup component list --installed --toolchain "$WASM_NIGHTLY" | grep -qx rust-src; then
     step "Installing the standard library's source (rust-src) for $WASM_NIGHTLY"
