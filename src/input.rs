@@ -918,11 +918,29 @@ fn find_newline(bytes: &[u8]) -> Option<usize> {
 /// line and made a call per 64 bytes: 4% of a run over 1.4 KB lines.)
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 fn find_newline(bytes: &[u8]) -> Option<usize> {
-    use core::arch::wasm32::{u64x2, u8x16_bitmask, u8x16_eq, u8x16_splat, v128_any_true, v128_or};
-    const BLOCK: usize = 64;
-    let blocks = bytes.chunks_exact(BLOCK);
-    let tail = blocks.remainder();
-    for (index, block) in blocks.enumerate() {
+    use core::arch::wasm32::{u8x16_eq, u8x16_splat};
+    find_vector_match(bytes, |vector| u8x16_eq(vector, u8x16_splat(b'\n'))).or_else(|| {
+        let tail_start = bytes.len() - bytes.len() % VECTOR_BLOCK;
+        bytes[tail_start..]
+            .iter()
+            .position(|&byte| byte == b'\n')
+            .map(|at| tail_start + at)
+    })
+}
+
+/// The bytes [`find_vector_match`] looks at a step.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub(crate) const VECTOR_BLOCK: usize = 64;
+
+/// Where the first byte `matches` marks is in the whole 64-byte blocks of
+/// `text` (the line framing's search, and the prefilter's search of a batch).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub(crate) fn find_vector_match(
+    text: &[u8],
+    matches: impl Fn(core::arch::wasm32::v128) -> core::arch::wasm32::v128,
+) -> Option<usize> {
+    use core::arch::wasm32::{u64x2, u8x16_bitmask, v128_any_true, v128_or};
+    for (index, block) in text.chunks_exact(VECTOR_BLOCK).enumerate() {
         // Every block is 64 bytes long, so every word is there.
         let word = |at: usize| {
             block
@@ -930,25 +948,17 @@ fn find_newline(bytes: &[u8]) -> Option<usize> {
                 .and_then(|word| word.try_into().ok())
                 .map_or(0, u64::from_le_bytes)
         };
-        let line_feeds = |at: usize| u8x16_eq(u64x2(word(at), word(at + 8)), u8x16_splat(b'\n'));
+        let found = |at: usize| matches(u64x2(word(at), word(at + 8)));
         // Four named vectors, not an array: an array iterated over was
         // stored to the stack at every step.
-        let (first, second, third, fourth) = (
-            line_feeds(0),
-            line_feeds(16),
-            line_feeds(32),
-            line_feeds(48),
-        );
-        if v128_any_true(v128_or(v128_or(first, second), v128_or(third, fourth))) {
+        let (one, two, three, four) = (found(0), found(16), found(32), found(48));
+        if v128_any_true(v128_or(v128_or(one, two), v128_or(three, four))) {
             let bits = |vector, lane: usize| u64::from(u8x16_bitmask(vector)) << (16 * lane);
-            let mask = bits(first, 0) | bits(second, 1) | bits(third, 2) | bits(fourth, 3);
-            return Some(index * BLOCK + mask.trailing_zeros() as usize);
+            let mask = bits(one, 0) | bits(two, 1) | bits(three, 2) | bits(four, 3);
+            return Some(index * VECTOR_BLOCK + mask.trailing_zeros() as usize);
         }
     }
-    let tail_start = bytes.len() - tail.len();
-    tail.iter()
-        .position(|&byte| byte == b'\n')
-        .map(|at| tail_start + at)
+    None
 }
 
 fn is_blank(bytes: &[u8]) -> bool {

@@ -503,6 +503,7 @@ fn find_any_of(text: &[u8], bytes: [u8; 3]) -> Option<usize> {
 /// bytes (one rule's literals share theirs) are compared without the third.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 fn find_any_of(text: &[u8], bytes: [u8; 3]) -> Option<usize> {
+    use crate::input::{find_vector_match, VECTOR_BLOCK};
     use core::arch::wasm32::{u8x16_eq, u8x16_splat, v128_or};
     let [first, second, third] = bytes.map(|byte| u8x16_splat(byte));
     let found = if bytes[1] == bytes[0] && bytes[2] == bytes[0] {
@@ -526,36 +527,6 @@ fn find_any_of(text: &[u8], bytes: [u8; 3]) -> Option<usize> {
             .position(|byte| bytes.contains(byte))
             .map(|at| tail_start + at)
     })
-}
-
-/// The bytes [`find_vector_match`] looks at a step.
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-const VECTOR_BLOCK: usize = 64;
-
-/// Where the first byte `matches` marks is in the whole 64-byte blocks of `text`.
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-fn find_vector_match(
-    text: &[u8],
-    matches: impl Fn(core::arch::wasm32::v128) -> core::arch::wasm32::v128,
-) -> Option<usize> {
-    use core::arch::wasm32::{u64x2, u8x16_bitmask, v128_any_true, v128_or};
-    for (index, block) in text.chunks_exact(VECTOR_BLOCK).enumerate() {
-        // Every block is 64 bytes long, so every word is there.
-        let word = |at: usize| {
-            block
-                .get(at..at + 8)
-                .and_then(|word| word.try_into().ok())
-                .map_or(0, u64::from_le_bytes)
-        };
-        let found = |at: usize| matches(u64x2(word(at), word(at + 8)));
-        let (one, two, three, four) = (found(0), found(16), found(32), found(48));
-        if v128_any_true(v128_or(v128_or(one, two), v128_or(three, four))) {
-            let bits = |vector, lane: usize| u64::from(u8x16_bitmask(vector)) << (16 * lane);
-            let mask = bits(one, 0) | bits(two, 1) | bits(three, 2) | bits(four, 3);
-            return Some(index * VECTOR_BLOCK + mask.trailing_zeros() as usize);
-        }
-    }
-    None
 }
 
 impl LiteralCondition {
