@@ -269,8 +269,17 @@ pub(crate) enum Duplicates {
 }
 
 /// A processor failure that its pipeline does not ignore.
+///
+/// Boxed: every pipeline step returns a [`Step`], and a one-pointer error
+/// makes that result fit a register; the failure's three fields, returned
+/// through memory and copied out at each of the some two hundred `?` of the
+/// pipelines, were 5.7 KB of the wasm module (BENCHMARKS.md, stop 26).
+/// Failures are rare: the allocation is paid only by them.
 #[derive(Debug)]
-pub(crate) struct ProcessorFailure {
+pub(crate) struct ProcessorFailure(Box<FailureDetail>);
+
+#[derive(Debug)]
+struct FailureDetail {
     processor: &'static str,
     tag: &'static str,
     message: String,
@@ -282,16 +291,17 @@ pub(crate) type Step = Result<(), ProcessorFailure>;
 impl ProcessorFailure {
     /// A failure of an untagged processor of type `processor`.
     pub(crate) fn new(processor: &'static str, message: impl Into<String>) -> ProcessorFailure {
-        ProcessorFailure {
+        ProcessorFailure(Box::new(FailureDetail {
             processor,
             tag: "",
             message: message.into(),
-        }
+        }))
     }
 
     /// The same failure, for a processor with a `tag`.
-    pub(crate) fn tagged(self, tag: &'static str) -> ProcessorFailure {
-        ProcessorFailure { tag, ..self }
+    pub(crate) fn tagged(mut self, tag: &'static str) -> ProcessorFailure {
+        self.0.tag = tag;
+        self
     }
 
     /// A Painless script or `if` condition that threw, reported as "runtime
@@ -355,11 +365,11 @@ pub(crate) enum FailureStyle {
 impl FailureStyle {
     /// The `error.message` entry for `failure`.
     pub(crate) fn message(self, failure: &ProcessorFailure) -> String {
-        let ProcessorFailure {
+        let FailureDetail {
             processor,
             tag,
             message,
-        } = failure;
+        } = &*failure.0;
         match self {
             FailureStyle::TypeAndTag => {
                 format!("Processor '{processor}' with tag '{tag}' failed with message '{message}'")
