@@ -378,7 +378,9 @@ fn the_structure_check_agrees_with_serde_json_on_generated_lines() {
 }
 
 /// Runs of `"key":"value",` members, which the check takes two mask tests
-/// at a time where a key is due below the top level, agree with serde_json
+/// at a time where a key is due (the last one's value too if a closing
+/// bracket directly follows it; at the top level each key still looked at
+/// for the watch), agree with serde_json
 /// wherever a block boundary falls in them: valid runs, runs broken where
 /// a mask test could be fooled (a colon or comma doubled or missing, a key
 /// without value, a value where a key is due, a stray bracket), in objects
@@ -414,6 +416,20 @@ fn member_runs_agree_with_serde_json_at_every_block_offset() {
         r#""k":"v","l""#,
         r#""k":"v","l":"#,
         r#""k":"v","l":"w"[,"m":"x""#,
+        // A string value with a closing bracket directly after it is taken
+        // with its key; the bracket must still match its opener.
+        r#""k":"v"]"#,
+        r#""k":"v"}"#,
+        r#""k":"v"}]"#,
+        r#""k":"v"]}"#,
+        r#""k":"v"},"l":"w""#,
+        r#""k":"v"]],"l":"w""#,
+        r#""k":"v":"#,
+        r#""k":"v",}"#,
+        r#""l":{"m":"v"},"n":["x"],"o":{"p":{"q":"r"}}"#,
+        // Top-level keys taken in a run are still each looked at.
+        r#""l":"w","m":"x","k":"v","n":"y""#,
+        r#""l":"w","m":{"k":"v"},"n":"y""#,
     ];
     let contexts = [
         r#"{"p":"PAD","a":{BODY}}"#,
