@@ -19,8 +19,9 @@
 //! two mask tests ([`Members`]) instead of two trips through the grammar's
 //! match; so is a last member whose string value has a closing bracket
 //! directly after it (`"key":"value"}`, the bracket left to the match,
-//! which alone tells `}` from `]`). At the top level each key so taken is
-//! still looked at for the watch.
+//! which alone tells `}` from `]`), and a member whose value is an object
+//! (`"key":{`, the run going on inside it). At the top level each key so
+//! taken is still looked at for the watch.
 
 use super::classes::{classify_at, Classes};
 use super::{decode_escape, literal_length, number_length, KeyWatch, Outline, MAX_DEPTH};
@@ -287,7 +288,8 @@ impl<'t, 'w> Check<'t, 'w> {
     }
 
     /// Takes the whole `"key":"value",` members at the start of `tokens`,
-    /// in `state` (a key is due), and a last member if its key has a colon
+    /// in `state` (a key is due), and the `{` of an object member's value
+    /// with the members after it; then a last member if its key has a colon
     /// directly after it: its string value too if a closing bracket follows
     /// that directly (the bracket itself is left to the grammar's match, which
     /// tells `}` from `]`), else only its key. Returns the tokens left and the
@@ -311,15 +313,30 @@ impl<'t, 'w> Check<'t, 'w> {
             }
             tokens ^= key;
             let value = tokens & tokens.wrapping_neg();
-            if value & members.values == 0 {
-                if value & members.last_values == 0 {
-                    return (tokens, MemberValue);
-                }
+            if value & members.values != 0 {
+                tokens ^= value;
+                state = Key;
+            } else if value & members.last_values != 0 {
                 return (tokens ^ value, MemberEnd);
+            } else if value != 0 && self.opens_object(block, value) {
+                tokens ^= value;
+                state = KeyOrEnd;
+            } else {
+                return (tokens, MemberValue);
             }
-            tokens ^= value;
-            state = Key;
         }
+    }
+
+    /// Opens the object if the token `bit` (of the block at `block`) is `{`
+    /// and one more level is allowed; else leaves it to the grammar's match.
+    fn opens_object(&mut self, block: usize, bit: u64) -> bool {
+        let at = block + bit.trailing_zeros() as usize;
+        let object = self.bytes.get(at) == Some(&b'{') && self.depth < MAX_DEPTH;
+        if object {
+            self.depth += 1;
+            self.objects = self.objects << 1 | 1;
+        }
+        object
     }
 
     /// The state after the separator at `at`, if one stands there directly
