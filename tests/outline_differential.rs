@@ -378,7 +378,9 @@ fn the_structure_check_agrees_with_serde_json_on_generated_lines() {
 }
 
 /// Runs of `"key":"value",` members, which the check takes two mask tests
-/// at a time where a key is due below the top level, agree with serde_json
+/// at a time where a key is due (the last one's value too if a closing
+/// bracket directly follows it, and an object value's `{`; at the top
+/// level each key still looked at for the watch), agree with serde_json
 /// wherever a block boundary falls in them: valid runs, runs broken where
 /// a mask test could be fooled (a colon or comma doubled or missing, a key
 /// without value, a value where a key is due, a stray bracket), in objects
@@ -414,6 +416,28 @@ fn member_runs_agree_with_serde_json_at_every_block_offset() {
         r#""k":"v","l""#,
         r#""k":"v","l":"#,
         r#""k":"v","l":"w"[,"m":"x""#,
+        // A string value with a closing bracket directly after it is taken
+        // with its key; the bracket must still match its opener.
+        r#""k":"v"]"#,
+        r#""k":"v"}"#,
+        r#""k":"v"}]"#,
+        r#""k":"v"]}"#,
+        r#""k":"v"},"l":"w""#,
+        r#""k":"v"]],"l":"w""#,
+        r#""k":"v":"#,
+        r#""k":"v",}"#,
+        r#""l":{"m":"v"},"n":["x"],"o":{"p":{"q":"r"}}"#,
+        // An object value's `{` is opened in the run, within the depth limit.
+        r#""k":{},"l":{"m":{}},"n":[{}]"#,
+        r#""k":{"l":{"m":"v"}},"n":"w""#,
+        r#""k":{]"#,
+        r#""k":{"l":"v"]"#,
+        r#""k":{,}"#,
+        r#""k":{"l"}"#,
+        r#""k":{:}"#,
+        // Top-level keys taken in a run are still each looked at.
+        r#""l":"w","m":"x","k":"v","n":"y""#,
+        r#""l":"w","m":{"k":"v"},"n":"y""#,
     ];
     let contexts = [
         r#"{"p":"PAD","a":{BODY}}"#,
@@ -446,6 +470,27 @@ fn member_runs_agree_with_serde_json_at_every_block_offset() {
         accepted > 3000 && refused > 5000,
         "{accepted} accepted, {refused} refused"
     );
+}
+
+/// Objects nested through keys (`{"k":{"k":...`), whose `{` the member
+/// runs open, stop at `MAX_DEPTH` containers wherever the block boundaries
+/// fall, as serde_json stops.
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn objects_opened_in_member_runs_stop_at_the_depth_limit_at_every_offset() {
+    for containers in [MAX_DEPTH, MAX_DEPTH + 1] {
+        for padding in 0..64 {
+            let line = format!(
+                r#"{{"p":"{}",{}"k":1{}}}"#,
+                "x".repeat(padding),
+                r#""k":{"#.repeat(containers - 1),
+                "}".repeat(containers - 1)
+            );
+            let allowed = containers <= MAX_DEPTH;
+            assert_eq!(parses_as_object(line.as_bytes()), allowed, "{line}");
+            assert_eq!(outline_object(&line, &WATCH).is_some(), allowed, "{line}");
+        }
+    }
 }
 
 /// The lazy reader and the structure check refuse the same nesting: at most

@@ -13,11 +13,15 @@
 //! without looking at the stack of open containers; the stack (one bit per
 //! level) is read only when a container closes.
 //!
-//! Most of a nested object is runs of `"key":"value",` members. Where a
-//! key is due, such a member is two tokens, a closing quote with a colon
-//! directly after it and then one with a comma directly after it, so it is
-//! taken by two mask tests ([`Members`]) instead of two trips through the
-//! grammar's match.
+//! Most of an object is runs of `"key":"value",` members. Where a key is
+//! due, such a member is two tokens, a closing quote with a colon directly
+//! after it and then one with a comma directly after it, so it is taken by
+//! two mask tests ([`Members`]) instead of two trips through the grammar's
+//! match; so is a last member whose string value has a closing bracket
+//! directly after it (`"key":"value"}`, the bracket left to the match,
+//! which alone tells `}` from `]`), and a member whose value is an object
+//! (`"key":{`, the run going on inside it). At the top level each key so
+//! taken is still looked at for the watch.
 
 use super::classes::{classify_at, Classes};
 use super::{decode_escape, literal_length, number_length, KeyWatch, Outline, MAX_DEPTH};
@@ -179,6 +183,7 @@ impl<'t, 'w> Check<'t, 'w> {
         let members = Members {
             keys: closers & classes.colon >> 1,
             values: closers & (classes.separator & !classes.colon) >> 1,
+            last_values: closers & classes.closing >> 1,
         };
         if may_open_json != 0 && !self.outline.may_embed_json {
             self.outline.may_embed_json = self.opens_json(block, may_open_json);
@@ -240,9 +245,8 @@ impl<'t, 'w> Check<'t, 'w> {
     ) -> Option<()> {
         let mut state = self.state;
         while tokens != 0 {
-            // Top-level keys are each looked at (`note_top_level_key`).
-            if matches!(state, KeyOrEnd | Key) && self.depth != 1 {
-                (tokens, state) = members.take(tokens, state);
+            if matches!(state, KeyOrEnd | Key) {
+                (tokens, state) = self.members(block, tokens, state, openers, &members);
                 if tokens == 0 {
                     break;
                 }
@@ -281,6 +285,58 @@ impl<'t, 'w> Check<'t, 'w> {
         }
         self.state = state;
         Some(())
+    }
+
+    /// Takes the whole `"key":"value",` members at the start of `tokens`,
+    /// in `state` (a key is due), and the `{` of an object member's value
+    /// with the members after it; then a last member if its key has a colon
+    /// directly after it: its string value too if a closing bracket follows
+    /// that directly (the bracket itself is left to the grammar's match, which
+    /// tells `}` from `]`), else only its key. Returns the tokens left and the
+    /// state before them, as the grammar's match would have stepped it.
+    fn members(
+        &mut self,
+        block: usize,
+        mut tokens: u64,
+        mut state: State,
+        openers: u64,
+        members: &Members,
+    ) -> (u64, State) {
+        loop {
+            let key = tokens & tokens.wrapping_neg();
+            if key & members.keys == 0 {
+                return (tokens, state);
+            }
+            if self.depth == 1 {
+                let close = block + key.trailing_zeros() as usize;
+                self.note_top_level_key(block, openers & (key - 1), close);
+            }
+            tokens ^= key;
+            let value = tokens & tokens.wrapping_neg();
+            if value & members.values != 0 {
+                tokens ^= value;
+                state = Key;
+            } else if value & members.last_values != 0 {
+                return (tokens ^ value, MemberEnd);
+            } else if value != 0 && self.opens_object(block, value) {
+                tokens ^= value;
+                state = KeyOrEnd;
+            } else {
+                return (tokens, MemberValue);
+            }
+        }
+    }
+
+    /// Opens the object if the token `bit` (of the block at `block`) is `{`
+    /// and one more level is allowed; else leaves it to the grammar's match.
+    fn opens_object(&mut self, block: usize, bit: u64) -> bool {
+        let at = block + bit.trailing_zeros() as usize;
+        let object = self.bytes.get(at) == Some(&b'{') && self.depth < MAX_DEPTH;
+        if object {
+            self.depth += 1;
+            self.objects = self.objects << 1 | 1;
+        }
+        object
     }
 
     /// The state after the separator at `at`, if one stands there directly
@@ -352,32 +408,12 @@ impl<'t, 'w> Check<'t, 'w> {
 }
 
 /// A block's closing quotes that end a member's key with its colon directly
-/// after, and those that end a string value with a comma directly after.
+/// after, those that end a string value with a comma directly after, and
+/// those with a closing bracket directly after.
 struct Members {
     keys: u64,
     values: u64,
-}
-
-impl Members {
-    /// Takes the whole `"key":"value",` members at the start of `tokens`,
-    /// in `state` (a key is due), and a last key if a member of another
-    /// shape follows it: the tokens left and the state before them, as the
-    /// grammar's match would have stepped it.
-    fn take(&self, mut tokens: u64, mut state: State) -> (u64, State) {
-        loop {
-            let key = tokens & tokens.wrapping_neg();
-            if key & self.keys == 0 {
-                return (tokens, state);
-            }
-            tokens ^= key;
-            let value = tokens & tokens.wrapping_neg();
-            if value & self.values == 0 {
-                return (tokens, MemberValue);
-            }
-            tokens ^= value;
-            state = Key;
-        }
-    }
+    last_values: u64,
 }
 
 /// The state after a comma in `state`.
