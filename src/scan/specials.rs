@@ -40,7 +40,7 @@ impl Specials {
         }
         let tail = blocks.remainder();
         if !tail.is_empty() {
-            buffer.push(last_block_mask(tail));
+            buffer.push(last_block_mask(text, tail.len()));
         }
         Specials { masks: buffer }
     }
@@ -65,14 +65,26 @@ impl Specials {
     }
 }
 
-/// [`special_mask`] of the last, partial block, padded with spaces, which
-/// are not special. Apart, so that the padding's stack space is not set up
-/// for every full block.
+/// [`special_mask`] of the last, partial block of `text`, its last `tail`
+/// bytes (1 to 63): those bits of the mask of the text's last 64 bytes where the text
+/// has 64 or more (a copy into a block of spaces, which are not special,
+/// cost a fill and a copy call in wasm), else of the tail padded with
+/// spaces. Apart, so that the padding's stack space is not set up for every
+/// full block.
 #[inline(never)]
-fn last_block_mask(tail: &[u8]) -> u64 {
+fn last_block_mask(text: &[u8], tail: usize) -> u64 {
+    let last = text
+        .len()
+        .checked_sub(BLOCK)
+        .and_then(|start| text.get(start..))
+        .and_then(|block| block.try_into().ok());
+    if let Some(block) = last {
+        return special_mask(block) >> (BLOCK - tail);
+    }
+    // Shorter than a block: the text is its tail.
     let mut padded = [b' '; BLOCK];
-    let length = tail.len().min(BLOCK);
-    padded[..length].copy_from_slice(&tail[..length]);
+    let length = text.len().min(BLOCK);
+    padded[..length].copy_from_slice(&text[..length]);
     special_mask(&padded)
 }
 
@@ -206,7 +218,9 @@ mod tests {
                 text.extend_from_slice(&[b'x'; 70]);
             }
         }
-        for length in [0, 1, 63, 64, 65, 127, 128, 129, text.len()] {
+        // Every length up to three blocks: every size of last block, of
+        // texts shorter and longer than a block.
+        for length in (0..=3 * BLOCK).chain([text.len()]) {
             let text = &text[..length];
             let specials = Specials::new(text, Vec::new());
             for from in 0..=length + 1 {

@@ -417,6 +417,36 @@ mod tests {
         }
     }
 
+    /// A block read from anywhere in a text agrees with a byte-by-byte
+    /// reading of the text's bytes from there, padded with spaces: texts of
+    /// every length up to three blocks, of bytes of every class (high bytes
+    /// among them, before and after the last block's start), read from
+    /// every position.
+    #[test]
+    fn blocks_at_the_end_of_a_text_read_as_padded_with_spaces() {
+        let classes_bytes = [
+            b'"', b'\\', 0x01, b'\t', b'\n', b' ', b'a', b'{', b'}', b'[', b']', b':', b',', 0xC3,
+        ];
+        for stride in [1, 5] {
+            let text: Vec<u8> = (0..3 * BLOCK)
+                .map(|index| classes_bytes[index * stride / 3 % classes_bytes.len()])
+                .collect();
+            for length in 0..=text.len() {
+                let text = &text[..length];
+                for from in 0..=length {
+                    let mut padded = [b' '; BLOCK];
+                    let read = &text[from..(from + BLOCK).min(length)];
+                    padded[..read.len()].copy_from_slice(read);
+                    assert_eq!(
+                        classify_at(text, from),
+                        by_bytes(&padded),
+                        "from {from} of {length}, stride {stride}"
+                    );
+                }
+            }
+        }
+    }
+
     /// Every byte value in every position agrees with a byte-by-byte reading.
     #[test]
     fn every_byte_value_lands_in_its_classes_at_every_position() {
