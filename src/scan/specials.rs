@@ -40,7 +40,7 @@ impl Specials {
         }
         let tail = blocks.remainder();
         if !tail.is_empty() {
-            buffer.push(last_block_mask(text, tail.len()));
+            buffer.push(last_block_mask(text));
         }
         Specials { masks: buffer }
     }
@@ -65,23 +65,23 @@ impl Specials {
     }
 }
 
-/// [`special_mask`] of the last, partial block of `text`, its last `tail`
-/// bytes (1 to 63): those bits of the mask of the text's last 64 bytes where the text
-/// has 64 or more (a copy into a block of spaces, which are not special,
-/// cost a fill and a copy call in wasm), else of the tail padded with
-/// spaces. Apart, so that the padding's stack space is not set up for every
-/// full block.
+/// [`special_mask`] of the last, partial block of `text` (its length not a
+/// multiple of [`BLOCK`]): where the text has 64 bytes or more, the mask of
+/// its last 64 bytes shifted down to the tail's bits (a copy into a block of
+/// spaces, which are not special, cost a fill and a copy call in wasm), else
+/// the mask of the text padded with spaces. Apart, so that the padding's
+/// stack space is not set up for every full block.
 #[inline(never)]
-fn last_block_mask(text: &[u8], tail: usize) -> u64 {
+fn last_block_mask(text: &[u8]) -> u64 {
     let last = text
         .len()
         .checked_sub(BLOCK)
         .and_then(|start| text.get(start..))
         .and_then(|block| block.try_into().ok());
     if let Some(block) = last {
-        return special_mask(block) >> (BLOCK - tail);
+        // Bits past the text's end come in as zeros, as spaces would give.
+        return special_mask(block) >> ((BLOCK - text.len() % BLOCK) % BLOCK);
     }
-    // Shorter than a block: the text is its tail.
     let mut padded = [b' '; BLOCK];
     let length = text.len().min(BLOCK);
     padded[..length].copy_from_slice(&text[..length]);

@@ -272,8 +272,8 @@ pub(crate) enum Duplicates {
 ///
 /// Boxed: every pipeline step returns a [`Step`], and a one-pointer error
 /// makes that result fit a register; the failure's three fields, returned
-/// through memory and copied out at each of the some two hundred `?` of the
-/// pipelines, were 5.7 KB of the wasm module (BENCHMARKS.md, stop 26).
+/// through memory and copied out at each of the pipelines' two hundred or
+/// so `?`, were 5.7 KB of the wasm module (BENCHMARKS.md, stop 26).
 /// Failures are rare: the allocation is paid only by them.
 #[derive(Debug)]
 pub(crate) struct ProcessorFailure(Box<FailureDetail>);

@@ -183,7 +183,7 @@ impl<'t, 'w> Check<'t, 'w> {
         let members = Members {
             keys: closers & classes.colon >> 1,
             values: closers & (classes.separator & !classes.colon) >> 1,
-            last_values: closers & classes.closing >> 1,
+            values_before_closing: closers & classes.closing >> 1,
         };
         if may_open_json != 0 && !self.outline.may_embed_json {
             self.outline.may_embed_json = self.opens_json(block, may_open_json);
@@ -246,7 +246,7 @@ impl<'t, 'w> Check<'t, 'w> {
         let mut state = self.state;
         while tokens != 0 {
             if matches!(state, KeyOrEnd | Key) {
-                (tokens, state) = self.members(block, tokens, state, openers, &members);
+                (tokens, state) = self.take_members(block, tokens, state, openers, &members);
                 if tokens == 0 {
                     break;
                 }
@@ -294,7 +294,7 @@ impl<'t, 'w> Check<'t, 'w> {
     /// that directly (the bracket itself is left to the grammar's match, which
     /// tells `}` from `]`), else only its key. Returns the tokens left and the
     /// state before them, as the grammar's match would have stepped it.
-    fn members(
+    fn take_members(
         &mut self,
         block: usize,
         mut tokens: u64,
@@ -316,7 +316,7 @@ impl<'t, 'w> Check<'t, 'w> {
             if value & members.values != 0 {
                 tokens ^= value;
                 state = Key;
-            } else if value & members.last_values != 0 {
+            } else if value & members.values_before_closing != 0 {
                 return (tokens ^ value, MemberEnd);
             } else if value != 0 && self.opens_object(block, value) {
                 tokens ^= value;
@@ -331,12 +331,18 @@ impl<'t, 'w> Check<'t, 'w> {
     /// and one more level is allowed; else leaves it to the grammar's match.
     fn opens_object(&mut self, block: usize, bit: u64) -> bool {
         let at = block + bit.trailing_zeros() as usize;
-        let object = self.bytes.get(at) == Some(&b'{') && self.depth < MAX_DEPTH;
-        if object {
-            self.depth += 1;
-            self.objects = self.objects << 1 | 1;
+        self.bytes.get(at) == Some(&b'{') && self.push(true).is_some()
+    }
+
+    /// Records one more open container, an object or an array, on the
+    /// stack; `None` past the depth limit.
+    fn push(&mut self, object: bool) -> Option<()> {
+        if self.depth >= MAX_DEPTH {
+            return None;
         }
-        object
+        self.depth += 1;
+        self.objects = self.objects << 1 | u128::from(object);
+        Some(())
     }
 
     /// The state after the separator at `at`, if one stands there directly
@@ -353,11 +359,7 @@ impl<'t, 'w> Check<'t, 'w> {
     fn open(&mut self, state: State, object: bool) -> Option<State> {
         // The state after the container's value, checked now: a container may stand here.
         state.after_value()?;
-        if self.depth >= MAX_DEPTH {
-            return None;
-        }
-        self.depth += 1;
-        self.objects = self.objects << 1 | u128::from(object);
+        self.push(object)?;
         // The state to return to is found again from the stack on closing.
         Some(if object { KeyOrEnd } else { ItemOrEnd })
     }
@@ -413,7 +415,7 @@ impl<'t, 'w> Check<'t, 'w> {
 struct Members {
     keys: u64,
     values: u64,
-    last_values: u64,
+    values_before_closing: u64,
 }
 
 /// The state after a comma in `state`.
