@@ -589,7 +589,7 @@ impl Schema {
             .map(|(dot, _)| &name[..dot])
             .find(|prefix| {
                 self.fields
-                    .get(*prefix)
+                    .get(prefix)
                     .is_some_and(|mapping| mapping.single_type() == Some(FieldType::Nested))
             })
     }

@@ -124,15 +124,14 @@ fn merge_into(existing: &mut FieldMapping, later: &mut FieldMapping, merge: Merg
 mod tests {
     use super::*;
 
+    /// A queued field: name, type, `ignore_above` (to tell mappings apart), merge.
+    type Change = (&'static str, &'static str, usize, Merge);
+
     /// Each case: changes queued in order, in two batches (settled between),
     /// and the fields after, as `name:types:ignore_above`.
     #[test]
     fn queued_changes_apply_in_order_and_name_order() {
-        let cases: [(
-            &[(&str, &str, usize, Merge)],
-            &[(&str, &str, usize, Merge)],
-            &str,
-        ); 5] = [
+        let cases: [(&[Change], &[Change], &str); 5] = [
             (
                 &[
                     ("b", "keyword", 1, Merge::Replace),
