@@ -57,6 +57,8 @@ pub(super) fn read_field_table(schema: &mut Schema, text: &str) -> Result<(), St
             },
         );
     }
+    // Lookups see only settled fields (see `table.rs`).
+    schema.settle();
     Ok(())
 }
 
@@ -270,9 +272,7 @@ fn read_data_view_fields(schema: &mut Schema, fields: &[Value]) -> Result<(), Er
             .pointer("/subType/nested/path")
             .and_then(Value::as_str)
         {
-            if !schema.fields.contains_key(nested_path) {
-                schema.declare(nested_path.to_string(), FieldMapping::of(FieldType::Nested));
-            }
+            schema.declare_if_absent(nested_path.to_string(), FieldMapping::of(FieldType::Nested));
         }
     }
     Ok(())
@@ -289,10 +289,11 @@ fn kibana_type_to_es(kibana_type: &str) -> &str {
 
 /// Kibana treats `a.b.text` as a multi-field of `a.b` when `a.b` is a field with values.
 fn infer_multi_field_parents(schema: &mut Schema) {
+    schema.settle();
     let children: Vec<(String, String)> = schema
         .fields
-        .keys()
-        .filter_map(|name| {
+        .iter()
+        .filter_map(|(name, _)| {
             let (parent, _) = name.rsplit_once('.')?;
             let parent_mapping = schema.fields.get(parent)?;
             let is_container = parent_mapping.types.iter().any(|field_type| {

@@ -18,14 +18,15 @@
 //!   Elasticsearch — or it can [`extend`](Schema::extend) another schema.
 
 mod formats;
+mod table;
 
-use std::collections::BTreeMap;
 use std::fmt::{self, Display, Formatter};
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorType};
 use crate::kql::WildcardPattern;
 use crate::pattern::Glob;
+use table::{FieldTable, Merge};
 
 /// An Elasticsearch field type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -245,7 +246,7 @@ pub struct Template {
 pub struct Schema {
     /// Shared until changed: every engine starts from the built-in schema, so
     /// a copy costs a reference count, not a copy of hundreds of fields.
-    fields: Arc<BTreeMap<String, FieldMapping>>,
+    fields: Arc<FieldTable>,
     templates: Vec<Template>,
     dynamic: bool,
 }
@@ -283,10 +284,13 @@ impl Schema {
 
     fn read_builtin() -> Schema {
         let mut schema = Schema::dynamic();
-        for (origin, text) in [
+        let tables = [
             ("ecs.fields", include_str!("ecs.fields")),
             ("azure.fields", include_str!("azure.fields")),
-        ] {
+        ];
+        let lines = tables.iter().map(|(_, text)| text.lines().count()).sum();
+        Arc::make_mut(&mut schema.fields).reserve(lines);
+        for (origin, text) in tables {
             formats::read_field_table(&mut schema, text)
                 .unwrap_or_else(|error| panic!("the built-in {origin} must be valid: {error}"));
         }
@@ -337,9 +341,10 @@ impl Schema {
     /// This schema with `other`'s fields and templates added (replacing same-named fields).
     pub fn extend(mut self, other: Schema) -> Schema {
         let fields = Arc::make_mut(&mut self.fields);
-        for (name, mapping) in Arc::unwrap_or_clone(other.fields) {
-            fields.insert(name, mapping);
+        for (name, mapping) in Arc::unwrap_or_clone(other.fields).into_fields() {
+            fields.stage(name, mapping, Merge::Replace);
         }
+        fields.settle();
         let mut templates = other.templates;
         templates.append(&mut self.templates);
         self.templates = templates;
@@ -361,9 +366,7 @@ impl Schema {
             self.declare(name, mapping);
             return;
         }
-        // Inserting replaces in place: removing first ran the map's removal
-        // code, compiled at every start for the built-in schema alone.
-        Arc::make_mut(&mut self.fields).insert(name, mapping);
+        Arc::make_mut(&mut self.fields).stage(name, mapping, Merge::Replace);
     }
 
     /// Adds a field; a second declaration of the same name with another type is a conflict.
@@ -377,28 +380,36 @@ impl Schema {
             });
             return;
         }
-        let fields = Arc::make_mut(&mut self.fields);
-        match fields.get_mut(&name) {
-            Some(existing) if existing.type_names != mapping.type_names => {
-                existing.merge_conflict(&mapping)
-            }
-            _ => {
-                fields.insert(name, mapping);
-            }
-        }
+        Arc::make_mut(&mut self.fields).stage(name, mapping, Merge::Declare);
+    }
+
+    /// Adds a field unless one of that name is already declared (a nested
+    /// path a data view implies without listing it).
+    pub(crate) fn declare_if_absent(&mut self, name: String, mapping: FieldMapping) {
+        Arc::make_mut(&mut self.fields).stage(name, mapping, Merge::IfAbsent);
+    }
+
+    /// Applies the queued declarations: lookups see them from now on.
+    pub(crate) fn settle(&mut self) {
+        Arc::make_mut(&mut self.fields).settle();
     }
 
     /// Gives aliases the mapping of their target (keeping the target as source).
     fn resolve_sources(&mut self) {
+        self.settle();
         let aliases: Vec<(String, String)> = self
             .fields
             .iter()
             .filter(|(_, mapping)| mapping.type_names == ["alias"])
             .filter_map(|(name, mapping)| Some((name.clone(), mapping.source_path.clone()?)))
             .collect();
+        // Unresolved aliases, in name order (as `aliases` is): dropped in one
+        // pass at the end, but absent already for the aliases after them.
+        let mut removed: Vec<String> = Vec::new();
         for (alias, target) in aliases {
-            let resolved = match self.resolve(&target) {
-                Resolution::Mapped(mapping) => Some(FieldMapping {
+            let resolved = self
+                .target_mapping(&target, &removed)
+                .map(|mapping| FieldMapping {
                     source_path: Some(
                         mapping
                             .source_path
@@ -406,19 +417,35 @@ impl Schema {
                             .unwrap_or_else(|| target.clone()),
                     ),
                     ..mapping.clone()
-                }),
-                _ => None,
-            };
-            let fields = Arc::make_mut(&mut self.fields);
-            match resolved {
-                Some(mapping) => {
-                    fields.insert(alias, mapping);
-                }
-                None => {
-                    fields.remove(&alias);
-                }
+                });
+            match (resolved, Arc::make_mut(&mut self.fields).get_mut(&alias)) {
+                (Some(mapping), Some(field)) => *field = mapping,
+                _ => removed.push(alias),
             }
         }
+        Arc::make_mut(&mut self.fields).remove_all(&removed);
+    }
+
+    /// The mapping an alias to `target` takes, the aliases in `removed` being gone.
+    fn target_mapping(&self, target: &str, removed: &[String]) -> Option<&FieldMapping> {
+        if removed
+            .binary_search_by(|name| name.as_str().cmp(target))
+            .is_ok()
+        {
+            return self.template_mapping(target);
+        }
+        match self.resolve(target) {
+            Resolution::Mapped(mapping) => Some(mapping),
+            _ => None,
+        }
+    }
+
+    /// The mapping of the first template matching `name`.
+    fn template_mapping(&self, name: &str) -> Option<&FieldMapping> {
+        self.templates
+            .iter()
+            .find(|template| template.glob.matches(name))
+            .map(|template| &template.mapping)
     }
 
     /// The complete mapping an index mapped by this schema has once `document`
@@ -449,15 +476,16 @@ impl Schema {
                 false
             },
         );
-        let fields = Arc::make_mut(&mut indexed.fields);
         for (path, mapping) in leaves {
             for (dot, _) in path.match_indices('.') {
-                fields
-                    .entry(path[..dot].to_string())
-                    .or_insert_with(|| FieldMapping::of(FieldType::Object));
+                indexed.declare_if_absent(
+                    path[..dot].to_string(),
+                    FieldMapping::of(FieldType::Object),
+                );
             }
-            fields.entry(path).or_insert(mapping);
+            indexed.declare_if_absent(path, mapping);
         }
+        indexed.settle();
         indexed
     }
 
@@ -500,12 +528,8 @@ impl Schema {
         if let Some(mapping) = self.fields.get(name) {
             return Resolution::Mapped(mapping);
         }
-        if let Some(template) = self
-            .templates
-            .iter()
-            .find(|template| template.glob.matches(name))
-        {
-            return Resolution::Mapped(&template.mapping);
+        if let Some(mapping) = self.template_mapping(name) {
+            return Resolution::Mapped(mapping);
         }
         if self.flattened_parent(name).is_some() {
             return Resolution::FlattenedKey;
@@ -539,12 +563,10 @@ impl Schema {
         name.match_indices('.')
             .map(|(dot, _)| &name[..dot])
             .find(|prefix| {
-                let declared = self.fields.get(*prefix).or_else(|| {
-                    self.templates
-                        .iter()
-                        .find(|template| template.glob.matches(prefix))
-                        .map(|template| &template.mapping)
-                });
+                let declared = self
+                    .fields
+                    .get(prefix)
+                    .or_else(|| self.template_mapping(prefix));
                 declared.is_some_and(|mapping| mapping.single_type() == Some(FieldType::Flattened))
             })
     }
@@ -567,7 +589,7 @@ impl Schema {
             .map(|(dot, _)| &name[..dot])
             .find(|prefix| {
                 self.fields
-                    .get(*prefix)
+                    .get(prefix)
                     .is_some_and(|mapping| mapping.single_type() == Some(FieldType::Nested))
             })
     }
