@@ -26,13 +26,13 @@ ensure_wasm_target() {
 }
 
 # The nightly toolchain that builds the shipped wasm module (scripts/build-wasm:
-# `-Z build-std` and the immediate-abort panic strategy are nightly-only), and
+# `-Z build-std` is nightly-only), and
 # the standard library's source it compiles. Pinned by date, so the module
 # does not change when a machine's floating `nightly` does:
 # nightly-2026-05-20 is rustc 1.97.0-nightly (e50aa6fba 2026-05-19), the
 # nightly this machine kind ships, downloaded in seconds where missing.
 # KQL_WASM_NIGHTLY names another toolchain. There is no fallback to stable:
-# that module would be 7% bigger and differ from what was measured and tested.
+# that module would be 3% bigger and differ from what was measured and tested.
 WASM_NIGHTLY="${KQL_WASM_NIGHTLY:-nightly-2026-05-20}"
 ensure_nightly_std_source() {
   if ! rustc "+$WASM_NIGHTLY" -V >/dev/null 2>&1; then
