@@ -23,8 +23,6 @@
 //! (`"key":{`, the run going on inside it). At the top level each key so
 //! taken is still looked at for the watch.
 
-mod runs;
-
 use super::classes::{classify_at, Classes};
 use super::{decode_escape, literal_length, number_length, KeyWatch, Outline, MAX_DEPTH};
 
@@ -137,10 +135,8 @@ impl<'t, 'w> Check<'t, 'w> {
 
     /// Checks the block starting at `block` (a multiple of 64).
     pub fn block(&mut self, block: usize) -> Option<()> {
-        let (tokens, openers, members, layout) = self.token_starts(block)?;
-        if !self.object_run(block, &layout)? {
-            self.tokens(block, tokens, openers, members)?;
-        }
+        let (tokens, openers, members) = self.token_starts(block)?;
+        self.tokens(block, tokens, openers, members)?;
         if openers != 0 {
             self.last_opener = block + 63 - openers.leading_zeros() as usize;
         }
@@ -152,7 +148,7 @@ impl<'t, 'w> Check<'t, 'w> {
     /// and literals) and its opening quotes, after checking what masks can:
     /// escapes, control characters, backslashes outside strings; and the
     /// closing quotes that may end a member's key or its string value.
-    fn token_starts(&mut self, block: usize) -> Option<(u64, u64, Members, runs::Layout)> {
+    fn token_starts(&mut self, block: usize) -> Option<(u64, u64, Members)> {
         let classes = classify_at(self.bytes, block);
         self.non_ascii |= classes.non_ascii;
         let escaped = if classes.backslash == 0 && !self.carry.escapes_next {
@@ -162,7 +158,6 @@ impl<'t, 'w> Check<'t, 'w> {
         };
         let quotes = classes.quote & !escaped;
         let carry = &mut self.carry;
-        let entered_string = carry.in_string;
         // Bit `i` set from an opening quote up to, not including, its closing one.
         let in_string = prefix_xor(quotes) ^ if carry.in_string { u64::MAX } else { 0 };
         carry.in_string = in_string >> 63 == 1;
@@ -193,23 +188,7 @@ impl<'t, 'w> Check<'t, 'w> {
         if may_open_json != 0 && !self.outline.may_embed_json {
             self.outline.may_embed_json = self.opens_json(block, may_open_json);
         }
-        let layout = runs::Layout {
-            in_string,
-            openers,
-            closers,
-            colons: classes.colon & !in_string,
-            commas: classes.separator & !classes.colon & !in_string,
-            brackets: classes.structural & !classes.separator & !in_string,
-            closing: classes.closing & !in_string,
-            entered_string,
-            first_checked: checked_with_value & 1 != 0,
-        };
-        Some((
-            structural | closers | scalar_starts,
-            openers,
-            members,
-            layout,
-        ))
+        Some((structural | closers | scalar_starts, openers, members))
     }
 
     /// Whether a string whose first byte is at one of `first_bytes` (bits of
