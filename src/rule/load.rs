@@ -62,7 +62,7 @@ pub fn looks_like_toml(text: &str) -> bool {
 fn load_toml(origin: &str, text: &str) -> Result<LoadedRule, Error> {
     // basic-toml recurses once per level without a limit: measure first.
     crate::limits::check_toml_depth(text).map_err(|error| error.in_origin(origin))?;
-    let table: Value = basic_toml::from_str(text).map_err(|error| {
+    let super::toml::Toml(table) = basic_toml::from_str(text).map_err(|error| {
         let offset = error
             .line_col()
             .map_or(0, |(line, column)| offset_of(text, line, column));

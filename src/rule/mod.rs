@@ -8,6 +8,7 @@
 pub mod index;
 pub mod load;
 mod read;
+mod toml;
 
 use serde::Serialize;
 use serde_json::Value;
