@@ -5,8 +5,8 @@
 //! `serde_json::Value` for every event costs more than the rules themselves.
 //! [`Scanner`] walks the JSON text once, follows only the keys that lead to a
 //! field some rule reads (an exact name, or a `*` pattern still alive), skips
-//! every other value by its brackets and quotes, and records the leaves it
-//! keeps. The result, [`Projected`], is an [`Event`] with exactly the
+//! every other value (an object by its own member loop, an array by its
+//! brackets and quotes), and records the leaves it keeps. The result, [`Projected`], is an [`Event`] with exactly the
 //! flattened view of [`crate::event::JsonEvent`]: a field's name is its keys
 //! joined with `.` (so dotted keys and nested objects are one field), arrays
 //! are looked through, `null` is no value and an object is not a value.
@@ -31,7 +31,10 @@ use crate::pattern::{same_bytes, Glob, GlobState};
 use outline::{skip_container, string_end};
 use specials::Specials;
 
-/// serde_json's own nesting limit, so both readers refuse the same documents.
+/// The nesting the lazy reader accepts, the top level included: serde_json's
+/// default limit refuses one level less, so callers let the reader answer only
+/// under a depth limit at least this high (the full parse then runs without
+/// serde_json's own).
 pub const MAX_DEPTH: usize = 128;
 
 /// The fields some rule reads: exact names and `*` patterns; and top-level
@@ -1562,6 +1565,8 @@ mod tests {
             r#"{"k": {"}": "{", "[": ["}", {"]": null}]}}"#,
             r#"{"\u0041\n": "\ud83d\ude00", "e": -1.5e3, "t": true, "f": false}"#,
             r#"{"k": {"c": 1}, "k": {"c": 2}}"#,
+            // Wanted names inside must not leak out of an object nobody reads.
+            r#"{"a": 5, "d": {"b": 1}, "b.c": 7}"#,
             " {\n\t\"k\" : [ 1 , { } ] ,\r\"l\":{\"m\":{}} } ",
             // Malformed, each in its own way.
             r#"{"k" 1}"#,
@@ -1571,6 +1576,7 @@ mod tests {
             r#"{"k": }"#,
             r#"{"k": "\x"}"#,
             r#"{"\ud800": 1}"#,
+            r#"{"k": "\udc00"}"#,
             r#"{"k\": 1}"#,
             r#"{1: 2}"#,
             r#"{"k": 1]"#,

@@ -4,7 +4,9 @@
 //! `Value`'s visitor looks at each map key for serde_json's private number
 //! marker and can read a number from a string, two readers instantiated for
 //! basic-toml's deserializer that a TOML file never needs. This one builds the
-//! same values (a float that is not finite is `null`, as `Value::from` makes it).
+//! same values (a float that is not finite is `null`, as `Value::from` makes it),
+//! but for a table keyed `$serde_json::private::Number`, which `Value`'s visitor
+//! took for a number and this one reads as the table it is.
 
 use std::fmt;
 
@@ -26,6 +28,8 @@ impl<'de> Visitor<'de> for TomlVisitor {
     type Value = Value;
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        // `Value`'s own wording, so a message stays the same (basic-toml's
+        // `deserialize_any` never reaches it).
         formatter.write_str("any valid JSON value")
     }
 

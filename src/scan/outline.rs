@@ -392,7 +392,7 @@ mod tests {
 
 /// The masks against the reader they replaced: string by string, one byte at
 /// a time between strings ([`skip_container`], which the lazy reader still
-/// uses to skip values), on lines whose every byte is moved across block
+/// uses to skip arrays), on lines whose every byte is moved across block
 /// boundaries.
 #[cfg(test)]
 mod boundary_tests {
