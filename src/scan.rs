@@ -6,8 +6,9 @@
 //! [`Scanner`] walks the JSON text once, follows only the keys that lead to a
 //! field some rule reads (an exact name, or a `*` pattern still alive), skips
 //! every other value (an object by its own member loop, an array by its
-//! brackets and quotes), and records the leaves it keeps. The result, [`Projected`], is an [`Event`] with exactly the
-//! flattened view of [`crate::event::JsonEvent`]: a field's name is its keys
+//! brackets and quotes), and records the leaves it keeps. The result,
+//! [`Projected`], is an [`Event`] with exactly the flattened view of
+//! [`crate::event::JsonEvent`]: a field's name is its keys
 //! joined with `.` (so dotted keys and nested objects are one field), arrays
 //! are looked through, `null` is no value and an object is not a value.
 //!
