@@ -3,13 +3,17 @@
 //! body), a `_field_caps` response, and a Kibana data view's field list (as the
 //! data views API returns it, as a saved object exports it, or as a bare list).
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use super::{FieldMapping, FieldType, Schema};
 use crate::error::{Error, ErrorType};
 
 /// Reads a field table: `name<TAB>type[<TAB>key=value]...` per line, `#` comments.
-pub(super) fn read_field_table(schema: &mut Schema, text: &str) -> Result<(), String> {
+/// Its fields borrow their names from `text` and share equal mappings (see `table.rs`).
+pub(super) fn read_field_table(schema: &mut Schema, text: &'static str) -> Result<(), String> {
+    let mut distinct = Vec::new();
     for (index, line) in text.lines().enumerate() {
         let line = line.trim_end();
         if line.is_empty() || line.starts_with('#') {
@@ -43,23 +47,37 @@ pub(super) fn read_field_table(schema: &mut Schema, text: &str) -> Result<(), St
             ("object", None) if name.contains('*') => continue,
             _ => FieldMapping::named(type_name),
         };
+        let mapping = FieldMapping {
+            ignore_above,
+            constant_value: attribute("value").map(str::to_string),
+            source_path: attribute("path")
+                .or(attribute("parent"))
+                .map(str::to_string),
+            searchable: attribute("index") != Some("false"),
+            ..mapping
+        };
         // Later tables refine earlier ones (the integration's mapping over ECS).
-        schema.replace(
-            name.to_string(),
-            FieldMapping {
-                ignore_above,
-                constant_value: attribute("value").map(str::to_string),
-                source_path: attribute("path")
-                    .or(attribute("parent"))
-                    .map(str::to_string),
-                searchable: attribute("index") != Some("false"),
-                ..mapping
-            },
-        );
+        if name.contains('*') {
+            schema.replace(name.to_string(), mapping);
+        } else {
+            schema.replace_shared(name, shared(&mut distinct, mapping));
+        }
     }
     // Lookups see only settled fields (see `table.rs`).
     schema.settle();
     Ok(())
+}
+
+/// `mapping`, or the equal one read before it: a built-in table's some 200
+/// fields have a dozen or two distinct mappings. A duplicate is dropped at
+/// once, so the next line's mapping reuses its memory.
+fn shared(distinct: &mut Vec<Arc<FieldMapping>>, mapping: FieldMapping) -> Arc<FieldMapping> {
+    if let Some(equal) = distinct.iter().find(|known| ***known == mapping) {
+        return Arc::clone(equal);
+    }
+    let mapping = Arc::new(mapping);
+    distinct.push(Arc::clone(&mapping));
+    mapping
 }
 
 /// Reads a user's mapping, recognising its format by its shape.
@@ -302,10 +320,10 @@ fn infer_multi_field_parents(schema: &mut Schema) {
                     FieldType::Object | FieldType::Nested | FieldType::Flattened
                 )
             });
-            (!is_container).then(|| (name.clone(), parent.to_string()))
+            (!is_container).then(|| (name.to_string(), parent.to_string()))
         })
         .collect();
-    let fields = std::sync::Arc::make_mut(&mut schema.fields);
+    let fields = Arc::make_mut(&mut schema.fields);
     for (child, parent) in children {
         if let Some(mapping) = fields.get_mut(&child) {
             mapping.source_path.get_or_insert(parent);
@@ -359,6 +377,32 @@ mod tests {
         assert_eq!(replaced.ignore_above, None);
         assert_eq!(replaced.constant_value.as_deref(), Some("x"));
         assert_eq!(schema.templates().len(), 2);
+    }
+
+    /// Each field of a table read whole (where equal mappings are shared)
+    /// has the mapping it has when its line is read alone: fields whose
+    /// mappings differ in one attribute each share nothing, and the built-in
+    /// tables read the same either way.
+    #[test]
+    fn a_shared_mapping_is_only_ever_an_equal_one() {
+        let table = "a\tkeyword\nb\tkeyword\tignore_above=8191\nc\tkeyword\tignore_above=10\n\
+            d\tkeyword\tvalue=x\ne\tkeyword\tpath=a\nf\tkeyword\tparent=a\ng\tkeyword\tindex=false\n\
+            h\tlong\ni\tkeyword\tignore_above=8191\nj\tobject\tobject_type=keyword\nk\tkeyword\n";
+        let builtin = [include_str!("ecs.fields"), include_str!("azure.fields")];
+        for text in std::iter::once(table).chain(builtin) {
+            let mut whole = Schema::closed();
+            read_field_table(&mut whole, text).unwrap();
+            let mut fields = 0;
+            for line in text.lines().filter(|line| !line.starts_with('#')) {
+                let name = line.split('\t').next().unwrap_or_default();
+                let mut alone = Schema::closed();
+                read_field_table(&mut alone, line.to_string().leak()).unwrap();
+                let expected = alone.fields.get(name);
+                assert_eq!(whole.fields.get(name), expected, "{line}");
+                fields += usize::from(expected.is_some());
+            }
+            assert!(fields > 10, "{fields} fields compared");
+        }
     }
 
     #[test]

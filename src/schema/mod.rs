@@ -20,6 +20,7 @@
 mod formats;
 mod table;
 
+use std::borrow::Cow;
 use std::fmt::{self, Display, Formatter};
 use std::sync::Arc;
 
@@ -342,7 +343,7 @@ impl Schema {
     pub fn extend(mut self, other: Schema) -> Schema {
         let fields = Arc::make_mut(&mut self.fields);
         for (name, mapping) in Arc::unwrap_or_clone(other.fields).into_fields() {
-            fields.stage(name, mapping, Merge::Replace);
+            fields.stage_shared(name, mapping, Merge::Replace);
         }
         fields.settle();
         let mut templates = other.templates;
@@ -357,6 +358,12 @@ impl Schema {
             templates: Vec::new(),
             dynamic: false,
         }
+    }
+
+    /// [`Schema::replace`] for a built-in table's field (no `*` in its name):
+    /// the name borrowed from the table's text, the mapping shared.
+    fn replace_shared(&mut self, name: &'static str, mapping: Arc<FieldMapping>) {
+        Arc::make_mut(&mut self.fields).stage_shared(Cow::Borrowed(name), mapping, Merge::Replace);
     }
 
     /// Adds a field, replacing any earlier declaration of the same name.
@@ -401,7 +408,7 @@ impl Schema {
             .fields
             .iter()
             .filter(|(_, mapping)| mapping.type_names == ["alias"])
-            .filter_map(|(name, mapping)| Some((name.clone(), mapping.source_path.clone()?)))
+            .filter_map(|(name, mapping)| Some((name.to_string(), mapping.source_path.clone()?)))
             .collect();
         // Unresolved aliases, in name order (as `aliases` is): dropped in one
         // pass at the end, but absent already for the aliases after them.
@@ -573,9 +580,7 @@ impl Schema {
 
     /// The declared fields, in name order.
     pub fn fields(&self) -> impl Iterator<Item = (&str, &FieldMapping)> {
-        self.fields
-            .iter()
-            .map(|(name, mapping)| (name.as_str(), mapping))
+        self.fields.iter()
     }
 
     /// The templates, in the order they are tried.

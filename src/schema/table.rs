@@ -13,8 +13,22 @@
 //! were made) and folds each run of one name into its first.
 //! Lookups see only settled fields; every schema constructor settles before
 //! it returns.
+//!
+//! Why names are `Cow` and mappings `Arc`: the built-in schema is built into
+//! the wasm module's start-up snapshot, whose heap ships as data. Its names
+//! borrow the built-in tables' text (already in the module) rather than
+//! copying it, and its some 370 fields share about 40 distinct mappings (most
+//! are plain `keyword`), so an entry is a name and a pointer (20 bytes), not
+//! a name, a whole mapping and three allocations of its own (about 140).
+//! A shared mapping is copied only when changed ([`Arc::make_mut`]).
+
+use std::borrow::Cow;
+use std::sync::Arc;
 
 use super::FieldMapping;
+
+/// A field's name: borrowed from the built-in tables' text, or owned.
+pub(super) type Name = Cow<'static, str>;
 
 /// How a queued field combines with an earlier one of the same name.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -31,13 +45,18 @@ pub(super) enum Merge {
 /// queued changes with how each merges.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(super) struct FieldTable {
-    entries: Vec<(String, FieldMapping, Merge)>,
+    entries: Vec<(Name, Arc<FieldMapping>, Merge)>,
     settled: usize,
 }
 
 impl FieldTable {
     /// Queues a field; it is visible after the next [`FieldTable::settle`].
     pub(super) fn stage(&mut self, name: String, mapping: FieldMapping, merge: Merge) {
+        self.stage_shared(Cow::Owned(name), Arc::new(mapping), merge);
+    }
+
+    /// [`FieldTable::stage`] for a name and a mapping that may be shared.
+    pub(super) fn stage_shared(&mut self, name: Name, mapping: Arc<FieldMapping>, merge: Merge) {
         self.entries.push((name, mapping, merge));
     }
 
@@ -72,18 +91,18 @@ impl FieldTable {
     /// The settled field named `name`, to change in place.
     pub(super) fn get_mut(&mut self, name: &str) -> Option<&mut FieldMapping> {
         let index = self.position(name)?;
-        Some(&mut self.entries[index].1)
+        Some(Arc::make_mut(&mut self.entries[index].1))
     }
 
     /// The settled fields, in name order.
-    pub(super) fn iter(&self) -> impl Iterator<Item = (&String, &FieldMapping)> {
+    pub(super) fn iter(&self) -> impl Iterator<Item = (&str, &FieldMapping)> {
         self.entries[..self.settled]
             .iter()
-            .map(|(name, mapping, _)| (name, mapping))
+            .map(|(name, mapping, _)| (&**name, &**mapping))
     }
 
     /// The settled fields, in name order.
-    pub(super) fn into_fields(self) -> impl Iterator<Item = (String, FieldMapping)> {
+    pub(super) fn into_fields(self) -> impl Iterator<Item = (Name, Arc<FieldMapping>)> {
         let settled = self.settled;
         self.entries
             .into_iter()
@@ -98,22 +117,27 @@ impl FieldTable {
 
     /// Drops the fields whose names `names` holds (sorted); call when settled.
     pub(super) fn remove_all(&mut self, names: &[String]) {
-        self.entries
-            .retain(|(name, _, _)| names.binary_search(name).is_err());
+        self.entries.retain(|(name, _, _)| {
+            names
+                .binary_search_by(|removed| removed.as_str().cmp(name))
+                .is_err()
+        });
         self.settled = self.entries.len();
     }
 
     fn position(&self, name: &str) -> Option<usize> {
         self.entries[..self.settled]
-            .binary_search_by(|(entry, _, _)| entry.as_str().cmp(name))
+            .binary_search_by(|(entry, _, _)| (**entry).cmp(name))
             .ok()
     }
 }
 
 /// `later`, queued with `merge`, applied over the field of the same name before it.
-fn merge_into(existing: &mut FieldMapping, later: &mut FieldMapping, merge: Merge) {
+fn merge_into(existing: &mut Arc<FieldMapping>, later: &mut Arc<FieldMapping>, merge: Merge) {
     match merge {
-        Merge::Declare if existing.type_names != later.type_names => existing.merge_conflict(later),
+        Merge::Declare if existing.type_names != later.type_names => {
+            Arc::make_mut(existing).merge_conflict(later)
+        }
         // The swapped-out mapping is dropped with `later`.
         Merge::Replace | Merge::Declare => std::mem::swap(existing, later),
         Merge::IfAbsent => {}
@@ -203,5 +227,26 @@ mod tests {
                 .collect();
             assert_eq!(fields.join(" "), expected, "{first:?} then {second:?}");
         }
+    }
+
+    /// A mapping two fields share is copied when one of them is changed: the
+    /// other keeps it as it was.
+    #[test]
+    fn a_change_to_a_shared_mapping_changes_one_field() {
+        let mut table = FieldTable::default();
+        let shared = Arc::new(FieldMapping::named("keyword"));
+        for name in ["a", "b"] {
+            table.stage_shared(Cow::Borrowed(name), Arc::clone(&shared), Merge::Replace);
+        }
+        table.settle();
+        if let Some(mapping) = table.get_mut("a") {
+            mapping.ignore_above = Some(1);
+        }
+        let limits: Vec<_> = table
+            .iter()
+            .map(|(_, mapping)| mapping.ignore_above)
+            .collect();
+        assert_eq!(limits, [Some(1), None]);
+        assert_eq!(*shared, FieldMapping::named("keyword"));
     }
 }
