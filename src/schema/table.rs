@@ -17,7 +17,7 @@
 //! Why names are `Cow` and mappings `Arc`: the built-in schema is built into
 //! the wasm module's start-up snapshot, whose heap ships as data. Its names
 //! borrow the built-in tables' text (already in the module) rather than
-//! copying it, and its some 370 fields share about 40 distinct mappings (most
+//! copying it, and its some 340 fields share about 40 distinct mappings (most
 //! are plain `keyword`), so an entry is a name and a pointer (20 bytes), not
 //! a name, a whole mapping and three allocations of its own (about 140).
 //! A shared mapping is copied only when changed ([`Arc::make_mut`]).
