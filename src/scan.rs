@@ -653,9 +653,15 @@ impl Reader<'_> {
         self.bytes.get(self.position).copied()
     }
 
+    // The byte after a token is most often the next token (events are
+    // mostly written without spaces): one compare lets it go, where the
+    // match alone was a jump table in the wasm.
     #[inline(always)]
     fn whitespace(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+        while let Some(&byte) = self.bytes.get(self.position) {
+            if byte > b' ' || !matches!(byte, b' ' | b'\t' | b'\n' | b'\r') {
+                return;
+            }
             self.position += 1;
         }
     }
