@@ -234,18 +234,31 @@ fn is_object(objects: &[u64; KIND_WORDS], level: usize) -> bool {
 /// `quote`, and whether the string has escapes; `None` if it does not close,
 /// has a malformed escape (a lone surrogate included) or holds a raw control
 /// character.
-// Inlined for the reason `Specials::next` is.
-#[inline]
+// Always inlined, and kept to the string without escapes (almost every
+// one): at the wasm's opt-level "s" the whole search stayed a call at the
+// reader's busiest site (a let-go member's string value), its answer
+// passed back through memory.
+#[inline(always)]
 pub(super) fn string_end(text: &[u8], specials: &Specials, quote: usize) -> Option<(usize, bool)> {
-    let mut at = quote + 1;
-    let mut escaped = false;
+    let special = specials.next(quote + 1)?;
+    match text.get(special)? {
+        b'"' => Some((special, false)),
+        _ => escaped_string_end(text, specials, special),
+    }
+}
+
+/// [`string_end`] from the string's first special byte on, when that is
+/// not its closing quote: an escape (the string goes on past it) or a
+/// control character (`None`).
+#[inline(never)]
+fn escaped_string_end(text: &[u8], specials: &Specials, first: usize) -> Option<(usize, bool)> {
+    let mut special = first;
     loop {
-        let special = specials.next(at)?;
         match text[special] {
-            b'"' => return Some((special, escaped)),
+            b'"' => return Some((special, true)),
             b'\\' => {
-                escaped = true;
-                at = special + decode_escape(&text[special..])?.1;
+                let at = special + decode_escape(&text[special..])?.1;
+                special = specials.next(at)?;
             }
             _ => return None,
         }
