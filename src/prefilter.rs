@@ -772,17 +772,48 @@ impl GramTable {
     /// [`MultiSearch::any`] for the sampled patterns.
     fn any(&self, text: &[u8], found: &mut impl FnMut(usize) -> bool) -> bool {
         let mut at = 0;
-        while let Some(&bytes) = text.get(at..).and_then(<[u8]>::first_chunk::<GRAM>) {
-            let gram = u32::from_le_bytes(bytes);
-            let slot = slot(gram);
-            if self.bits[slot >> 6] >> (slot & 63) & 1 != 0
-                && self.confirm(text, at, gram, slot, found)
+        // At the widest stride (the many rules' usual one), the text's whole
+        // steps first: each step's gram is read from a slice the compiler
+        // knows to be a step long, so no sample has a bounds check of its
+        // own (stop 27: about 17 instructions a sample with them).
+        if self.stride == MAX_STRIDE {
+            let mut steps = text.chunks_exact(MAX_STRIDE);
+            if steps
+                .by_ref()
+                .zip((0..).step_by(MAX_STRIDE))
+                .any(|(step, at)| {
+                    step.first_chunk::<GRAM>()
+                        .is_some_and(|&bytes| self.sample(text, at, bytes, found))
+                })
             {
+                return true;
+            }
+            at = text.len() - steps.remainder().len();
+        }
+        while let Some(&bytes) = text.get(at..).and_then(<[u8]>::first_chunk::<GRAM>) {
+            if self.sample(text, at, bytes, found) {
                 return true;
             }
             at += self.stride;
         }
         false
+    }
+
+    /// Whether the gram `bytes` at `at` is marked in the table and starts
+    /// one of the patterns for which `found` returns true. Inlined by hand:
+    /// with its two callers, the wasm build (opt-level "s") made it a call
+    /// for every sample, and the 68 rules' mix 15% slower.
+    #[inline(always)]
+    fn sample(
+        &self,
+        text: &[u8],
+        at: usize,
+        bytes: [u8; GRAM],
+        found: &mut impl FnMut(usize) -> bool,
+    ) -> bool {
+        let gram = u32::from_le_bytes(bytes);
+        let slot = slot(gram);
+        self.bits[slot >> 6] >> (slot & 63) & 1 != 0 && self.confirm(text, at, gram, slot, found)
     }
 
     /// Asks `found` about the patterns that really occur with `gram` (of
@@ -1117,6 +1148,26 @@ mod tests {
                 table: Some(table),
             };
             finds_what_a_plain_search_finds(&search, &long);
+        }
+    }
+
+    /// The widest stride samples whole steps apart from the few bytes
+    /// after them: a pattern that only a sample there can see, as an
+    /// `Update user` ending a text one byte past whole steps, is found
+    /// at every stride whatever the text's length.
+    #[test]
+    fn a_pattern_ending_the_text_is_found_past_the_last_whole_step() {
+        let pattern = b"Update user";
+        for stride in 1..=MAX_STRIDE {
+            let table = GramTable::new(vec![(0, pattern.to_vec())], stride);
+            for pad in 0..3 * MAX_STRIDE {
+                let mut text = vec![b'x'; pad];
+                text.extend_from_slice(pattern);
+                let search = |text: &[u8]| table.any(text, &mut |position| position == 0);
+                assert!(search(&text), "stride {stride}, {pad} bytes before");
+                text.pop();
+                assert!(!search(&text), "stride {stride}, {pad} bytes before, cut");
+            }
         }
     }
 
