@@ -777,18 +777,16 @@ impl GramTable {
         // knows to be a step long, so no sample has a bounds check of its
         // own (stop 27: about 17 instructions a sample with them).
         if self.stride == MAX_STRIDE {
-            let mut steps = text.chunks_exact(MAX_STRIDE);
-            if steps
-                .by_ref()
-                .zip((0..).step_by(MAX_STRIDE))
-                .any(|(step, at)| {
-                    step.first_chunk::<GRAM>()
-                        .is_some_and(|&bytes| self.sample(text, at, bytes, found))
-                })
-            {
-                return true;
+            // A plain loop: with `by_ref().enumerate().any(..)` the wasm
+            // build (opt-level "s") left the loop a function of its own.
+            for step in text.chunks_exact(MAX_STRIDE) {
+                if let Some(&bytes) = step.first_chunk::<GRAM>() {
+                    if self.sample(text, at, bytes, found) {
+                        return true;
+                    }
+                }
+                at += MAX_STRIDE;
             }
-            at = text.len() - steps.remainder().len();
         }
         while let Some(&bytes) = text.get(at..).and_then(<[u8]>::first_chunk::<GRAM>) {
             if self.sample(text, at, bytes, found) {
