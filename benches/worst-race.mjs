@@ -10,11 +10,14 @@
 // of their times in each round (paired, so that load that comes and goes
 // weighs on both alike). With `--validate candidates`, each engine reads ECS
 // input and leaves the lines no rule can match unread, writing NDJSON (as
-// `npm run bench`'s candidates row does).
+// `npm run bench`'s candidates row does). With `--rules68`, each engine holds
+// the 68 Azure rules of the shared corpus instead of the seed rule (the
+// issue's target row: `--rules68 --file mix`).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { corpusRules } from './corpus-rules.mjs';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -27,6 +30,10 @@ const file = fileAt >= 0 ? argv.splice(fileAt, 2)[1] : 'worst';
 const validateAt = argv.indexOf('--validate');
 const validate = validateAt >= 0 ? argv.splice(validateAt, 2)[1] : 'all';
 if (!['all', 'candidates'].includes(validate)) throw new Error('--validate is all or candidates');
+const rules68At = argv.indexOf('--rules68');
+const rules = rules68At >= 0 ? corpusRules(root) : undefined;
+if (rules68At >= 0) argv.splice(rules68At, 1);
+if (rules === null) throw new Error('--rules68 needs the shared corpus (../shared/corpus)');
 const packages = argv.map((dir) => path.resolve(dir));
 const now = '2026-11-26T12:00:00Z';
 
@@ -35,10 +42,10 @@ const lines = buffer.toString('utf8').split('\n').filter((line) => line !== '');
 const runs = packages.map((dir) => {
   const { Engine } = require(path.join(dir, 'js', 'node.cjs'));
   if (validate === 'all') {
-    const engine = new Engine({ now });
+    const engine = new Engine({ now, rules });
     return () => engine.evaluateNdjson(buffer);
   }
-  const engine = new Engine({ now, input: 'ecs' });
+  const engine = new Engine({ now, rules, input: 'ecs' });
   const options = { output: 'ndjson', validate };
   return () => engine.evaluateNdjson(buffer, options);
 });
@@ -60,7 +67,8 @@ for (let round = 0; round < rounds; round++) {
 }
 const best = (values) => Math.min(...values);
 const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
-console.log(`${file}, evaluateNdjson, seed rule, validate ${validate}, ${rounds} rounds`);
+const ruleSet = rules === undefined ? 'seed rule' : `${rules.length} rule files`;
+console.log(`${file}, evaluateNdjson, ${ruleSet}, validate ${validate}, ${rounds} rounds`);
 packages.forEach((dir, index) => {
   console.log(
     `  ${dir}: best ${(best(parse) / best(times[index])).toFixed(3)}x JSON.parse, ` +
