@@ -50,19 +50,33 @@ pub const BLOCK: usize = 64;
 /// end of `bytes` taken as spaces (which belong to no class but
 /// `may_open_json`, and only a string opening at the last byte, which never
 /// closes, could start with one).
+// One call of `classify`, on the block in place or on the padded copy: with
+// a call in each arm, the wasm's opt-level "s" kept `classify` out of line,
+// its `Classes` written to memory and read back for every block.
+#[inline(always)]
 pub fn classify_at(bytes: &[u8], from: usize) -> Classes {
-    match bytes
+    let padded;
+    let block = match bytes
         .get(from..from + BLOCK)
         .and_then(|block| block.try_into().ok())
     {
-        Some(block) => classify(block),
+        Some(block) => block,
         None => {
-            let mut padded = [b' '; BLOCK];
-            let tail = bytes.get(from..).unwrap_or_default();
-            padded[..tail.len()].copy_from_slice(tail);
-            classify(&padded)
+            padded = padded_tail(bytes.get(from..).unwrap_or_default());
+            &padded
         }
-    }
+    };
+    classify(block)
+}
+
+/// `tail` (shorter than a block) followed by spaces up to a block.
+// Apart: it runs once a text, and the block loop need not hold its buffer.
+#[inline(never)]
+fn padded_tail(tail: &[u8]) -> [u8; BLOCK] {
+    let mut padded = [b' '; BLOCK];
+    let length = tail.len().min(BLOCK);
+    padded[..length].copy_from_slice(&tail[..length]);
+    padded
 }
 
 /// The classes of a 64-byte block, its four vectors written out one by one
@@ -70,6 +84,7 @@ pub fn classify_at(bytes: &[u8], from: usize) -> Classes {
 /// cost more than the compares) and each class's four bitmasks combined
 /// directly.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
 fn classify(block: &[u8; BLOCK]) -> Classes {
     use core::arch::wasm32::{
         i8x16, u8x16_eq, u8x16_lt, u8x16_min, u8x16_splat, u8x16_swizzle, v128_any_true, v128_or,
