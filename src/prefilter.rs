@@ -241,33 +241,91 @@ fn searchable(literal: &[u8]) -> bool {
 /// A conservative test on raw JSON text: can this event need a closer look?
 ///
 /// One search finds which rules' first (most selective) groups occur; only
-/// for those rules are the other groups looked for, one substring search
-/// each. The other groups' literals stay out of the shared search, whose
-/// cost grows with every literal it has to check.
+/// for those rules are the other groups looked for. The other groups'
+/// literals stay out of the shared search, whose cost grows with every
+/// literal it has to check.
 #[derive(Clone, Debug)]
 pub struct Prefilter {
     search: MultiSearch,
-    conditions: Vec<RuleCondition>,
     /// By pattern position, the rules whose first group holds it.
-    rules_by_first: Vec<Vec<usize>>,
+    followers: Vec<Followers>,
     /// Whether some literal has a `/`, which JSON may write as `\/`.
     slash: bool,
 }
 
-/// One rule's [`LiteralCondition`], ready to search.
-#[derive(Clone, Debug)]
-struct RuleCondition {
-    /// The first group, as positions among the shared search's patterns.
-    first: Vec<usize>,
-    /// The other groups.
-    rest: Vec<Vec<memmem::Finder<'static>>>,
+/// The rules whose first group holds one literal, and what else each needs.
+///
+/// Their other groups' literals are searched for together when a few bytes
+/// (one of them in each literal) find them all in one pass: a sign-in event
+/// starts three of the 68 Azure rules (on `azure.signinlogs`), and searching
+/// it for `high`, `atRisk` and `confirmedCompromised` one after the other,
+/// none of them there, was three passes over every such event.
+#[derive(Clone, Debug, Default)]
+struct Followers {
+    /// Each rule's other groups, as positions in `literals`.
+    rules: Vec<Vec<Vec<usize>>>,
+    /// The literals of those groups, each once.
+    literals: Vec<memmem::Finder<'static>>,
+    /// The bytes that find them together, when there are such bytes.
+    together: Option<Together>,
 }
 
-impl RuleCondition {
-    fn rest_holds(&self, text: &[u8]) -> bool {
-        self.rest
+impl Followers {
+    /// Adds a rule whose other groups are `rest`.
+    fn add(&mut self, rest: &[Vec<Vec<u8>>]) {
+        let groups = rest
             .iter()
-            .all(|group| group.iter().any(|finder| finder.find(text).is_some()))
+            .map(|group| {
+                group
+                    .iter()
+                    .map(|literal| self.position_of(literal))
+                    .collect()
+            })
+            .collect();
+        self.rules.push(groups);
+    }
+
+    /// The position of `literal` among the literals, added if new.
+    fn position_of(&mut self, literal: &[u8]) -> usize {
+        let known = self
+            .literals
+            .iter()
+            .position(|finder| finder.needle() == literal);
+        known.unwrap_or_else(|| {
+            self.literals
+                .push(memmem::Finder::new(literal).into_owned());
+            self.literals.len() - 1
+        })
+    }
+
+    /// Chooses, once every rule is in, whether to search together: only
+    /// for two literals or more (one is as well searched for alone).
+    /// A rule that needs nothing else holds at once, without a search.
+    fn finish(&mut self) {
+        let needles: Vec<&[u8]> = self.literals.iter().map(memmem::Finder::needle).collect();
+        let some_rule_needs_nothing = self.rules.iter().any(Vec::is_empty);
+        self.together = (needles.len() > 1 && !some_rule_needs_nothing)
+            .then(|| Together::of(&needles))
+            .flatten();
+    }
+
+    /// Whether some rule has a literal of each of its other groups in `text`.
+    fn hold(&self, text: &[u8]) -> bool {
+        let holds = |has: &dyn Fn(usize) -> bool| {
+            self.rules
+                .iter()
+                .any(|groups| groups.iter().all(|group| group.iter().any(|&at| has(at))))
+        };
+        match &self.together {
+            Some(together) => {
+                let mut present = 0u64;
+                together.search(text, |index| {
+                    present |= 1 << index;
+                    holds(&|at| present >> at & 1 != 0)
+                })
+            }
+            None => holds(&|at| self.literals[at].find(text).is_some()),
+        }
     }
 }
 
@@ -276,8 +334,8 @@ impl Prefilter {
     /// `None` when some rule has none, so every event must be read.
     pub fn new(conditions: Vec<Option<LiteralCondition>>) -> Option<Prefilter> {
         let mut patterns: Vec<Vec<u8>> = Vec::new();
+        let mut followers: Vec<Followers> = Vec::new();
         let mut slash = false;
-        let mut ready = Vec::new();
         for condition in conditions {
             let mut groups = condition?
                 .anchored()?
@@ -285,31 +343,21 @@ impl Prefilter {
                 .map(without_superstrings)
                 .inspect(|group| slash |= group.iter().any(|literal| literal.contains(&b'/')));
             // `anchored` has a group, or there is no requirement.
-            let first = groups
+            let first: Vec<usize> = groups
                 .next()?
                 .into_iter()
                 .map(|literal| position_of(&mut patterns, literal))
                 .collect();
-            let rest = groups
-                .map(|group| {
-                    group
-                        .iter()
-                        .map(|literal| memmem::Finder::new(literal).into_owned())
-                        .collect()
-                })
-                .collect();
-            ready.push(RuleCondition { first, rest });
-        }
-        let mut rules_by_first = vec![Vec::new(); patterns.len()];
-        for (rule, condition) in ready.iter().enumerate() {
-            for &position in &condition.first {
-                rules_by_first[position].push(rule);
+            let rest: Vec<Vec<Vec<u8>>> = groups.collect();
+            followers.resize_with(patterns.len(), Followers::default);
+            for position in first {
+                followers[position].add(&rest);
             }
         }
+        followers.iter_mut().for_each(Followers::finish);
         Some(Prefilter {
             search: MultiSearch::new(patterns),
-            conditions: ready,
-            rules_by_first,
+            followers,
             slash,
         })
     }
@@ -329,10 +377,7 @@ impl Prefilter {
     pub fn literals_may_match(&self, text: &[u8]) -> bool {
         let mut tried = Tried::default();
         self.search.any(text, &mut |position| {
-            tried.first_time(position)
-                && self.rules_by_first[position]
-                    .iter()
-                    .any(|&rule| self.conditions[rule].rest_holds(text))
+            tried.first_time(position) && self.followers[position].hold(text)
         })
     }
 
@@ -408,19 +453,95 @@ struct RareByte<'t> {
 
 impl RareByte<'_> {
     fn of(literal: &[u8]) -> RareByte<'_> {
-        let (offset, byte) = literal
-            .iter()
-            .enumerate()
-            .max_by_key(|(offset, &byte)| {
-                (BYTE_RARITY[usize::from(byte)], std::cmp::Reverse(*offset))
-            })
-            .map_or((0, 0), |(offset, &byte)| (offset, byte));
+        let (byte, offset) = rarest_in(literal, |_| true).unwrap_or((0, 0));
         RareByte {
             literal,
             byte,
             offset,
         }
     }
+}
+
+/// Up to three bytes, one of them in each of a set of literals: one search
+/// for those bytes finds every literal of the set, since wherever a literal
+/// is, its byte is too, a known offset in.
+#[derive(Clone, Debug)]
+struct Together {
+    /// The bytes (the first repeated when they are fewer than three).
+    bytes: [u8; 3],
+    /// Each literal, its byte among `bytes` and that byte's offset in it.
+    literals: Vec<(Vec<u8>, u8, usize)>,
+}
+
+impl Together {
+    /// The bytes for `literals`: each literal's rarest (by [`BYTE_RARITY`])
+    /// unless it holds one chosen before. `None` when that takes more than
+    /// three bytes, or the literals are more than a mask has bits.
+    fn of(literals: &[&[u8]]) -> Option<Together> {
+        if literals.len() > 64 {
+            return None;
+        }
+        let mut chosen: Vec<u8> = Vec::new();
+        let mut stops = Vec::new();
+        for &literal in literals {
+            let (byte, offset) = rarest_in(literal, |byte| chosen.contains(&byte))
+                .or_else(|| rarest_in(literal, |_| true))?;
+            if !chosen.contains(&byte) {
+                chosen.push(byte);
+            }
+            stops.push((literal.to_vec(), byte, offset));
+        }
+        let mut bytes = [*chosen.first()?; 3];
+        if chosen.len() > bytes.len() {
+            return None;
+        }
+        bytes[..chosen.len()].copy_from_slice(&chosen);
+        Some(Together {
+            bytes,
+            literals: stops,
+        })
+    }
+
+    /// Searches `text` once for all the literals, telling `found` the
+    /// position (in [`Together::of`]'s order) of each the first time it is
+    /// found, and returns true as soon as `found` does.
+    fn search(&self, text: &[u8], mut found: impl FnMut(usize) -> bool) -> bool {
+        let mut seen = 0u64;
+        let mut at = 0;
+        while let Some(next) = text
+            .get(at..)
+            .and_then(|rest| find_any_of(rest, self.bytes))
+        {
+            let next = at + next;
+            for (index, (literal, byte, offset)) in self.literals.iter().enumerate() {
+                let new = seen >> index & 1 == 0
+                    && text[next] == *byte
+                    && next
+                        .checked_sub(*offset)
+                        .and_then(|start| text.get(start..))
+                        .is_some_and(|rest| rest.starts_with(literal));
+                if new {
+                    seen |= 1 << index;
+                    if found(index) {
+                        return true;
+                    }
+                }
+            }
+            at = next + 1;
+        }
+        false
+    }
+}
+
+/// The rarest byte of `literal` (the first of the rarest) among those
+/// `allowed`, and its offset.
+fn rarest_in(literal: &[u8], allowed: impl Fn(u8) -> bool) -> Option<(u8, usize)> {
+    literal
+        .iter()
+        .enumerate()
+        .filter(|(_, &byte)| allowed(byte))
+        .max_by_key(|(offset, &byte)| (BYTE_RARITY[usize::from(byte)], std::cmp::Reverse(*offset)))
+        .map(|(offset, &byte)| (byte, offset))
 }
 
 /// Whether the backslash at `at` in `text` starts an escape that may spell
@@ -611,6 +732,10 @@ struct MultiSearch {
     /// Patterns searched for one by one (SIMD substring search), with their
     /// positions: all of them when there are few, else the short ones.
     apart: Vec<(usize, memmem::Finder<'static>)>,
+    /// With the table, the bytes that find the patterns searched apart in
+    /// one pass (`Electron`, the 68 Azure rules' one: a search for its `E`
+    /// costs less than a substring search).
+    together: Option<Together>,
     table: Option<GramTable>,
 }
 
@@ -683,6 +808,7 @@ impl MultiSearch {
                     .enumerate()
                     .map(|(position, pattern)| (position, finder(pattern)))
                     .collect(),
+                together: None,
                 table: None,
             };
         }
@@ -700,11 +826,16 @@ impl MultiSearch {
             .into_iter()
             .enumerate()
             .partition(|(_, pattern)| pattern.len() < stride + GRAM - 1);
+        let needles: Vec<&[u8]> = apart
+            .iter()
+            .map(|(_, pattern)| pattern.as_slice())
+            .collect();
         MultiSearch {
             apart: apart
                 .iter()
                 .map(|(position, pattern)| (*position, finder(pattern)))
                 .collect(),
+            together: Together::of(&needles),
             table: (!sampled.is_empty()).then(|| GramTable::new(sampled, stride)),
         }
     }
@@ -712,9 +843,14 @@ impl MultiSearch {
     /// Whether `found` returns true for the position of some pattern that
     /// occurs in `text` (it may be asked more than once for one pattern).
     fn any(&self, text: &[u8], found: &mut impl FnMut(usize) -> bool) -> bool {
-        self.apart
-            .iter()
-            .any(|(position, finder)| finder.find(text).is_some() && found(*position))
+        let apart = match &self.together {
+            Some(together) => together.search(text, |index| found(self.apart[index].0)),
+            None => self
+                .apart
+                .iter()
+                .any(|(position, finder)| finder.find(text).is_some() && found(*position)),
+        };
+        apart
             || self
                 .table
                 .as_ref()
@@ -1148,15 +1284,18 @@ mod tests {
             "MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE",
         ];
         let many_short = ["high", "xyz1", "wxyz", "user", "Update user", "ab"];
-        for (patterns, stride, apart) in [
-            (&long_and_few_short[..], Some(8), 3),
-            (&many_short[..], Some(8), 5),
-            (&long_and_few_short[..3], None, 3),
+        // The short ones found together by their bytes (`h`, `b`) when a
+        // few bytes can, else apart (`h`, `x`, `u`, `b`).
+        for (patterns, stride, apart, together) in [
+            (&long_and_few_short[..], Some(8), 3, true),
+            (&many_short[..], Some(8), 5, false),
+            (&long_and_few_short[..3], None, 3, false),
         ] {
             let patterns = bytes_of(patterns);
             let search = MultiSearch::new(patterns.clone());
             assert_eq!(search.table.as_ref().map(|table| table.stride), stride);
             assert_eq!(search.apart.len(), apart);
+            assert_eq!(search.together.is_some(), together);
             finds_what_a_plain_search_finds(&search, &patterns);
         }
         // Every stride, every pattern sampled, with patterns as short as
@@ -1176,6 +1315,7 @@ mod tests {
             let table = GramTable::new(patterns.iter().cloned().enumerate().collect(), stride);
             let search = MultiSearch {
                 apart: Vec::new(),
+                together: None,
                 table: Some(table),
             };
             finds_what_a_plain_search_finds(&search, &patterns);
@@ -1317,6 +1457,89 @@ mod tests {
                 "{literals:?} in {text:?} from {from}: {next}, the first at {first}"
             );
         }
+    }
+
+    /// Literals searched for together are found wherever a search of each
+    /// finds them: at the text's start and end, with their byte far into
+    /// them, and sharing a byte with another literal.
+    #[test]
+    fn literals_searched_together_are_found_where_each_is() {
+        let sets: [&[&str]; 3] = [
+            &["high", "atRisk", "confirmedCompromised"],
+            &["Guest", "guest", "UserType"],
+            &["aaaz", "zaa", "qqq"],
+        ];
+        for set in sets {
+            let needles: Vec<&[u8]> = set.iter().map(|literal| literal.as_bytes()).collect();
+            let together = Together::of(&needles).expect("three bytes at most");
+            let filler = br#"{"risk_state":"none","ua":"Mozilla/5.0","g":"gues","z":"aaa"}"#;
+            for (index, needle) in needles.iter().enumerate() {
+                for cut in [needle.len(), needle.len() - 1] {
+                    for at in 0..=filler.len() {
+                        let text = [&filler[..at], &needle[..cut], &filler[at..]].concat();
+                        let plain = needles
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, needle)| memmem::find(&text, needle).is_some())
+                            .fold(0u64, |mask, (index, _)| mask | 1 << index);
+                        let mut seen = 0;
+                        let found = together.search(&text, |index| {
+                            seen |= 1 << index;
+                            false
+                        });
+                        assert!(!found);
+                        assert_eq!(seen, plain, "{}", String::from_utf8_lossy(&text));
+                        assert!(cut < needle.len() || plain >> index & 1 == 1);
+                    }
+                }
+            }
+        }
+        // Four literals without a byte in common: one search each.
+        let four: [&[u8]; 4] = [b"abc", b"def", b"ghi", b"jkl"];
+        assert!(Together::of(&four).is_none());
+    }
+
+    /// The rules started by one literal (`azure.signinlogs`) share one search
+    /// for their other groups, and a text passes when one of them has a
+    /// literal of each of its groups; a rule that needs nothing else passes
+    /// every text with the literal.
+    #[test]
+    fn the_rules_a_literal_starts_pass_a_text_when_one_has_all_its_groups() {
+        let signin = "azure.signinlogs";
+        let high = condition(&[&[signin], &["high"]]);
+        let risky = condition(&[
+            &[signin],
+            &["confirmedCompromised", "atRisk"],
+            &["Risky sign-in"],
+        ]);
+        let others = [
+            "Add owner to application",
+            "Update role setting in PIM",
+            "Add service principal",
+        ]
+        .map(|literal| condition(&[&[literal]]));
+        let rules = [vec![high.clone(), risky.clone()], others.to_vec()].concat();
+        let prefilter = Prefilter::new(rules).unwrap();
+        assert!(prefilter.followers[0].together.is_some());
+        let passes = |text: &str| prefilter.may_match(text.as_bytes());
+        assert!(passes(r#"{"d":"azure.signinlogs","r":"high"}"#));
+        assert!(passes(
+            r#"{"d":"azure.signinlogs","r":"atRisk","a":"Risky sign-in"}"#
+        ));
+        assert!(passes(
+            r#"{"a":"Risky sign-in","d":"azure.signinlogs","r":"confirmedCompromised"}"#
+        ));
+        assert!(!passes(
+            r#"{"d":"azure.signinlogs","r":"atRisk","a":"Risky"}"#
+        ));
+        assert!(!passes(
+            r#"{"d":"azure.signinlogs","r":"hig","a":"Risky sign-in"}"#
+        ));
+        assert!(!passes(r#"{"d":"azure.auditlogs","r":"high"}"#));
+        let needs_nothing = condition(&[&[signin]]);
+        let rules = [vec![high, risky, needs_nothing], others.to_vec()].concat();
+        let prefilter = Prefilter::new(rules).unwrap();
+        assert!(prefilter.may_match(br#"{"d":"azure.signinlogs","r":"none"}"#));
     }
 
     #[test]
