@@ -299,8 +299,10 @@ impl Followers {
     }
 
     /// Chooses, once every rule is in, whether to search together: only
-    /// for two literals or more (one is as well searched for alone).
-    /// A rule that needs nothing else holds at once, without a search.
+    /// for two literals or more (a lone follower is searched only in the
+    /// texts holding its first literal, where a substring search costs as
+    /// little), and not when some rule needs nothing else: every such text
+    /// holds, and the literals of rules tried before it are searched apart.
     fn finish(&mut self) {
         let needles: Vec<&[u8]> = self.literals.iter().map(memmem::Finder::needle).collect();
         let some_rule_needs_nothing = self.rules.iter().any(Vec::is_empty);
@@ -1497,6 +1499,13 @@ mod tests {
         // Four literals without a byte in common: one search each.
         let four: [&[u8]; 4] = [b"abc", b"def", b"ghi", b"jkl"];
         assert!(Together::of(&four).is_none());
+        // Sharing one byte, 64 literals fit the mask of those found; a 65th
+        // would have no bit of its own (shifted out: never found, its lines
+        // skipped), so more are searched apart.
+        let many: Vec<Vec<u8>> = (0..65).map(|n| format!("~{n:02}").into_bytes()).collect();
+        let many: Vec<&[u8]> = many.iter().map(Vec::as_slice).collect();
+        assert!(Together::of(&many[..64]).is_some());
+        assert!(Together::of(&many).is_none());
     }
 
     /// The rules started by one literal (`azure.signinlogs`) share one search

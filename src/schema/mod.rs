@@ -364,6 +364,7 @@ impl Schema {
     /// [`Schema::replace`] for a built-in table's field (no `*` in its name):
     /// the name borrowed from the table's text, the mapping shared.
     fn replace_shared(&mut self, name: &'static str, mapping: Arc<FieldMapping>) {
+        debug_assert!(!name.contains('*'), "a pattern is a template: {name}");
         Arc::make_mut(&mut self.fields).stage_shared(Cow::Borrowed(name), mapping, Merge::Replace);
     }
 

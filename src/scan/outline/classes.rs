@@ -71,6 +71,7 @@ pub fn classify_at(bytes: &[u8], from: usize) -> Classes {
 
 /// `tail` (shorter than a block) followed by spaces up to a block.
 // Apart: it runs once a text, and the block loop need not hold its buffer.
+// The `min` cannot bind for the caller's tails; it keeps the copy panic-free.
 #[inline(never)]
 fn padded_tail(tail: &[u8]) -> [u8; BLOCK] {
     let mut padded = [b' '; BLOCK];
