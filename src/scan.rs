@@ -688,16 +688,25 @@ impl Reader<'_> {
         }
     }
 
-    /// The object opening here, `depth` containers around it: it is the
-    /// `depth + 1`th open, and at most [`MAX_DEPTH`] may be.
-    fn object(&mut self, depth: usize, interest: Interest) -> Option<()> {
+    /// Steps into the container opening here, `depth` containers around it
+    /// (it is the `depth + 1`th open, and at most [`MAX_DEPTH`] may be):
+    /// `Some(true)` when it closes at once with `close`, crossed.
+    #[inline(always)]
+    fn enter(&mut self, depth: usize, close: u8) -> Option<bool> {
         if depth >= MAX_DEPTH {
             return None;
         }
         self.position += 1;
         self.whitespace();
-        if self.peek()? == b'}' {
-            self.position += 1;
+        let empty = self.peek()? == close;
+        self.position += usize::from(empty);
+        Some(empty)
+    }
+
+    /// The object opening here, `depth` containers around it: it is the
+    /// `depth + 1`th open, and at most [`MAX_DEPTH`] may be.
+    fn object(&mut self, depth: usize, interest: Interest) -> Option<()> {
+        if self.enter(depth, b'}')? {
             return Some(());
         }
         let kept = (self.scanner.kept.len(), self.scanner.kept_keys.len());
@@ -887,13 +896,7 @@ impl Reader<'_> {
     }
 
     fn array(&mut self, depth: usize, interest: Interest) -> Option<()> {
-        if depth >= MAX_DEPTH {
-            return None;
-        }
-        self.position += 1;
-        self.whitespace();
-        if self.peek()? == b']' {
-            self.position += 1;
+        if self.enter(depth, b']')? {
             return Some(());
         }
         loop {
@@ -1051,13 +1054,7 @@ impl Reader<'_> {
     /// checked as [`Reader::object`] would, without its bookkeeping (the
     /// trie, the kept keys, the watch), which has nothing to do here.
     fn skip_object(&mut self, depth: usize) -> Option<()> {
-        if depth >= MAX_DEPTH {
-            return None;
-        }
-        self.position += 1;
-        self.whitespace();
-        if self.peek()? == b'}' {
-            self.position += 1;
+        if self.enter(depth, b'}')? {
             return Some(());
         }
         loop {
