@@ -703,6 +703,19 @@ impl Reader<'_> {
         Some(empty)
     }
 
+    /// Steps past what follows a member or element: `Some(true)` past the
+    /// container's `close`, `Some(false)` past a comma, `None` for anything else.
+    #[inline(always)]
+    fn closes(&mut self, close: u8) -> Option<bool> {
+        self.whitespace();
+        let byte = self.peek()?;
+        if byte != b',' && byte != close {
+            return None;
+        }
+        self.position += 1;
+        Some(byte == close)
+    }
+
     /// The object opening here, `depth` containers around it: it is the
     /// `depth + 1`th open, and at most [`MAX_DEPTH`] may be.
     fn object(&mut self, depth: usize, interest: Interest) -> Option<()> {
@@ -713,17 +726,11 @@ impl Reader<'_> {
         let keys = self.keys_start(depth, interest);
         loop {
             self.member(depth, interest, keys)?;
-            self.whitespace();
-            match self.peek()? {
-                b',' => self.position += 1,
-                b'}' => {
-                    self.position += 1;
-                    self.scanner.drop_repeated_keys(kept.0, self.bytes);
-                    self.scanner.kept.truncate(kept.0);
-                    self.scanner.kept_keys.truncate(kept.1);
-                    return Some(());
-                }
-                _ => return None,
+            if self.closes(b'}')? {
+                self.scanner.drop_repeated_keys(kept.0, self.bytes);
+                self.scanner.kept.truncate(kept.0);
+                self.scanner.kept_keys.truncate(kept.1);
+                return Some(());
             }
         }
     }
@@ -901,14 +908,8 @@ impl Reader<'_> {
         }
         loop {
             self.value(depth + 1, interest)?;
-            self.whitespace();
-            match self.peek()? {
-                b',' => self.position += 1,
-                b']' => {
-                    self.position += 1;
-                    return Some(());
-                }
-                _ => return None,
+            if self.closes(b']')? {
+                return Some(());
             }
         }
     }
@@ -1071,14 +1072,8 @@ impl Reader<'_> {
             } else {
                 self.skip_value(depth + 1)?;
             }
-            self.whitespace();
-            match self.peek()? {
-                b',' => self.position += 1,
-                b'}' => {
-                    self.position += 1;
-                    return Some(());
-                }
-                _ => return None,
+            if self.closes(b'}')? {
+                return Some(());
             }
         }
     }
