@@ -472,6 +472,95 @@ fn member_runs_agree_with_serde_json_at_every_block_offset() {
     );
 }
 
+/// Numbers and literals, well formed and not (cut short, a letter changed, a
+/// byte too many, a number's every part missing or doubled), as a member's
+/// value, as items, before a separator, and ending the text (cut there),
+/// shifted by a padding string of every length over two blocks: every
+/// scalar starts, and ends, at every offset of a block, so a literal's
+/// four-byte word and a number's digits are read across block boundaries
+/// and up to the text's end.
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn numbers_and_literals_agree_with_serde_json_at_every_block_offset() {
+    let scalars = [
+        "true",
+        "false",
+        "null",
+        "0",
+        "-0",
+        "7",
+        "-12",
+        "0.5",
+        "-0.5e-3",
+        "10.25E+7",
+        "1e5",
+        "0e0",
+        "123456789",
+        "tru",
+        "fals",
+        "nul",
+        "t",
+        "f",
+        "n",
+        "trUe",
+        "falsE",
+        "nulL",
+        "Ualse",
+        "truex",
+        "falsey",
+        "nulll",
+        "true1",
+        "nullnull",
+        "-",
+        "01",
+        "-01",
+        "00",
+        "1.",
+        ".5",
+        "1e",
+        "1e+",
+        "1E-",
+        "+1",
+        "0x1",
+        "1.5.2",
+        "--1",
+        "1-2",
+        "1e5e5",
+        "1true",
+        "-true",
+    ];
+    let contexts = [
+        r#"{"p":"PAD","a":SCALAR}"#,
+        r#"{"p":"PAD","a":[SCALAR,SCALAR]}"#,
+        r#"{"p":"PAD","a":SCALAR ,"b":SCALAR}"#,
+        r#"{"p":"PAD","a":[1,SCALAR],"b":{"c":SCALAR}}"#,
+        r#"{"p":"PAD","a":SCALAR"#,
+        r#"{"p":"PAD","a":[SCALAR"#,
+    ];
+    let (mut accepted, mut refused) = (0, 0);
+    for context in contexts {
+        for scalar in scalars {
+            for padding in 0..2 * 64 {
+                let line = context
+                    .replace("PAD", &"x".repeat(padding))
+                    .replace("SCALAR", scalar);
+                let expected =
+                    parses_as_object(line.as_bytes()).then(|| expected_outline(line.as_bytes()));
+                assert_eq!(outline_bytes(line.as_bytes(), &WATCH), expected, "{line}");
+                assert_eq!(outline_object(&line, &WATCH), expected, "{line}");
+                match expected {
+                    Some(_) => accepted += 1,
+                    None => refused += 1,
+                }
+            }
+        }
+    }
+    assert!(
+        accepted > 3000 && refused > 15000,
+        "{accepted} accepted, {refused} refused"
+    );
+}
+
 /// Objects nested through keys (`{"k":{"k":...`), whose `{` the member
 /// runs open, stop at `MAX_DEPTH` containers wherever the block boundaries
 /// fall, as serde_json stops.
