@@ -48,58 +48,6 @@ impl KeyWatch<'_> {
     }
 }
 
-impl KeyWatch<'_> {
-    /// A screen of the keys [`KeyWatch::covers`] may pass, made once a
-    /// text: its top-level keys (8 a mix line) are each looked at, and most
-    /// have the length of some watched key, so lengths alone let most through.
-    fn screen(&self) -> KeyScreen {
-        let exact = self.keys.iter().map(|key| exact_bit(key.as_bytes()));
-        let prefixed = self
-            .prefixes
-            .iter()
-            .map(|prefix| prefix_bit(prefix.as_bytes()));
-        KeyScreen(exact.chain(prefixed).fold(0, |bits, bit| bits | bit))
-    }
-}
-
-/// The bits of the watched keys (each by its length and first and last
-/// bytes) and of the watched prefixes (each by its first two bytes), in one
-/// word (one register the token walk keeps): a key with neither of its
-/// bits in it is watched by none. It may hold bits of keys nobody watches;
-/// those go on to [`KeyWatch::covers`].
-#[derive(Clone, Copy)]
-struct KeyScreen(u64);
-
-impl KeyScreen {
-    /// Whether `key` (raw, as written) may be watched.
-    // Inlined: at the wasm's opt-level "s" it stayed a call, for every
-    // top-level key.
-    #[inline(always)]
-    fn may_cover(self, key: &[u8]) -> bool {
-        self.0 & (exact_bit(key) | prefix_bit(key)) != 0
-    }
-}
-
-/// The screen's bit for a whole key; all bits for the empty key.
-fn exact_bit(key: &[u8]) -> u64 {
-    match (key.first(), key.last()) {
-        (Some(first), Some(last)) => {
-            let length = (key.len() as u8).wrapping_mul(3);
-            1 << ((first ^ last ^ length) & 63)
-        }
-        _ => u64::MAX,
-    }
-}
-
-/// The screen's bit for a key's first two bytes; all bits for a key (or
-/// prefix) shorter, which another prefix could start, or a shorter one.
-fn prefix_bit(key: &[u8]) -> u64 {
-    match key {
-        [first, second, ..] => 1 << ((first ^ second) & 63),
-        _ => u64::MAX,
-    }
-}
-
 /// What checking a JSON object found besides its being well formed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Outline {
@@ -416,62 +364,6 @@ mod tests {
         assert!(well_formed(&deepest));
         let too_deep = format!("{{\"a\": {}{}}}", "[".repeat(128), "]".repeat(128));
         assert!(!well_formed(&too_deep));
-    }
-
-    /// The screen never lets go a key `covers` passes, whatever the watch
-    /// (empty keys and prefixes, prefixes of one byte, keys equal in length
-    /// and ends), and it lets go most keys nobody watches.
-    #[test]
-    fn the_key_screen_passes_every_watched_key() {
-        let names = [
-            "",
-            "r",
-            "re",
-            "records",
-            "recordz",
-            "zecordr",
-            "Records",
-            "@odata.context",
-            "@odata",
-            "@o",
-            "@",
-            "_source",
-            "value",
-            "event",
-            "azure",
-            "user",
-            "hits",
-            "tsih",
-            "category",
-            "caTegory",
-            "@timestamp",
-            "a\\u0072",
-            "ré",
-            "\\u0040odata.x",
-        ];
-        let lists: [&[&str]; 6] = [
-            &[],
-            &[""],
-            &["records", "value", "hits"],
-            &["@odata.", "ré"],
-            &["r", "@"],
-            &["category", "\\u0072"],
-        ];
-        let mut screened = 0;
-        for keys in lists {
-            for prefixes in lists {
-                let watch = KeyWatch { keys, prefixes };
-                let screen = watch.screen();
-                for name in names {
-                    let key = name.as_bytes();
-                    if watch.covers(key) {
-                        assert!(screen.may_cover(key), "{name:?} {keys:?} {prefixes:?}");
-                    }
-                    screened += usize::from(!screen.may_cover(key));
-                }
-            }
-        }
-        assert!(screened > 300, "{screened} screened out");
     }
 
     #[test]

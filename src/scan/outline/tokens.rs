@@ -24,8 +24,7 @@
 //! taken is still looked at for the watch.
 
 use super::classes::{classify_at, Classes};
-use super::{decode_escape, KeyScreen, KeyWatch, Outline, MAX_DEPTH};
-use core::num::NonZeroUsize;
+use super::{decode_escape, literal_length, number_length, KeyWatch, Outline, MAX_DEPTH};
 
 /// What may come next: the grammar's state between tokens.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -72,8 +71,6 @@ impl State {
 pub struct Check<'t, 'w> {
     bytes: &'t [u8],
     watch: &'w KeyWatch<'w>,
-    /// The keys `watch` may cover.
-    screen: KeyScreen,
     state: State,
     /// Containers open around the next token.
     depth: usize,
@@ -113,7 +110,6 @@ impl<'t, 'w> Check<'t, 'w> {
         Check {
             bytes,
             watch,
-            screen: watch.screen(),
             state: Start,
             depth: 0,
             objects: 0,
@@ -382,13 +378,11 @@ impl<'t, 'w> Check<'t, 'w> {
     /// if it is all of its run of bytes.
     fn scalar(&self, at: usize, first: u8) -> Option<usize> {
         let text = self.bytes.get(at..)?;
-        // A literal by one little-endian word (`false` past its `f`), not
-        // a call to `starts_with`, which the wasm kept for each.
         let length = match first {
-            b't' => word_at(text, 0, *b"true")?,
-            b'f' => word_at(text, 1, *b"alse")?,
-            b'n' => word_at(text, 0, *b"null")?,
-            _ => number_length(text)?.get(),
+            b't' => literal_length(text, b"true")?,
+            b'f' => literal_length(text, b"false")?,
+            b'n' => literal_length(text, b"null")?,
+            _ => number_length(text)?,
         };
         match text.get(length) {
             None => Some(length),
@@ -401,10 +395,6 @@ impl<'t, 'w> Check<'t, 'w> {
     /// Notes whether the top-level key closing at `close` is watched; its
     /// opening quote is the last of `openers_before` (bits of the block at
     /// `block` before `close`), or of the blocks before.
-    // Inlined, the look-up apart: a call given `&mut self` kept the whole
-    // check (state, depth, kinds, carry) in memory in the wasm, loaded and
-    // stored around every block; given only the key, it stays in locals.
-    #[inline(always)]
     fn note_top_level_key(&mut self, block: usize, openers_before: u64, close: usize) {
         let open = match openers_before {
             0 => self.last_opener,
@@ -413,16 +403,10 @@ impl<'t, 'w> Check<'t, 'w> {
         let Some(key) = self.bytes.get(open + 1..close) else {
             return;
         };
-        if !self.outline.saw_watched_key && self.screen.may_cover(key) {
-            self.outline.saw_watched_key = watched(self.watch, key);
+        if self.watch.covers(key) {
+            self.outline.saw_watched_key = true;
         }
     }
-}
-
-/// Whether `key` is watched.
-#[inline(never)]
-fn watched(watch: &KeyWatch<'_>, key: &[u8]) -> bool {
-    watch.covers(key)
 }
 
 /// A block's closing quotes that end a member's key with its colon directly
@@ -443,44 +427,6 @@ fn comma(state: State) -> Option<State> {
     }
 }
 
-/// The end of `word` if it stands at `from` in `text`.
-fn word_at(text: &[u8], from: usize, word: [u8; 4]) -> Option<usize> {
-    let bytes: [u8; 4] = text.get(from..from + 4)?.try_into().ok()?;
-    (u32::from_le_bytes(bytes) == u32::from_le_bytes(word)).then_some(from + 4)
-}
-
-/// The length of the JSON number at the start of `text`
-/// (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`), as the lazy reader's
-/// `number_length` reads it, but in one word: the wasm returned that one's
-/// `Option<usize>` through memory.
-#[inline(never)]
-fn number_length(text: &[u8]) -> Option<NonZeroUsize> {
-    let digits = |from: usize| {
-        text.get(from..)
-            .unwrap_or_default()
-            .iter()
-            .take_while(|byte| byte.is_ascii_digit())
-            .count()
-    };
-    let mut at = usize::from(text.first() == Some(&b'-'));
-    // A leading zero stands alone; what follows it is the caller's to refuse.
-    at += match text.get(at)? {
-        b'0' => 1,
-        b'1'..=b'9' => digits(at),
-        _ => return None,
-    };
-    if text.get(at) == Some(&b'.') {
-        let fraction = NonZeroUsize::new(digits(at + 1))?;
-        at += 1 + fraction.get();
-    }
-    if let Some(b'e' | b'E') = text.get(at) {
-        at += 1;
-        at += usize::from(matches!(text.get(at), Some(b'+' | b'-')));
-        at += NonZeroUsize::new(digits(at))?.get();
-    }
-    NonZeroUsize::new(at)
-}
-
 /// Whether a control character or a backslash stands where JSON forbids
 /// it: a control character may stand only between tokens, and only tab and
 /// line ends; a backslash only in a string.
@@ -497,41 +443,4 @@ fn prefix_xor(mut bits: u64) -> u64 {
     bits ^= bits << 8;
     bits ^= bits << 16;
     bits ^ bits << 32
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Every text of up to five bytes from those a number's grammar cares
-    /// about (and one it refuses) gets the length the lazy reader's
-    /// `number_length` finds, or none as it does.
-    #[test]
-    fn numbers_are_measured_as_the_lazy_reader_measures_them() {
-        let alphabet = b"-+0159.eEx";
-        let mut texts = vec![Vec::new()];
-        let mut measured = 0;
-        for _ in 0..5 {
-            texts = texts
-                .iter()
-                .flat_map(|text| {
-                    alphabet.iter().map(move |&byte| {
-                        let mut longer = text.clone();
-                        longer.push(byte);
-                        longer
-                    })
-                })
-                .collect();
-            for text in &texts {
-                let expected = crate::scan::number_length(text);
-                assert_eq!(
-                    number_length(text).map(NonZeroUsize::get),
-                    expected,
-                    "{text:?}"
-                );
-                measured += usize::from(expected.is_some());
-            }
-        }
-        assert!(measured > 10_000, "{measured} numbers");
-    }
 }
