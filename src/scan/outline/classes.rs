@@ -241,22 +241,7 @@ fn plane(masks: &Vectors) -> u64 {
 mod sse2;
 
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-mod avx2;
-
-/// The classes of a 64-byte block by AVX2 where the processor has it (32
-/// bytes a compare), else by SSE2.
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-#[inline(always)]
-#[allow(unsafe_code)]
-fn classify(block: &[u8; BLOCK]) -> Classes {
-    if std::is_x86_feature_detected!("avx2") {
-        // SAFETY: the processor has AVX2, just detected (the check is a
-        // cached flag after the first call).
-        unsafe { avx2::classify(block) }
-    } else {
-        sse2::classify(block)
-    }
-}
+use sse2::classify;
 
 /// Without SIMD, by words.
 #[cfg(not(any(
