@@ -17,7 +17,7 @@ mod tokens;
 
 use super::specials::Specials;
 use super::{decode_escape, number_length, starts_with, MAX_DEPTH};
-use classes::{classify_at, with_best_classifier, Classify, WithClassifier, BLOCK};
+use classes::{with_best_classifier, Classify, WithClassifier, BLOCK};
 use tokens::Check;
 
 /// Top-level keys whose presence a caller wants to know of.
@@ -110,7 +110,7 @@ impl<'t, 'w> WithClassifier for Checking<'t, 'w> {
         }
         let mut check = Check::new(bytes, watch);
         for block in (0..bytes.len()).step_by(BLOCK) {
-            check.block(block, classify_at(bytes, block, classify))?;
+            check.block(block, classify)?;
         }
         Some(check)
     }

@@ -23,7 +23,7 @@
 //! (`"key":{`, the run going on inside it). At the top level each key so
 //! taken is still looked at for the watch.
 
-use super::classes::Classes;
+use super::classes::{classify_at, Classes, Classify};
 use super::{decode_escape, literal_length, number_length, KeyWatch, Outline, MAX_DEPTH};
 
 /// What may come next: the grammar's state between tokens.
@@ -133,14 +133,14 @@ impl<'t, 'w> Check<'t, 'w> {
         self.non_ascii
     }
 
-    /// Checks the block starting at `block` (a multiple of 64), whose
-    /// classes are `classes`.
+    /// Checks the block starting at `block` (a multiple of 64), its
+    /// classes taken by `classify`.
     // Inlined natively, here and in the block's busiest steps, into each
     // copy of the block loop (`classes::with_best_classifier`), so that the
     // AVX2 copy's bit operations are compiled for AVX2's processors too.
     #[cfg_attr(target_arch = "x86_64", inline(always))]
-    pub fn block(&mut self, block: usize, classes: Classes) -> Option<()> {
-        let (tokens, openers, members) = self.token_starts(block, classes)?;
+    pub fn block(&mut self, block: usize, classify: impl Classify) -> Option<()> {
+        let (tokens, openers, members) = self.token_starts(block, classify)?;
         self.tokens(block, tokens, openers, members)?;
         if openers != 0 {
             self.last_opener = block + 63 - openers.leading_zeros() as usize;
@@ -154,7 +154,12 @@ impl<'t, 'w> Check<'t, 'w> {
     /// escapes, control characters, backslashes outside strings; and the
     /// closing quotes that may end a member's key or its string value.
     #[cfg_attr(target_arch = "x86_64", inline(always))]
-    fn token_starts(&mut self, block: usize, classes: Classes) -> Option<(u64, u64, Members)> {
+    fn token_starts(
+        &mut self,
+        block: usize,
+        classify: impl Classify,
+    ) -> Option<(u64, u64, Members)> {
+        let classes = classify_at(self.bytes, block, classify);
         self.non_ascii |= classes.non_ascii;
         let escaped = if classes.backslash == 0 && !self.carry.escapes_next {
             0
