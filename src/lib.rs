@@ -25,7 +25,7 @@
 //! assert_eq!(alerts[0]["event"]["kind"], "signal");
 //! # Ok::<(), kql_detect::Error>(())
 //! ```
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod alert;

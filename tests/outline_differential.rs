@@ -9,7 +9,8 @@
 //! object no deeper than `MAX_DEPTH`; the lazy reader, which skips values
 //! string by string, must agree too. Run natively and, through
 //! tests/wasm_node.rs, in WebAssembly, whose block classification (simd128)
-//! is other code.
+//! is other code; natively on x86_64 once through the check compiled for
+//! AVX2 where the processor has it and once more through the plain copy.
 
 use kql_detect::scan::MAX_DEPTH;
 use kql_detect::scan::{outline_bytes, outline_object, FieldSet, KeyWatch, Outline, Scanner};
@@ -616,4 +617,26 @@ fn the_lazy_reader_and_the_check_stop_at_the_same_depth() {
             );
         }
     }
+}
+
+/// The tests above again in a run of this test program with the plain
+/// copy of the check forced (`KQL_DETECT_NO_AVX2`): on a processor with
+/// AVX2 they ran through the copy compiled for it.
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn the_plain_copy_of_the_check_agrees_too() {
+    const NAME: &str = "the_plain_copy_of_the_check_agrees_too";
+    if std::env::var_os("KQL_DETECT_NO_AVX2").is_some() {
+        return;
+    }
+    let program = std::env::current_exe().expect("the test program's path");
+    let output = std::process::Command::new(program)
+        .env("KQL_DETECT_NO_AVX2", "1")
+        .args(["--skip", NAME, "--test-threads", "2"])
+        .output()
+        .expect("the test program reruns");
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{report}");
+    // Every other test ran (none filtered out by a mistyped skip).
+    assert!(report.contains("4 passed"), "{report}");
 }

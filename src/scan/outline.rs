@@ -17,7 +17,7 @@ mod tokens;
 
 use super::specials::Specials;
 use super::{decode_escape, number_length, starts_with, MAX_DEPTH};
-use classes::BLOCK;
+use classes::{with_best_classifier, Classify, WithClassifier, BLOCK};
 use tokens::Check;
 
 /// Top-level keys whose presence a caller wants to know of.
@@ -77,22 +77,43 @@ pub fn outline_object(text: &str, watch: &KeyWatch<'_>) -> Option<Outline> {
 /// is outside ASCII, so a line of ASCII (most log lines) is never validated
 /// apart.
 pub fn outline_bytes(bytes: &[u8], watch: &KeyWatch<'_>) -> Option<Outline> {
-    let check = checked(bytes, watch)?;
+    utf8_outline(bytes, checked(bytes, watch)?)
+}
+
+/// The outline `check` of `bytes` found, if they are UTF-8.
+fn utf8_outline(bytes: &[u8], check: Check<'_, '_>) -> Option<Outline> {
     let outline = check.outline()?;
     (!check.saw_non_ascii() || std::str::from_utf8(bytes).is_ok()).then_some(outline)
 }
 
-/// `bytes` checked block by block, if no block broke JSON's grammar.
+/// `bytes` checked block by block, if no block broke JSON's grammar, by
+/// the best block classifier this processor runs.
 fn checked<'t, 'w>(bytes: &'t [u8], watch: &'w KeyWatch<'w>) -> Option<Check<'t, 'w>> {
-    let start = skip_whitespace(bytes, 0);
-    if bytes.get(start) != Some(&b'{') {
-        return None;
+    with_best_classifier(Checking { bytes, watch })
+}
+
+/// The check of one text, to be run with a block classifier.
+struct Checking<'t, 'w> {
+    bytes: &'t [u8],
+    watch: &'w KeyWatch<'w>,
+}
+
+impl<'t, 'w> WithClassifier for Checking<'t, 'w> {
+    type Output = Option<Check<'t, 'w>>;
+
+    #[inline(always)]
+    fn run(self, classify: impl Classify) -> Self::Output {
+        let Checking { bytes, watch } = self;
+        let start = skip_whitespace(bytes, 0);
+        if bytes.get(start) != Some(&b'{') {
+            return None;
+        }
+        let mut check = Check::new(bytes, watch);
+        for block in (0..bytes.len()).step_by(BLOCK) {
+            check.block(block, classify)?;
+        }
+        Some(check)
     }
-    let mut check = Check::new(bytes, watch);
-    for block in (0..bytes.len()).step_by(BLOCK) {
-        check.block(block)?;
-    }
-    Some(check)
 }
 
 /// What JSON's grammar lets come next, between strings.
@@ -278,8 +299,35 @@ fn skip_whitespace(text: &[u8], from: usize) -> usize {
         .count()
 }
 
+/// [`outline_object`] and [`outline_bytes`] for the tests: each text checked
+/// both by the dispatched copy of the check (compiled for AVX2 where the
+/// processor has it) and by the plain one, which must agree.
+#[cfg(test)]
+mod both_copies {
+    use super::classes::classify;
+    use super::*;
+
+    pub fn outline_object(text: &str, watch: &KeyWatch<'_>) -> Option<Outline> {
+        let bytes = text.as_bytes();
+        let plain = Checking { bytes, watch }.run(classify);
+        let plain = plain.and_then(|check| check.outline());
+        let dispatched = super::outline_object(text, watch);
+        assert_eq!(dispatched, plain, "dispatched and plain copies: {text:?}");
+        dispatched
+    }
+
+    pub fn outline_bytes(bytes: &[u8], watch: &KeyWatch<'_>) -> Option<Outline> {
+        let plain = Checking { bytes, watch }.run(classify);
+        let plain = plain.and_then(|check| utf8_outline(bytes, check));
+        let dispatched = super::outline_bytes(bytes, watch);
+        assert_eq!(dispatched, plain, "dispatched and plain copies: {bytes:?}");
+        dispatched
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::both_copies::outline_object;
     use super::*;
 
     const NOTHING: KeyWatch<'static> = KeyWatch {
@@ -409,6 +457,7 @@ mod tests {
 /// boundaries.
 #[cfg(test)]
 mod boundary_tests {
+    use super::both_copies::{outline_bytes, outline_object};
     use super::*;
 
     /// The outline as [`skip_container`] reads it.

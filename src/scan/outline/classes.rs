@@ -4,8 +4,9 @@
 //! Checking a line nobody reads must cost far less than parsing it. Looking
 //! at its bytes one at a time cannot: most of them are string contents,
 //! which only matter for where strings end. So each block's bytes are
-//! classified at once (SIMD: simd128 on wasm32, SSE2 on x86_64; plain loops
-//! the compiler vectorises elsewhere), and the outline then works on masks:
+//! classified at once (SIMD: simd128 on wasm32, SSE2 on x86_64, AVX2 on
+//! the x86_64 processors that have it; plain loops the compiler vectorises
+//! elsewhere), and the outline then works on masks:
 //! strings by prefix XOR of their quotes, tokens as the set bits left
 //! outside them.
 
@@ -54,7 +55,7 @@ pub const BLOCK: usize = 64;
 // a call in each arm, the wasm's opt-level "s" kept `classify` out of line,
 // its `Classes` written to memory and read back for every block.
 #[inline(always)]
-pub fn classify_at(bytes: &[u8], from: usize) -> Classes {
+pub fn classify_at(bytes: &[u8], from: usize, classify: impl Classify) -> Classes {
     let padded;
     let block = match bytes
         .get(from..from + BLOCK)
@@ -86,7 +87,7 @@ fn padded_tail(tail: &[u8]) -> [u8; BLOCK] {
 /// directly.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 #[inline(always)]
-fn classify(block: &[u8; BLOCK]) -> Classes {
+pub fn classify(block: &[u8; BLOCK]) -> Classes {
     use core::arch::wasm32::{
         i8x16, u8x16_eq, u8x16_lt, u8x16_min, u8x16_splat, u8x16_swizzle, v128_any_true, v128_or,
     };
@@ -241,14 +242,63 @@ fn plane(masks: &Vectors) -> u64 {
 mod sse2;
 
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-use sse2::classify;
+pub use sse2::classify;
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+mod avx2;
+
+/// A block classifier: [`classify`] (SSE2, simd128 or the fallback), or
+/// on x86_64 processors that have it the AVX2 one. A closure rather than a
+/// trait of its own: the AVX2 intrinsics are safe to call only in code
+/// compiled for AVX2, which a trait method cannot be declared to be, while
+/// a closure written inside a `#[target_feature]` function inherits its
+/// features.
+pub trait Classify: Fn(&[u8; BLOCK]) -> Classes + Copy {}
+
+impl<F: Fn(&[u8; BLOCK]) -> Classes + Copy> Classify for F {}
+
+/// Work done with a block classifier, run by [`with_best_classifier`].
+pub trait WithClassifier {
+    /// What the work gives.
+    type Output;
+    /// Does the work with `classify`. Inlined where it is run, so that
+    /// each copy is compiled with its classifier's target features.
+    fn run(self, classify: impl Classify) -> Self::Output;
+}
+
+/// Runs `work` with the AVX2 classifier, the whole of it compiled for the
+/// processors that have AVX2 (and the BMI, LZCNT and POPCNT instructions
+/// that came with it: the token walk's bit operations), where this one has
+/// them; else with [`classify`]. Dispatched once per call (a text), not per
+/// block: a per-block call could not be inlined into the block loop and
+/// gained 5-7% where the whole loop compiled for AVX2 gained 10%
+/// (BENCHMARKS.md, stop 29).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+#[allow(unsafe_code)]
+pub fn with_best_classifier<W: WithClassifier>(work: W) -> W::Output {
+    if *avx2::DETECTED {
+        // SAFETY: `avx2::DETECTED` holds only if the processor running this
+        // has every feature `avx2::run` is compiled for, detected at run time.
+        unsafe { avx2::run(work) }
+    } else {
+        work.run(classify)
+    }
+}
+
+/// Runs `work` with [`classify`], the only classifier of this target.
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline(always)]
+pub fn with_best_classifier<W: WithClassifier>(work: W) -> W::Output {
+    work.run(classify)
+}
 
 /// Without SIMD, by words.
 #[cfg(not(any(
     all(target_arch = "wasm32", target_feature = "simd128"),
     all(target_arch = "x86_64", target_feature = "sse2")
 )))]
-fn classify(block: &[u8; BLOCK]) -> Classes {
+pub fn classify(block: &[u8; BLOCK]) -> Classes {
     classify_by_words(block)
 }
 
@@ -454,7 +504,7 @@ mod tests {
                     let read = &text[from..(from + BLOCK).min(length)];
                     padded[..read.len()].copy_from_slice(read);
                     assert_eq!(
-                        classify_at(text, from),
+                        classify_at(text, from, classify),
                         by_bytes(&padded),
                         "from {from} of {length}, stride {stride}"
                     );
@@ -478,7 +528,7 @@ mod tests {
         }
         let tail = b"{\"a\": [1, 2]}\t\n";
         assert_eq!(
-            classify_at(tail, 0),
+            classify_at(tail, 0, classify),
             by_bytes(&{
                 let mut padded = [b' '; BLOCK];
                 padded[..tail.len()].copy_from_slice(tail);

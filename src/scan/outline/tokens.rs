@@ -23,7 +23,7 @@
 //! (`"key":{`, the run going on inside it). At the top level each key so
 //! taken is still looked at for the watch.
 
-use super::classes::{classify_at, Classes};
+use super::classes::{classify_at, Classes, Classify};
 use super::{decode_escape, literal_length, number_length, KeyWatch, Outline, MAX_DEPTH};
 
 /// What may come next: the grammar's state between tokens.
@@ -133,9 +133,14 @@ impl<'t, 'w> Check<'t, 'w> {
         self.non_ascii
     }
 
-    /// Checks the block starting at `block` (a multiple of 64).
-    pub fn block(&mut self, block: usize) -> Option<()> {
-        let (tokens, openers, members) = self.token_starts(block)?;
+    /// Checks the block starting at `block` (a multiple of 64), its
+    /// classes taken by `classify`.
+    // Inlined natively, here and in the block's busiest steps, into each
+    // copy of the block loop (`classes::with_best_classifier`), so that the
+    // AVX2 copy's bit operations are compiled for AVX2's processors too.
+    #[cfg_attr(target_arch = "x86_64", inline(always))]
+    pub fn block(&mut self, block: usize, classify: impl Classify) -> Option<()> {
+        let (tokens, openers, members) = self.token_starts(block, classify)?;
         self.tokens(block, tokens, openers, members)?;
         if openers != 0 {
             self.last_opener = block + 63 - openers.leading_zeros() as usize;
@@ -148,8 +153,13 @@ impl<'t, 'w> Check<'t, 'w> {
     /// and literals) and its opening quotes, after checking what masks can:
     /// escapes, control characters, backslashes outside strings; and the
     /// closing quotes that may end a member's key or its string value.
-    fn token_starts(&mut self, block: usize) -> Option<(u64, u64, Members)> {
-        let classes = classify_at(self.bytes, block);
+    #[cfg_attr(target_arch = "x86_64", inline(always))]
+    fn token_starts(
+        &mut self,
+        block: usize,
+        classify: impl Classify,
+    ) -> Option<(u64, u64, Members)> {
+        let classes = classify_at(self.bytes, block, classify);
         self.non_ascii |= classes.non_ascii;
         let escaped = if classes.backslash == 0 && !self.carry.escapes_next {
             0
@@ -236,6 +246,7 @@ impl<'t, 'w> Check<'t, 'w> {
 
     /// Steps the state over each token of `tokens` (bits of the block at
     /// `block`, whose opening quotes are `openers`).
+    #[cfg_attr(target_arch = "x86_64", inline(always))]
     fn tokens(
         &mut self,
         block: usize,
@@ -294,6 +305,7 @@ impl<'t, 'w> Check<'t, 'w> {
     /// that directly (the bracket itself is left to the grammar's match, which
     /// tells `}` from `]`), else only its key. Returns the tokens left and the
     /// state before them, as the grammar's match would have stepped it.
+    #[cfg_attr(target_arch = "x86_64", inline(always))]
     fn take_members(
         &mut self,
         block: usize,
@@ -376,6 +388,7 @@ impl<'t, 'w> Check<'t, 'w> {
 
     /// The length of the number or literal starting at `at` with `first`,
     /// if it is all of its run of bytes.
+    #[cfg_attr(target_arch = "x86_64", inline(always))]
     fn scalar(&self, at: usize, first: u8) -> Option<usize> {
         let text = self.bytes.get(at..)?;
         let length = match first {
