@@ -28,7 +28,7 @@ mod tests {
 
     /// Halves even numbers; an odd one is an error naming it.
     fn halve(number: u32) -> Result<u32, String> {
-        if number % 2 == 0 {
+        if number.is_multiple_of(2) {
             Ok(number / 2)
         } else {
             Err(format!("{number} is odd"))

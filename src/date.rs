@@ -335,7 +335,7 @@ impl Interval {
     /// True when a document's value (from [`parse_document_text`] or
     /// [`parse_document_number`], same resolution) falls inside.
     pub fn contains(&self, value: Instant) -> bool {
-        self.from.map_or(true, |from| value >= from) && self.to.map_or(true, |to| value <= to)
+        self.from.is_none_or(|from| value >= from) && self.to.is_none_or(|to| value <= to)
     }
 
     /// True when no value can fall inside.

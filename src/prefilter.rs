@@ -987,7 +987,7 @@ impl GramTable {
                     .is_some_and(|rest| {
                         anchor
                             .near
-                            .map_or(true, |(offset, near)| word_at(rest, offset) == Some(near))
+                            .is_none_or(|(offset, near)| word_at(rest, offset) == Some(near))
                             && rest.starts_with(&anchor.pattern)
                     })
                 && found(anchor.position)

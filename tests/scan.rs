@@ -223,8 +223,7 @@ fn raw_inputs_are_always_told_apart_from_ecs_documents() {
         raw += 1;
         let outline = outline_object(text, &watch);
         assert!(
-            outline.map_or(true, |outline| outline.saw_watched_key
-                || outline.may_embed_json)
+            outline.is_none_or(|outline| outline.saw_watched_key || outline.may_embed_json)
                 || text.contains("\\u"),
             "a raw input looks like an ECS document: {text}"
         );
@@ -446,15 +445,15 @@ fn hostile_lines() -> Vec<Vec<u8>> {
     seeds.extend(GRAMMAR_FAULTS.iter().map(|fault| fault.as_bytes().to_vec()));
     for shift in 0..70 {
         let mut line = br#"{"pad": ""#.to_vec();
-        line.extend(std::iter::repeat(b'p').take(shift));
+        line.extend(std::iter::repeat_n(b'p', shift));
         line.extend_from_slice(br#"\\", "q\"": "\"\\\u0041\\\\", "k": ["\\"]}"#);
         seeds.push(line);
     }
     let mut lines = Vec::new();
     for depth in [126, 127, 128, 129, 200] {
         let mut deep = br#"{"d": "#.to_vec();
-        deep.extend(std::iter::repeat(b'[').take(depth));
-        deep.extend(std::iter::repeat(b']').take(depth));
+        deep.extend(std::iter::repeat_n(b'[', depth));
+        deep.extend(std::iter::repeat_n(b']', depth));
         deep.push(b'}');
         lines.push(deep);
     }
@@ -731,7 +730,7 @@ fn corpus_fixture_documents() -> Vec<String> {
         let tests = stream.unwrap().path().join("pipeline-tests");
         for entry in std::fs::read_dir(tests).into_iter().flatten() {
             let path = entry.unwrap().path();
-            if !path.extension().is_some_and(|extension| extension == "log") {
+            if path.extension().is_none_or(|extension| extension != "log") {
                 continue;
             }
             for line in std::fs::read_to_string(&path).unwrap().lines() {

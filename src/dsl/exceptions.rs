@@ -84,9 +84,8 @@ pub fn exception_clauses<'i>(
     let live: Vec<&ExceptionItem> = items
         .into_iter()
         .filter(|item| {
-            !item
-                .expire_time
-                .is_some_and(|expire_time| expire_time < started_at)
+            item.expire_time
+                .is_none_or(|expire_time| expire_time >= started_at)
         })
         .collect();
     let (with_lists, without_lists): (Vec<&ExceptionItem>, Vec<&ExceptionItem>) = live

@@ -85,7 +85,7 @@ impl Engine {
             };
             if named
                 .as_deref()
-                .map_or(true, |index| compiled.indices.includes(index))
+                .is_none_or(|index| compiled.indices.includes(index))
             {
                 rules.push(position);
             }

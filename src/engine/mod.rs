@@ -541,7 +541,7 @@ impl Engine {
             .filter(move |compiled| {
                 index
                     .as_deref()
-                    .map_or(true, |index| compiled.indices.includes(index))
+                    .is_none_or(|index| compiled.indices.includes(index))
             })
             .filter(move |compiled| compiled.alerts_on(&JsonEvent(event), now))
     }

@@ -503,7 +503,7 @@ impl Engine {
             .map(|stored| stored.index.clone())
             .or_else(|| self.index.clone())
             .or_else(|| data_stream_name(&event.document));
-        index.map_or(true, |index| compiled.indices.includes(&index))
+        index.is_none_or(|index| compiled.indices.includes(&index))
     }
 }
 

@@ -370,7 +370,7 @@ fn move_result_to_outcome(doc: &mut Doc) -> Step {
 fn remove_null_fields(doc: &mut Doc, fields: &[(&'static str, &'static str)]) -> Step {
     for &(path, tag) in fields {
         let value = doc.painless(path).or_fail_tagged("conditional", tag)?;
-        if value.map_or(true, Value::is_null) {
+        if value.is_none_or(Value::is_null) {
             doc.remove(path);
         }
     }

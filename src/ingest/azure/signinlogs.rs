@@ -297,7 +297,7 @@ fn set_user_fields(doc: &mut Doc) -> Step {
     let user_id = doc
         .painless(USER_ID)
         .map_err(|_| ProcessorFailure::painless("remove"))?;
-    if user_id.map_or(true, Value::is_null) {
+    if user_id.is_none_or(Value::is_null) {
         doc.remove(USER_ID);
     }
     doc.convert_to_string(USER_ID, "user.id").or_fail("convert")

@@ -361,7 +361,7 @@ impl Matcher<'_> {
             LineWithout(word) => {
                 let available = self.line_without(position, word);
                 let end = position + available;
-                let at_line_end = self.text.get(end).map_or(true, |c| *c == '\n');
+                let at_line_end = self.text.get(end).is_none_or(|c| *c == '\n');
                 self.spend(available + 1) && at_line_end && self.match_parts(rest, end, spans, next)
             }
             Capture(field, inner) => self.match_parts(inner, position, spans, &mut |end, spans| {
