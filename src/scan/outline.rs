@@ -304,12 +304,12 @@ fn skip_whitespace(text: &[u8], from: usize) -> usize {
 /// processor has it) and by the plain one, which must agree.
 #[cfg(test)]
 mod both_copies {
-    use super::classes::classify;
+    use super::classes::Plain;
     use super::*;
 
     pub fn outline_object(text: &str, watch: &KeyWatch<'_>) -> Option<Outline> {
         let bytes = text.as_bytes();
-        let plain = Checking { bytes, watch }.run(classify);
+        let plain = Checking { bytes, watch }.run(Plain);
         let plain = plain.and_then(|check| check.outline());
         let dispatched = super::outline_object(text, watch);
         assert_eq!(dispatched, plain, "dispatched and plain copies: {text:?}");
@@ -317,7 +317,7 @@ mod both_copies {
     }
 
     pub fn outline_bytes(bytes: &[u8], watch: &KeyWatch<'_>) -> Option<Outline> {
-        let plain = Checking { bytes, watch }.run(classify);
+        let plain = Checking { bytes, watch }.run(Plain);
         let plain = plain.and_then(|check| utf8_outline(bytes, check));
         let dispatched = super::outline_bytes(bytes, watch);
         assert_eq!(dispatched, plain, "dispatched and plain copies: {bytes:?}");

@@ -55,7 +55,7 @@ pub const BLOCK: usize = 64;
 // a call in each arm, the wasm's opt-level "s" kept `classify` out of line,
 // its `Classes` written to memory and read back for every block.
 #[inline(always)]
-pub fn classify_at(bytes: &[u8], from: usize, classify: impl Classify) -> Classes {
+pub fn classify_at(bytes: &[u8], from: usize, classifier: impl Classify) -> Classes {
     let padded;
     let block = match bytes
         .get(from..from + BLOCK)
@@ -67,7 +67,7 @@ pub fn classify_at(bytes: &[u8], from: usize, classify: impl Classify) -> Classe
             &padded
         }
     };
-    classify(block)
+    classifier.classes(block)
 }
 
 /// `tail` (shorter than a block) followed by spaces up to a block.
@@ -247,15 +247,43 @@ pub use sse2::classify;
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 mod avx2;
 
-/// A block classifier: [`classify`] (SSE2, simd128 or the fallback), or
-/// on x86_64 processors that have it the AVX2 one. A closure rather than a
-/// trait of its own: the AVX2 intrinsics are safe to call only in code
-/// compiled for AVX2, which a trait method cannot be declared to be, while
-/// a closure written inside a `#[target_feature]` function inherits its
-/// features.
-pub trait Classify: Fn(&[u8; BLOCK]) -> Classes + Copy {}
+/// A block classifier: [`Plain`], or on x86_64 processors that have it the
+/// AVX2 one.
+pub trait Classify: Copy {
+    /// The classes of `block`.
+    fn classes(self, block: &[u8; BLOCK]) -> Classes;
+}
 
-impl<F: Fn(&[u8; BLOCK]) -> Classes + Copy> Classify for F {}
+/// [`classify`] (SSE2, simd128 or the fallback), the classifier of every
+/// processor. Called directly, not through a closure: in the wasm, at
+/// opt-level "s", a closure's call stayed a call with its `Classes` passed
+/// through memory for every block, the mix 10% slower (BENCHMARKS.md, stop
+/// 29).
+#[derive(Clone, Copy)]
+pub struct Plain;
+
+impl Classify for Plain {
+    #[inline(always)]
+    fn classes(self, block: &[u8; BLOCK]) -> Classes {
+        classify(block)
+    }
+}
+
+/// A classifier given as a closure: the AVX2 one, whose intrinsics are safe
+/// to call only in code compiled for AVX2, which a trait method cannot be
+/// declared to be, while a closure written inside a `#[target_feature]`
+/// function inherits its features.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[derive(Clone, Copy)]
+pub struct ByClosure<F>(pub F);
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+impl<F: Fn(&[u8; BLOCK]) -> Classes + Copy> Classify for ByClosure<F> {
+    #[inline(always)]
+    fn classes(self, block: &[u8; BLOCK]) -> Classes {
+        (self.0)(block)
+    }
+}
 
 /// Work done with a block classifier, run by [`with_best_classifier`].
 pub trait WithClassifier {
@@ -269,7 +297,7 @@ pub trait WithClassifier {
 /// Runs `work` with the AVX2 classifier, the whole of it compiled for the
 /// processors that have AVX2 (and the BMI, LZCNT and POPCNT instructions
 /// that came with it: the token walk's bit operations), where this one has
-/// them; else with [`classify`]. Dispatched once per call (a text), not per
+/// them; else with [`Plain`]. Dispatched once per call (a text), not per
 /// block: a per-block call could not be inlined into the block loop and
 /// gained 5-7% where the whole loop compiled for AVX2 gained 10%
 /// (BENCHMARKS.md, stop 29).
@@ -282,15 +310,15 @@ pub fn with_best_classifier<W: WithClassifier>(work: W) -> W::Output {
         // has every feature `avx2::run` is compiled for, detected at run time.
         unsafe { avx2::run(work) }
     } else {
-        work.run(classify)
+        work.run(Plain)
     }
 }
 
-/// Runs `work` with [`classify`], the only classifier of this target.
+/// Runs `work` with [`Plain`], the only classifier of this target.
 #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
 #[inline(always)]
 pub fn with_best_classifier<W: WithClassifier>(work: W) -> W::Output {
-    work.run(classify)
+    work.run(Plain)
 }
 
 /// Without SIMD, by words.
@@ -504,7 +532,7 @@ mod tests {
                     let read = &text[from..(from + BLOCK).min(length)];
                     padded[..read.len()].copy_from_slice(read);
                     assert_eq!(
-                        classify_at(text, from, classify),
+                        classify_at(text, from, Plain),
                         by_bytes(&padded),
                         "from {from} of {length}, stride {stride}"
                     );
@@ -528,7 +556,7 @@ mod tests {
         }
         let tail = b"{\"a\": [1, 2]}\t\n";
         assert_eq!(
-            classify_at(tail, 0, classify),
+            classify_at(tail, 0, Plain),
             by_bytes(&{
                 let mut padded = [b' '; BLOCK];
                 padded[..tail.len()].copy_from_slice(tail);

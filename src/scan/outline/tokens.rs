@@ -135,10 +135,14 @@ impl<'t, 'w> Check<'t, 'w> {
 
     /// Checks the block starting at `block` (a multiple of 64), its
     /// classes taken by `classify`.
-    // Inlined natively, here and in the block's busiest steps, into each
-    // copy of the block loop (`classes::with_best_classifier`), so that the
-    // AVX2 copy's bit operations are compiled for AVX2's processors too.
-    #[cfg_attr(target_arch = "x86_64", inline(always))]
+    // Inlined, here and in the block's busiest steps, into the block loop:
+    // natively into each copy of it (`classes::with_best_classifier`), so
+    // that the AVX2 copy's bit operations are compiled for AVX2's processors
+    // too; in the wasm as LLVM did by itself before the step was generic
+    // (all of it one function, `checked`), where opt-level "s" now left this
+    // step, `take_members` and `scalar` calls, the mix 6% slower
+    // (BENCHMARKS.md, stop 29).
+    #[inline(always)]
     pub fn block(&mut self, block: usize, classify: impl Classify) -> Option<()> {
         let (tokens, openers, members) = self.token_starts(block, classify)?;
         self.tokens(block, tokens, openers, members)?;
@@ -153,7 +157,7 @@ impl<'t, 'w> Check<'t, 'w> {
     /// and literals) and its opening quotes, after checking what masks can:
     /// escapes, control characters, backslashes outside strings; and the
     /// closing quotes that may end a member's key or its string value.
-    #[cfg_attr(target_arch = "x86_64", inline(always))]
+    #[inline(always)]
     fn token_starts(
         &mut self,
         block: usize,
@@ -246,7 +250,7 @@ impl<'t, 'w> Check<'t, 'w> {
 
     /// Steps the state over each token of `tokens` (bits of the block at
     /// `block`, whose opening quotes are `openers`).
-    #[cfg_attr(target_arch = "x86_64", inline(always))]
+    #[inline(always)]
     fn tokens(
         &mut self,
         block: usize,
@@ -305,7 +309,7 @@ impl<'t, 'w> Check<'t, 'w> {
     /// that directly (the bracket itself is left to the grammar's match, which
     /// tells `}` from `]`), else only its key. Returns the tokens left and the
     /// state before them, as the grammar's match would have stepped it.
-    #[cfg_attr(target_arch = "x86_64", inline(always))]
+    #[inline(always)]
     fn take_members(
         &mut self,
         block: usize,
@@ -388,7 +392,7 @@ impl<'t, 'w> Check<'t, 'w> {
 
     /// The length of the number or literal starting at `at` with `first`,
     /// if it is all of its run of bytes.
-    #[cfg_attr(target_arch = "x86_64", inline(always))]
+    #[inline(always)]
     fn scalar(&self, at: usize, first: u8) -> Option<usize> {
         let text = self.bytes.get(at..)?;
         let length = match first {

@@ -15,7 +15,7 @@ use std::sync::LazyLock;
 
 use safe_arch::load_unaligned_m128i;
 
-use super::{Classes, Planes, WithClassifier, BLOCK};
+use super::{ByClosure, Classes, Planes, WithClassifier, BLOCK};
 
 /// Whether this processor has every feature [`run`] is compiled for:
 /// detected once, then a load per text. Set `KQL_DETECT_NO_AVX2` in the
@@ -34,7 +34,7 @@ pub static DETECTED: LazyLock<bool> = LazyLock::new(|| {
 #[target_feature(enable = "avx2,bmi1,bmi2,lzcnt,popcnt")]
 pub fn run<W: WithClassifier>(work: W) -> W::Output {
     // The closure inherits this function's features, so it may call `classify`.
-    work.run(|block: &[u8; BLOCK]| classify(block))
+    work.run(ByClosure(|block: &[u8; BLOCK]| classify(block)))
 }
 
 /// A 64-byte block as two vectors.
@@ -165,7 +165,7 @@ mod tests {
         type Output = Vec<Classes>;
 
         fn run(self, classify: impl Classify) -> Vec<Classes> {
-            self.0.iter().map(classify).collect()
+            self.0.iter().map(|block| classify.classes(block)).collect()
         }
     }
 
