@@ -331,6 +331,31 @@ fn expected_outline(line: &[u8]) -> Outline {
     outline
 }
 
+/// Each of `contexts` with its `PAD` grown over two blocks and its `hole`
+/// filled by each of `fills`, checked against serde_json; how many texts
+/// were accepted and how many refused.
+fn agree_at_every_offset(contexts: &[&str], hole: &str, fills: &[&str]) -> (usize, usize) {
+    let (mut accepted, mut refused) = (0, 0);
+    for context in contexts {
+        for fill in fills {
+            for padding in 0..2 * 64 {
+                let line = context
+                    .replace("PAD", &"x".repeat(padding))
+                    .replace(hole, fill);
+                let expected =
+                    parses_as_object(line.as_bytes()).then(|| expected_outline(line.as_bytes()));
+                assert_eq!(outline_bytes(line.as_bytes(), &WATCH), expected, "{line}");
+                assert_eq!(outline_object(&line, &WATCH), expected, "{line}");
+                match expected {
+                    Some(_) => accepted += 1,
+                    None => refused += 1,
+                }
+            }
+        }
+    }
+    (accepted, refused)
+}
+
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn the_structure_check_agrees_with_serde_json_on_generated_lines() {
@@ -449,24 +474,7 @@ fn member_runs_agree_with_serde_json_at_every_block_offset() {
         // At the top level every key is looked at: "k" is watched.
         r#"{"p":"PAD",BODY}"#,
     ];
-    let (mut accepted, mut refused) = (0, 0);
-    for context in contexts {
-        for body in bodies {
-            for padding in 0..2 * 64 {
-                let line = context
-                    .replace("PAD", &"x".repeat(padding))
-                    .replace("BODY", body);
-                let expected =
-                    parses_as_object(line.as_bytes()).then(|| expected_outline(line.as_bytes()));
-                assert_eq!(outline_bytes(line.as_bytes(), &WATCH), expected, "{line}");
-                assert_eq!(outline_object(&line, &WATCH), expected, "{line}");
-                match expected {
-                    Some(_) => accepted += 1,
-                    None => refused += 1,
-                }
-            }
-        }
-    }
+    let (accepted, refused) = agree_at_every_offset(&contexts, "BODY", &bodies);
     assert!(
         accepted > 3000 && refused > 5000,
         "{accepted} accepted, {refused} refused"
@@ -538,24 +546,7 @@ fn numbers_and_literals_agree_with_serde_json_at_every_block_offset() {
         r#"{"p":"PAD","a":SCALAR"#,
         r#"{"p":"PAD","a":[SCALAR"#,
     ];
-    let (mut accepted, mut refused) = (0, 0);
-    for context in contexts {
-        for scalar in scalars {
-            for padding in 0..2 * 64 {
-                let line = context
-                    .replace("PAD", &"x".repeat(padding))
-                    .replace("SCALAR", scalar);
-                let expected =
-                    parses_as_object(line.as_bytes()).then(|| expected_outline(line.as_bytes()));
-                assert_eq!(outline_bytes(line.as_bytes(), &WATCH), expected, "{line}");
-                assert_eq!(outline_object(&line, &WATCH), expected, "{line}");
-                match expected {
-                    Some(_) => accepted += 1,
-                    None => refused += 1,
-                }
-            }
-        }
-    }
+    let (accepted, refused) = agree_at_every_offset(&contexts, "SCALAR", &scalars);
     assert!(
         accepted > 3000 && refused > 15000,
         "{accepted} accepted, {refused} refused"
