@@ -255,10 +255,9 @@ pub trait Classify: Copy {
 }
 
 /// [`classify`] (SSE2, simd128 or the fallback), the classifier of every
-/// processor. Called directly, not through a closure: in the wasm, at
-/// opt-level "s", a closure's call stayed a call with its `Classes` passed
-/// through memory for every block, the mix 10% slower (BENCHMARKS.md, stop
-/// 29).
+/// processor. Called directly, not as a function item through its `Fn`
+/// shim, which the wasm's opt-level "s" left a call a block: the mix 3.5%
+/// slower paired (0.906 against 0.938, BENCHMARKS.md, stop 29).
 #[derive(Clone, Copy)]
 pub struct Plain;
 
